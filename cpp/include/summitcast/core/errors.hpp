@@ -1,0 +1,69 @@
+// Typed errors of the C++ core and the argument checks that raise them.
+//
+// Every public entry point validates its inputs with these helpers, so a bad
+// argument never reaches undefined behaviour.  The message always names the
+// function, the argument and the offending value, in the style
+// "kalman_filter: sigma2 must be positive, got -1".
+#pragma once
+
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+namespace summitcast {
+
+// A bad value for an argument (surfaces in Python as ValueError).
+class ValueError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+// An argument of the wrong kind or shape (surfaces in Python as TypeError).
+class TypeError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+// A numerical procedure that could not proceed (e.g. a covariance that is not
+// positive definite); surfaces in Python as summitcast.NumericalError.
+class NumericalError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+namespace detail {
+template <class... Parts>
+std::string concat(const Parts&... parts) {
+  std::ostringstream out;
+  out.precision(17);
+  (out << ... << parts);
+  return out.str();
+}
+}  // namespace detail
+
+template <class... Parts>
+[[noreturn]] void fail_value(const char* function, const Parts&... parts) {
+  throw ValueError(detail::concat(function, ": ", parts...));
+}
+
+inline void check_finite(const char* function, const char* name, double x) {
+  if (!std::isfinite(x)) fail_value(function, name, " must be finite, got ", x);
+}
+
+inline void check_positive(const char* function, const char* name, double x) {
+  if (!(x > 0.0) || !std::isfinite(x))
+    fail_value(function, name, " must be positive and finite, got ", x);
+}
+
+inline void check_nonnegative(const char* function, const char* name, double x) {
+  if (!(x >= 0.0) || !std::isfinite(x))
+    fail_value(function, name, " must be non-negative and finite, got ", x);
+}
+
+inline void check_size(const char* function, const char* name, long long actual, long long expected) {
+  if (actual != expected)
+    fail_value(function, name, " must have size ", expected, ", got ", actual);
+}
+
+}  // namespace summitcast

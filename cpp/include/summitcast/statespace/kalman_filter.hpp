@@ -1,0 +1,347 @@
+// The Kalman filter with exact diffuse initialisation, univariate treatment of
+// the observation vector and exact handling of missing values.
+//
+// For each time t and each observed element i of y_t (row z' of Z_t, variance
+// h of H_t) the filter forms, with P = P_* + κ P_∞,
+//
+//   v   = y_ti − d_ti − z'a          M_* = P_* z,  F_* = z'M_* + h
+//                                     M_∞ = P_∞ z,  F_∞ = z'M_∞
+//
+// While F_∞ > 0 the observation is "diffuse" (Koopman & Durbin 2000):
+//   K_0 = M_∞ / F_∞,   a ← a + K_0 v,
+//   P_* ← P_* + F_* K_0 K_0' − K_0 M_*' − M_* K_0',   P_∞ ← P_∞ − K_0 M_∞',
+//   log-likelihood contribution −½ (log 2π + log F_∞).
+// Otherwise it is regular:
+//   K = M_* / F_*,  a ← a + K v,  P_* ← P_* − K M_*',
+//   contribution −½ (log 2π + log F_* + v² / F_*).
+// Then a ← T a + c,  P_* ← T P_* T' + R Q R',  P_∞ ← T P_∞ T'.
+//
+// Log-likelihood convention: the −½ log 2π constant is kept for diffuse
+// observations, as in statsmodels' exact diffuse filter (Durbin & Koopman 2012,
+// §7.2.5).  KFAS drops it; the two differ by ½ log 2π per diffuse observation.
+//
+// Speed: transitions are applied through their sparse rows, so T P T' costs
+// O(nnz(T) m); for time-invariant covariances the recursion is monitored and,
+// once P_* stops changing, frozen (steady state) until a missing value breaks
+// it.
+#pragma once
+
+#include <cmath>
+#include <vector>
+
+#include "summitcast/statespace/system.hpp"
+
+namespace summitcast::statespace {
+
+inline constexpr double kLog2Pi = 1.8378770664093454835606594728112;
+
+// What each observation element did in the filter.
+enum class ObsKind : unsigned char { missing = 0, regular = 1, diffuse = 2, degenerate = 3 };
+
+struct FilterOptions {
+  bool store = false;             // keep everything the smoother needs
+  bool steady_state = true;       // freeze a converged covariance recursion
+  double steady_tol = 1e-11;      // relative change in P_* that counts as converged
+  Index loglikelihood_burn = 0;   // time points whose contributions are not summed
+};
+
+struct FilterOutput {
+  double loglike = 0.0;
+  VectorXd loglike_t;        // n: contribution of each time point
+  Index n = 0;
+  Index nobs = 0;            // observed elements
+  Index nobs_diffuse = 0;    // observed elements treated as diffuse
+  Index diffuse_periods = 0; // time points with a nonzero P_∞ at the start
+  Index converged_at = -1;   // first time point run in steady state (or -1)
+
+  // Stored when options.store (n_eff = n time points; p elements per point).
+  MatrixXd a_pred;             // m x (n + 1): predicted states a_t, a_{n+1}
+  MatrixXd P_pred;             // m x m(n + 1): predicted P_*,t
+  MatrixXd Pinf_pred;          // m x m * diffuse_periods: P_∞,t in the diffuse period
+  MatrixXd a_filt;             // m x n: filtered states a_{t|t}
+  MatrixXd v, F_star, F_inf;   // p x n: innovations and their variances
+  MatrixXd M_star, M_inf;      // m x (p n): P z before each element's update
+  std::vector<ObsKind> kind;   // p n
+
+  auto P_at(Index t) const { return P_pred.middleCols(t * a_pred.rows(), a_pred.rows()); }
+  auto Pinf_at(Index t) const { return Pinf_pred.middleCols(t * a_pred.rows(), a_pred.rows()); }
+  auto P_at_mut(Index t) { return P_pred.middleCols(t * a_pred.rows(), a_pred.rows()); }
+};
+
+// Forward pass.  y is p x n with NaN for missing values.
+class KalmanFilter {
+ public:
+  KalmanFilter(const SystemMatrices& sys, const Eigen::Ref<const MatrixXd>& y, FilterOptions options = {})
+      : sys_(sys), y_(y), opt_(options) {
+    sys_.validate("kalman_filter", y.cols());
+    for (Index j = 0; j < y.size(); ++j) {
+      const double value = y.data()[j];
+      if (std::isinf(value)) fail_value("kalman_filter", "y must not contain infinite values, got ", value);
+    }
+    if (opt_.loglikelihood_burn < 0) fail_value("kalman_filter", "loglikelihood_burn must be >= 0, got ", opt_.loglikelihood_burn);
+  }
+
+  FilterOutput run() {
+    const Index n = y_.cols(), p = sys_.p(), m = sys_.m();
+    FilterOutput out;
+    out.n = n;
+    out.loglike_t = VectorXd::Zero(n);
+    if (opt_.store) {
+      out.a_pred.resize(m, n + 1);
+      out.P_pred.resize(m, m * (n + 1));
+      out.a_filt.resize(m, n);
+      out.v = MatrixXd::Constant(p, n, std::nan(""));
+      out.F_star = MatrixXd::Constant(p, n, std::nan(""));
+      out.F_inf = MatrixXd::Zero(p, n);
+      out.M_star = MatrixXd::Zero(m, p * n);
+      out.M_inf = MatrixXd::Zero(m, p * n);
+      out.kind.assign(static_cast<size_t>(p * n), ObsKind::missing);
+    }
+
+    VectorXd a = sys_.a1;
+    MatrixXd P = sys_.P1_star;
+    MatrixXd Pinf = sys_.P1_inf;
+    bool diffuse = sys_.has_diffuse();
+    std::vector<MatrixXd> Pinf_store;
+
+    VectorXd Mstar(m), Minf(m), work(m);
+    MatrixXd U(m, m), Pnext(m, m), P_start(m, m), Pnext_inf(m, m);
+
+    const bool invariant = sys_.covariance_time_invariant();
+    const bool use_steady = opt_.steady_state && invariant;
+    SparseRows Tsparse;
+    bool T_sparse_ok = false;
+    MatrixXd RQR;
+    if (invariant) {
+      Tsparse = SparseRows::from_dense(sys_.T[0]);
+      T_sparse_ok = Tsparse.density() < 0.5;
+      RQR = sys_.R[0] * sys_.Q[0] * sys_.R[0].transpose();
+    }
+    std::vector<std::vector<Index>> z_nonzero(p);
+    auto refresh_z_pattern = [&](const MatrixXd& Z) {
+      for (Index i = 0; i < p; ++i) {
+        z_nonzero[i].clear();
+        for (Index k = 0; k < m; ++k)
+          if (Z(i, k) != 0.0) z_nonzero[i].push_back(k);
+      }
+    };
+    if (invariant) refresh_z_pattern(sys_.Z[0]);
+
+    // Steady state: the per-element gains and variances of one fully observed
+    // step, valid while P_* does not change.
+    bool converged = false;
+    MatrixXd P_frozen;
+    MatrixXd K_frozen(m, p), M_frozen(m, p);
+    VectorXd F_frozen(p);
+    double logdetF_frozen = 0.0;
+
+    for (Index t = 0; t < n; ++t) {
+      const MatrixXd& Z = sys_.Z_at(t);
+      const MatrixXd& H = sys_.H_at(t);
+      if (!invariant) refresh_z_pattern(Z);
+      auto dt = sys_.d_at(t);
+
+      bool all_observed = true;
+      for (Index i = 0; i < p; ++i)
+        if (std::isnan(y_(i, t))) all_observed = false;
+      if (converged && !all_observed) {
+        converged = false;  // a missing value breaks the steady state
+        P = P_frozen;
+      }
+      const bool step_diffuse = diffuse;
+      if (diffuse) ++out.diffuse_periods;
+      if (use_steady && !converged) P_start = P;
+      if (opt_.store) {
+        out.a_pred.col(t) = a;
+        out.P_at_mut(t) = converged ? P_frozen : P;
+        if (diffuse) Pinf_store.push_back(Pinf);
+      }
+
+      double ll = 0.0;
+      if (converged) {
+        // Steady state: only the mean moves.
+        for (Index i = 0; i < p; ++i) {
+          double za = 0.0;
+          for (Index k : z_nonzero[i]) za += Z(i, k) * a[k];
+          const double v = y_(i, t) - dt[i] - za;
+          a.noalias() += K_frozen.col(i) * v;
+          ll -= 0.5 * (v * v / F_frozen[i]);
+          if (opt_.store) store_element(out, t, i, v, F_frozen[i], 0.0, M_frozen.col(i), VectorXd::Zero(m), ObsKind::regular);
+        }
+        ll -= 0.5 * (p * kLog2Pi + logdetF_frozen);
+        out.nobs += p;
+      } else {
+        for (Index i = 0; i < p; ++i) {
+          const double y = y_(i, t);
+          if (std::isnan(y)) continue;
+          ++out.nobs;
+          const auto& nz = z_nonzero[i];
+          double za = 0.0;
+          for (Index k : nz) za += Z(i, k) * a[k];
+          const double v = y - dt[i] - za;
+          Mstar.setZero();
+          for (Index k : nz) Mstar.noalias() += Z(i, k) * P.col(k);
+          double Fstar = H(i, i);
+          for (Index k : nz) Fstar += Z(i, k) * Mstar[k];
+          double Finf = 0.0;
+          if (diffuse) {
+            Minf.setZero();
+            for (Index k : nz) Minf.noalias() += Z(i, k) * Pinf.col(k);
+            for (Index k : nz) Finf += Z(i, k) * Minf[k];
+          }
+          double zz = 0.0;
+          for (Index k : nz) zz += Z(i, k) * Z(i, k);
+          if (diffuse && Finf > kDiffuseTol * std::max(1.0, zz)) {
+            // Diffuse element: the observation pins down a diffuse direction.
+            work = Minf / Finf;  // K_0
+            a.noalias() += work * v;
+            P.noalias() += (Fstar * work - Mstar) * work.transpose();
+            P.noalias() -= Mstar * work.transpose();
+            Pinf.noalias() -= work * Minf.transpose();
+            ll -= 0.5 * (kLog2Pi + std::log(Finf));
+            ++out.nobs_diffuse;
+            if (opt_.store) store_element(out, t, i, v, Fstar, Finf, Mstar, Minf, ObsKind::diffuse);
+          } else if (Fstar > kDegenerateTol) {
+            work = Mstar / Fstar;  // K
+            a.noalias() += work * v;
+            P.noalias() -= work * Mstar.transpose();
+            ll -= 0.5 * (kLog2Pi + std::log(Fstar) + v * v / Fstar);
+            if (opt_.store) store_element(out, t, i, v, Fstar, Finf, Mstar, diffuse ? Minf : VectorXd::Zero(m), ObsKind::regular);
+            if (use_steady && !diffuse && all_observed) {
+              K_frozen.col(i) = work;
+              M_frozen.col(i) = Mstar;
+              F_frozen[i] = Fstar;
+            }
+          } else {
+            // No variance at all: the element carries no information.
+            if (opt_.store) store_element(out, t, i, v, Fstar, Finf, Mstar, diffuse ? Minf : VectorXd::Zero(m), ObsKind::degenerate);
+            if (use_steady) all_observed = false;  // cannot be frozen
+          }
+        }
+      }
+      if (opt_.store) out.a_filt.col(t) = a;
+      if (t >= opt_.loglikelihood_burn) out.loglike += ll;
+      out.loglike_t[t] = ll;
+
+      // Time update.
+      const MatrixXd& T = sys_.T_at(t);
+      if (invariant && T_sparse_ok) {
+        Tsparse.multiply(a, work);
+        a = work;
+      } else {
+        work.noalias() = T * a;
+        a = work;
+      }
+      a += sys_.c_at(t);
+      if (converged) continue;
+
+      if (invariant && T_sparse_ok) {
+        propagate_sparse(Tsparse, P, U, Pnext);
+      } else {
+        U.noalias() = T * P;
+        Pnext.noalias() = U * T.transpose();
+      }
+      if (invariant) {
+        Pnext += RQR;
+      } else {
+        const MatrixXd& R = sys_.R_at(t);
+        Pnext.noalias() += R * sys_.Q_at(t) * R.transpose();
+      }
+      symmetrize(Pnext);
+
+      if (diffuse) {
+        if (invariant && T_sparse_ok) {
+          propagate_sparse(Tsparse, Pinf, U, Pnext_inf);
+        } else {
+          U.noalias() = T * Pinf;
+          Pnext_inf.noalias() = U * T.transpose();
+        }
+        Pinf = Pnext_inf;
+        symmetrize(Pinf);
+        if (Pinf.cwiseAbs().maxCoeff() <= kDiffuseEnd) {
+          diffuse = false;
+          Pinf.setZero();
+        }
+      }
+
+      if (use_steady && !step_diffuse && all_observed) {
+        const double scale = std::max(Pnext.cwiseAbs().maxCoeff(), 1e-300);
+        const double change = (Pnext - P_start).cwiseAbs().maxCoeff();
+        if (change <= opt_.steady_tol * scale) {
+          converged = true;
+          if (out.converged_at < 0) out.converged_at = t + 1;
+          P_frozen = Pnext;
+          logdetF_frozen = F_frozen.array().log().sum();
+        }
+      }
+      P = Pnext;
+    }
+    if (opt_.store) {
+      out.a_pred.col(n) = a;
+      out.P_at_mut(n) = converged ? P_frozen : P;
+      out.Pinf_pred.resize(m, m * static_cast<Index>(Pinf_store.size()));
+      for (size_t k = 0; k < Pinf_store.size(); ++k) out.Pinf_pred.middleCols(static_cast<Index>(k) * m, m) = Pinf_store[k];
+    }
+    final_a_ = a;
+    final_P_ = converged ? P_frozen : P;
+    final_diffuse_ = diffuse;
+    return out;
+  }
+
+  // The one-step prediction after the last observation: a_{n+1}, P_{n+1}.
+  const VectorXd& final_state() const { return final_a_; }
+  const MatrixXd& final_cov() const { return final_P_; }
+  bool final_diffuse() const { return final_diffuse_; }
+
+  static constexpr double kDiffuseTol = 1e-9;    // F_∞ below this (relative to z'z) is zero
+  static constexpr double kDiffuseEnd = 1e-9;    // max |P_∞| below this ends the diffuse period
+  static constexpr double kDegenerateTol = 0.0;  // F_* must be strictly positive
+
+ private:
+  static void symmetrize(MatrixXd& A) {
+    const Index m = A.rows();
+    for (Index j = 0; j < m; ++j)
+      for (Index i = j + 1; i < m; ++i) {
+        const double s = 0.5 * (A(i, j) + A(j, i));
+        A(i, j) = s;
+        A(j, i) = s;
+      }
+  }
+
+  // out = T P T' using the sparse rows of T:  U = T P column by column, then
+  // out.col(j) = Σ_k T(j,k) U.col(k).
+  static void propagate_sparse(const SparseRows& T, const MatrixXd& P, MatrixXd& U, MatrixXd& out) {
+    const Index m = P.rows();
+    for (Index j = 0; j < m; ++j) {
+      auto u = U.col(j);
+      auto pc = P.col(j);
+      T.multiply(pc, u);
+    }
+    for (Index j = 0; j < m; ++j) {
+      auto o = out.col(j);
+      o.setZero();
+      for (Index k = T.start[j]; k < T.start[j + 1]; ++k) o.noalias() += T.val[k] * U.col(T.col[k]);
+    }
+  }
+
+  template <class MS, class MI>
+  static void store_element(FilterOutput& out, Index t, Index i, double v, double Fstar, double Finf,
+                            const MS& Mstar, const MI& Minf, ObsKind kind) {
+    const Index p = out.v.rows();
+    out.v(i, t) = v;
+    out.F_star(i, t) = Fstar;
+    out.F_inf(i, t) = Finf;
+    out.M_star.col(t * p + i) = Mstar;
+    out.M_inf.col(t * p + i) = Minf;
+    out.kind[static_cast<size_t>(t * p + i)] = kind;
+  }
+
+  const SystemMatrices& sys_;
+  Eigen::Ref<const MatrixXd> y_;
+  FilterOptions opt_;
+  VectorXd final_a_;
+  MatrixXd final_P_;
+  bool final_diffuse_ = false;
+};
+
+}  // namespace summitcast::statespace

@@ -1,0 +1,334 @@
+// Likelihood, maximum-likelihood fit, forecasts and simulation for an
+// unobserved-components model on one series.
+//
+// The fit maximises the log-likelihood over θ = (log σ², β) with BFGS; the
+// gradient is by central differences in θ (each costs two filter passes, and
+// a pass over n = 10⁴ takes well under a millisecond once the covariance
+// recursion reaches its steady state).  Standard errors come from the
+// numerical Hessian of the log-likelihood in the natural parameters (σ², β),
+// as statsmodels' default `cov_type="approx"`.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <functional>
+#include <thread>
+#include <vector>
+
+#include "summitcast/optim/bfgs.hpp"
+#include "summitcast/statespace/components.hpp"
+#include "summitcast/statespace/kalman_filter.hpp"
+#include "summitcast/statespace/simulation_smoother.hpp"
+#include "summitcast/statespace/smoother.hpp"
+
+namespace summitcast::statespace {
+
+struct FitResult {
+  VectorXd params;
+  double loglike = 0.0;
+  MatrixXd hessian;  // of the log-likelihood in the natural parameters
+  int iterations = 0;
+  int evaluations = 0;
+  bool converged = false;
+  std::string message;
+};
+
+struct Forecast {
+  VectorXd mean;
+  VectorXd variance;
+};
+
+class UnobservedComponentsModel {
+ public:
+  // y: n observations (NaN = missing); exog: n x k_exog.
+  UnobservedComponentsModel(ComponentSpec spec, VectorXd y, MatrixXd exog)
+      : spec_(std::move(spec)), y_(std::move(y)), exog_(std::move(exog)) {
+    const char* fn = "UnobservedComponents";
+    spec_.validate();
+    const Index n = y_.size();
+    if (n < 2) fail_value(fn, "endog must have at least 2 observations, got ", n);
+    Index observed = 0;
+    for (Index t = 0; t < n; ++t) {
+      if (std::isinf(y_[t])) fail_value(fn, "endog must not contain infinite values, got ", y_[t], " at position ", t);
+      if (!std::isnan(y_[t])) ++observed;
+    }
+    if (observed == 0) fail_value(fn, "endog has no observed (non-NaN) values");
+    if (exog_.rows() != n || exog_.cols() != spec_.k_exog)
+      fail_value(fn, "exog must be ", n, " x ", spec_.k_exog, ", got ", exog_.rows(), " x ", exog_.cols());
+    if (!exog_.allFinite()) fail_value(fn, "exog must not contain NaN or infinite values");
+    const Index needed = spec_.k_states() + 1;
+    if (observed < needed)
+      fail_value(fn, "endog has ", observed, " observed values; the model needs at least ", needed,
+                 " (one per diffuse state plus one)");
+    nobs_ = observed;
+  }
+
+  const ComponentSpec& spec() const { return spec_; }
+  Index nobs() const { return nobs_; }
+  Index n() const { return y_.size(); }
+  const VectorXd& endog() const { return y_; }
+  const MatrixXd& exog() const { return exog_; }
+
+  SystemMatrices system(const VectorXd& params) const { return spec_.build(params, exog_); }
+
+  FilterOutput filter(const VectorXd& params, bool store) const {
+    SystemMatrices sys = system(params);
+    FilterOptions opt;
+    opt.store = store;
+    opt.loglikelihood_burn = spec_.loglikelihood_burn();
+    KalmanFilter kf(sys, y_.transpose(), opt);
+    return kf.run();
+  }
+
+  double loglike(const VectorXd& params) const { return filter(params, false).loglike; }
+
+  // θ ↔ natural parameters.
+  VectorXd to_natural(const VectorXd& theta) const {
+    VectorXd p = theta;
+    for (int k = 0; k < spec_.k_variances(); ++k) p[k] = std::exp(theta[k]);
+    return p;
+  }
+  VectorXd to_theta(const VectorXd& params) const {
+    VectorXd th = params;
+    for (int k = 0; k < spec_.k_variances(); ++k) th[k] = std::log(std::max(params[k], 1e-300));
+    return th;
+  }
+
+  // Starting values: β by least squares on the observed rows; each variance
+  // a share of the variance of the first differences of y − Xβ.
+  VectorXd start_params() const {
+    const Index n = y_.size();
+    VectorXd params = VectorXd::Zero(spec_.k_params());
+    VectorXd resid = y_;
+    if (spec_.k_exog > 0) {
+      std::vector<Index> rows;
+      for (Index t = 0; t < n; ++t)
+        if (!std::isnan(y_[t])) rows.push_back(t);
+      MatrixXd X(static_cast<Index>(rows.size()), spec_.k_exog);
+      VectorXd yy(static_cast<Index>(rows.size()));
+      for (size_t k = 0; k < rows.size(); ++k) {
+        X.row(static_cast<Index>(k)) = exog_.row(rows[k]);
+        yy[static_cast<Index>(k)] = y_[rows[k]];
+      }
+      VectorXd beta = X.completeOrthogonalDecomposition().solve(yy);
+      params.tail(spec_.k_exog) = beta;
+      resid = y_ - exog_ * beta;
+    }
+    double sum = 0.0, sum2 = 0.0;
+    Index count = 0;
+    for (Index t = 1; t < n; ++t) {
+      if (std::isnan(resid[t]) || std::isnan(resid[t - 1])) continue;
+      const double dlt = resid[t] - resid[t - 1];
+      sum += dlt;
+      sum2 += dlt * dlt;
+      ++count;
+    }
+    double var = count > 1 ? (sum2 - sum * sum / count) / (count - 1) : 1.0;
+    if (!(var > 0.0) || !std::isfinite(var)) var = 1.0;
+    const int kv = spec_.k_variances();
+    for (int k = 0; k < kv; ++k) params[k] = var / std::max(kv, 1);
+    return params;
+  }
+
+  FitResult fit(const VectorXd& start, int max_iterations = 500, double gradient_tol = 1e-7) const {
+    if (start.size() != spec_.k_params())
+      fail_value("fit", "start_params must have length ", spec_.k_params(), ", got ", start.size());
+    for (int k = 0; k < spec_.k_variances(); ++k)
+      if (!(start[k] > 0.0) || !std::isfinite(start[k]))
+        fail_value("fit", "start_params variances must be positive, got ", start[k]);
+    const double scale = 1.0 / static_cast<double>(nobs_);
+    auto objective = [&](const VectorXd& theta) -> double {
+      for (Index k = 0; k < spec_.k_variances(); ++k)
+        if (theta[k] > 700.0 || theta[k] < -700.0) return std::numeric_limits<double>::infinity();
+      const double ll = loglike(to_natural(theta));
+      return std::isfinite(ll) ? -ll * scale : std::numeric_limits<double>::infinity();
+    };
+    auto fg = [&](const VectorXd& theta, VectorXd& g) -> double {
+      const double f = objective(theta);
+      VectorXd th = theta;
+      for (Index k = 0; k < theta.size(); ++k) {
+        const double h = 1e-5 * std::max(1.0, std::abs(theta[k]));
+        th[k] = theta[k] + h;
+        const double fp = objective(th);
+        th[k] = theta[k] - h;
+        const double fm = objective(th);
+        th[k] = theta[k];
+        g[k] = (fp - fm) / (2.0 * h);
+      }
+      return f;
+    };
+    optim::BfgsOptions opt;
+    opt.max_iterations = max_iterations;
+    opt.gradient_tol = gradient_tol;
+    const optim::BfgsResult res = optim::minimize_bfgs(fg, to_theta(start), opt);
+    FitResult out;
+    out.params = to_natural(res.x);
+    out.loglike = loglike(out.params);
+    out.iterations = res.iterations;
+    out.evaluations = res.evaluations * (1 + 2 * static_cast<int>(res.x.size()));
+    out.converged = res.converged;
+    out.message = res.message;
+    out.hessian = hessian(out.params);
+    return out;
+  }
+
+  // Numerical Hessian of the log-likelihood in the natural parameters by
+  // central differences (variances stepped relatively and kept positive).
+  MatrixXd hessian(const VectorXd& params) const {
+    const Index k = params.size();
+    VectorXd h(k);
+    for (Index i = 0; i < k; ++i) {
+      h[i] = 1e-4 * std::max(std::abs(params[i]), 1e-8);
+      if (i < spec_.k_variances()) h[i] = std::min(h[i], 0.5 * params[i] > 0 ? 0.5 * params[i] : h[i]);
+    }
+    MatrixXd Hm(k, k);
+    const double f0 = loglike(params);
+    VectorXd x = params;
+    for (Index i = 0; i < k; ++i) {
+      x[i] = params[i] + h[i];
+      const double fp = loglike(x);
+      x[i] = params[i] - h[i];
+      const double fm = loglike(x);
+      x[i] = params[i];
+      Hm(i, i) = (fp - 2.0 * f0 + fm) / (h[i] * h[i]);
+      for (Index j = 0; j < i; ++j) {
+        auto eval = [&](double si, double sj) {
+          x[i] = params[i] + si * h[i];
+          x[j] = params[j] + sj * h[j];
+          const double v = loglike(x);
+          x[i] = params[i];
+          x[j] = params[j];
+          return v;
+        };
+        const double v = (eval(1, 1) - eval(1, -1) - eval(-1, 1) + eval(-1, -1)) / (4.0 * h[i] * h[j]);
+        Hm(i, j) = v;
+        Hm(j, i) = v;
+      }
+    }
+    return Hm;
+  }
+
+  // The system for h future time points (future exog h x k_exog).
+  SystemMatrices future_system(const VectorXd& params, const Eigen::Ref<const MatrixXd>& future_exog) const {
+    return spec_.build(params, future_exog);
+  }
+
+  // h-step forecasts of y with their variances: filter to the end, then run
+  // the prediction recursion through h missing observations.
+  Forecast forecast(const VectorXd& params, Index h, const Eigen::Ref<const MatrixXd>& future_exog) const {
+    check_future("forecast", h, future_exog);
+    const Index n = y_.size();
+    MatrixXd exog_all(n + h, spec_.k_exog);
+    exog_all << exog_, future_exog;
+    SystemMatrices sys = spec_.build(params, exog_all);
+    VectorXd y_all(n + h);
+    y_all << y_, VectorXd::Constant(h, std::nan(""));
+    FilterOptions opt;
+    opt.store = true;
+    KalmanFilter kf(sys, y_all.transpose(), opt);
+    FilterOutput f = kf.run();
+    if (f.diffuse_periods > n)
+      fail_value("forecast", "the data do not identify all diffuse states; cannot forecast");
+    Forecast out;
+    out.mean.resize(h);
+    out.variance.resize(h);
+    const MatrixXd& Z = sys.Z[0];
+    for (Index j = 0; j < h; ++j) {
+      const Index t = n + j;
+      out.mean[j] = sys.d_at(t)[0] + Z.row(0).dot(f.a_pred.col(t));
+      out.variance[j] = (Z * f.P_at(t) * Z.transpose())(0, 0) + sys.H[0](0, 0);
+    }
+    return out;
+  }
+
+  // Simulated future paths (paths x h) from the fitted parameters: the state
+  // after the data is drawn from N(a_{n+1}, P_{n+1}), then the model is run
+  // forward.  Path k uses random stream k, so the result does not depend on
+  // the number of threads.
+  MatrixXd simulate(const VectorXd& params, Index h, Index paths, const Eigen::Ref<const MatrixXd>& future_exog,
+                    std::uint64_t seed, int threads) const {
+    check_future("simulate", h, future_exog);
+    if (paths < 1) fail_value("simulate", "paths must be >= 1, got ", paths);
+    SystemMatrices sys = system(params);
+    FilterOptions opt;
+    opt.loglikelihood_burn = spec_.loglikelihood_burn();
+    KalmanFilter kf(sys, y_.transpose(), opt);
+    kf.run();
+    if (kf.final_diffuse()) fail_value("simulate", "the data do not identify all diffuse states; cannot simulate");
+    const VectorXd a = kf.final_state();
+    const MatrixXd root = psd_sqrt(kf.final_cov());
+    const SystemMatrices fut = future_system(params, future_exog);
+    MatrixXd out(paths, h);
+    parallel_for(paths, threads, [&](Index k) {
+      Rng rng(seed, static_cast<std::uint64_t>(k));
+      VectorXd u(a.size());
+      for (Index j = 0; j < u.size(); ++j) u[j] = rng.normal();
+      const VectorXd state = a + root * u;
+      out.row(k) = simulate_forward(fut, state, h, rng).row(0);
+    });
+    return out;
+  }
+
+  // Paths from posterior draws: row k of params_draws and last_states gives
+  // the parameters and the state α_n at the last data point for path k; the
+  // path first steps to α_{n+1} = T α_n + c + R η_n with the draw's Q.
+  MatrixXd simulate_from_draws(const MatrixXd& params_draws, const MatrixXd& last_states, Index h,
+                               const Eigen::Ref<const MatrixXd>& future_exog, std::uint64_t seed, int threads) const {
+    check_future("simulate", h, future_exog);
+    if (params_draws.cols() != spec_.k_params() || last_states.rows() != params_draws.rows() ||
+        last_states.cols() != spec_.k_states_total())
+      fail_value("simulate", "posterior draws have inconsistent shapes");
+    const Index paths = params_draws.rows();
+    MatrixXd out(paths, h);
+    parallel_for(paths, threads, [&](Index k) {
+      Rng rng(seed, static_cast<std::uint64_t>(k));
+      const SystemMatrices fut = future_system(params_draws.row(k).transpose(), future_exog);
+      VectorXd u(fut.r());
+      for (Index j = 0; j < u.size(); ++j) u[j] = rng.normal();
+      const VectorXd state = fut.T[0] * last_states.row(k).transpose() + fut.c_at(0) + fut.R[0] * (psd_sqrt(fut.Q[0]) * u);
+      out.row(k) = simulate_forward(fut, state, h, rng).row(0);
+    });
+    return out;
+  }
+
+  // Run body(k) for k in [0, count) on `threads` threads (contiguous blocks).
+  template <class Body>
+  static void parallel_for(Index count, int threads, Body&& body) {
+    threads = std::max(1, std::min<int>(threads, static_cast<int>(count)));
+    if (threads == 1) {
+      for (Index k = 0; k < count; ++k) body(k);
+      return;
+    }
+    std::vector<std::thread> pool;
+    std::vector<std::exception_ptr> errors(static_cast<size_t>(threads));
+    for (int w = 0; w < threads; ++w) {
+      pool.emplace_back([&, w] {
+        try {
+          for (Index k = w; k < count; k += threads) body(k);
+        } catch (...) {
+          errors[static_cast<size_t>(w)] = std::current_exception();
+        }
+      });
+    }
+    for (auto& th : pool) th.join();
+    for (auto& e : errors)
+      if (e) std::rethrow_exception(e);
+  }
+
+ private:
+  void check_future(const char* fn, Index h, const Eigen::Ref<const MatrixXd>& future_exog) const {
+    if (h < 1) fail_value(fn, "steps must be >= 1, got ", h);
+    if (future_exog.rows() != h || future_exog.cols() != spec_.k_exog)
+      fail_value(fn, "exog for the forecast period must be ", h, " x ", spec_.k_exog, ", got ", future_exog.rows(),
+                 " x ", future_exog.cols());
+    if (!future_exog.allFinite()) fail_value(fn, "exog for the forecast period must be finite");
+  }
+
+  ComponentSpec spec_;
+  VectorXd y_;
+  MatrixXd exog_;
+  Index nobs_ = 0;
+};
+
+}  // namespace summitcast::statespace
