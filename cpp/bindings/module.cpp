@@ -2,6 +2,7 @@
 #include "prelude.hpp"
 #include "summitcast/core/errors.hpp"
 
+void register_core(py::module_& m);
 void register_statespace(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
@@ -18,5 +19,6 @@ PYBIND11_MODULE(_core, m) {
       py::set_error(numerical_error, e.what());
     }
   });
+  register_core(m);
   register_statespace(m);
 }

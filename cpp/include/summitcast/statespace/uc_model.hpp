@@ -83,15 +83,19 @@ class UnobservedComponentsModel {
 
   double loglike(const VectorXd& params) const { return filter(params, false).loglike; }
 
-  // θ ↔ natural parameters.
-  VectorXd to_natural(const VectorXd& theta) const {
+  // θ ↔ natural parameters.  Variances are σ²_k = s_k θ_k², with s_k the
+  // starting value: unconstrained, scaled so θ starts at 1, and (unlike a log
+  // transform) able to reach a zero variance with a gradient that fades only
+  // linearly, so optima close to the boundary are found (statsmodels uses the
+  // same square transform).
+  VectorXd to_natural(const VectorXd& theta, const VectorXd& scale) const {
     VectorXd p = theta;
-    for (int k = 0; k < spec_.k_variances(); ++k) p[k] = std::exp(theta[k]);
+    for (int k = 0; k < spec_.k_variances(); ++k) p[k] = scale[k] * theta[k] * theta[k];
     return p;
   }
-  VectorXd to_theta(const VectorXd& params) const {
+  VectorXd to_theta(const VectorXd& params, const VectorXd& scale) const {
     VectorXd th = params;
-    for (int k = 0; k < spec_.k_variances(); ++k) th[k] = std::log(std::max(params[k], 1e-300));
+    for (int k = 0; k < spec_.k_variances(); ++k) th[k] = std::sqrt(std::max(params[k], 0.0) / scale[k]);
     return th;
   }
 
@@ -137,18 +141,18 @@ class UnobservedComponentsModel {
     for (int k = 0; k < spec_.k_variances(); ++k)
       if (!(start[k] > 0.0) || !std::isfinite(start[k]))
         fail_value("fit", "start_params variances must be positive, got ", start[k]);
-    const double scale = 1.0 / static_cast<double>(nobs_);
+    const int kv = spec_.k_variances();
+    const VectorXd scale = start.head(kv);
+    const double inv_n = 1.0 / static_cast<double>(nobs_);
     auto objective = [&](const VectorXd& theta) -> double {
-      for (Index k = 0; k < spec_.k_variances(); ++k)
-        if (theta[k] > 700.0 || theta[k] < -700.0) return std::numeric_limits<double>::infinity();
-      const double ll = loglike(to_natural(theta));
-      return std::isfinite(ll) ? -ll * scale : std::numeric_limits<double>::infinity();
+      const double ll = loglike(to_natural(theta, scale));
+      return std::isfinite(ll) ? -ll * inv_n : std::numeric_limits<double>::infinity();
     };
     auto fg = [&](const VectorXd& theta, VectorXd& g) -> double {
       const double f = objective(theta);
       VectorXd th = theta;
       for (Index k = 0; k < theta.size(); ++k) {
-        const double h = 1e-5 * std::max(1.0, std::abs(theta[k]));
+        const double h = 1e-6 * std::max(1.0, std::abs(theta[k]));
         th[k] = theta[k] + h;
         const double fp = objective(th);
         th[k] = theta[k] - h;
@@ -161,47 +165,71 @@ class UnobservedComponentsModel {
     optim::BfgsOptions opt;
     opt.max_iterations = max_iterations;
     opt.gradient_tol = gradient_tol;
-    const optim::BfgsResult res = optim::minimize_bfgs(fg, to_theta(start), opt);
+    optim::BfgsResult best = optim::minimize_bfgs(fg, to_theta(start, scale), opt);
+    int evaluations = best.evaluations;
+    // A variance driven to (almost) zero may sit on a flat stretch short of a
+    // small interior optimum: restart once from a moderate value for each
+    // such variance and keep whichever optimum is higher.
+    VectorXd natural = to_natural(best.x, scale);
+    const double largest = natural.head(kv).maxCoeff();
+    for (int k = 0; k < kv; ++k) {
+      if (natural[k] > 1e-6 * largest) continue;
+      VectorXd restart = natural;
+      restart[k] = 1e-3 * largest;
+      optim::BfgsResult alt = optim::minimize_bfgs(fg, to_theta(restart, scale), opt);
+      evaluations += alt.evaluations;
+      if (alt.value < best.value) {
+        best = alt;
+        natural = to_natural(best.x, scale);
+      }
+    }
     FitResult out;
-    out.params = to_natural(res.x);
+    out.params = natural;
     out.loglike = loglike(out.params);
-    out.iterations = res.iterations;
-    out.evaluations = res.evaluations * (1 + 2 * static_cast<int>(res.x.size()));
-    out.converged = res.converged;
-    out.message = res.message;
+    out.iterations = best.iterations;
+    out.evaluations = evaluations * (1 + 2 * static_cast<int>(best.x.size()));
+    out.converged = best.converged;
+    out.message = best.message;
     out.hessian = hessian(out.params);
     return out;
   }
 
   // Numerical Hessian of the log-likelihood in the natural parameters by
-  // central differences (variances stepped relatively and kept positive).
+  // central differences; a variance too close to zero for a step below it is
+  // differenced forwards instead (the boundary of the parameter space).
   MatrixXd hessian(const VectorXd& params) const {
     const Index k = params.size();
     VectorXd h(k);
+    std::vector<bool> forward(static_cast<size_t>(k), false);
     for (Index i = 0; i < k; ++i) {
-      h[i] = 1e-4 * std::max(std::abs(params[i]), 1e-8);
-      if (i < spec_.k_variances()) h[i] = std::min(h[i], 0.5 * params[i] > 0 ? 0.5 * params[i] : h[i]);
+      h[i] = 1e-4 * std::max(std::abs(params[i]), 1e-4);
+      if (i < spec_.k_variances()) {
+        const double largest = params.head(spec_.k_variances()).maxCoeff();
+        h[i] = 1e-4 * std::max(params[i], 1e-6 * largest);
+        forward[static_cast<size_t>(i)] = params[i] - h[i] < 0.0;
+      }
     }
-    MatrixXd Hm(k, k);
-    const double f0 = loglike(params);
     VectorXd x = params;
+    auto at = [&](Index i, double si, Index j, double sj) {
+      x[i] += si * h[i];
+      if (j >= 0) x[j] += sj * h[j];
+      const double v = loglike(x);
+      x = params;
+      return v;
+    };
+    const double f0 = loglike(params);
+    MatrixXd Hm(k, k);
     for (Index i = 0; i < k; ++i) {
-      x[i] = params[i] + h[i];
-      const double fp = loglike(x);
-      x[i] = params[i] - h[i];
-      const double fm = loglike(x);
-      x[i] = params[i];
-      Hm(i, i) = (fp - 2.0 * f0 + fm) / (h[i] * h[i]);
+      const bool fi = forward[static_cast<size_t>(i)];
+      Hm(i, i) = fi ? (at(i, 2, -1, 0) - 2.0 * at(i, 1, -1, 0) + f0) / (h[i] * h[i])
+                    : (at(i, 1, -1, 0) - 2.0 * f0 + at(i, -1, -1, 0)) / (h[i] * h[i]);
       for (Index j = 0; j < i; ++j) {
-        auto eval = [&](double si, double sj) {
-          x[i] = params[i] + si * h[i];
-          x[j] = params[j] + sj * h[j];
-          const double v = loglike(x);
-          x[i] = params[i];
-          x[j] = params[j];
-          return v;
-        };
-        const double v = (eval(1, 1) - eval(1, -1) - eval(-1, 1) + eval(-1, -1)) / (4.0 * h[i] * h[j]);
+        double v;
+        if (fi || forward[static_cast<size_t>(j)]) {
+          v = (at(i, 1, j, 1) - at(i, 1, -1, 0) - at(j, 1, -1, 0) + f0) / (h[i] * h[j]);
+        } else {
+          v = (at(i, 1, j, 1) - at(i, 1, j, -1) - at(i, -1, j, 1) + at(i, -1, j, -1)) / (4.0 * h[i] * h[j]);
+        }
         Hm(i, j) = v;
         Hm(j, i) = v;
       }

@@ -1,0 +1,15 @@
+"""Linear Gaussian state-space models for continuous indicators.
+
+``UnobservedComponents`` is the model analysts use; ``kalman_filter`` runs
+the filter and smoother on any (time-varying) system for those who build
+their own.
+"""
+
+from __future__ import annotations
+
+from .filter import kalman_filter
+from .forecast import ForecastResult
+from .priors import InverseGamma
+from .unobserved_components import UnobservedComponents
+
+__all__ = ["ForecastResult", "InverseGamma", "UnobservedComponents", "kalman_filter"]

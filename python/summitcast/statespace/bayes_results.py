@@ -1,0 +1,130 @@
+"""Posterior of a Bayesian unobserved-components fit (Gibbs sampler)."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .._html import Summary
+from .._validation import check_alpha, check_seed, future_index
+
+if TYPE_CHECKING:
+    from .unobserved_components import UnobservedComponents
+
+
+def _split_rhat(x: np.ndarray) -> float:
+    """Split R-hat (Gelman et al. 2013, BDA3 §11.4) of a (chain, draw) array."""
+    chains, draws = x.shape
+    half = draws // 2
+    if half < 2:
+        return float("nan")
+    parts = np.concatenate([x[:, :half], x[:, draws - half:]], axis=0)
+    means = parts.mean(axis=1)
+    within = parts.var(axis=1, ddof=1).mean()
+    between = half * means.var(ddof=1)
+    if within == 0:
+        return float("nan")
+    var_plus = (half - 1) / half * within + between / half
+    return float(np.sqrt(var_plus / within))
+
+
+class UnobservedComponentsPosterior:
+    """Posterior draws of the variances, regression coefficients and components.
+
+    Attributes
+    ----------
+    draws : pandas.DataFrame
+        One row per draw, indexed by (chain, draw), one column per parameter.
+    """
+
+    def __init__(self, model: UnobservedComponents, out: dict[str, np.ndarray], draws: int, chains: int,
+                 signal_names: list[str], seed: int):
+        self.model = model
+        self.n_draws = draws
+        self.n_chains = chains
+        self.seed = seed
+        index = pd.MultiIndex.from_product([range(chains), range(draws)], names=["chain", "draw"])
+        self.draws = pd.DataFrame(out["params"], index=index, columns=model.param_names)
+        self._last_state = out["last_state"]
+        n = model.endog.size
+        q = len(signal_names)
+        # signals: (chains·draws) x (q·n), state-major within each time point
+        self._signals = out["signals"].reshape(chains * draws, n, q) if q else np.zeros((chains * draws, n, 0))
+        self.signal_names = signal_names
+
+    def summary(self, alpha: float = 0.05) -> Summary:
+        alpha = check_alpha(alpha)
+        lo, hi = alpha / 2, 1 - alpha / 2
+        rows = {}
+        for name in self.draws.columns:
+            x = self.draws[name].to_numpy().reshape(self.n_chains, self.n_draws)
+            rows[name] = {
+                "mean": x.mean(), "sd": x.std(ddof=1), f"{100 * lo:g}%": np.quantile(x, lo),
+                "median": np.median(x), f"{100 * hi:g}%": np.quantile(x, hi),
+                "r_hat": _split_rhat(x) if self.n_chains > 1 else np.nan,
+            }
+        table = pd.DataFrame(rows).T
+        info = [
+            ("Model", repr(self.model)),
+            ("Sampler", "Gibbs with the Durbin-Koopman simulation smoother"),
+            ("Chains x draws", f"{self.n_chains} x {self.n_draws}"),
+            ("Seed", str(self.seed)),
+        ]
+        return Summary("Unobserved components: posterior", info, [("", table)])
+
+    def _repr_html_(self) -> str:
+        return self.summary()._repr_html_()
+
+    def __repr__(self) -> str:
+        return f"<UnobservedComponentsPosterior {self.n_chains} chains x {self.n_draws} draws>"
+
+    def components(self, alpha: float = 0.1) -> pd.DataFrame:
+        """Posterior mean and equal-tailed band of each component, columns (component, stat)."""
+        alpha = check_alpha(alpha)
+        frames = {}
+        for k, name in enumerate(self.signal_names):
+            s = self._signals[:, :, k]
+            frames[(name, "mean")] = s.mean(axis=0)
+            frames[(name, "lower")] = np.quantile(s, alpha / 2, axis=0)
+            frames[(name, "upper")] = np.quantile(s, 1 - alpha / 2, axis=0)
+        return pd.DataFrame(frames, index=self.model.index)
+
+    def simulate(self, steps: int, seed: int | None = None, exog: Any = None, cores: int | None = None) -> pd.DataFrame:
+        """One future path of y per posterior draw (rows: periods, columns: (chain, draw)).
+
+        The paths carry parameter uncertainty as well as state and
+        disturbance uncertainty.
+        """
+        from .results import UnobservedComponentsResults
+
+        seed = check_seed(seed)
+        helper = UnobservedComponentsResults.__new__(UnobservedComponentsResults)
+        helper.model = self.model
+        fx = UnobservedComponentsResults._future_exog(helper, steps, exog)
+        threads = (os.cpu_count() or 1) if cores is None else int(cores)
+        sims = self.model._model.simulate_from_draws(
+            self.draws.to_numpy(), self._last_state, steps, fx, seed, threads
+        )
+        return pd.DataFrame(sims.T, index=future_index(self.model.index, steps), columns=self.draws.index)
+
+    def forecast_summary(self, steps: int, alpha: float = 0.1, seed: int | None = None, exog: Any = None) -> pd.DataFrame:
+        """Posterior predictive mean, sd and equal-tailed interval of y for each future period."""
+        alpha = check_alpha(alpha)
+        paths = self.simulate(steps, seed=seed, exog=exog).to_numpy()
+        return pd.DataFrame(
+            {"mean": paths.mean(axis=1), "sd": paths.std(axis=1, ddof=1),
+             "lower": np.quantile(paths, alpha / 2, axis=1), "upper": np.quantile(paths, 1 - alpha / 2, axis=1)},
+            index=future_index(self.model.index, steps),
+        )
+
+    def to_arviz(self):
+        """An arviz.InferenceData with posterior (chain, draw) variables."""
+        import arviz as az
+
+        posterior = {
+            name: self.draws[name].to_numpy().reshape(self.n_chains, self.n_draws) for name in self.draws.columns
+        }
+        return az.from_dict(posterior=posterior)

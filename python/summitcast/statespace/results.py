@@ -1,0 +1,303 @@
+"""Results of a maximum-likelihood unobserved-components fit."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .. import _core
+from .._html import Summary
+from .._validation import as_exog, check_alpha, check_int, check_seed, future_index
+from .forecast import ForecastResult
+
+if TYPE_CHECKING:
+    from .unobserved_components import UnobservedComponents
+
+
+class UnobservedComponentsResults:
+    """Fitted unobserved-components model (statsmodels-shaped).
+
+    Attributes
+    ----------
+    params, bse : pandas.Series
+        Estimates (natural scale: variances and regression coefficients) and
+        their standard errors from the inverse of the numerical Hessian.
+    llf, aic, bic : float
+        Log-likelihood and information criteria (BIC uses the number of
+        observations after the diffuse ones, as statsmodels does).
+    """
+
+    def __init__(self, model: UnobservedComponents, params: np.ndarray, fit_info: dict[str, Any]):
+        self.model = model
+        self.params = pd.Series(np.asarray(params, dtype=float), index=model.param_names, name="params")
+        self.llf = float(fit_info["loglike"])
+        self._hessian = fit_info.get("hessian")
+        self.converged = bool(fit_info.get("converged", True))
+        self.iterations = int(fit_info.get("iterations", 0))
+        self.fit_message = str(fit_info.get("message", ""))
+        if self._hessian is not None and not self.converged:
+            import warnings
+
+            warnings.warn(f"maximum likelihood did not converge: {self.fit_message}", RuntimeWarning, stacklevel=3)
+
+    # -- parameter inference ---------------------------------------------
+    @property
+    def k_params(self) -> int:
+        return self.model.k_params
+
+    @property
+    def nobs(self) -> int:
+        return self.model.nobs
+
+    @cached_property
+    def _smoothed(self) -> dict[str, np.ndarray]:
+        return self.model._model.smooth(self.params.to_numpy(), True)
+
+    @property
+    def nobs_diffuse(self) -> int:
+        return int(self._smoothed["nobs_diffuse"])
+
+    @property
+    def nobs_effective(self) -> int:
+        burn = 0 if self.model.spec.exact_diffuse else self.model.spec.k_states
+        return self.nobs - self.nobs_diffuse - burn
+
+    @property
+    def aic(self) -> float:
+        return -2.0 * self.llf + 2.0 * self.k_params
+
+    @property
+    def bic(self) -> float:
+        return -2.0 * self.llf + self.k_params * np.log(self.nobs_effective)
+
+    @cached_property
+    def cov_params(self) -> pd.DataFrame:
+        names = self.model.param_names
+        hess = self._hessian if self._hessian is not None else self.model._model.hessian(self.params.to_numpy())
+        hess = np.asarray(hess)
+        try:
+            cov = np.linalg.inv(-hess)
+        except np.linalg.LinAlgError:
+            cov = np.full_like(hess, np.nan)
+        return pd.DataFrame(cov, index=names, columns=names)
+
+    @property
+    def bse(self) -> pd.Series:
+        var = np.diag(self.cov_params.to_numpy())
+        with np.errstate(invalid="ignore"):
+            se = np.where(var > 0, np.sqrt(np.abs(var)), np.nan)
+        return pd.Series(se, index=self.model.param_names, name="bse")
+
+    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
+        """Wald intervals params ± z·bse."""
+        z = float(_core.normal_ppf(1.0 - check_alpha(alpha) / 2.0))
+        lower = self.params - z * self.bse
+        upper = self.params + z * self.bse
+        return pd.DataFrame({"lower": lower, "upper": upper})
+
+    # -- states -------------------------------------------------------------
+    @property
+    def smoothed_state(self) -> pd.DataFrame:
+        """E(α_t | all data), one column per state."""
+        return pd.DataFrame(self._smoothed["smoothed_state"], index=self.model.index, columns=self.model.state_names)
+
+    @property
+    def smoothed_state_cov(self) -> np.ndarray:
+        """Var(α_t | all data) as an array of shape (n, m, m)."""
+        m = len(self.model.state_names)
+        raw = self._smoothed["smoothed_state_cov"]  # m x (m n), column blocks
+        return raw.reshape(m, m, -1, order="F").transpose(2, 0, 1)
+
+    @property
+    def filtered_state(self) -> pd.DataFrame:
+        """E(α_t | data up to t)."""
+        return pd.DataFrame(self._smoothed["filtered_state"], index=self.model.index, columns=self.model.state_names)
+
+    @property
+    def components(self) -> pd.DataFrame:
+        """Smoothed contribution of each component to y (level, trend, seasonal, regression)."""
+        sel, labels = self.model._signal_selection()
+        state = self._smoothed["smoothed_state"]
+        frame = pd.DataFrame(state @ sel.T, index=self.model.index, columns=labels)
+        if self.model.exog_names:
+            beta = self.params[[f"beta.{c}" for c in self.model.exog_names]].to_numpy()
+            frame["regression"] = self.model.exog @ beta
+        return frame
+
+    @property
+    def fittedvalues(self) -> pd.Series:
+        """One-step-ahead predictions of y."""
+        pred = self._smoothed["predicted_state"][:-1]
+        z = self.model.system_matrices(self.params)["Z"][0]
+        d = self.model.exog @ self.params.to_numpy()[self.model.spec.k_variances :] if self.model.exog_names else 0.0
+        return pd.Series(pred @ z + d, index=self.model.index, name="fitted")
+
+    @property
+    def standardized_forecast_errors(self) -> pd.Series:
+        """v_t / √F_t for the regular (non-diffuse, non-burned) observations; NaN elsewhere."""
+        v = self._smoothed["forecast_error"][:, 0]
+        f = self._smoothed["forecast_error_var"][:, 0]
+        finf = self._smoothed["forecast_error_diffuse_var"][:, 0]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            e = v / np.sqrt(f)
+        tol = 1e-9
+        e[finf > tol] = np.nan
+        if not self.model.spec.exact_diffuse:
+            e[: self.model.spec.k_states] = np.nan
+        return pd.Series(e, index=self.model.index, name="standardized_forecast_error")
+
+    def simulation_smoother(self, draws: int = 100, seed: int | None = None) -> np.ndarray:
+        """Draws of the states given all the data, shape (draws, n, m) (Durbin & Koopman 2002)."""
+        draws = check_int(draws, "draws", 1)
+        seed = check_seed(seed)
+        raw = self.model._model.simulation_smoother(self.params.to_numpy(), draws, seed)
+        return raw.reshape(draws, self.model.endog.size, len(self.model.state_names))
+
+    # -- residual diagnostics ------------------------------------------------
+    def test_serial_correlation(self, lags: int = 10) -> pd.DataFrame:
+        """Ljung–Box Q(k) for k = 1..lags on the standardized forecast errors."""
+        lags = check_int(lags, "lags", 1)
+        e = self.standardized_forecast_errors.dropna().to_numpy()
+        n = e.size
+        if lags >= n:
+            raise ValueError(f"lags must be smaller than the {n} usable residuals, got {lags}")
+        e = e - e.mean()
+        denom = np.dot(e, e)
+        acf = np.array([np.dot(e[k:], e[:-k]) / denom for k in range(1, lags + 1)])
+        q = n * (n + 2) * np.cumsum(acf**2 / (n - np.arange(1, lags + 1)))
+        pvalue = _core.chi2_sf(q, np.arange(1, lags + 1).astype(float))
+        return pd.DataFrame({"Q": q, "pvalue": pvalue}, index=pd.Index(range(1, lags + 1), name="lag"))
+
+    def test_heteroskedasticity(self) -> tuple[float, float]:
+        """H = Σ e² over the last third / Σ e² over the first third; two-sided F p-value."""
+        e = self.standardized_forecast_errors.dropna().to_numpy()
+        h = int(np.round(e.size / 3))
+        if h < 2:
+            raise ValueError("too few residuals for the heteroskedasticity test")
+        stat = float(np.sum(e[-h:] ** 2) / np.sum(e[:h] ** 2))
+        # Under homoskedasticity H ~ F(h, h); two-sided p-value.
+        upper = float(_core.f_sf(stat, float(h), float(h)))
+        pvalue = 2.0 * min(upper, 1.0 - upper)
+        return stat, pvalue
+
+    def test_normality(self) -> dict[str, float]:
+        """Skewness, (non-excess) kurtosis and the Jarque–Bera statistic of the residuals."""
+        e = self.standardized_forecast_errors.dropna().to_numpy()
+        c = e - e.mean()
+        m2 = np.mean(c**2)
+        skew = float(np.mean(c**3) / m2**1.5)
+        kurt = float(np.mean(c**4) / m2**2)
+        jb = e.size / 6.0 * (skew**2 + (kurt - 3.0) ** 2 / 4.0)
+        return {"skew": skew, "kurtosis": kurt, "jarque_bera": float(jb), "pvalue": float(_core.chi2_sf(jb, 2.0))}
+
+    # -- forecasting --------------------------------------------------------
+    def _future_exog(self, steps: int, exog: Any) -> np.ndarray:
+        k = len(self.model.exog_names)
+        if k == 0:
+            if exog is not None:
+                raise ValueError("exog was given for the forecast but the model has no regressors")
+            return np.zeros((steps, 0))
+        if exog is None:
+            raise ValueError(f"the model has regressors {self.model.exog_names}: give exog for the {steps} forecast steps")
+        if isinstance(exog, pd.DataFrame):
+            missing = [c for c in self.model.exog_names if c not in map(str, exog.columns)]
+            if missing:
+                raise ValueError(f"exog for the forecast lacks columns {missing}")
+            exog = exog[[c for c in exog.columns if str(c) in self.model.exog_names]]
+        values, _ = as_exog(exog, steps, pd.RangeIndex(steps))
+        if values.shape[1] != k:
+            raise ValueError(f"exog for the forecast must have {k} columns, got {values.shape[1]}")
+        return values
+
+    def get_forecast(self, steps: int = 1, exog: Any = None) -> ForecastResult:
+        """Forecasts of y for the `steps` periods after the data, with variances."""
+        steps = check_int(steps, "steps", 1)
+        fx = self._future_exog(steps, exog)
+        mean, var = self.model._model.forecast(self.params.to_numpy(), steps, fx)
+        return ForecastResult(pd.Series(mean, index=future_index(self.model.index, steps), name="mean"), var)
+
+    def forecast(self, steps: int = 1, exog: Any = None) -> pd.Series:
+        return self.get_forecast(steps, exog).predicted_mean
+
+    def simulate(self, steps: int, paths: int = 1000, seed: int | None = None, exog: Any = None,
+                 cores: int | None = None) -> pd.DataFrame:
+        """Sample paths of y after the data (rows: future periods, columns: paths).
+
+        The state after the data is drawn from its filtered distribution, so
+        the paths carry state and disturbance uncertainty (not parameter
+        uncertainty: use ``fit_bayes`` for that).
+        """
+        import os
+
+        steps = check_int(steps, "steps", 1)
+        paths = check_int(paths, "paths", 1)
+        seed = check_seed(seed)
+        threads = (os.cpu_count() or 1) if cores is None else check_int(cores, "cores", 1)
+        fx = self._future_exog(steps, exog)
+        sims = self.model._model.simulate(self.params.to_numpy(), steps, paths, fx, seed, threads)
+        return pd.DataFrame(sims.T, index=future_index(self.model.index, steps),
+                            columns=pd.RangeIndex(paths, name="path"))
+
+    # -- presentation -------------------------------------------------------
+    def summary(self, alpha: float = 0.05) -> Summary:
+        ci = self.conf_int(alpha)
+        z = self.params / self.bse
+        table = pd.DataFrame(
+            {"coef": self.params, "std err": self.bse, "z": z,
+             f"[{alpha / 2:.3g}": ci["lower"], f"{1 - alpha / 2:.3g}]": ci["upper"]}
+        )
+        info = [
+            ("Dependent variable", str(self.model.name)),
+            ("Model", repr(self.model)),
+            ("Observations", f"{self.nobs} ({self.nobs_diffuse} diffuse)"),
+            ("Log-likelihood", f"{self.llf:.4f}"),
+            ("AIC", f"{self.aic:.4f}"),
+            ("BIC", f"{self.bic:.4f}"),
+            ("Converged", f"{self.converged} ({self.iterations} iterations)"),
+        ]
+        frames = [("", table)]
+        try:
+            lb = self.test_serial_correlation(min(10, self.nobs_effective - 2))
+            norm = self.test_normality()
+            h, hp = self.test_heteroskedasticity()
+            diag = pd.DataFrame(
+                {"statistic": [lb["Q"].iloc[-1], norm["jarque_bera"], h],
+                 "pvalue": [lb["pvalue"].iloc[-1], norm["pvalue"], hp]},
+                index=[f"Ljung-Box Q({lb.index[-1]})", "Jarque-Bera", "Heteroskedasticity H"],
+            )
+            frames.append(("Residual diagnostics", diag))
+        except ValueError:
+            pass
+        return Summary("Unobserved components: maximum likelihood", info, frames)
+
+    def _repr_html_(self) -> str:
+        return self.summary()._repr_html_()
+
+    def __repr__(self) -> str:
+        return f"<UnobservedComponentsResults llf={self.llf:.4f} params={dict(self.params.round(6))}>"
+
+    def plot(self, ax: Any = None, alpha: float = 0.05):
+        """The data with the smoothed signal (level + seasonal + regression) and its band."""
+        import matplotlib.pyplot as plt
+
+        alpha = check_alpha(alpha)
+        if ax is None:
+            _, ax = plt.subplots(figsize=(9, 4))
+        index = self.model.index
+        x = index.to_timestamp() if isinstance(index, pd.PeriodIndex) else index
+        sel, _ = self.model._signal_selection()
+        z = sel.sum(axis=0)
+        state = self._smoothed["smoothed_state"]
+        cov = self.smoothed_state_cov
+        signal = state @ z + (self.components["regression"].to_numpy() if self.model.exog_names else 0.0)
+        sd = np.sqrt(np.maximum(np.einsum("i,tij,j->t", z, cov, z), 0.0))
+        q = float(_core.normal_ppf(1 - alpha / 2))
+        ax.plot(x, self.model.endog, ".", color="0.4", label=str(self.model.name))
+        ax.plot(x, signal, color="C0", label="smoothed signal")
+        ax.fill_between(x, signal - q * sd, signal + q * sd, color="C0", alpha=0.2,
+                        label=f"{100 * (1 - alpha):.0f}% band")
+        ax.legend(loc="best")
+        return ax
