@@ -195,7 +195,7 @@ class KalmanFilter {
             // Diffuse element: the observation pins down a diffuse direction.
             work = Minf / Finf;  // K_0
             a.noalias() += work * v;
-            P.noalias() += (Fstar * work - Mstar) * work.transpose();
+            P.noalias() += work * (Fstar * work - Mstar).transpose();
             P.noalias() -= Mstar * work.transpose();
             Pinf.noalias() -= work * Minf.transpose();
             ll -= 0.5 * (kLog2Pi + std::log(Finf));
