@@ -227,11 +227,12 @@ class UnobservedComponents:
     ):
         """Posterior draws by Gibbs sampling with the simulation smoother.
 
-        Priors: each variance σ² ~ InverseGamma(shape, scale); by default the
-        weakly informative choice of bsts, shape 0.005 and scale
-        0.005·g², with prior guess g = sd(y) for the irregular and
-        g = 0.01·sd(y) for the state disturbances (a prior worth 0.01
-        observations).  Regression coefficients β_j ~ N(0, (10·sd(y)/sd(x_j))²).
+        Priors: each variance σ² ~ InverseGamma(shape, scale); by default a
+        prior worth 0.01 observations (shape 0.005, scale 0.005·g², the form
+        bsts uses) around a guess g taken from the first differences of y:
+        g = sd(Δy) for the irregular and g = 0.01·sd(Δy) for the state
+        disturbances.  (bsts guesses from sd(y), which a trending series
+        inflates.)  Regression coefficients β_j ~ N(0, (10·sd(Δy)/sd(x_j))²).
         Override any of them with ``priors={"sigma2.level": InverseGamma(a, b),
         "beta.x": (mean, sd)}``.
         """
@@ -270,8 +271,12 @@ class UnobservedComponents:
         unknown = set(priors) - set(self.param_names)
         if unknown:
             raise ValueError(f"priors names unknown parameters {sorted(unknown)}; parameters are {self.param_names}")
-        obs = self.endog[~np.isnan(self.endog)]
-        sd_y = float(np.std(obs)) if obs.size > 1 and np.std(obs) > 0 else 1.0
+        # The data's scale from first differences, which a drifting level or
+        # trend does not inflate (sd(y) itself would, and a prior built on it
+        # would swamp the irregular of a trending series).
+        diffs = np.diff(self.endog)
+        diffs = diffs[~np.isnan(diffs)]
+        sd_y = float(np.std(diffs)) if diffs.size > 1 and np.std(diffs) > 0 else 1.0
         shape, scale = [], []
         for name in self.spec.variance_names():
             prior = priors.get(name)
