@@ -112,10 +112,13 @@ class KalmanFilter {
     SparseRows Tsparse;
     bool T_sparse_ok = false;
     MatrixXd RQR;
+    std::vector<std::pair<Index, double>> RQR_nonzero;  // (column-major position, value)
     if (invariant) {
       Tsparse = SparseRows::from_dense(sys_.T[0]);
       T_sparse_ok = Tsparse.density() < 0.5;
       RQR = sys_.R[0] * sys_.Q[0] * sys_.R[0].transpose();
+      for (Index k = 0; k < RQR.size(); ++k)
+        if (RQR.data()[k] != 0.0) RQR_nonzero.emplace_back(k, RQR.data()[k]);
     }
     std::vector<std::vector<Index>> z_nonzero(p);
     auto refresh_z_pattern = [&](const MatrixXd& Z) {
@@ -150,7 +153,8 @@ class KalmanFilter {
       }
       const bool step_diffuse = diffuse;
       if (diffuse) ++out.diffuse_periods;
-      if (use_steady && !converged) P_start = P;
+      const bool check_steady = use_steady && !converged && !diffuse && t % kSteadyCheckEvery == 0;
+      if (check_steady) P_start = P;
       if (opt_.store) {
         out.a_pred.col(t) = a;
         out.P_at_mut(t) = converged ? P_frozen : P;
@@ -179,8 +183,15 @@ class KalmanFilter {
           double za = 0.0;
           for (Index k : nz) za += Z(i, k) * a[k];
           const double v = y - dt[i] - za;
-          Mstar.setZero();
-          for (Index k : nz) Mstar.noalias() += Z(i, k) * P.col(k);
+          {
+            double* md = Mstar.data();
+            for (Index r = 0; r < m; ++r) md[r] = 0.0;
+            for (Index k : nz) {
+              const double zk = Z(i, k);
+              const double* pc = P.data() + k * m;
+              for (Index r = 0; r < m; ++r) md[r] += zk * pc[r];
+            }
+          }
           double Fstar = H(i, i);
           for (Index k : nz) Fstar += Z(i, k) * Mstar[k];
           double Finf = 0.0;
@@ -204,7 +215,7 @@ class KalmanFilter {
           } else if (Fstar > kDegenerateTol) {
             work = Mstar / Fstar;  // K
             a.noalias() += work * v;
-            P.noalias() -= work * Mstar.transpose();
+            rank1_update(P, Mstar, Mstar, 1.0 / Fstar);
             ll -= 0.5 * (kLog2Pi + std::log(Fstar) + v * v / Fstar);
             if (opt_.store) store_element(out, t, i, v, Fstar, Finf, Mstar, diffuse ? Minf : VectorXd::Zero(m), ObsKind::regular);
             if (use_steady && !diffuse && all_observed) {
@@ -242,7 +253,7 @@ class KalmanFilter {
         Pnext.noalias() = U * T.transpose();
       }
       if (invariant) {
-        Pnext += RQR;
+        for (const auto& [k, value] : RQR_nonzero) Pnext.data()[k] += value;
       } else {
         const MatrixXd& R = sys_.R_at(t);
         Pnext.noalias() += R * sys_.Q_at(t) * R.transpose();
@@ -264,7 +275,7 @@ class KalmanFilter {
         }
       }
 
-      if (use_steady && !step_diffuse && all_observed) {
+      if (check_steady && !step_diffuse && all_observed) {
         const double scale = std::max(Pnext.cwiseAbs().maxCoeff(), 1e-300);
         const double change = (Pnext - P_start).cwiseAbs().maxCoeff();
         if (change <= opt_.steady_tol * scale) {
@@ -296,6 +307,7 @@ class KalmanFilter {
   static constexpr double kDiffuseTol = 1e-9;    // F_∞ below this (relative to z'z) is zero
   static constexpr double kDiffuseEnd = 1e-9;    // max |P_∞| below this ends the diffuse period
   static constexpr double kDegenerateTol = 0.0;  // F_* must be strictly positive
+  static constexpr Index kSteadyCheckEvery = 4;  // time points between steady-state checks
 
  private:
   static void symmetrize(MatrixXd& A) {
@@ -308,19 +320,62 @@ class KalmanFilter {
       }
   }
 
-  // out = T P T' using the sparse rows of T:  U = T P column by column, then
-  // out.col(j) = Σ_k T(j,k) U.col(k).
+  // out = T P T' for symmetric P using the sparse rows of T, with column
+  // operations only (contiguous axpys in column-major storage):
+  //   W = P T'  (W.col(i) = Σ_k T(i,k) P.col(k)),  U = W' = T P,
+  //   out.col(i) = Σ_k T(i,k) U.col(k).
+  // Cost 2·nnz(T)·m multiply-adds plus one m x m transpose.
   static void propagate_sparse(const SparseRows& T, const MatrixXd& P, MatrixXd& U, MatrixXd& out) {
     const Index m = P.rows();
+    // Plain loops: for the small m of component models, Eigen's per-call
+    // set-up for length-m column blocks costs more than the arithmetic.
+    auto rows_times = [&](const double* __restrict src, double* __restrict dst) {
+      for (Index i = 0; i < m; ++i) {
+        double* __restrict o = dst + i * m;
+        const Index b = T.start[i], e = T.start[i + 1];
+        if (b == e) {
+          for (Index r = 0; r < m; ++r) o[r] = 0.0;
+          continue;
+        }
+        const double* __restrict c0 = src + T.col[b] * m;
+        const double v0 = T.val[b];
+        if (v0 == 1.0) {
+          for (Index r = 0; r < m; ++r) o[r] = c0[r];
+        } else if (v0 == -1.0) {
+          for (Index r = 0; r < m; ++r) o[r] = -c0[r];
+        } else {
+          for (Index r = 0; r < m; ++r) o[r] = v0 * c0[r];
+        }
+        for (Index k = b + 1; k < e; ++k) {
+          const double* __restrict ck = src + T.col[k] * m;
+          const double vk = T.val[k];
+          if (vk == 1.0) {
+            for (Index r = 0; r < m; ++r) o[r] += ck[r];
+          } else if (vk == -1.0) {
+            for (Index r = 0; r < m; ++r) o[r] -= ck[r];
+          } else {
+            for (Index r = 0; r < m; ++r) o[r] += vk * ck[r];
+          }
+        }
+      }
+    };
+    rows_times(P.data(), out.data());  // out = P T'
+    double* u = U.data();
+    const double* w = out.data();
+    for (Index j = 0; j < m; ++j)
+      for (Index i = 0; i < m; ++i) u[j * m + i] = w[i * m + j];  // U = T P
+    rows_times(U.data(), out.data());  // out = T P T'
+  }
+
+  // P ← P − s x y' (column-major, plain loops)
+  static void rank1_update(MatrixXd& P, const VectorXd& x, const VectorXd& y, double s) {
+    const Index m = P.rows();
+    double* pd = P.data();
+    const double* xd = x.data();
     for (Index j = 0; j < m; ++j) {
-      auto u = U.col(j);
-      auto pc = P.col(j);
-      T.multiply(pc, u);
-    }
-    for (Index j = 0; j < m; ++j) {
-      auto o = out.col(j);
-      o.setZero();
-      for (Index k = T.start[j]; k < T.start[j + 1]; ++k) o.noalias() += T.val[k] * U.col(T.col[k]);
+      const double c = s * y[j];
+      double* col = pd + j * m;
+      for (Index r = 0; r < m; ++r) col[r] -= c * xd[r];
     }
   }
 

@@ -148,36 +148,58 @@ class UnobservedComponentsModel {
       const double ll = loglike(to_natural(theta, scale));
       return std::isfinite(ll) ? -ll * inv_n : std::numeric_limits<double>::infinity();
     };
+    // Gradients by finite differences: forward (k + 1 passes) while far from
+    // the optimum, central (2k + 1 passes) for the final polish.
+    bool central = false;
     auto fg = [&](const VectorXd& theta, VectorXd& g) -> double {
       const double f = objective(theta);
       VectorXd th = theta;
       for (Index k = 0; k < theta.size(); ++k) {
-        const double h = 1e-6 * std::max(1.0, std::abs(theta[k]));
+        const double h = (central ? 1e-6 : 1e-7) * std::max(1.0, std::abs(theta[k]));
         th[k] = theta[k] + h;
         const double fp = objective(th);
-        th[k] = theta[k] - h;
-        const double fm = objective(th);
+        if (central) {
+          th[k] = theta[k] - h;
+          g[k] = (fp - objective(th)) / (2.0 * h);
+        } else {
+          g[k] = (fp - f) / h;
+        }
         th[k] = theta[k];
-        g[k] = (fp - fm) / (2.0 * h);
       }
       return f;
     };
     optim::BfgsOptions opt;
     opt.max_iterations = max_iterations;
-    opt.gradient_tol = gradient_tol;
-    optim::BfgsResult best = optim::minimize_bfgs(fg, to_theta(start, scale), opt);
-    int evaluations = best.evaluations;
+    opt.gradient_tol = 10.0 * gradient_tol;
+    int evaluations = 0;
+    auto solve = [&](const VectorXd& from) {
+      central = false;
+      optim::BfgsResult first = optim::minimize_bfgs(fg, from, opt);
+      evaluations += first.evaluations * (1 + static_cast<int>(from.size()));
+      central = true;
+      optim::BfgsOptions polish = opt;
+      polish.gradient_tol = gradient_tol;
+      optim::BfgsResult second = optim::minimize_bfgs(fg, first.x, polish);
+      evaluations += second.evaluations * (1 + 2 * static_cast<int>(from.size()));
+      second.iterations += first.iterations;
+      return second.value <= first.value ? second : first;
+    };
+    optim::BfgsResult best = solve(to_theta(start, scale));
     // A variance driven to (almost) zero may sit on a flat stretch short of a
-    // small interior optimum: restart once from a moderate value for each
-    // such variance and keep whichever optimum is higher.
+    // small interior optimum.  Where the log-likelihood still rises when that
+    // variance is increased from where it sits, restart from a moderate value
+    // and keep whichever optimum is higher.
     VectorXd natural = to_natural(best.x, scale);
     const double largest = natural.head(kv).maxCoeff();
     for (int k = 0; k < kv; ++k) {
       if (natural[k] > 1e-6 * largest) continue;
+      VectorXd probe = natural;
+      probe[k] += 1e-6 * largest;
+      ++evaluations;
+      if (!(loglike(probe) > -best.value * static_cast<double>(nobs_))) continue;
       VectorXd restart = natural;
       restart[k] = 1e-3 * largest;
-      optim::BfgsResult alt = optim::minimize_bfgs(fg, to_theta(restart, scale), opt);
-      evaluations += alt.evaluations;
+      optim::BfgsResult alt = solve(to_theta(restart, scale));
       if (alt.value < best.value) {
         best = alt;
         natural = to_natural(best.x, scale);
@@ -187,7 +209,7 @@ class UnobservedComponentsModel {
     out.params = natural;
     out.loglike = loglike(out.params);
     out.iterations = best.iterations;
-    out.evaluations = evaluations * (1 + 2 * static_cast<int>(best.x.size()));
+    out.evaluations = evaluations;
     out.converged = best.converged;
     out.message = best.message;
     out.hessian = hessian(out.params);
