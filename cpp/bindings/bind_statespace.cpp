@@ -142,6 +142,17 @@ void register_statespace(py::module_& m) {
            py::call_guard<py::gil_scoped_release>())
       .def("start_params", &ss::UnobservedComponentsModel::start_params)
       .def(
+          "score",
+          [](const ss::UnobservedComponentsModel& model, const VectorXd& params) {
+            VectorXd g;
+            {
+              py::gil_scoped_release release;
+              model.loglike_and_score(params, g);
+            }
+            return g;
+          },
+          py::arg("params"))
+      .def(
           "filter",
           [](const ss::UnobservedComponentsModel& model, const VectorXd& params) {
             ss::FilterOutput f;

@@ -40,6 +40,8 @@ enum class ObsKind : unsigned char { missing = 0, regular = 1, diffuse = 2, dege
 
 struct FilterOptions {
   bool store = false;             // keep everything the smoother needs
+  bool store_states = true;       // with store: also the predicted states and covariances
+                                  // (the score needs only innovations and gains)
   bool steady_state = true;       // freeze a converged covariance recursion
   double steady_tol = 1e-11;      // relative change in P_* that counts as converged
   Index loglikelihood_burn = 0;   // time points whose contributions are not summed
@@ -86,10 +88,14 @@ class KalmanFilter {
     FilterOutput out;
     out.n = n;
     out.loglike_t = VectorXd::Zero(n);
-    if (opt_.store) {
+    const bool keep_states = opt_.store && opt_.store_states;
+    const VectorXd zeros = VectorXd::Zero(m);
+    if (keep_states) {
       out.a_pred.resize(m, n + 1);
       out.P_pred.resize(m, m * (n + 1));
       out.a_filt.resize(m, n);
+    }
+    if (opt_.store) {
       out.v = MatrixXd::Constant(p, n, std::nan(""));
       out.F_star = MatrixXd::Constant(p, n, std::nan(""));
       out.F_inf = MatrixXd::Zero(p, n);
@@ -155,7 +161,7 @@ class KalmanFilter {
       if (diffuse) ++out.diffuse_periods;
       const bool check_steady = use_steady && !converged && !diffuse && t % kSteadyCheckEvery == 0;
       if (check_steady) P_start = P;
-      if (opt_.store) {
+      if (keep_states) {
         out.a_pred.col(t) = a;
         out.P_at_mut(t) = converged ? P_frozen : P;
         if (diffuse) Pinf_store.push_back(Pinf);
@@ -170,7 +176,7 @@ class KalmanFilter {
           const double v = y_(i, t) - dt[i] - za;
           a.noalias() += K_frozen.col(i) * v;
           ll -= 0.5 * (v * v / F_frozen[i]);
-          if (opt_.store) store_element(out, t, i, v, F_frozen[i], 0.0, M_frozen.col(i), VectorXd::Zero(m), ObsKind::regular);
+          if (opt_.store) store_element(out, t, i, v, F_frozen[i], 0.0, M_frozen.col(i), zeros, ObsKind::regular);
         }
         ll -= 0.5 * (p * kLog2Pi + logdetF_frozen);
         out.nobs += p;
@@ -217,7 +223,7 @@ class KalmanFilter {
             a.noalias() += work * v;
             rank1_update(P, Mstar, Mstar, 1.0 / Fstar);
             ll -= 0.5 * (kLog2Pi + std::log(Fstar) + v * v / Fstar);
-            if (opt_.store) store_element(out, t, i, v, Fstar, Finf, Mstar, diffuse ? Minf : VectorXd::Zero(m), ObsKind::regular);
+            if (opt_.store) store_element(out, t, i, v, Fstar, Finf, Mstar, diffuse ? Minf : zeros, ObsKind::regular);
             if (use_steady && !diffuse && all_observed) {
               K_frozen.col(i) = work;
               M_frozen.col(i) = Mstar;
@@ -225,12 +231,12 @@ class KalmanFilter {
             }
           } else {
             // No variance at all: the element carries no information.
-            if (opt_.store) store_element(out, t, i, v, Fstar, Finf, Mstar, diffuse ? Minf : VectorXd::Zero(m), ObsKind::degenerate);
+            if (opt_.store) store_element(out, t, i, v, Fstar, Finf, Mstar, diffuse ? Minf : zeros, ObsKind::degenerate);
             if (use_steady) all_observed = false;  // cannot be frozen
           }
         }
       }
-      if (opt_.store) out.a_filt.col(t) = a;
+      if (keep_states) out.a_filt.col(t) = a;
       if (t >= opt_.loglikelihood_burn) out.loglike += ll;
       out.loglike_t[t] = ll;
 
@@ -287,7 +293,7 @@ class KalmanFilter {
       }
       P = Pnext;
     }
-    if (opt_.store) {
+    if (keep_states) {
       out.a_pred.col(n) = a;
       out.P_at_mut(n) = converged ? P_frozen : P;
       out.Pinf_pred.resize(m, m * static_cast<Index>(Pinf_store.size()));
@@ -303,6 +309,11 @@ class KalmanFilter {
   const VectorXd& final_state() const { return final_a_; }
   const MatrixXd& final_cov() const { return final_P_; }
   bool final_diffuse() const { return final_diffuse_; }
+
+  // out = T P T' for symmetric P (see below); public for the score's T'N T.
+  static void propagate(const SparseRows& T, const MatrixXd& P, MatrixXd& U, MatrixXd& out) {
+    propagate_sparse(T, P, U, out);
+  }
 
   static constexpr double kDiffuseTol = 1e-9;    // F_∞ below this (relative to z'z) is zero
   static constexpr double kDiffuseEnd = 1e-9;    // max |P_∞| below this ends the diffuse period

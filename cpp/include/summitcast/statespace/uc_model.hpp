@@ -19,6 +19,7 @@
 #include "summitcast/optim/bfgs.hpp"
 #include "summitcast/statespace/components.hpp"
 #include "summitcast/statespace/kalman_filter.hpp"
+#include "summitcast/statespace/score.hpp"
 #include "summitcast/statespace/simulation_smoother.hpp"
 #include "summitcast/statespace/smoother.hpp"
 
@@ -52,11 +53,17 @@ class UnobservedComponentsModel {
     for (Index t = 0; t < n; ++t) {
       if (std::isinf(y_[t])) fail_value(fn, "endog must not contain infinite values, got ", y_[t], " at position ", t);
       if (!std::isnan(y_[t])) ++observed;
+      // Squared errors of larger values overflow double precision.
+      if (std::abs(y_[t]) > kMaxMagnitude)
+        fail_value(fn, "endog has a value of magnitude ", std::abs(y_[t]), " at position ", t,
+                   ", too large for the likelihood in double precision; rescale the series");
     }
     if (observed == 0) fail_value(fn, "endog has no observed (non-NaN) values");
     if (exog_.rows() != n || exog_.cols() != spec_.k_exog)
       fail_value(fn, "exog must be ", n, " x ", spec_.k_exog, ", got ", exog_.rows(), " x ", exog_.cols());
     if (!exog_.allFinite()) fail_value(fn, "exog must not contain NaN or infinite values");
+    if (exog_.size() > 0 && exog_.cwiseAbs().maxCoeff() > kMaxMagnitude)
+      fail_value(fn, "exog has values of magnitude up to ", exog_.cwiseAbs().maxCoeff(), "; rescale the regressors");
     const Index needed = spec_.k_states() + 1;
     if (observed < needed)
       fail_value(fn, "endog has ", observed, " observed values; the model needs at least ", needed,
@@ -81,7 +88,28 @@ class UnobservedComponentsModel {
     return kf.run();
   }
 
-  double loglike(const VectorXd& params) const { return filter(params, false).loglike; }
+  double loglike(const VectorXd& params) const {
+    const double ll = filter(params, false).loglike;
+    if (std::isnan(ll)) throw NumericalError("loglike: the log-likelihood is NaN (the parameters or data overflow double precision)");
+    return ll;
+  }
+
+  static constexpr double kMaxMagnitude = 1e100;
+
+  // Log-likelihood and its gradient in the natural parameters (analytic,
+  // one filter and one backward pass).
+  double loglike_and_score(const VectorXd& params, VectorXd& grad) const {
+    SystemMatrices sys = system(params);
+    FilterOptions opt;
+    opt.store = true;
+    opt.store_states = false;
+    opt.loglikelihood_burn = spec_.loglikelihood_burn();
+    if (opt.loglikelihood_burn > 0) fail_value("score", "the analytic score needs exact diffuse initialisation");
+    KalmanFilter kf(sys, y_.transpose(), opt);
+    FilterOutput f = kf.run();
+    grad = component_score(spec_, sys, f, exog_);
+    return f.loglike;
+  }
 
   // θ ↔ natural parameters.  Variances are σ²_k = s_k θ_k², with s_k the
   // starting value: unconstrained, scaled so θ starts at 1, and (unlike a log
@@ -145,13 +173,35 @@ class UnobservedComponentsModel {
     const VectorXd scale = start.head(kv);
     const double inv_n = 1.0 / static_cast<double>(nobs_);
     auto objective = [&](const VectorXd& theta) -> double {
-      const double ll = loglike(to_natural(theta, scale));
+      double ll;
+      try {
+        ll = loglike(to_natural(theta, scale));
+      } catch (const std::exception&) {
+        return std::numeric_limits<double>::infinity();
+      }
       return std::isfinite(ll) ? -ll * inv_n : std::numeric_limits<double>::infinity();
     };
-    // Gradients by finite differences: forward (k + 1 passes) while far from
-    // the optimum, central (2k + 1 passes) for the final polish.
+    // Gradients: analytic (one filter and one backward pass) under exact
+    // diffuse initialisation; otherwise finite differences, forward (k + 1
+    // passes) while far from the optimum and central (2k + 1) to polish.
+    const bool analytic = spec_.exact_diffuse;
     bool central = false;
     auto fg = [&](const VectorXd& theta, VectorXd& g) -> double {
+      if (analytic) {
+        VectorXd gn;
+        double ll;
+        try {
+          ll = loglike_and_score(to_natural(theta, scale), gn);
+        } catch (const std::exception&) {
+          return std::numeric_limits<double>::infinity();
+        }
+        if (!std::isfinite(ll) || !gn.allFinite()) return std::numeric_limits<double>::infinity();
+        for (Index k = 0; k < theta.size(); ++k) {
+          const double dnat = k < kv ? 2.0 * scale[k] * theta[k] : 1.0;
+          g[k] = -gn[k] * dnat * inv_n;
+        }
+        return -ll * inv_n;
+      }
       const double f = objective(theta);
       VectorXd th = theta;
       for (Index k = 0; k < theta.size(); ++k) {
@@ -170,11 +220,15 @@ class UnobservedComponentsModel {
     };
     optim::BfgsOptions opt;
     opt.max_iterations = max_iterations;
-    opt.gradient_tol = 10.0 * gradient_tol;
+    opt.gradient_tol = analytic ? gradient_tol : 10.0 * gradient_tol;
     int evaluations = 0;
     auto solve = [&](const VectorXd& from) {
       central = false;
       optim::BfgsResult first = optim::minimize_bfgs(fg, from, opt);
+      if (analytic) {
+        evaluations += 2 * first.evaluations;  // a filter and a backward pass each
+        return first;
+      }
       evaluations += first.evaluations * (1 + static_cast<int>(from.size()));
       central = true;
       optim::BfgsOptions polish = opt;
