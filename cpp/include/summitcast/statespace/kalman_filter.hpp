@@ -31,6 +31,7 @@
 
 #include "summitcast/statespace/system.hpp"
 
+
 namespace summitcast::statespace {
 
 inline constexpr double kLog2Pi = 1.8378770664093454835606594728112;
@@ -264,7 +265,8 @@ class KalmanFilter {
         const MatrixXd& R = sys_.R_at(t);
         Pnext.noalias() += R * sys_.Q_at(t) * R.transpose();
       }
-      symmetrize(Pnext);
+      // Rounding makes T P T' drift from exact symmetry only slowly.
+      if (t % kSymmetrizeEvery == 0 || check_steady) symmetrize(Pnext);
 
       if (diffuse) {
         if (invariant && T_sparse_ok) {
@@ -291,7 +293,7 @@ class KalmanFilter {
           logdetF_frozen = F_frozen.array().log().sum();
         }
       }
-      P = Pnext;
+      P.swap(Pnext);
     }
     if (keep_states) {
       out.a_pred.col(n) = a;
@@ -319,6 +321,7 @@ class KalmanFilter {
   static constexpr double kDiffuseEnd = 1e-9;    // max |P_∞| below this ends the diffuse period
   static constexpr double kDegenerateTol = 0.0;  // F_* must be strictly positive
   static constexpr Index kSteadyCheckEvery = 4;  // time points between steady-state checks
+  static constexpr Index kSymmetrizeEvery = 8;   // time points between re-symmetrisations of P_*
 
  private:
   static void symmetrize(MatrixXd& A) {
@@ -336,46 +339,33 @@ class KalmanFilter {
   //   W = P T'  (W.col(i) = Σ_k T(i,k) P.col(k)),  U = W' = T P,
   //   out.col(i) = Σ_k T(i,k) U.col(k).
   // Cost 2·nnz(T)·m multiply-adds plus one m x m transpose.
+  // dst.col(i) = Σ_k T(i,k) src.col(k) for m x m column-major src, dst.
+  static void rows_times(const SparseRows& T, Index m, const double* __restrict src, double* __restrict dst) {
+    for (Index i = 0; i < m; ++i) {
+      double* __restrict o = dst + i * m;
+      const Index b = T.start[i], e = T.start[i + 1];
+      if (b == e) {
+        for (Index r = 0; r < m; ++r) o[r] = 0.0;
+        continue;
+      }
+      const double* __restrict c0 = src + T.col[b] * m;
+      const double v0 = T.val[b];
+      for (Index r = 0; r < m; ++r) o[r] = v0 * c0[r];
+      for (Index k = b + 1; k < e; ++k) {
+        const double* __restrict ck = src + T.col[k] * m;
+        const double vk = T.val[k];
+        for (Index r = 0; r < m; ++r) o[r] += vk * ck[r];
+      }
+    }
+  }
+
   static void propagate_sparse(const SparseRows& T, const MatrixXd& P, MatrixXd& U, MatrixXd& out) {
-    const Index m = P.rows();
     // Plain loops: for the small m of component models, Eigen's per-call
     // set-up for length-m column blocks costs more than the arithmetic.
-    auto rows_times = [&](const double* __restrict src, double* __restrict dst) {
-      for (Index i = 0; i < m; ++i) {
-        double* __restrict o = dst + i * m;
-        const Index b = T.start[i], e = T.start[i + 1];
-        if (b == e) {
-          for (Index r = 0; r < m; ++r) o[r] = 0.0;
-          continue;
-        }
-        const double* __restrict c0 = src + T.col[b] * m;
-        const double v0 = T.val[b];
-        if (v0 == 1.0) {
-          for (Index r = 0; r < m; ++r) o[r] = c0[r];
-        } else if (v0 == -1.0) {
-          for (Index r = 0; r < m; ++r) o[r] = -c0[r];
-        } else {
-          for (Index r = 0; r < m; ++r) o[r] = v0 * c0[r];
-        }
-        for (Index k = b + 1; k < e; ++k) {
-          const double* __restrict ck = src + T.col[k] * m;
-          const double vk = T.val[k];
-          if (vk == 1.0) {
-            for (Index r = 0; r < m; ++r) o[r] += ck[r];
-          } else if (vk == -1.0) {
-            for (Index r = 0; r < m; ++r) o[r] -= ck[r];
-          } else {
-            for (Index r = 0; r < m; ++r) o[r] += vk * ck[r];
-          }
-        }
-      }
-    };
-    rows_times(P.data(), out.data());  // out = P T'
-    double* u = U.data();
-    const double* w = out.data();
-    for (Index j = 0; j < m; ++j)
-      for (Index i = 0; i < m; ++i) u[j * m + i] = w[i * m + j];  // U = T P
-    rows_times(U.data(), out.data());  // out = T P T'
+    const Index m = P.rows();
+    rows_times(T, m, P.data(), out.data());  // out = P T'
+    U.noalias() = out.transpose();           // U = T P
+    rows_times(T, m, U.data(), out.data());  // out = T P T'
   }
 
   // P ← P − s x y' (column-major, plain loops)
