@@ -207,7 +207,7 @@ def read_comtrade(paths, encoding: str = "auto", errors: str = "raise") -> pd.Da
         out = pd.concat([out, periods], axis=1)[~bad]
         for side in ("reporter", "partner"):
             iso = out[f"{side}_code"].map(table)
-            from_file = out[f"{side}_iso_file"].replace("", pd.NA)
+            from_file = out[f"{side}_iso_file"].str.strip().replace("", pd.NA)
             iso = iso.fillna(from_file)
             unmapped.update(out.loc[iso.isna(), f"{side}_code"].dropna().astype(int).tolist())
             out[f"{side}_iso3"] = iso.astype("str").where(iso.notna())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 import zipfile
@@ -76,7 +77,12 @@ def locate_decode_error(path, data: bytes, exc: UnicodeDecodeError, sep: bytes, 
     start = exc.start
     line = first_line + data.count(b"\n", 0, start)
     line_start = data.rfind(b"\n", 0, start) + 1
-    field = data.count(sep, line_start, start) + 1
+    if sep == b",":
+        # count fields with the csv rules, so commas inside quotes do not count
+        prefix = data[line_start:start].decode("latin-1")
+        field = len(next(csv.reader([prefix + "x"])))
+    else:
+        field = data.count(sep, line_start, start) + 1
     return DataFileError(path, line, field,
                          f"byte 0x{data[start]:02x} is not valid {exc.encoding} (wrong encoding?)")
 
