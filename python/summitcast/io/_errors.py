@@ -44,7 +44,13 @@ class Problems:
         self.rows.append((str(file), line, column, reason))
 
     def frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self.rows, columns=SKIP_COLUMNS)
+        cols = list(zip(*self.rows)) if self.rows else [[], [], [], []]
+        return pd.DataFrame({
+            "file": pd.Series(cols[0], dtype="str"),
+            "line": pd.Series(cols[1], dtype="Int64"),
+            "column": pd.Series(cols[2], dtype="object"),  # a name, a field number or None
+            "reason": pd.Series(cols[3], dtype="str"),
+        })
 
     def finish(self, result: pd.DataFrame, what: str) -> pd.DataFrame:
         """Attach the report as ``result.attrs["skipped"]`` and warn if anything was skipped."""

@@ -193,7 +193,7 @@ def iter_tab_file(path: str, spec: TabSpec, usecols: list[str], problems: Proble
             if nat.any():
                 for i in np.flatnonzero(nat):
                     problems.add(path, int(lines[i]), date_col,
-                                 f"cannot parse {frame[date_col].iloc[i]!r} as a date ({spec.date_format})")
+                                 f"cannot parse {str(frame[date_col].iloc[i])!r} as a date ({spec.date_format})")
                 frame, dates, lines = frame[~nat], dates[~nat], lines[~nat]
             frame["date"] = dates.to_numpy()
         if on_rows is not None:
