@@ -195,3 +195,20 @@ def test_acled_bad_fatalities_and_header(tmp_path):
     h.write_text(h.read_text(encoding="utf-8").replace("event_id_cnty", "id", 1), encoding="utf-8")
     with pytest.raises(DataFileError, match=r"h\.csv, line 1: header is neither ACLED 31-column layout"):
         read_acled(h)
+
+
+@pytest.mark.parametrize("engine", ["pandas", "pyarrow"])
+def test_both_engines_report_the_same_faults(tmp_path, gdelt_lines, engine):
+    lines = list(gdelt_lines)
+    lines[2] = _set(lines[2], "NumMentions", "many")
+    lines[5] = "\t".join(lines[5].split("\t")[:61] + ["extra"])
+    lines[8] = _set(lines[8], "SQLDATE", "20150230")
+    a = _write(tmp_path / "a.CSV", lines[:10])
+    b = _write(tmp_path / "b.CSV", lines[10:] + [_set(lines[11], "EventRootCode", "\xe9t\xe9")], "latin-1")
+    with pytest.warns(DataFileWarning, match="skipped 4 bad row"):
+        df = read_gdelt_events([a, b], errors="skip", engine=engine)
+    report = df.attrs["skipped"]
+    assert list(zip(report["file"], report["line"], report["column"])) == [
+        (str(a), 3, "NumMentions"), (str(a), 6, None), (str(a), 9, "SQLDATE"), (str(b), 11, 29)]
+    assert "found 62" in report["reason"].iloc[1] and "0xe9" in report["reason"].iloc[3]
+    assert len(df) == 20 - 3

@@ -106,3 +106,17 @@ def test_gdelt1_historical_fixture_and_mixed_versions():
     assert mixed["GLOBALEVENTID"].tolist() == [1000001, 1000002, 251000001, 251000002, 251000003]
     with pytest.raises(ValueError, match="version must be"):
         read_gdelt_events(hist, version="3")
+
+
+@pytest.mark.parametrize("countries", [None, ["CHN", "JPN", "KOR", "PRK"]])
+def test_engines_agree(export_path, countries):
+    pytest.importorskip("pyarrow")  # in the test extra; the pandas engine is checked regardless
+    fast = read_gdelt_events(export_path, countries=countries, engine="pyarrow")
+    slow = read_gdelt_events(export_path, countries=countries, engine="pandas")
+    pd.testing.assert_frame_equal(fast, slow)
+    assert list(fast.attrs["coverage_days"]) == list(slow.attrs["coverage_days"])
+
+
+def test_engine_argument_checked(export_path):
+    with pytest.raises(ValueError, match="engine must be 'auto', 'pandas' or 'pyarrow'"):
+        read_gdelt_events(export_path, engine="polars")

@@ -37,6 +37,7 @@ class Problems:
             raise ValueError(f"errors must be 'raise' or 'skip', got {errors!r}")
         self.errors = errors
         self.rows: list[tuple] = []
+        self.file_order: list[str] = []  # report order of files (else as found)
 
     def add(self, file, line, column, reason) -> None:
         if self.errors == "raise":
@@ -55,6 +56,12 @@ class Problems:
     def finish(self, result: pd.DataFrame, what: str) -> pd.DataFrame:
         """Attach the report as ``result.attrs["skipped"]`` and warn if anything was skipped."""
         report = self.frame()
+        if len(report):
+            # checks run by kind (encoding, shape, values) over a block: report in file and line order
+            rank = {str(f): i for i, f in enumerate(self.file_order)}
+            file_rank = report["file"].map(lambda f: rank.get(f, len(rank))).to_numpy(dtype="int64")
+            key = file_rank * 10**12 + report["line"].fillna(0).to_numpy(dtype="int64")
+            report = report.iloc[key.argsort(kind="stable")].reset_index(drop=True)
         result.attrs["skipped"] = report
         if len(report):
             first = report.iloc[0]

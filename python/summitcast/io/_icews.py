@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ._errors import Problems
-from ._tabular import TabSpec, iter_tab_file
+from ._tabular import TabSpec, iter_tab_files
 from ._text import as_path_list
 
 #: The 20 published columns, in order.
@@ -39,12 +39,11 @@ def read_icews(paths, errors: str = "raise", na_values=("NA",), block_bytes: int
     """
     files = as_path_list(paths)
     problems = Problems(errors)
+    problems.file_order = list(files)
     spec = TabSpec(names=ICEWS_COLUMNS, int_columns=("Event ID", "Story ID", "Sentence Number"),
                    float_columns=("Intensity", "Latitude", "Longitude"), date_column="Event Date",
                    date_format="%Y-%m-%d", header=True, na_values=tuple(na_values))
-    frames = []
-    for path in files:
-        frames.extend(iter_tab_file(path, spec, list(ICEWS_COLUMNS), problems, block_bytes))
+    frames = list(iter_tab_files(files, spec, list(ICEWS_COLUMNS), problems, block_bytes))
     result = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ICEWS_COLUMNS + ["date"])
     key = result.duplicated(["Event ID", "Event Date"], keep="first")
     if key.any():

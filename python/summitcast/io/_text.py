@@ -50,18 +50,25 @@ def read_blocks(path: str, block_bytes: int) -> Iterator[bytes]:
     """Yield the file's bytes in blocks that end at a line end (the last may not)."""
     rest = b""
     try:
-        with open_binary(path) as fh:
-            while True:
-                chunk = fh.read(block_bytes)
-                if not chunk:
-                    break
+        fh = open(path, "rb")
+        first = fh.read(block_bytes)
+        if first.startswith(b"PK\x03\x04"):
+            fh.close()
+            fh = open_binary(path)
+            first = fh.read(block_bytes)
+        with fh:
+            chunk = first
+            while chunk:
                 data = rest + chunk
                 cut = data.rfind(b"\n")
                 if cut < 0:
                     rest = data
-                    continue
-                rest = data[cut + 1:]
-                yield data[: cut + 1]
+                else:
+                    rest = data[cut + 1:]
+                    yield data[: cut + 1]
+                if len(chunk) < block_bytes and not isinstance(fh, zipfile.ZipExtFile):
+                    break  # a short read of a plain file is its end
+                chunk = fh.read(block_bytes)
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise DataFileError(path, None, None, f"truncated or corrupt zip archive ({exc})") from None
     if rest:
