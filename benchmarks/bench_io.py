@@ -64,7 +64,8 @@ def _row_templates(rng, n):
         fields = (["{id}", sqldate, sqldate[:6], "2015", f"2015.{day * 27:04d}"] + actor1 + actor2
                   + ["1", code, code[:3], root, str(quad), str(gold), "10", "1", "10", repr(tone)]
                   + (geo if a1 else nogeo) + (geo if a2 else nogeo) + geo
-                  + ["{added}", f"http://www.example-news.com/world/asia/2015/02/{day:02d}/story-{rng.integers(1e6)}.html"])
+                  + ["{added}", f"http://www.example-news.com/world/asia/2015/02/{day:02d}/"
+                                f"story-{rng.integers(1e6)}.html"])
         assert len(fields) == 61
         out.append("\t".join(fields))
     return out
@@ -175,7 +176,8 @@ def main(argv=None):
         print(f"best of {args.repeat} runs each; load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
               "(other jobs share this machine)")
         base = results[1][2]
-        print(f"{'':38s} {'rows':>10s} {'seconds':>8s} {'rows/s':>12s} {'MB/s':>7s} {'peak MB':>8s} {'time ratio':>10s}")
+        print(f"{'':38s} {'rows':>10s} {'seconds':>8s} {'rows/s':>12s} {'MB/s':>7s} {'peak MB':>8s} "
+              f"{'time ratio':>10s}")
         for name, n, sec, peak, *extra in results:
             print(f"{name:38s} {n:10,d} {sec:8.2f} {n / sec:12,.0f} {nbytes / 1e6 / sec:7.0f} {peak:8.0f} "
                   f"{sec / base:10.2f}")

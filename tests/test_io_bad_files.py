@@ -36,7 +36,8 @@ def test_gdelt_wrong_column_count(tmp_path, gdelt_lines):
     lines = list(gdelt_lines)
     lines[4] = "\t".join(lines[4].split("\t")[:60])
     path = _write(tmp_path / "short.export.CSV", lines)
-    with pytest.raises(DataFileError, match=r"short\.export\.CSV, line 5: expected 61 tab-separated fields, found 60") as e:
+    message = r"short\.export\.CSV, line 5: expected 61 tab-separated fields, found 60"
+    with pytest.raises(DataFileError, match=message) as e:
         read_gdelt_events(path)
     assert (e.value.line, e.value.column) == (5, None)
 
@@ -107,7 +108,8 @@ def test_gdelt_skip_reports_every_bad_row(tmp_path, gdelt_lines):
     assert report["line"].tolist() == [4, 7, 10]
     assert report["column"].tolist() == [None, "AvgTone", "SQLDATE"]
     assert set(report["file"]) == {str(path)}
-    good = read_gdelt_events(_write(tmp_path / "good.CSV", [ln for i, ln in enumerate(gdelt_lines) if i not in (3, 6, 9)]))
+    kept = [ln for i, ln in enumerate(gdelt_lines) if i not in (3, 6, 9)]
+    good = read_gdelt_events(_write(tmp_path / "good.CSV", kept))
     assert df["GLOBALEVENTID"].tolist() == good["GLOBALEVENTID"].tolist()
 
 
@@ -160,7 +162,8 @@ def test_comtrade_truncated_row_and_bad_month(tmp_path, shared_data):
 
 def test_comtrade_unknown_layout(tmp_path):
     path = _write(tmp_path / "u.csv", ["a,b,c", "1,2,3"])
-    with pytest.raises(DataFileError, match=r"u\.csv, line 1: header matches neither the current \(47\) nor the legacy"):
+    message = r"u\.csv, line 1: header matches neither the current \(47\) nor the legacy"
+    with pytest.raises(DataFileError, match=message):
         read_comtrade(path)
 
 

@@ -17,6 +17,7 @@ from ._icews import ICEWS_COLUMNS, read_icews
 from ._panel import build_indicator_panel, quad_class_from_root
 
 __all__ = ["ACLED_COLUMNS", "CNS_COLUMNS", "DataFileError", "DataFileWarning", "GDELT_COLUMNS", "ICEWS_COLUMNS",
-           "PANEL_COLUMNS", "build_indicator_panel", "comtrade_area_codes", "detect_gdelt_version", "iter_gdelt_events", "parse_distance_km",
+           "PANEL_COLUMNS", "build_indicator_panel", "comtrade_area_codes", "detect_gdelt_version",
+           "iter_gdelt_events", "parse_distance_km",
            "quad_class_from_root", "read_acled", "read_cns_missile_db", "read_comtrade", "read_gdelt_events",
            "read_icews"]

@@ -186,7 +186,8 @@ def read_comtrade(paths, encoding: str = "auto", errors: str = "raise") -> pd.Da
             num = pd.to_numeric(out[name], errors="coerce")
             wrong = num.isna() | (num != np.floor(num))
             for i in np.flatnonzero(wrong.to_numpy()):
-                problems.add(path, int(lines[i]), _MAP[name][col], f"cannot parse {out[name].iloc[i]!r} as an area code")
+                problems.add(path, int(lines[i]), _MAP[name][col],
+                             f"cannot parse {out[name].iloc[i]!r} as an area code")
             bad |= wrong.to_numpy()
             out[name] = num.astype("Int64")
         for name in _NUMERIC:
@@ -199,7 +200,8 @@ def read_comtrade(paths, encoding: str = "auto", errors: str = "raise") -> pd.Da
             out[name] = num.astype("float64")
         flow = out["flow_code"].map(_FLOWS)
         for i in np.flatnonzero(flow.isna().to_numpy()):
-            problems.add(path, int(lines[i]), _MAP["flow_code"][col], f"unknown trade flow {out['flow_code'].iloc[i]!r}")
+            problems.add(path, int(lines[i]), _MAP["flow_code"][col],
+                         f"unknown trade flow {out['flow_code'].iloc[i]!r}")
         bad |= flow.isna().to_numpy()
         out["flow"] = flow
         periods, bad_period = _period(layout, raw, path, lines, problems)
