@@ -186,3 +186,36 @@ def test_acled_2023_layout_fixture():
     assert df["fatalities"].sum() == 1 and df["time_precision"].tolist() == [1, 1, 2]
     assert pd.isna(df["civilian_targeting"].iloc[0]) and df["civilian_targeting"].iloc[2] == "Civilian targeting"
     assert df["date"].iloc[1] == pd.Timestamp("2023-08-26")
+
+
+def test_icews_split_into_files_reads_the_same(shared_data, tmp_path):
+    path = shared_data / "icews" / "events.2018.sample.tab"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header, body = lines[0], lines[1:]
+    parts = []
+    for k, chunk in enumerate((body[:1000], body[1000:1001], body[1001:])):
+        p = tmp_path / f"part{k}.tab"
+        p.write_text("\n".join([header] + chunk) + "\n", encoding="utf-8")
+        parts.append(p)
+    pd.testing.assert_frame_equal(read_icews(parts), read_icews(path))
+    with pytest.warns(DataFileWarning, match="skipped 1"):
+        again = read_icews([path, parts[1]], errors="skip")  # the one-row part repeats a key
+    assert len(again) == 3705
+    assert again.attrs["skipped"]["reason"].str.startswith("duplicate key").all()
+
+
+def test_icews_panel_matches_hand_count(shared_data):
+    from summitcast.io import build_indicator_panel
+
+    path = shared_data / "icews" / "events.2018.sample.tab"
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()[1:]]
+    pair = [r for r in rows if {r[4], r[10]} == {"South Korea", "North Korea"}]
+    panel = build_indicator_panel(read_icews(path), [("South Korea", "North Korea")], directed=False)
+    block = panel["South Korea-North Korea"].iloc[0]
+    assert block["events"] == len(pair) == 53
+    assert block["root_03"] == sum(r[6][:2] == "03" for r in pair)
+    quads = {1: range(1, 6), 2: range(6, 10), 3: range(10, 15), 4: range(15, 21)}
+    for q, roots in quads.items():
+        assert block[f"quad_{q}"] == sum(int(r[6][:2]) in roots for r in pair)
+    assert block["goldstein_mean"] == pytest.approx(np.mean([float(r[7]) for r in pair]), rel=1e-12)
+    assert "tone_mean" not in panel.columns.get_level_values(1)  # ICEWS has no tone
