@@ -73,37 +73,53 @@ def _dyad_table(dyads, directed: bool) -> tuple[dict, list[str]]:
     return lookup, labels
 
 
-def _chunk_sums(frame, schema, lookup, period_freq, measures, date_col):
-    """Sums per (period, dyad) for one chunk of events."""
-    a1 = frame[schema["a1"]].astype("str").to_numpy()
-    a2 = frame[schema["a2"]].astype("str").to_numpy()
-    keys = pd.Series(list(zip(a1, a2)), dtype="object")
-    label = keys.map(lookup)
-    hit = label.notna().to_numpy()
+def _chunk_sums(frame, schema, lookup, labels, period_freq, measures, date_col):
+    """Sums per (period, dyad) for one chunk of events.
+
+    Each event gets a group number  g = period_ordinal * n_dyads + dyad_index;
+    every measure is then one ``np.bincount`` over g (root codes and quad
+    classes as bincounts over g * width + code).
+    """
+    n_lab = len(labels)
+    index_of = {lab: i for i, lab in enumerate(labels)}
+    s1, s2 = frame[schema["a1"]], frame[schema["a2"]]
+    dyad = np.full(len(frame), -1, dtype=np.int64)
+    for (a, b), lab in lookup.items():
+        dyad[((s1 == a) & (s2 == b)).fillna(False).to_numpy(dtype=bool)] = index_of[lab]
+    hit = dyad >= 0
+    dates = frame[date_col]
     if not hit.any():
-        return None, frame[date_col]
+        return None, dates
     sub = frame.loc[hit]
-    periods = sub[date_col].dt.to_period(period_freq).to_numpy()
-    parts = {"events": np.ones(len(sub))}
+    months = sub[date_col].to_numpy().astype("datetime64[M]").astype(np.int64)  # months since 1970-01
+    ordinal = {"M": months, "Q": months // 3, "Y": months // 12}[period_freq]  # pandas Period ordinals
+    groups, inverse = np.unique(ordinal * n_lab + dyad[hit], return_inverse=True)
+    inverse = inverse.reshape(-1)
+    n = len(groups)
+    parts = {"events": np.bincount(inverse, minlength=n).astype("float64")}
     if "root" in measures:
-        root = sub[schema["root"]].astype("str").str[:2].to_numpy()
-        for r in ROOTS:
-            parts[f"root_{r}"] = (root == r).astype("float64")
+        root = pd.to_numeric(sub[schema["root"]].astype("str").str[:2], errors="coerce").to_numpy(dtype="float64")
+        ok = (root >= 1) & (root <= 20)
+        counts = np.bincount(inverse[ok] * 21 + root[ok].astype(np.int64), minlength=n * 21).reshape(n, 21)
+        for r in range(1, 21):
+            parts[f"root_{r:02d}"] = counts[:, r].astype("float64")
     if "quad" in measures:
-        quad = (sub[schema["quad"]] if schema["quad"] else quad_class_from_root(sub[schema["root"]].str[:2]))
-        q = quad.to_numpy(dtype="float64")
+        quad = sub[schema["quad"]] if schema["quad"] else quad_class_from_root(sub[schema["root"]].str[:2])
+        q = pd.to_numeric(quad, errors="coerce").to_numpy(dtype="float64")
+        ok = (q >= 1) & (q <= 4)
+        counts = np.bincount(inverse[ok] * 5 + q[ok].astype(np.int64), minlength=n * 5).reshape(n, 5)
         for k in (1, 2, 3, 4):
-            parts[f"quad_{k}"] = (q == k).astype("float64")
+            parts[f"quad_{k}"] = counts[:, k].astype("float64")
     for name in ("goldstein", "tone"):
         if name in measures and schema[name] is not None:
             v = sub[schema[name]].to_numpy(dtype="float64")
             ok = ~np.isnan(v)
-            parts[f"_{name}_sum"] = np.where(ok, v, 0.0)
-            parts[f"_{name}_n"] = ok.astype("float64")
-    table = pd.DataFrame(parts)
-    table["_period"] = periods
-    table["_dyad"] = label[hit].to_numpy()
-    return table.groupby(["_period", "_dyad"]).sum(), frame[date_col]
+            parts[f"_{name}_sum"] = np.bincount(inverse, weights=np.where(ok, v, 0.0), minlength=n)
+            parts[f"_{name}_n"] = np.bincount(inverse, weights=ok.astype("float64"), minlength=n)
+    index = pd.MultiIndex.from_arrays(
+        [pd.PeriodIndex.from_ordinals(groups // n_lab, freq=period_freq),
+         np.asarray(labels, dtype=object)[groups % n_lab]], names=["_period", "_dyad"])
+    return pd.DataFrame(parts, index=index), dates
 
 
 def build_indicator_panel(events, dyads, freq: str = "MS", measures: Iterable[str] = ALL_MEASURES,
@@ -179,7 +195,7 @@ def build_indicator_panel(events, dyads, freq: str = "MS", measures: Iterable[st
             if "date" not in frame:
                 raise ValueError("events need a parsed 'date' column (as the readers return)")
             date_col = "date"
-        sums, dates = _chunk_sums(frame, schema, lookup, pfreq, measures, date_col)
+        sums, dates = _chunk_sums(frame, schema, lookup, labels, pfreq, measures, date_col)
         lo, hi = dates.min(), dates.max()
         first = lo if first is None or lo < first else first
         last = hi if last is None or hi > last else last
