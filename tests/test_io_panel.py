@@ -178,3 +178,31 @@ def test_bad_events_type():
         build_indicator_panel([[1, 2]], [("CHN", "JPN")])
     with pytest.raises(ValueError, match="events must have GDELT columns"):
         build_indicator_panel(pd.DataFrame({"x": [1]}), [("CHN", "JPN")])
+
+
+def test_incident_counts_from_cns_equal_bundled_missile_counts(shared_data):
+    from summitcast.datasets import load_trilateral
+    from summitcast.io import incident_counts, read_cns_missile_db
+
+    with pytest.warns(DataFileWarning):
+        cns = read_cns_missile_db(shared_data / "cns_missile_db" / "north_korea_missile_test_database.csv")
+    with pytest.warns(DataFileWarning, match="1 incident"):  # the launch of 12 April 2023
+        counts = incident_counts(cns, coverage=("1984-04-01", "2023-03-31"))
+    bundled = load_trilateral().missile_launches.loc[:"2023-03-01"]
+    np.testing.assert_array_equal(counts["incidents"].to_numpy(), bundled.to_numpy())
+    assert counts.index.equals(bundled.index)
+    assert counts.attrs["incidents_outside_coverage"] == 1  # the one launch of 12 April 2023
+
+
+def test_incident_counts_by_column_and_coverage():
+    from summitcast.io import incident_counts
+
+    df = pd.DataFrame({"date": pd.to_datetime(["2020-01-03", "2020-01-20", "2020-03-01", "2020-05-09"]),
+                       "country": ["Japan", "South Korea", "Japan", "Japan"]})
+    with pytest.warns(DataFileWarning, match="1 incident"):
+        t = incident_counts(df, by="country", coverage=("2020-01-01", "2020-04-30"))
+    assert list(t.index) == list(pd.date_range("2020-01-01", "2020-04-01", freq="MS"))
+    assert t["Japan"].tolist() == [1, 0, 1, 0] and t["South Korea"].tolist() == [1, 0, 0, 0]
+    assert t.attrs["incidents_outside_coverage"] == 1
+    with pytest.raises(ValueError, match="freq must be one of"):
+        incident_counts(df, freq="W")

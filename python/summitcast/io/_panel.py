@@ -257,3 +257,58 @@ def _covered_periods(coverage, attrs_days, first, last, pfreq) -> pd.PeriodIndex
     if not len(days):
         raise ValueError("coverage is empty")
     return pd.PeriodIndex(days.to_period(pfreq).unique()).sort_values()
+
+
+def incident_counts(incidents: pd.DataFrame, freq: str = "MS", by: str | None = None, coverage=None,
+                    date_column: str = "date") -> pd.DataFrame:
+    """Count incidents (missile launches, ACLED events, ...) per period, with coverage.
+
+    Parameters
+    ----------
+    incidents : DataFrame
+        One row per incident with a datetime column ``date_column`` (as
+        :func:`read_cns_missile_db` and :func:`read_acled` return).
+    freq : {"MS", "QS", "YS"}
+    by : str, optional
+        A column to split the counts by (e.g. ``"country"`` or ``"event_type"``);
+        one output column per value.  Without it, one column ``"incidents"``.
+    coverage : None or (start, end)
+        Periods the record covers; default: first to last incident.  Periods
+        outside are NaN, covered periods without incidents 0.
+
+    Returns
+    -------
+    DataFrame with a period-start DatetimeIndex; ``attrs["covered"]`` and
+    ``attrs["incidents_outside_coverage"]`` (not counted; warned about when > 0).
+    """
+    if freq not in _FREQS:
+        raise ValueError(f"freq must be one of {sorted(_FREQS)}, got {freq!r}")
+    if date_column not in incidents:
+        raise ValueError(f"incidents has no column {date_column!r}")
+    dates = pd.to_datetime(incidents[date_column])
+    if dates.isna().any():
+        raise ValueError(f"{int(dates.isna().sum())} incident(s) have no {date_column}")
+    pfreq = _FREQS[freq]
+    if coverage is None:
+        if not len(dates):
+            raise ValueError("no incidents and no coverage given: cannot tell which periods are covered")
+        periods = pd.period_range(dates.min(), dates.max(), freq=pfreq)
+    else:
+        start, end = (pd.Timestamp(c) for c in coverage)
+        if end < start:
+            raise ValueError(f"coverage end {end} is before start {start}")
+        periods = pd.period_range(start, end, freq=pfreq)
+    period = dates.dt.to_period(pfreq)
+    inside = period.isin(periods)
+    outside = int((~inside).sum())
+    keys = pd.Series("incidents", index=incidents.index) if by is None else incidents[by].astype("str")
+    table = pd.crosstab(period[inside], keys[inside]).reindex(periods, fill_value=0)
+    table.index = pd.DatetimeIndex(periods.to_timestamp(), freq=freq, name="period")
+    table.columns.name = by
+    table = table.astype("int64")
+    table.attrs = {"covered": pd.Series(True, index=table.index, name="covered"),
+                   "incidents_outside_coverage": outside}
+    if outside:
+        warnings.warn(f"incident_counts: {outside} incident(s) outside the coverage were not counted",
+                      DataFileWarning, stacklevel=2)
+    return table
