@@ -107,6 +107,10 @@ def run_floor(paths, queue):
 def run_summitcast(paths, queue):
     from summitcast.io import PANEL_COLUMNS, build_indicator_panel, iter_gdelt_events
 
+    try:  # import outside the timed section, as the peer's pandas is
+        import pyarrow.csv  # noqa: F401
+    except ImportError:
+        pass
     t = time.perf_counter()
     coverage = {}
     chunks = iter_gdelt_events(paths, countries=["CHN", "JPN", "KOR", "PRK"], columns=PANEL_COLUMNS,
