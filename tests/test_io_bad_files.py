@@ -215,3 +215,12 @@ def test_both_engines_report_the_same_faults(tmp_path, gdelt_lines, engine):
         (str(a), 3, "NumMentions"), (str(a), 6, None), (str(a), 9, "SQLDATE"), (str(b), 11, 29)]
     assert "found 62" in report["reason"].iloc[1] and "0xe9" in report["reason"].iloc[3]
     assert len(df) == 20 - 3
+
+
+def test_empty_files(tmp_path):
+    empty = tmp_path / "events.2018.empty.tab"
+    empty.write_bytes(b"")
+    with pytest.raises(DataFileError, match=r"empty\.tab, line 1: empty file: no header row"):
+        read_icews(empty)
+    with pytest.raises(DataFileError, match=r"line 1: 1 tab-separated fields: not a GDELT event file"):
+        read_gdelt_events(empty)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 
-from ._errors import Problems
+from ._errors import DataFileError, Problems
 from ._tabular import TabSpec, iter_tab_files
 from ._text import as_path_list
 
@@ -38,6 +40,9 @@ def read_icews(paths, errors: str = "raise", na_values=("NA",), block_bytes: int
         (``Event ID``, ``Event Date``): duplicated keys raise (or are skipped).
     """
     files = as_path_list(paths)
+    for path in files:
+        if os.path.getsize(path) == 0:
+            raise DataFileError(path, 1, None, "empty file: no header row")
     problems = Problems(errors)
     problems.file_order = list(files)
     spec = TabSpec(names=ICEWS_COLUMNS, int_columns=("Event ID", "Story ID", "Sentence Number"),

@@ -155,8 +155,9 @@ def _buffers(paths: list[str], block_bytes: int):
     per-parse overhead is paid per buffer, not per file.  Larger or zipped files
     come in pieces of about ``block_bytes`` that end at a line end.  Yields
     ``(buffer, segments)`` with one segment ``(path, start, end, first_line,
-    starts_file)`` per piece of a file; ``first_line`` is None when not yet
-    known (it is only counted on the slow path, see :func:`_segment_lines`).
+    starts_file)`` per piece of a file (byte range in the buffer, the file's
+    line number of its first line, whether it begins the file).  Lines per
+    segment are counted only on the slow path (:func:`_segment_lines`).
     """
     buf = bytearray(block_bytes + 1)
     size, segments = 0, []
@@ -344,7 +345,7 @@ def _checked_parse(block, segments, spec: TabSpec, usecols, problems: Problems) 
     if spec.header:
         offset = 0
         for seg in segments:
-            if seg[3]:
+            if seg[3] and seg[1]:
                 header = block[starts[offset]:ends[offset]].decode("utf-8", errors="replace").split("\t")
                 if header != spec.names:
                     raise DataFileError(seg[0], 1, None,
