@@ -1,0 +1,112 @@
+"""Opening files (plain or zipped) and locating encoding faults by line and column."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
+
+from ._errors import DataFileError
+
+
+def as_path_list(paths) -> list[str]:
+    """One path or an iterable of paths -> list of str, each checked to exist."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    elif not isinstance(paths, Iterable):
+        raise TypeError(f"paths must be a path or an iterable of paths, got {type(paths).__name__}")
+    out = [os.fspath(p) for p in paths]
+    if not out:
+        raise ValueError("paths is empty")
+    for p in out:
+        if not os.path.isfile(p):
+            raise FileNotFoundError(f"no such file: {p}")
+    return out
+
+
+def is_zip(path: str) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(4) == b"PK\x03\x04"
+
+
+def open_binary(path: str):
+    """A binary stream over the file, or over the single member of a zip archive."""
+    if not is_zip(path):
+        return open(path, "rb")
+    try:
+        archive = zipfile.ZipFile(path)
+        members = [m for m in archive.infolist() if not m.is_dir()]
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise DataFileError(path, None, None, f"truncated or corrupt zip archive ({exc})") from None
+    if len(members) != 1:
+        raise DataFileError(path, None, None, f"zip archive must hold exactly one file, holds {len(members)}")
+    return archive.open(members[0])
+
+
+def read_blocks(path: str, block_bytes: int) -> Iterator[bytes]:
+    """Yield the file's bytes in blocks that end at a line end (the last may not)."""
+    rest = b""
+    try:
+        fh = open(path, "rb")
+        first = fh.read(block_bytes)
+        if first.startswith(b"PK\x03\x04"):
+            fh.close()
+            fh = open_binary(path)
+            first = fh.read(block_bytes)
+        with fh:
+            chunk = first
+            while chunk:
+                data = rest + chunk
+                cut = data.rfind(b"\n")
+                if cut < 0:
+                    rest = data
+                else:
+                    rest = data[cut + 1:]
+                    yield data[: cut + 1]
+                if len(chunk) < block_bytes and not isinstance(fh, zipfile.ZipExtFile):
+                    break  # a short read of a plain file is its end
+                chunk = fh.read(block_bytes)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise DataFileError(path, None, None, f"truncated or corrupt zip archive ({exc})") from None
+    if rest:
+        yield rest
+
+
+def read_all(path: str) -> bytes:
+    return b"".join(read_blocks(path, 1 << 24))
+
+
+def locate_decode_error(path, data: bytes, exc: UnicodeDecodeError, sep: bytes, first_line: int = 1):
+    """DataFileError naming the line and field of an undecodable byte."""
+    start = exc.start
+    line = first_line + data.count(b"\n", 0, start)
+    line_start = data.rfind(b"\n", 0, start) + 1
+    if sep == b",":
+        # count fields with the csv rules, so commas inside quotes do not count
+        prefix = data[line_start:start].decode("latin-1")
+        field = len(next(csv.reader([prefix + "x"])))
+    else:
+        field = data.count(sep, line_start, start) + 1
+    return DataFileError(path, line, field,
+                         f"byte 0x{data[start]:02x} is not valid {exc.encoding} (wrong encoding?)")
+
+
+def decode(path, data: bytes, encoding: str, sep: bytes) -> tuple[str, str]:
+    """Decode ``data``; ``encoding="auto"`` tries UTF-8 then cp1252.  Returns (text, encoding used)."""
+    candidates = ["utf-8", "cp1252"] if encoding == "auto" else [encoding]
+    for i, enc in enumerate(candidates):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError as exc:
+            if i == len(candidates) - 1:
+                raise locate_decode_error(path, data, exc, sep) from None
+            continue
+        return text.removeprefix("\ufeff"), enc
+    raise AssertionError("unreachable")
+
+
+def text_stream(text: str) -> io.StringIO:
+    return io.StringIO(text, newline="")
