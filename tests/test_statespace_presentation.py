@@ -79,3 +79,37 @@ def test_cli_main_job_runs(capsys):
     assert cli.main(["--steps", "3", "--draws", "100"]) == 0
     out = capsys.readouterr().out
     assert "maximum likelihood" in out and "Posterior predictive forecast" in out
+
+
+def test_save_and_load_round_trip(tmp_path):
+    from summitcast.statespace import load_results
+
+    idx = pd.date_range("2016-01-01", periods=72, freq="MS")
+    rng = np.random.default_rng(9)
+    x = pd.DataFrame({"exports": rng.normal(size=72)}, index=idx)
+    y = pd.Series(np.cumsum(rng.normal(size=72)) + x["exports"].to_numpy(), index=idx, name="tone")
+    y.iloc[[4, 30, 31]] = np.nan
+    res = UnobservedComponents(y, level="local linear trend", freq_seasonal=[{"period": 12, "harmonics": 1}],
+                               exog=x).fit()
+    path = tmp_path / "fit.json"
+    res.save(path)
+    back = load_results(path)
+    pd.testing.assert_series_equal(back.params, res.params)
+    assert back.llf == pytest.approx(res.llf, rel=1e-12)
+    pd.testing.assert_frame_equal(back.smoothed_state, res.smoothed_state)
+    fut = pd.DataFrame({"exports": [0.5, -0.5]}, index=pd.date_range("2022-01-01", periods=2, freq="MS"))
+    pd.testing.assert_frame_equal(back.get_forecast(2, exog=fut).summary_frame(),
+                                  res.get_forecast(2, exog=fut).summary_frame())
+    assert np.isnan(back.model.endog[4])
+
+
+def test_load_rejects_other_files(tmp_path):
+    from summitcast.statespace import load_results
+
+    bad = tmp_path / "other.json"
+    bad.write_text('{"format": "something else"}', encoding="utf-8")
+    with pytest.raises(ValueError, match="not a summitcast unobserved-components results file"):
+        load_results(bad)
+    bad.write_text("not json", encoding="utf-8")
+    with pytest.raises(ValueError, match="not a summitcast results file"):
+        load_results(bad)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from .filter import kalman_filter
 from .forecast import ForecastResult
+from .persistence import load_results
 from .priors import InverseGamma
 from .unobserved_components import UnobservedComponents
 
-__all__ = ["ForecastResult", "InverseGamma", "UnobservedComponents", "kalman_filter"]
+__all__ = ["ForecastResult", "InverseGamma", "UnobservedComponents", "kalman_filter", "load_results"]

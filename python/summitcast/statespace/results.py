@@ -241,6 +241,13 @@ class UnobservedComponentsResults:
         return pd.DataFrame(sims.T, index=future_index(self.model.index, steps),
                             columns=pd.RangeIndex(paths, name="path"))
 
+    # -- persistence --------------------------------------------------------
+    def save(self, path) -> None:
+        """Write the model, data and estimates to a JSON file (see ``load_results``)."""
+        from .persistence import save_results
+
+        save_results(self, path)
+
     # -- presentation -------------------------------------------------------
     def summary(self, alpha: float = 0.05) -> Summary:
         ci = self.conf_int(alpha)

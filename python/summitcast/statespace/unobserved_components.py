@@ -83,6 +83,13 @@ class UnobservedComponents:
         diffuse: str = "exact",
         approx_diffuse_variance: float = 1e6,
     ) -> None:
+        self._init_kwargs = {
+            "level": level, "seasonal": seasonal,
+            "freq_seasonal": [dict(item) for item in freq_seasonal] if freq_seasonal else None,
+            "irregular": irregular, "stochastic_seasonal": stochastic_seasonal,
+            "stochastic_freq_seasonal": list(stochastic_freq_seasonal) if stochastic_freq_seasonal is not None else None,
+            "diffuse": diffuse, "approx_diffuse_variance": approx_diffuse_variance,
+        }
         values, index = as_endog(endog)
         self.endog = values
         self.index = index
