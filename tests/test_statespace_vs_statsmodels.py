@@ -92,6 +92,15 @@ def test_loglike_and_smoother_match_statsmodels(case, missing):
     res_theirs = theirs.smooth(params)
     state_theirs = res_theirs.smoothed_state.T  # (n, m)
     assert np.allclose(res_ours.smoothed_state.to_numpy(), state_theirs, rtol=1e-6, atol=1e-6 * np.abs(state_theirs).max())
+    # disturbance smoother
+    eps_theirs = res_theirs.smoothed_measurement_disturbance[0]
+    eps_theirs = np.where(np.isnan(ours.endog), 0.0, eps_theirs)
+    assert np.allclose(res_ours.smoothed_obs_disturbance.to_numpy(), eps_theirs, rtol=1e-6,
+                       atol=1e-6 * (np.abs(eps_theirs).max() + 1e-12))
+    eta_ours = res_ours.smoothed_state_disturbance.to_numpy()
+    eta_theirs = res_theirs.smoothed_state_disturbance.T[:, : eta_ours.shape[1]]
+    if eta_ours.size:
+        assert np.allclose(eta_ours, eta_theirs, rtol=1e-6, atol=1e-6 * (np.abs(eta_theirs).max() + 1e-12))
 
 
 @pytest.mark.parametrize("case", CASES[:11] + [CASES[13]], ids=[case_id(c) for c in CASES[:11] + [CASES[13]]])
@@ -100,6 +109,13 @@ def test_fit_at_least_as_good_as_statsmodels(case):
     fit_ours = ours.fit()
     fit_theirs = theirs.fit(disp=False, maxiter=1000)
     assert fit_ours.llf >= fit_theirs.llf - 1e-4
+    # information criteria by statsmodels' conventions, at our optimum
+    at_ours = theirs.smooth(fit_ours.params.to_numpy())
+    assert fit_ours.aic == pytest.approx(at_ours.aic, rel=1e-9)
+    # statsmodels' BIC counts missing rows among the observations; ours (and
+    # Durbin & Koopman's) counts only the observed values
+    n_observed = int(np.sum(~np.isnan(ours.endog)))
+    assert fit_ours.bic == pytest.approx(-2 * fit_ours.llf + at_ours.df_model * np.log(n_observed), rel=1e-12)
 
 
 def test_forecast_matches_statsmodels():

@@ -62,16 +62,28 @@ class UnobservedComponentsResults:
 
     @property
     def nobs_effective(self) -> int:
+        """Observed values whose log-likelihood contributions are summed."""
         burn = 0 if self.model.spec.exact_diffuse else self.model.spec.k_states
-        return self.nobs - self.nobs_diffuse - burn
+        return self.nobs - burn
+
+    @property
+    def k_diffuse_states(self) -> int:
+        return int(self.model.spec.k_states) if self.model.spec.exact_diffuse else 0
+
+    @property
+    def df_model(self) -> int:
+        """Estimated parameters plus diffuse initial states (Durbin & Koopman 2012, §7.4)."""
+        return self.k_params + self.k_diffuse_states
 
     @property
     def aic(self) -> float:
-        return -2.0 * self.llf + 2.0 * self.k_params
+        """−2 log L + 2 (parameters + diffuse states), as Durbin & Koopman and statsmodels."""
+        return -2.0 * self.llf + 2.0 * self.df_model
 
     @property
     def bic(self) -> float:
-        return -2.0 * self.llf + self.k_params * np.log(self.nobs_effective)
+        """−2 log L + (parameters + diffuse states) · log(observed values)."""
+        return -2.0 * self.llf + self.df_model * np.log(self.nobs_effective)
 
     @cached_property
     def cov_params(self) -> pd.DataFrame:
@@ -126,6 +138,24 @@ class UnobservedComponentsResults:
             beta = self.params[[f"beta.{c}" for c in self.model.exog_names]].to_numpy()
             frame["regression"] = self.model.exog @ beta
         return frame
+
+    @property
+    def smoothed_obs_disturbance(self) -> pd.Series:
+        """E(ε_t | all data) (zero where y is missing)."""
+        return pd.Series(self._smoothed["smoothed_obs_disturbance"][:, 0], index=self.model.index,
+                         name="smoothed_obs_disturbance")
+
+    @property
+    def smoothed_state_disturbance(self) -> pd.DataFrame:
+        """E(η_t | all data), one column per state disturbance (η_t moves α_t to α_{t+1})."""
+        names = [n for n in self.model.param_names if n.startswith("sigma2.") and n != "sigma2.irregular"]
+        groups = self.model.spec.disturbance_groups()
+        cols = []
+        for name, group in zip(names, groups):
+            base = name[len("sigma2."):]
+            cols += [base] if len(group) == 1 else [f"{base}.{k}" for k in range(len(group))]
+        raw = self._smoothed["smoothed_state_disturbance"][:, : len(cols)]
+        return pd.DataFrame(raw, index=self.model.index, columns=cols)
 
     @property
     def fittedvalues(self) -> pd.Series:
