@@ -115,6 +115,7 @@ class KalmanFilter {
     MatrixXd U(m, m), Pnext(m, m), P_start(m, m), Pnext_inf(m, m);
 
     const bool invariant = sys_.covariance_time_invariant();
+    const bool has_c = sys_.c.size() > 0 && sys_.c.cwiseAbs().maxCoeff() > 0.0;
     const bool use_steady = opt_.steady_state && invariant;
     SparseRows Tsparse;
     bool T_sparse_ok = false;
@@ -175,7 +176,9 @@ class KalmanFilter {
           double za = 0.0;
           for (Index k : z_nonzero[i]) za += Z(i, k) * a[k];
           const double v = y_(i, t) - dt[i] - za;
-          a.noalias() += K_frozen.col(i) * v;
+          const double* __restrict k = K_frozen.data() + i * m;
+          double* __restrict ad = a.data();
+          for (Index r = 0; r < m; ++r) ad[r] += k[r] * v;
           ll -= 0.5 * (v * v / F_frozen[i]);
           if (opt_.store) store_element(out, t, i, v, F_frozen[i], 0.0, M_frozen.col(i), zeros, ObsKind::regular);
         }
@@ -245,12 +248,11 @@ class KalmanFilter {
       const MatrixXd& T = sys_.T_at(t);
       if (invariant && T_sparse_ok) {
         Tsparse.multiply(a, work);
-        a = work;
       } else {
         work.noalias() = T * a;
-        a = work;
       }
-      a += sys_.c_at(t);
+      a.swap(work);
+      if (has_c) a += sys_.c_at(t);
       if (converged) continue;
 
       if (invariant && T_sparse_ok) {
