@@ -1,0 +1,286 @@
+// INGARCH count autoregressions in the sense of R's tscount (Liboschik,
+// Fokianos & Fried 2017): the conditional mean λ_t of the count Y_t given the
+// past follows a linear predictor ν_t with
+//
+//   ν_t = β0 + Σ_k β_k g(Y_{t−i_k}) + Σ_l α_l ν_{t−j_l} + η'X_t,
+//
+//   identity link:  λ_t = ν_t,        g(y) = y          (INGARCH, Ferland et al. 2006)
+//   log link:       λ_t = exp(ν_t),   g(y) = log(1 + y) (log-linear, Fokianos & Tjøstheim 2011)
+//
+// where i_1 < … < i_p are the `past_obs` lags, j_1 < … < j_q the `past_mean`
+// lags and X_t the covariates, whose effect is "internal" (it feeds back through
+// the α terms).  Y_t | past ~ Poisson(λ_t) or NB2(λ_t, α_nb).
+//
+// Parameter vector θ (natural scale), size k = 1 + p + q + r (+1 for NB):
+//   θ = (β0, β_1..β_p, α_1..α_q, η_1..η_r [, α_nb]).
+//
+// Initialisation of the recursion.  For t ≤ 0 the recursion needs pre-sample
+// values of g(Y) and ν.  `Init` selects them (as tscount's init.method):
+//   marginal : both set to ν* = β0 / (1 − Σβ − Σα), the stationary mean of the
+//              linear predictor of the model without covariates (pre-sample
+//              covariates are zero).  ν* depends on θ, and so do the
+//              derivatives: ∂ν*/∂β0 = 1/D, ∂ν*/∂β_k = ∂ν*/∂α_l = β0/D², with
+//              D = 1 − Σβ − Σα.  This is tscount's default.
+//   iid      : both set to β0 (the mean of an i.i.d. model); ∂/∂β0 = 1.
+//   firstobs : both set to g(Y_1), independent of θ.
+//   zero     : ν = 0 and g(Y) = g(0) = 0.
+// With init_drop the first max(past_obs) observations are conditioned on and
+// left out of the likelihood (tscount's init.drop = TRUE, and the lagged GLM).
+// With `presample_constant` the derivative recursion treats ν* as a constant
+// (∂ν*/∂θ = 0): the "plug-in" score of ingarch_fit.hpp.
+//
+// The score uses the derivative recursion that runs beside ν_t:
+//   ∂ν_t/∂θ = e_{β0} + Σ_k [g(Y_{t−i_k}) e_{β_k} + β_k ∂g(Y_{t−i_k})/∂θ]
+//             + Σ_l [ν_{t−j_l} e_{α_l} + α_l ∂ν_{t−j_l}/∂θ] + X_t e_η,
+// where ∂g(Y_s)/∂θ is zero for observed s and ∂ν*/∂θ for pre-sample s.  Then
+//   ∂ℓ/∂θ = Σ_t ∂ log p(Y_t | λ_t)/∂λ · ∂λ_t/∂ν_t · ∂ν_t/∂θ,
+// with ∂λ/∂ν = 1 (identity) or λ (log).  One pass costs O(n (p + q) k).
+#pragma once
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "summitcast/core/errors.hpp"
+#include "summitcast/counts/count_distributions.hpp"
+
+namespace summitcast::counts {
+
+using Eigen::Index;
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+
+enum class Link { identity, log };
+enum class Init { marginal, iid, firstobs, zero };
+
+struct IngarchSpec {
+  std::vector<int> past_obs;   // lags i_1 < … < i_p, each >= 1
+  std::vector<int> past_mean;  // lags j_1 < … < j_q, each >= 1
+  Index k_exog = 0;            // r, the number of covariates
+  Link link = Link::log;
+  Family family = Family::poisson;
+  Init init = Init::marginal;
+  bool init_drop = false;
+
+  Index p() const { return static_cast<Index>(past_obs.size()); }
+  Index q() const { return static_cast<Index>(past_mean.size()); }
+  Index max_obs_lag() const { return past_obs.empty() ? 0 : past_obs.back(); }
+  Index max_mean_lag() const { return past_mean.empty() ? 0 : past_mean.back(); }
+  Index k_mean() const { return 1 + p() + q() + k_exog; }
+  Index k_params() const { return k_mean() + (family == Family::negbin ? 1 : 0); }
+
+  void validate() const {
+    const char* fn = "INGARCH";
+    auto check_lags = [&](const std::vector<int>& lags, const char* name) {
+      for (std::size_t i = 0; i < lags.size(); ++i) {
+        if (lags[i] < 1) fail_value(fn, name, " lags must be positive integers, got ", lags[i]);
+        if (i > 0 && lags[i] <= lags[i - 1])
+          fail_value(fn, name, " lags must be strictly increasing without repeats, got ", lags[i - 1], " then ",
+                     lags[i]);
+      }
+    };
+    check_lags(past_obs, "past_obs");
+    check_lags(past_mean, "past_mean");
+    if (k_exog < 0) fail_value(fn, "exog must have a non-negative number of columns, got ", k_exog);
+  }
+};
+
+// The pre-sample value ν* of the linear predictor (and of g(Y)) and its
+// gradient in θ (size k_mean).  Returns false if the marginal mean does not
+// exist (D = 1 − Σβ − Σα <= 0).
+inline bool presample_value(const IngarchSpec& s, const VectorXd& theta, double first_g, double& value,
+                            VectorXd& grad) {
+  grad.setZero(s.k_mean());
+  switch (s.init) {
+    case Init::marginal: {
+      const double D = 1.0 - theta.segment(1, s.p() + s.q()).sum();
+      if (!(D > 0.0)) return false;
+      value = theta[0] / D;
+      grad[0] = 1.0 / D;
+      grad.segment(1, s.p() + s.q()).setConstant(theta[0] / (D * D));
+      return true;
+    }
+    case Init::iid:
+      value = theta[0];
+      grad[0] = 1.0;
+      return true;
+    case Init::firstobs:
+      value = first_g;
+      return true;
+    case Init::zero:
+      value = 0.0;
+      return true;
+  }
+  return false;
+}
+
+class IngarchModel {
+ public:
+  // y: n counts (non-negative integers); X: n x r covariates.
+  IngarchModel(IngarchSpec spec, VectorXd y, MatrixXd X) : spec_(std::move(spec)), y_(std::move(y)), X_(std::move(X)) {
+    const char* fn = "INGARCH";
+    spec_.validate();
+    const Index n = y_.size();
+    for (Index t = 0; t < n; ++t) {
+      const double v = y_[t];
+      if (std::isnan(v))
+        fail_value(fn, "endog must not contain missing values (NaN), found one at position ", t,
+                   "; the recursion feeds every observation into later means, so fill or truncate the series "
+                   "explicitly");
+      if (!std::isfinite(v) || v < 0.0 || v != std::floor(v))
+        fail_value(fn, "endog must hold non-negative integer counts, got ", v, " at position ", t);
+    }
+    if (X_.rows() != n || X_.cols() != spec_.k_exog)
+      fail_value(fn, "exog must be ", n, " x ", spec_.k_exog, ", got ", X_.rows(), " x ", X_.cols());
+    if (!X_.allFinite()) fail_value(fn, "exog must not contain NaN or infinite values");
+    if (spec_.link == Link::identity && spec_.k_exog > 0 && X_.minCoeff() < 0.0)
+      fail_value(fn, "exog must be non-negative with the identity link (λ_t must stay positive), got ",
+                 X_.minCoeff());
+    const Index needed = spec_.k_params() + 1;
+    if (nobs() < needed)
+      fail_value(fn, "endog has ", nobs(), " usable observations; the model needs at least ", needed);
+    g_.resize(n);
+    for (Index t = 0; t < n; ++t) g_[t] = spec_.link == Link::log ? std::log1p(y_[t]) : y_[t];
+  }
+
+  const IngarchSpec& spec() const { return spec_; }
+  const VectorXd& endog() const { return y_; }
+  const MatrixXd& exog() const { return X_; }
+  Index n() const { return y_.size(); }
+  Index first_obs() const { return spec_.init_drop ? std::min<Index>(spec_.max_obs_lag(), n()) : 0; }
+  Index nobs() const { return n() - first_obs(); }
+
+  // Whether θ may be evaluated: right size, finite, α_nb > 0, the identity
+  // link's sign constraints, and (marginal init) 1 − Σβ − Σα > 0.
+  bool admissible(const VectorXd& theta, std::string* why = nullptr) const {
+    auto fail = [&](const std::string& w) {
+      if (why) *why = w;
+      return false;
+    };
+    if (theta.size() != spec_.k_params())
+      return fail(detail::concat("has size ", theta.size(), ", expected ", spec_.k_params()));
+    if (!theta.allFinite()) return fail("contains a non-finite value");
+    const Index p = spec_.p(), q = spec_.q();
+    const double sum = theta.segment(1, p + q).sum();
+    if (spec_.family == Family::negbin && !(theta[spec_.k_mean()] > 0.0))
+      return fail(detail::concat("has a non-positive negative-binomial alpha ", theta[spec_.k_mean()]));
+    if (spec_.link == Link::identity) {
+      if (!(theta[0] > 0.0)) return fail(detail::concat("has a non-positive intercept ", theta[0]));
+      if (theta.segment(1, p + q + spec_.k_exog).minCoeff() < 0.0)
+        return fail("has a negative coefficient, which the identity link does not allow");
+      if (!(sum < 1.0))
+        return fail(detail::concat("is explosive: sum of past_obs and past_mean coefficients is ", sum,
+                                   " (must be < 1)"));
+    } else if (!(std::abs(sum) < 1.0)) {
+      return fail(detail::concat("is explosive: |sum of past_obs and past_mean coefficients| is ", std::abs(sum),
+                                 " (must be < 1)"));
+    }
+    return true;
+  }
+
+  // Runs the recursion.  nu: n linear predictors.  If dnu is non-null it gets
+  // the k_mean x n matrix of ∂ν_t/∂θ (column t).  Returns false if θ leaves
+  // the domain (no marginal mean, λ_t <= 0 or overflow).
+  bool recursion(const VectorXd& theta, VectorXd& nu, MatrixXd* dnu, bool presample_constant = false) const {
+    const Index n = this->n(), p = spec_.p(), q = spec_.q(), r = spec_.k_exog, k = spec_.k_mean();
+    const Index P = spec_.max_obs_lag(), Q = spec_.max_mean_lag();
+    double pre = 0.0;
+    VectorXd dpre;
+    if (!presample_value(spec_, theta, n > 0 ? g_[0] : 0.0, pre, dpre)) return false;
+    if (presample_constant) dpre.setZero();
+    const double beta0 = theta[0];
+    const auto beta = theta.segment(1, p);
+    const auto alpha = theta.segment(1 + p, q);
+    const auto eta = theta.segment(1 + p + q, r);
+    nu.resize(n);
+    // Histories with the pre-sample prepended: gh[P + t] = g(Y_t), nh[Q + t] = ν_t.
+    hist_g_.resize(P + n);
+    hist_nu_.resize(Q + n);
+    hist_g_.head(P).setConstant(pre);
+    hist_g_.tail(n) = g_;
+    hist_nu_.head(Q).setConstant(pre);
+    const bool derivs = dnu != nullptr;
+    if (derivs) {
+      hist_dnu_.resize(k, Q + n);
+      for (Index s = 0; s < Q; ++s) hist_dnu_.col(s) = dpre;
+    }
+    const bool dpre_zero = dpre.isZero(0.0);
+    const bool identity = spec_.link == Link::identity;
+    for (Index t = 0; t < n; ++t) {
+      double v = beta0;
+      for (Index i = 0; i < p; ++i) v += beta[i] * hist_g_[P + t - spec_.past_obs[i]];
+      for (Index l = 0; l < q; ++l) v += alpha[l] * hist_nu_[Q + t - spec_.past_mean[l]];
+      if (r > 0) v += X_.row(t).dot(eta);
+      if (!std::isfinite(v) || (identity && !(v > 0.0)) || (!identity && v > 700.0)) return false;
+      nu[t] = v;
+      hist_nu_[Q + t] = v;
+      if (derivs) {
+        auto d = hist_dnu_.col(Q + t);
+        d.setZero();
+        d[0] = 1.0;
+        for (Index i = 0; i < p; ++i) {
+          const Index s = t - spec_.past_obs[i];  // observation time feeding this term
+          d[1 + i] += hist_g_[P + s];
+          if (s < 0 && !dpre_zero) d += beta[i] * dpre;
+        }
+        for (Index l = 0; l < q; ++l) {
+          const Index s = Q + t - spec_.past_mean[l];
+          d[1 + p + l] += hist_nu_[s];
+          d += alpha[l] * hist_dnu_.col(s);
+        }
+        if (r > 0) d.segment(1 + p + q, r) += X_.row(t).transpose();
+      }
+    }
+    if (derivs) *dnu = hist_dnu_.rightCols(n);
+    return true;
+  }
+
+  // Conditional means λ_t from the linear predictors.
+  VectorXd means(const VectorXd& nu) const {
+    return spec_.link == Link::log ? VectorXd(nu.array().exp()) : nu;
+  }
+
+  // Log-likelihood ℓ(θ) = Σ_{t >= first_obs} log p(Y_t | λ_t); −inf outside
+  // the domain.  If grad is non-null it gets ∂ℓ/∂θ (size k_params).
+  double loglike(const VectorXd& theta, VectorXd* grad = nullptr, VectorXd* loglike_t = nullptr,
+                 bool presample_constant = false) const {
+    const double ninf = -std::numeric_limits<double>::infinity();
+    if (!admissible(theta)) return ninf;
+    VectorXd nu;
+    MatrixXd dnu;
+    if (!recursion(theta, nu, grad ? &dnu : nullptr, presample_constant)) return ninf;
+    const Index k = spec_.k_mean();
+    const Family fam = spec_.family;
+    const double a = fam == Family::negbin ? theta[k] : 0.0;
+    const bool log_link = spec_.link == Link::log;
+    if (grad) grad->setZero(spec_.k_params());
+    if (loglike_t) loglike_t->setZero(n());
+    double ll = 0.0;
+    for (Index t = first_obs(); t < n(); ++t) {
+      const double lam = log_link ? std::exp(nu[t]) : nu[t];
+      const double lt = count_logpmf(fam, y_[t], lam, a);
+      ll += lt;
+      if (loglike_t) (*loglike_t)[t] = lt;
+      if (grad) {
+        const double dl_dnu = dlogpmf_dlambda(fam, y_[t], lam, a) * (log_link ? lam : 1.0);
+        grad->head(k).noalias() += dl_dnu * dnu.col(t);
+        if (fam == Family::negbin) (*grad)[k] += negbin_dlogpmf_dalpha(y_[t], lam, a);
+      }
+    }
+    if (!std::isfinite(ll)) return ninf;
+    return ll;
+  }
+
+ private:
+  IngarchSpec spec_;
+  VectorXd y_, g_;
+  MatrixXd X_;
+  // Workspaces for the recursion (a model is used from one thread at a time).
+  mutable VectorXd hist_g_, hist_nu_;
+  mutable MatrixXd hist_dnu_;
+};
+
+}  // namespace summitcast::counts
