@@ -167,12 +167,24 @@ class HawkesResults:
             self.at_boundary.append("branching_ratio")
         if A.sum() < 1e-3:
             self.at_boundary.append("alpha")
+        betas = theta[len(theta) - U :]
+        rate = self.n_events / events.end_time
+        if not fixed_decays and (np.any(betas * events.end_time < 1.0) or np.any(betas > 1e6 * rate)):
+            self.at_boundary.append("beta")
         if not self.converged:
             warnings.warn(f"Hawkes fit did not converge: {self.optimizer_message}", ConvergenceWarning, stacklevel=3)
         if "branching_ratio" in self.at_boundary:
             warnings.warn(
                 f"the fitted branching ratio {self.branching_ratio:.4f} is at the stationarity boundary (1): the "
                 "process is (nearly) explosive; estimates and standard errors are unreliable",
+                BoundaryWarning,
+                stacklevel=3,
+            )
+        if "beta" in self.at_boundary:
+            warnings.warn(
+                f"a fitted decay beta ({betas.tolist()}) is at its boundary: slower than the observation window "
+                "(beta * end_time < 1) or faster than any gap between events; the kernel is not identified "
+                "(the events may be closer to a Poisson process)",
                 BoundaryWarning,
                 stacklevel=3,
             )

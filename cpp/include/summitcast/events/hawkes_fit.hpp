@@ -200,11 +200,13 @@ inline HawkesFit fit_hawkes(const HawkesData& d, const HawkesShape& s, const Vec
     g = -scale * tr.pull_back(th, g_th);
     return -scale * ll;
   };
+  optim::BfgsOptions o = opt;
+  o.gradient_tol = std::min(o.gradient_tol, 1e-8);  // on ℓ/N: |∂ℓ| <= 1e-8 N
   HawkesFit best;
   best.loglike = -std::numeric_limits<double>::infinity();
   int total_iterations = 0;
   for (const VectorXd& st : starts) {
-    optim::BfgsResult r = optim::minimize_bfgs(objective, tr.to_free(st), opt);
+    optim::BfgsResult r = optim::minimize_bfgs(objective, tr.to_free(st), o);
     total_iterations += r.iterations;
     const VectorXd th = tr.to_natural(r.x);
     const double ll = -r.value / scale;
