@@ -114,6 +114,9 @@ void register_counts(py::module_& m) {
         d["converged"] = f.converged;
         d["message"] = f.message;
         d["nobs"] = model.nobs();
+        VectorXd nu;
+        model.recursion(f.params, nu, nullptr);
+        d["linear_predictor"] = nu;
         return d;
       },
       py::arg("endog"), py::arg("exog"), SPEC_ARGS, py::arg("start_params") = py::none(),

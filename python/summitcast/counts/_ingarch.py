@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -201,31 +202,17 @@ class INGARCHResults:
     def __init__(self, model: INGARCH, out: dict[str, Any], presample: str) -> None:
         self.model = model
         self.presample = presample
-        names = model.param_names
-        self.params = pd.Series(np.asarray(out["params"]), index=names, name="params")
+        self._names = model.param_names
+        self._theta = np.asarray(out["params"])
+        self._hess = np.asarray(out["hessian"])
+        self._score = np.asarray(out["score"])
+        self._nu = np.asarray(out["linear_predictor"])
         self.llf = float(out["loglike"])
         self.nobs = int(out["nobs"])
         self.converged = bool(out["converged"])
         self.optimizer_message = str(out["message"])
         self.iterations = int(out["iterations"])
-        self.score = pd.Series(np.asarray(out["score"]), index=names, name="score")
-        hess = np.asarray(out["hessian"])
-        self.hessian = pd.DataFrame(hess, index=names, columns=names)
-        self.at_boundary = [names[i] for i in out["at_boundary"]]
-        cov = np.full_like(hess, np.nan)
-        if np.isfinite(hess).all():
-            try:
-                info = -hess
-                np.linalg.cholesky(info)
-                cov = np.linalg.inv(info)
-            except np.linalg.LinAlgError:
-                pass
-        self.cov_params = pd.DataFrame(cov, index=names, columns=names)
-        self.bse = pd.Series(np.sqrt(np.diag(cov)), index=names, name="bse")
-        y, X = model._arrays()
-        nu, lam = _core.ingarch_filter(y, X, self.params.to_numpy(), **model._spec())
-        self.linear_predictor = pd.Series(np.asarray(nu), index=model.endog.index, name="linear_predictor")
-        self.fittedvalues = pd.Series(np.asarray(lam), index=model.endog.index, name="fitted")
+        self.at_boundary = [self._names[i] for i in out["at_boundary"]]
         if not self.converged:
             warnings.warn(f"INGARCH fit did not converge: {self.optimizer_message}", ConvergenceWarning, stacklevel=3)
         if self.at_boundary:
@@ -235,6 +222,46 @@ class INGARCHResults:
                 BoundaryWarning,
                 stacklevel=3,
             )
+
+    # pandas views are built on first access (a fit in a loop pays only for the numbers)
+    @cached_property
+    def params(self) -> pd.Series:
+        return pd.Series(self._theta, index=self._names, name="params")
+
+    @cached_property
+    def score(self) -> pd.Series:
+        """Gradient of the log-likelihood at the estimate (≈ 0)."""
+        return pd.Series(self._score, index=self._names, name="score")
+
+    @cached_property
+    def hessian(self) -> pd.DataFrame:
+        return pd.DataFrame(self._hess, index=self._names, columns=self._names)
+
+    @cached_property
+    def cov_params(self) -> pd.DataFrame:
+        """Inverse observed information (NaN if it is not positive definite)."""
+        cov = np.full_like(self._hess, np.nan)
+        if np.isfinite(self._hess).all():
+            try:
+                np.linalg.cholesky(-self._hess)
+                cov = np.linalg.inv(-self._hess)
+            except np.linalg.LinAlgError:
+                pass
+        return pd.DataFrame(cov, index=self._names, columns=self._names)
+
+    @cached_property
+    def bse(self) -> pd.Series:
+        return pd.Series(np.sqrt(np.diag(self.cov_params.to_numpy())), index=self._names, name="bse")
+
+    @cached_property
+    def linear_predictor(self) -> pd.Series:
+        return pd.Series(self._nu, index=self.model.endog.index, name="linear_predictor")
+
+    @cached_property
+    def fittedvalues(self) -> pd.Series:
+        """Conditional means λ_t."""
+        lam = np.exp(self._nu) if self.model.link == "log" else self._nu
+        return pd.Series(lam, index=self.model.endog.index, name="fitted")
 
     # -- information criteria -------------------------------------------------
     @property
@@ -334,7 +361,7 @@ class INGARCHResults:
             Xf = np.zeros((int(steps), 0))
         y, X = self.model._arrays()
         draws, lam = _core.ingarch_forecast_paths(
-            y, X, self.params.to_numpy(), **self.model._spec(), exog_future=Xf, steps=int(steps), paths=int(paths), seed=int(seed)
+            y, X, self._theta, **self.model._spec(), exog_future=Xf, steps=int(steps), paths=int(paths), seed=int(seed)
         )
         return CountForecast(np.asarray(draws), np.asarray(lam), index, self.model.family, self.nb_alpha)
 

@@ -150,6 +150,50 @@ inline MatrixXd ingarch_hessian(const IngarchModel& m, const VectorXd& th) {
   return 0.5 * (H + H.transpose());
 }
 
+// Fisher scoring for the Poisson log-link model: θ ← θ + s I(θ)⁻¹ ∇ℓ(θ), with
+// a backtracking step s on ℓ.  For a linear predictor (no past_mean, no
+// θ-dependent pre-sample values) I is the exact negative Hessian and this is
+// Newton's method (IRLS); with feedback it is a quasi-Newton method.  Returns
+// false (leaving th at the best point reached) if I is not positive definite
+// or no step improves ℓ.
+inline bool fisher_scoring(const IngarchModel& m, VectorXd& th, double& ll, VectorXd& g, MatrixXd& info,
+                           int max_iterations, int& iterations) {
+  VectorXd g_new, th_new;
+  MatrixXd info_new;
+  ll = m.loglike(th, &g, nullptr, false, &info);
+  if (!std::isfinite(ll)) return false;
+  // The decrement δ = ∇ℓ' I⁻¹ ∇ℓ ≈ 2(ℓ̂ − ℓ).  Stop at δ < 1e-14·n (parameters
+  // then within ~√(δ/I) ≈ 1e-7 s.e.-scaled units).  Close to the optimum
+  // (δ < 1e-6·n) Newton steps are taken in full: the value of ℓ, a sum of n
+  // terms, is too noisy there for a sufficient-increase test.
+  const double nobs = static_cast<double>(std::max<Index>(1, m.nobs()));
+  for (iterations = 0; iterations < max_iterations; ++iterations) {
+    Eigen::LDLT<MatrixXd> ldlt(info);
+    if (ldlt.info() != Eigen::Success || !(ldlt.vectorD().minCoeff() > 0.0)) return false;
+    const VectorXd step = ldlt.solve(g);
+    const double decrement = g.dot(step);
+    if (!std::isfinite(decrement)) return false;
+    if (decrement < 1e-14 * nobs) return true;
+    const bool full = decrement < 1e-6 * nobs;
+    double s = 1.0;
+    bool moved = false;
+    for (int ls = 0; ls < 40; ++ls, s *= 0.5) {
+      th_new = th + s * step;
+      const double ll_new = m.loglike(th_new, &g_new, nullptr, false, &info_new);
+      if (std::isfinite(ll_new) && (full || ll_new >= ll + 1e-4 * s * decrement)) {
+        th.swap(th_new);
+        g.swap(g_new);
+        info.swap(info_new);
+        ll = ll_new;
+        moved = true;
+        break;
+      }
+    }
+    if (!moved) return false;
+  }
+  return false;
+}
+
 inline IngarchFit fit_ingarch_exact(const IngarchModel& m, const VectorXd& start, const optim::BfgsOptions& opt) {
   const IngarchSpec& s = m.spec();
   std::string why;
@@ -168,6 +212,25 @@ inline IngarchFit fit_ingarch_exact(const IngarchModel& m, const VectorXd& start
     for (Index i = 1; i < 1 + m_fb + s.k_exog; ++i) th0[i] = std::max(th0[i], 1e-6);
     const double sum = th0.segment(1, m_fb).sum();
     if (sum > 1.0 - 1e-6) th0.segment(1, m_fb) *= (1.0 - 1e-6) / sum;
+  }
+  if (s.link == Link::log && s.family == Family::poisson) {
+    VectorXd th = th0, g;
+    MatrixXd info;
+    double ll = 0.0;
+    int it = 0;
+    if (fisher_scoring(m, th, ll, g, info, opt.max_iterations, it)) {
+      IngarchFit out;
+      out.params = th;
+      out.loglike = ll;
+      out.score = g;
+      out.iterations = it;
+      out.evaluations = it + 1;
+      out.converged = true;
+      out.message = "Fisher scoring converged";
+      out.hessian = m.linear_predictor() ? MatrixXd(-info) : ingarch_hessian(m, th);
+      return out;
+    }
+    th0 = m.admissible(th) ? th : th0;  // otherwise continue with BFGS
   }
   const double scale = 1.0 / static_cast<double>(m.nobs());
   VectorXd grad_theta(s.k_params());

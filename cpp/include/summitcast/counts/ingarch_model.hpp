@@ -143,7 +143,24 @@ class IngarchModel {
     if (nobs() < needed)
       fail_value(fn, "endog has ", nobs(), " usable observations; the model needs at least ", needed);
     g_.resize(n);
-    for (Index t = 0; t < n; ++t) g_[t] = spec_.link == Link::log ? std::log1p(y_[t]) : y_[t];
+    lgy_.resize(n);
+    // log(1 + y) and log y! for the (integer) counts, from a small table for
+    // the common small values.
+    constexpr int table = 256;
+    double log1p_tab[table], lfact_tab[table];
+    lfact_tab[0] = 0.0;
+    for (int v = 0; v < table; ++v) {
+      log1p_tab[v] = std::log1p(static_cast<double>(v));
+      if (v > 0) lfact_tab[v] = lfact_tab[v - 1] + log1p_tab[v - 1];
+    }
+    for (Index t = 0; t < n; ++t) {
+      const double v = y_[t];
+      const bool small = v < table;
+      const double l1p = small ? log1p_tab[static_cast<int>(v)] : std::log1p(v);
+      g_[t] = spec_.link == Link::log ? l1p : v;
+      lgy_[t] = small ? lfact_tab[static_cast<int>(v)] : std::lgamma(v + 1.0);  // log y!, the same at every θ
+    }
+    Xt_ = X_.transpose();
   }
 
   const IngarchSpec& spec() const { return spec_; }
@@ -185,56 +202,9 @@ class IngarchModel {
   // the k_mean x n matrix of ∂ν_t/∂θ (column t).  Returns false if θ leaves
   // the domain (no marginal mean, λ_t <= 0 or overflow).
   bool recursion(const VectorXd& theta, VectorXd& nu, MatrixXd* dnu, bool presample_constant = false) const {
-    const Index n = this->n(), p = spec_.p(), q = spec_.q(), r = spec_.k_exog, k = spec_.k_mean();
-    const Index P = spec_.max_obs_lag(), Q = spec_.max_mean_lag();
-    double pre = 0.0;
-    VectorXd dpre;
-    if (!presample_value(spec_, theta, n > 0 ? g_[0] : 0.0, pre, dpre)) return false;
-    if (presample_constant) dpre.setZero();
-    const double beta0 = theta[0];
-    const auto beta = theta.segment(1, p);
-    const auto alpha = theta.segment(1 + p, q);
-    const auto eta = theta.segment(1 + p + q, r);
-    nu.resize(n);
-    // Histories with the pre-sample prepended: gh[P + t] = g(Y_t), nh[Q + t] = ν_t.
-    hist_g_.resize(P + n);
-    hist_nu_.resize(Q + n);
-    hist_g_.head(P).setConstant(pre);
-    hist_g_.tail(n) = g_;
-    hist_nu_.head(Q).setConstant(pre);
-    const bool derivs = dnu != nullptr;
-    if (derivs) {
-      hist_dnu_.resize(k, Q + n);
-      for (Index s = 0; s < Q; ++s) hist_dnu_.col(s) = dpre;
-    }
-    const bool dpre_zero = dpre.isZero(0.0);
-    const bool identity = spec_.link == Link::identity;
-    for (Index t = 0; t < n; ++t) {
-      double v = beta0;
-      for (Index i = 0; i < p; ++i) v += beta[i] * hist_g_[P + t - spec_.past_obs[i]];
-      for (Index l = 0; l < q; ++l) v += alpha[l] * hist_nu_[Q + t - spec_.past_mean[l]];
-      if (r > 0) v += X_.row(t).dot(eta);
-      if (!std::isfinite(v) || (identity && !(v > 0.0)) || (!identity && v > 700.0)) return false;
-      nu[t] = v;
-      hist_nu_[Q + t] = v;
-      if (derivs) {
-        auto d = hist_dnu_.col(Q + t);
-        d.setZero();
-        d[0] = 1.0;
-        for (Index i = 0; i < p; ++i) {
-          const Index s = t - spec_.past_obs[i];  // observation time feeding this term
-          d[1 + i] += hist_g_[P + s];
-          if (s < 0 && !dpre_zero) d += beta[i] * dpre;
-        }
-        for (Index l = 0; l < q; ++l) {
-          const Index s = Q + t - spec_.past_mean[l];
-          d[1 + p + l] += hist_nu_[s];
-          d += alpha[l] * hist_dnu_.col(s);
-        }
-        if (r > 0) d.segment(1 + p + q, r) += X_.row(t).transpose();
-      }
-    }
-    if (derivs) *dnu = hist_dnu_.rightCols(n);
+    if (!run_recursion(theta, dnu != nullptr, presample_constant, [](Index, double, const double*) {})) return false;
+    nu = hist_nu_.tail(n());
+    if (dnu) *dnu = hist_dnu_.rightCols(n());
     return true;
   }
 
@@ -244,43 +214,151 @@ class IngarchModel {
   }
 
   // Log-likelihood ℓ(θ) = Σ_{t >= first_obs} log p(Y_t | λ_t); −inf outside
-  // the domain.  If grad is non-null it gets ∂ℓ/∂θ (size k_params).
+  // the domain.  If grad is non-null it gets ∂ℓ/∂θ (size k_params); if fisher
+  // is non-null it gets the conditional information of the mean parameters,
+  //   I = Σ_t w_t (∂ν_t/∂θ)(∂ν_t/∂θ)',   w_t = (∂λ_t/∂ν_t)² / Var(Y_t | past)
+  // (k_mean x k_mean; Poisson log link: w_t = λ_t, identity: 1/λ_t; NB2 divides
+  // by 1 + αλ_t).  For a Poisson log-link model whose ν is linear in θ it is
+  // exactly the negative Hessian.
   double loglike(const VectorXd& theta, VectorXd* grad = nullptr, VectorXd* loglike_t = nullptr,
-                 bool presample_constant = false) const {
+                 bool presample_constant = false, MatrixXd* fisher = nullptr) const {
     const double ninf = -std::numeric_limits<double>::infinity();
     if (!admissible(theta)) return ninf;
-    VectorXd nu;
-    MatrixXd dnu;
-    if (!recursion(theta, nu, grad ? &dnu : nullptr, presample_constant)) return ninf;
+    const bool derivs = grad != nullptr || fisher != nullptr;
     const Index k = spec_.k_mean();
-    const Family fam = spec_.family;
-    const double a = fam == Family::negbin ? theta[k] : 0.0;
+    const bool poisson = spec_.family == Family::poisson;
+    const double a = poisson ? 0.0 : theta[k];
     const bool log_link = spec_.link == Link::log;
     if (grad) grad->setZero(spec_.k_params());
+    if (fisher) fisher->setZero(k, k);
+    double* gp = grad ? grad->data() : nullptr;
+    double* fp = fisher ? fisher->data() : nullptr;
     if (loglike_t) loglike_t->setZero(n());
     double ll = 0.0;
-    for (Index t = first_obs(); t < n(); ++t) {
-      const double lam = log_link ? std::exp(nu[t]) : nu[t];
-      const double lt = count_logpmf(fam, y_[t], lam, a);
+    const Index t0 = first_obs();
+    auto term = [&](Index t, double v, const double* d) {
+      if (t < t0) return;
+      const double y = y_[t];
+      double lam, lt, dl_dnu, w;
+      if (log_link) {
+        lam = std::exp(v);
+        if (poisson) {
+          lt = y * v - lam - lgy_[t];
+          dl_dnu = y - lam;
+          w = lam;
+        } else {
+          lt = negbin_logpmf(y, lam, a);
+          dl_dnu = (y - lam) / (1.0 + a * lam);
+          w = lam / (1.0 + a * lam);
+        }
+      } else {
+        lam = v;
+        if (poisson) {
+          lt = (y == 0.0 ? 0.0 : y * std::log(lam)) - lam - lgy_[t];
+          dl_dnu = y / lam - 1.0;
+          w = 1.0 / lam;
+        } else {
+          lt = negbin_logpmf(y, lam, a);
+          dl_dnu = (y - lam) / (lam * (1.0 + a * lam));
+          w = 1.0 / (lam * (1.0 + a * lam));
+        }
+      }
       ll += lt;
       if (loglike_t) (*loglike_t)[t] = lt;
-      if (grad) {
-        const double dl_dnu = dlogpmf_dlambda(fam, y_[t], lam, a) * (log_link ? lam : 1.0);
-        grad->head(k).noalias() += dl_dnu * dnu.col(t);
-        if (fam == Family::negbin) (*grad)[k] += negbin_dlogpmf_dalpha(y_[t], lam, a);
+      if (gp) {
+        for (Index j = 0; j < k; ++j) gp[j] += dl_dnu * d[j];
+        if (!poisson) gp[k] += negbin_dlogpmf_dalpha(y, lam, a);
       }
-    }
+      if (fp)  // lower triangle of the k x k column-major matrix
+        for (Index c = 0; c < k; ++c) {
+          const double wc = w * d[c];
+          for (Index rr = c; rr < k; ++rr) fp[c * k + rr] += wc * d[rr];
+        }
+    };
+    if (!run_recursion(theta, derivs, presample_constant, term)) return ninf;
+    if (fisher) *fisher = fisher->selfadjointView<Eigen::Lower>();
     if (!std::isfinite(ll)) return ninf;
     return ll;
   }
 
+  // True when ν_t is linear in θ: no feedback on past means and no pre-sample
+  // value that depends on θ enters the likelihood.
+  bool linear_predictor() const {
+    return spec_.q() == 0 && (spec_.init_drop || spec_.p() == 0 || spec_.init == Init::firstobs ||
+                              spec_.init == Init::zero);
+  }
+
  private:
+  // The recursion into the workspaces: hist_nu_[Q + t] = ν_t and, with
+  // derivs, column Q + t of hist_dnu_ = ∂ν_t/∂θ (columns 0..Q−1: pre-sample).
+  // Raw loops over contiguous columns: k is small and this is the hot path.
+  template <class OnStep>
+  bool run_recursion(const VectorXd& theta, bool derivs, bool presample_constant, OnStep&& on_step) const {
+    const Index n = this->n(), p = spec_.p(), q = spec_.q(), r = spec_.k_exog, k = spec_.k_mean();
+    const Index P = spec_.max_obs_lag(), Q = spec_.max_mean_lag();
+    double pre = 0.0;
+    VectorXd dpre;
+    if (!presample_value(spec_, theta, n > 0 ? g_[0] : 0.0, pre, dpre)) return false;
+    if (presample_constant) dpre.setZero();
+    const double beta0 = theta[0];
+    const double* beta = theta.data() + 1;
+    const double* alpha = theta.data() + 1 + p;
+    const double* eta = theta.data() + 1 + p + q;
+    const int* obs_lag = spec_.past_obs.data();
+    const int* mean_lag = spec_.past_mean.data();
+    // Histories with the pre-sample prepended: gh[P + t] = g(Y_t), nh[Q + t] = ν_t.
+    hist_g_.resize(P + n);
+    hist_nu_.resize(Q + n);
+    hist_g_.head(P).setConstant(pre);
+    hist_g_.tail(n) = g_;
+    hist_nu_.head(Q).setConstant(pre);
+    if (derivs) {
+      hist_dnu_.resize(k, Q + n);
+      for (Index s = 0; s < Q; ++s) hist_dnu_.col(s) = dpre;
+    }
+    const bool dpre_zero = dpre.isZero(0.0);
+    const bool identity = spec_.link == Link::identity;
+    const double* gh = hist_g_.data() + P;
+    double* nh = hist_nu_.data() + Q;
+    double* dh = derivs ? hist_dnu_.data() + Q * k : nullptr;
+    const double* xt = Xt_.data();
+    for (Index t = 0; t < n; ++t) {
+      double v = beta0;
+      for (Index i = 0; i < p; ++i) v += beta[i] * gh[t - obs_lag[i]];
+      for (Index l = 0; l < q; ++l) v += alpha[l] * nh[t - mean_lag[l]];
+      for (Index m = 0; m < r; ++m) v += eta[m] * xt[t * r + m];
+      if (!std::isfinite(v) || (identity && !(v > 0.0)) || (!identity && v > 700.0)) return false;
+      nh[t] = v;
+      if (derivs) {
+        double* d = dh + t * k;
+        d[0] = 1.0;
+        for (Index j = 1; j < k; ++j) d[j] = 0.0;
+        for (Index i = 0; i < p; ++i) {
+          const Index s = t - obs_lag[i];  // observation time feeding this term
+          d[1 + i] += gh[s];
+          if (s < 0 && !dpre_zero)
+            for (Index j = 0; j < k; ++j) d[j] += beta[i] * dpre[j];
+        }
+        for (Index l = 0; l < q; ++l) {
+          const Index s = t - mean_lag[l];
+          d[1 + p + l] += nh[s];
+          const double* ds = dh + s * k;
+          for (Index j = 0; j < k; ++j) d[j] += alpha[l] * ds[j];
+        }
+        for (Index m = 0; m < r; ++m) d[1 + p + q + m] += xt[t * r + m];
+      }
+      on_step(t, v, derivs ? dh + t * k : nullptr);  // fused: the likelihood term of time t
+    }
+    return true;
+  }
+
   IngarchSpec spec_;
-  VectorXd y_, g_;
-  MatrixXd X_;
+  VectorXd y_, g_, lgy_;
+  MatrixXd X_, Xt_;  // Xt_ = X' (r x n), contiguous per time point
   // Workspaces for the recursion (a model is used from one thread at a time).
   mutable VectorXd hist_g_, hist_nu_;
   mutable MatrixXd hist_dnu_;
+
 };
 
 }  // namespace summitcast::counts
