@@ -26,7 +26,7 @@ import summitcast.events as se
 from summitcast import _core
 
 
-def best_time(fn, repeat=5):
+def best_time(fn, repeat=7):
     best = float("inf")
     out = None
     for _ in range(repeat):
@@ -44,8 +44,8 @@ def bench_ingarch() -> None:
     yv = y.to_numpy()
     D = np.column_stack([np.ones(n - 2), np.log1p(yv[1:-1]), np.log1p(yv[:-2])])
     model = sc.INGARCH(y, past_obs=[1, 2], init_drop=True)
-    t_ours, res = best_time(lambda: model.fit())
-    t_sm, glm = best_time(lambda: sm.GLM(yv[2:], D, family=sm.families.Poisson()).fit())
+    t_ours, res = best_time(lambda: model.fit(), repeat=15)
+    t_sm, glm = best_time(lambda: sm.GLM(yv[2:], D, family=sm.families.Poisson()).fit(), repeat=15)
     assert np.allclose(res.params.to_numpy(), glm.params, rtol=1e-5), (res.params, glm.params)
     k = 3
     # Floor: each likelihood+score pass reads n counts and does ~n·k·(p+1) flops.
@@ -75,9 +75,9 @@ def bench_hawkes(n_target: int) -> None:
     t = np.asarray(_core.hawkes_simulate(np.array([mu, alpha, beta]), 1, 1, T, 7)[0])
     n = len(t)
     hawkes = se.Hawkes()
-    t_ours, res = best_time(lambda: hawkes.fit(t, end_time=T, decays=beta), repeat=3)
+    t_ours, res = best_time(lambda: hawkes.fit(t, end_time=T, decays=beta), repeat=9)
     t_eval, _ = best_time(lambda: _core.hawkes_loglike([t], T, np.array([mu, alpha, beta]), 1), repeat=10)
-    t_free, free = best_time(lambda: hawkes.fit(t, end_time=T), repeat=2)
+    t_free, free = best_time(lambda: hawkes.fit(t, end_time=T), repeat=3)
     print(f"Hawkes exp kernel, {n} events:")
     print(f"  summitcast fit, fixed decay   {t_ours * 1e3:8.2f} ms  (mu {res.params['mu']:.4f}, alpha {res.params['alpha']:.4f})")
     print(f"  summitcast fit, decay estimated {t_free * 1e3:6.2f} ms  (beta {free.params['beta']:.4f}; tick cannot estimate it)")
@@ -99,7 +99,7 @@ def bench_hawkes(n_target: int) -> None:
                      bounds=[(1e-10, None), (0.0, None)], options={"ftol": 1e-14, "gtol": 1e-9, "maxiter": 1000})
         return r
 
-    t_tick, r = best_time(tick_fit, repeat=3)
+    t_tick, r = best_time(tick_fit, repeat=9)
     m.set_data([[t]], np.array([T]))
     g = np.zeros(2)
 

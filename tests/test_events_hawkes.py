@@ -118,6 +118,24 @@ def test_fixed_decay_fit_matches_fixed_decay_optimum():
     assert free.llf >= res.llf - 1e-9
 
 
+def test_fixed_decay_profile_newton_equals_general_fit():
+    # The univariate fixed-decay fit profiles μ out and solves for α by Newton;
+    # starting values force the general BFGS path instead.  Same optimum.
+    t = simulate(np.array([0.3, 0.7, 0.8]), 3000.0, seed=14)[0]
+    fast = se.Hawkes().fit(t, end_time=3000.0, decays=0.8)
+    general = se.Hawkes().fit(t, end_time=3000.0, decays=0.8, start_params=[0.2, 0.5, 0.8])
+    assert fast.optimizer_message == "profile Newton converged"
+    assert general.optimizer_message != fast.optimizer_message
+    np.testing.assert_allclose(fast.params.to_numpy(), general.params.to_numpy(), rtol=1e-6)
+    assert fast.llf == pytest.approx(general.llf, rel=1e-12)
+    assert fast.llf == pytest.approx(se.Hawkes().loglike(t, fast.params.to_numpy(), end_time=3000.0)[0], rel=1e-13)
+    np.testing.assert_allclose(fast.bse.to_numpy()[:2], general.bse.to_numpy()[:2], rtol=1e-4)
+    # Both score components vanish at the optimum; the decay's does not need to.
+    assert np.max(np.abs(fast.gradient.to_numpy()[:2])) < 1e-6 * len(t)
+    g_ref = se.Hawkes().loglike(t, fast.params.to_numpy(), end_time=3000.0)[1]
+    np.testing.assert_allclose(fast.gradient.to_numpy()[2], g_ref[2], rtol=1e-9)
+
+
 def test_parameter_recovery_with_decay_and_coverage():
     truth = np.array([0.5, 0.6, 2.0])
     hits = np.zeros(3)

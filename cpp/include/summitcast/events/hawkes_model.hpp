@@ -60,7 +60,7 @@ inline HawkesData make_hawkes_data(const std::vector<VectorXd>& times, double en
   d.D = static_cast<Index>(times.size());
   d.end_time = end_time;
   d.counts.assign(d.D, 0);
-  std::vector<std::pair<double, int>> all;
+  Index total = 0;
   for (Index j = 0; j < d.D; ++j) {
     const VectorXd& tj = times[j];
     for (Index k = 0; k < tj.size(); ++k) {
@@ -75,16 +75,20 @@ inline HawkesData make_hawkes_data(const std::vector<VectorXd>& times, double en
       if (k > 0 && t < tj[k - 1])
         fail_value(fn, "times[", j, "] must be sorted in increasing order, but position ", k, " (", t,
                    ") comes before position ", k - 1, " (", tj[k - 1], ")");
-      all.emplace_back(t, static_cast<int>(j));
     }
     d.counts[j] = tj.size();
+    total += tj.size();
   }
-  std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  d.time.reserve(all.size());
-  d.dim.reserve(all.size());
-  for (const auto& [t, j] : all) {
-    d.time.push_back(t);
-    d.dim.push_back(j);
+  d.time.reserve(total);
+  d.dim.reserve(total);
+  // Merge the sorted dimensions (ties keep dimension order).
+  std::vector<Index> pos(d.D, 0);
+  for (Index m = 0; m < total; ++m) {
+    Index best = -1;
+    for (Index j = 0; j < d.D; ++j)
+      if (pos[j] < times[j].size() && (best < 0 || times[j][pos[j]] < times[best][pos[best]])) best = j;
+    d.time.push_back(times[best][pos[best]++]);
+    d.dim.push_back(static_cast<int>(best));
   }
   return d;
 }
@@ -154,11 +158,48 @@ class HawkesState {
   MatrixXd E_, F_;
 };
 
+// The same recursion with scalars for one dimension and one exponential
+// (the common case, and the inner loop of a fit with estimated decay).
+inline double hawkes_loglike_univariate(const HawkesData& d, double mu, double a, double b, VectorXd* grad) {
+  const Index N = d.size();
+  const double T = d.end_time;
+  double E = 0.0, F = 0.0, last = 0.0, ll = 0.0, gmu = 0.0, ga = 0.0, gb = 0.0;
+  const bool with_grad = grad != nullptr;
+  const double ab = a * b;
+  for (Index k = 0; k < N; ++k) {
+    const double t = d.time[k], dt = t - last;
+    const double w = std::exp(-b * dt);
+    if (with_grad) F = w * (F + dt * E);
+    E *= w;
+    const double lam = mu + ab * E;
+    ll += std::log(lam);
+    if (with_grad) {
+      const double inv = 1.0 / lam;
+      gmu += inv;
+      ga += b * E * inv;
+      gb += a * (E - b * F) * inv;
+    }
+    E += 1.0;
+    last = t;
+  }
+  const double dt = T - last, w = std::exp(-b * dt);
+  if (with_grad) F = w * (F + dt * E);
+  E *= w;
+  const double G = static_cast<double>(N) - E;
+  ll -= mu * T + a * G;
+  if (with_grad) {
+    grad->resize(3);
+    (*grad) << gmu - T, ga - G, gb - a * F;
+  }
+  return std::isfinite(ll) ? ll : -std::numeric_limits<double>::infinity();
+}
+
 // Log-likelihood; −inf if θ is not admissible.  grad (size k_params) if non-null.
 inline double hawkes_loglike(const HawkesData& d, const HawkesShape& s, const VectorXd& theta,
                              VectorXd* grad = nullptr) {
   const double ninf = -std::numeric_limits<double>::infinity();
   if (!hawkes_admissible(s, theta)) return ninf;
+  if (s.D == 1 && s.U == 1) return hawkes_loglike_univariate(d, theta[0], theta[1], theta[2], grad);
   const Index D = s.D, U = s.U, N = d.size();
   const double T = d.end_time;
   HawkesState st(s, theta);
