@@ -309,3 +309,29 @@ def test_bad_decays_and_start_values():
         res.prob_event_within(0.0)
     with pytest.raises(ValueError, match="seed"):
         res.prob_event_within(1.0, seed=-3)
+
+
+def test_multivariate_intensity_residuals_and_plot():
+    theta = np.array([0.2, 0.3, 0.3, 0.1, 0.2, 0.4, 1.2])
+    times = simulate(theta, 300.0, seed=21, dims=2)
+    res = se.Hawkes().fit({"x": times[0], "y": times[1]}, end_time=300.0)
+    mu = res.params.to_numpy()[:2]
+    A = res.params.to_numpy()[2:6].reshape(2, 2)
+    b = res.params["beta"]
+    at = np.array([10.0, 150.0, 299.0])
+    lam = res.intensity(at)
+    assert list(lam.columns) == ["x", "y"]
+    for i, name in enumerate(["x", "y"]):
+        ref = [mu[i] + sum(A[i, j] * b * np.exp(-b * (s - times[j][times[j] < s])).sum() for j in range(2)) for s in at]
+        np.testing.assert_allclose(lam[name].to_numpy(), ref, rtol=1e-12)
+    r = res.residuals()
+    assert set(r) == {"x", "y"} and len(r["x"]) == len(times[0])
+    # Λ_i at the last event of i, by direct integration of the fitted intensity.
+    t_last = times[0][-1]
+    comp = mu[0] * t_last + sum(A[0, j] * (1 - np.exp(-b * (t_last - times[j][times[j] < t_last]))).sum() for j in range(2))
+    assert r["x"].sum() == pytest.approx(comp, rel=1e-12)
+    assert res.ks_test()["n"] == len(times[0]) + len(times[1])
+    import matplotlib
+
+    matplotlib.use("Agg")
+    assert len(res.plot().get_lines()) == 4

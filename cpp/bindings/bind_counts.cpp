@@ -101,7 +101,7 @@ void register_counts(py::module_& m) {
         {
           py::gil_scoped_release release;  // pure C++ on copied arrays
           const VectorXd th0 = start ? *start : sc::ingarch_default_start(model);
-          f = sc::fit_ingarch(model, th0, opt, ps);
+          f = sc::fit_ingarch(model, th0, opt, ps, !start.has_value());
         }
         py::dict d;
         d["params"] = f.params;
@@ -115,7 +115,8 @@ void register_counts(py::module_& m) {
         d["message"] = f.message;
         d["nobs"] = model.nobs();
         VectorXd nu;
-        model.recursion(f.params, nu, nullptr);
+        if (f.evaluated_last) nu = model.last_linear_predictor();  // the workspace holds ν at θ̂
+        else model.recursion(f.params, nu, nullptr);
         d["linear_predictor"] = nu;
         return d;
       },

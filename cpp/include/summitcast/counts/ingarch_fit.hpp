@@ -48,6 +48,7 @@ struct IngarchFit {
   int evaluations = 0;
   bool converged = false;
   std::string message;
+  bool evaluated_last = false;  // the model's workspace holds the recursion at params
 };
 
 class IngarchTransform {
@@ -194,11 +195,12 @@ inline bool fisher_scoring(const IngarchModel& m, VectorXd& th, double& ll, Vect
   return false;
 }
 
-inline IngarchFit fit_ingarch_exact(const IngarchModel& m, const VectorXd& start, const optim::BfgsOptions& opt) {
+inline IngarchFit fit_ingarch_exact(const IngarchModel& m, const VectorXd& start, const optim::BfgsOptions& opt,
+                                    bool is_default_start = false) {
   const IngarchSpec& s = m.spec();
   std::string why;
   if (!m.admissible(start, &why)) fail_value("INGARCH.fit", "start_params ", why);
-  {
+  if (!is_default_start) {
     VectorXd nu;
     if (!m.recursion(start, nu, nullptr))
       fail_value("INGARCH.fit", "start_params give a conditional mean that is not positive and finite "
@@ -215,6 +217,10 @@ inline IngarchFit fit_ingarch_exact(const IngarchModel& m, const VectorXd& start
   }
   if (s.link == Link::log && s.family == Family::poisson) {
     VectorXd th = th0, g;
+    if (is_default_start && m.linear_predictor()) {
+      VectorXd wls = th0;
+      if (m.irls_start(wls) && m.admissible(wls) && std::isfinite(m.loglike(wls))) th = wls;
+    }
     MatrixXd info;
     double ll = 0.0;
     int it = 0;
@@ -227,6 +233,7 @@ inline IngarchFit fit_ingarch_exact(const IngarchModel& m, const VectorXd& start
       out.evaluations = it + 1;
       out.converged = true;
       out.message = "Fisher scoring converged";
+      out.evaluated_last = m.linear_predictor();  // the last evaluation was at th
       out.hessian = m.linear_predictor() ? MatrixXd(-info) : ingarch_hessian(m, th);
       return out;
     }
@@ -275,9 +282,10 @@ inline VectorXd ingarch_plugin_score(const IngarchModel& m, const VectorXd& th) 
 }
 
 inline IngarchFit fit_ingarch(const IngarchModel& m, const VectorXd& start, const optim::BfgsOptions& opt = {},
-                              Presample presample = Presample::exact) {
-  IngarchFit f = fit_ingarch_exact(m, start, opt);
+                              Presample presample = Presample::exact, bool is_default_start = false) {
+  IngarchFit f = fit_ingarch_exact(m, start, opt, is_default_start);
   if (presample == Presample::exact || m.spec().init == Init::firstobs || m.spec().init == Init::zero) return f;
+  f.evaluated_last = false;
   // Plug-in estimate: solve S̃(θ) = 0 by Newton's method from the exact MLE
   // (which is close), with the Jacobian of S̃ by central differences and a
   // backtracking step on |S̃|.

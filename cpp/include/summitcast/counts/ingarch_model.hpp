@@ -202,11 +202,15 @@ class IngarchModel {
   // the k_mean x n matrix of ∂ν_t/∂θ (column t).  Returns false if θ leaves
   // the domain (no marginal mean, λ_t <= 0 or overflow).
   bool recursion(const VectorXd& theta, VectorXd& nu, MatrixXd* dnu, bool presample_constant = false) const {
-    if (!run_recursion(theta, dnu != nullptr, presample_constant, [](Index, double, const double*) {})) return false;
+    if (!run_recursion(theta, dnu != nullptr, presample_constant, [](Index, double, const double*) {}, true))
+      return false;
     nu = hist_nu_.tail(n());
     if (dnu) *dnu = hist_dnu_.rightCols(n());
     return true;
   }
+
+  // ν_t of the most recent likelihood or recursion evaluation (the workspace).
+  VectorXd last_linear_predictor() const { return hist_nu_.tail(n()); }
 
   // Conditional means λ_t from the linear predictors.
   VectorXd means(const VectorXd& nu) const {
@@ -281,6 +285,34 @@ class IngarchModel {
     return ll;
   }
 
+  // Starting values for the log link when ν is linear in θ (see
+  // linear_predictor): the first step of iteratively reweighted least
+  // squares from the data, regressing z_t = log(y_t + 1/2) on ∂ν_t/∂θ with
+  // weights y_t + 1/2 (McCullagh & Nelder's usual start).  Mean parameters
+  // only; returns false if the weighted normal equations are singular.
+  bool irls_start(VectorXd& theta) const {
+    const Index k = spec_.k_mean();
+    MatrixXd A = MatrixXd::Zero(k, k);
+    VectorXd b = VectorXd::Zero(k);
+    const Index t0 = first_obs();
+    VectorXd probe = VectorXd::Zero(spec_.k_params());
+    probe[0] = 0.0;
+    if (spec_.family == Family::negbin) probe[k] = 1.0;
+    auto acc = [&](Index t, double, const double* d) {
+      if (t < t0) return;
+      const double w = y_[t] + 0.5, z = std::log(w);
+      for (Index c = 0; c < k; ++c) {
+        b[c] += w * z * d[c];
+        for (Index r = c; r < k; ++r) A(r, c) += w * d[c] * d[r];
+      }
+    };
+    if (!run_recursion(probe, true, false, acc)) return false;
+    Eigen::LDLT<MatrixXd> ldlt(A.selfadjointView<Eigen::Lower>());
+    if (ldlt.info() != Eigen::Success || !(ldlt.vectorD().minCoeff() > 0.0)) return false;
+    theta.head(k) = ldlt.solve(b);
+    return theta.allFinite();
+  }
+
   // True when ν_t is linear in θ: no feedback on past means and no pre-sample
   // value that depends on θ enters the likelihood.
   bool linear_predictor() const {
@@ -292,8 +324,12 @@ class IngarchModel {
   // The recursion into the workspaces: hist_nu_[Q + t] = ν_t and, with
   // derivs, column Q + t of hist_dnu_ = ∂ν_t/∂θ (columns 0..Q−1: pre-sample).
   // Raw loops over contiguous columns: k is small and this is the hot path.
+  // With derivs, ∂ν_t/∂θ is built in a small local buffer and handed to
+  // on_step; it is kept in hist_dnu_ only when needed later (feedback on past
+  // means, or store requested).
   template <class OnStep>
-  bool run_recursion(const VectorXd& theta, bool derivs, bool presample_constant, OnStep&& on_step) const {
+  bool run_recursion(const VectorXd& theta, bool derivs, bool presample_constant, OnStep&& on_step,
+                     bool store = false) const {
     const Index n = this->n(), p = spec_.p(), q = spec_.q(), r = spec_.k_exog, k = spec_.k_mean();
     const Index P = spec_.max_obs_lag(), Q = spec_.max_mean_lag();
     double pre = 0.0;
@@ -312,15 +348,19 @@ class IngarchModel {
     hist_g_.head(P).setConstant(pre);
     hist_g_.tail(n) = g_;
     hist_nu_.head(Q).setConstant(pre);
-    if (derivs) {
+    const bool keep = derivs && (store || q > 0);
+    if (keep) {
       hist_dnu_.resize(k, Q + n);
       for (Index s = 0; s < Q; ++s) hist_dnu_.col(s) = dpre;
     }
+    double stack_buf[32];
+    std::vector<double> heap_buf(k > 32 ? k : 0);
+    double* const local = k > 32 ? heap_buf.data() : stack_buf;
     const bool dpre_zero = dpre.isZero(0.0);
     const bool identity = spec_.link == Link::identity;
     const double* gh = hist_g_.data() + P;
     double* nh = hist_nu_.data() + Q;
-    double* dh = derivs ? hist_dnu_.data() + Q * k : nullptr;
+    double* dh = keep ? hist_dnu_.data() + Q * k : nullptr;
     const double* xt = Xt_.data();
     for (Index t = 0; t < n; ++t) {
       double v = beta0;
@@ -330,7 +370,7 @@ class IngarchModel {
       if (!std::isfinite(v) || (identity && !(v > 0.0)) || (!identity && v > 700.0)) return false;
       nh[t] = v;
       if (derivs) {
-        double* d = dh + t * k;
+        double* __restrict d = local;
         d[0] = 1.0;
         for (Index j = 1; j < k; ++j) d[j] = 0.0;
         for (Index i = 0; i < p; ++i) {
@@ -346,8 +386,9 @@ class IngarchModel {
           for (Index j = 0; j < k; ++j) d[j] += alpha[l] * ds[j];
         }
         for (Index m = 0; m < r; ++m) d[1 + p + q + m] += xt[t * r + m];
+        if (keep) std::copy(d, d + k, dh + t * k);
       }
-      on_step(t, v, derivs ? dh + t * k : nullptr);  // fused: the likelihood term of time t
+      on_step(t, v, derivs ? local : nullptr);  // fused: the likelihood term of time t
     }
     return true;
   }
