@@ -12,18 +12,25 @@
    evaluation each, and summitcast's fit with the decay estimated (tick cannot).
 
 Run: PYTHONPATH=python python benchmarks/bench_counts_events.py
-Prints times (best of several repeats) and ratios peer / summitcast.
+Prints times (best of several repeats, one BLAS thread) and ratios peer / summitcast.
 """
 
 from __future__ import annotations
 
-import time
+import os
 
-import numpy as np
+# One thread everywhere: summitcast's fits are single-threaded, and threaded
+# BLAS on a shared machine makes the peers' timings erratic.
+for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(var, "1")
 
-import summitcast.counts as sc
-import summitcast.events as se
-from summitcast import _core
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+import summitcast.counts as sc  # noqa: E402
+import summitcast.events as se  # noqa: E402
+from summitcast import _core  # noqa: E402
 
 
 def best_time(fn, repeat=7):

@@ -115,8 +115,8 @@ void register_counts(py::module_& m) {
         d["message"] = f.message;
         d["nobs"] = model.nobs();
         VectorXd nu;
-        if (f.evaluated_last) nu = model.last_linear_predictor();  // the workspace holds ν at θ̂
-        else model.recursion(f.params, nu, nullptr);
+        // The workspace holds ν at θ̂ after most fits; otherwise run the recursion.
+        if (!(f.evaluated_last && model.last_linear_predictor(nu, f.params))) model.recursion(f.params, nu, nullptr);
         d["linear_predictor"] = nu;
         return d;
       },

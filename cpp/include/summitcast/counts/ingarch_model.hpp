@@ -209,8 +209,25 @@ class IngarchModel {
     return true;
   }
 
-  // ν_t of the most recent likelihood or recursion evaluation (the workspace).
-  VectorXd last_linear_predictor() const { return hist_nu_.tail(n()); }
+  // ν_t of the most recent likelihood or recursion evaluation (the workspace);
+  // false if that evaluation took the GLM path, which keeps ν only from first_obs on.
+  bool last_linear_predictor(VectorXd& nu, const VectorXd& theta) const {
+    if (!glm_last_) {
+      nu = hist_nu_.tail(n());
+      return true;
+    }
+    // GLM path: ν from first_obs on is glm_nu_; the first few come from the
+    // recursion with its pre-sample values, stopped early.
+    const Index t0 = first_obs();
+    nu.resize(n());
+    nu.tail(n() - t0) = glm_nu_;
+    if (t0 > 0) {
+      VectorXd head;
+      if (!run_recursion(theta, false, false, [](Index, double, const double*) {}, false, t0)) return false;
+      nu.head(t0) = hist_nu_.segment(spec_.max_mean_lag(), t0);
+    }
+    return true;
+  }
 
   // Conditional means λ_t from the linear predictors.
   VectorXd means(const VectorXd& nu) const {
@@ -228,6 +245,8 @@ class IngarchModel {
                  bool presample_constant = false, MatrixXd* fisher = nullptr) const {
     const double ninf = -std::numeric_limits<double>::infinity();
     if (!admissible(theta)) return ninf;
+    if (spec_.family == Family::poisson && spec_.link == Link::log && linear_predictor())
+      return loglike_poisson_glm(theta, grad, loglike_t, fisher);
     const bool derivs = grad != nullptr || fisher != nullptr;
     const Index k = spec_.k_mean();
     const bool poisson = spec_.family == Family::poisson;
@@ -291,22 +310,13 @@ class IngarchModel {
   // weights y_t + 1/2 (McCullagh & Nelder's usual start).  Mean parameters
   // only; returns false if the weighted normal equations are singular.
   bool irls_start(VectorXd& theta) const {
-    const Index k = spec_.k_mean();
-    MatrixXd A = MatrixXd::Zero(k, k);
-    VectorXd b = VectorXd::Zero(k);
-    const Index t0 = first_obs();
-    VectorXd probe = VectorXd::Zero(spec_.k_params());
-    probe[0] = 0.0;
-    if (spec_.family == Family::negbin) probe[k] = 1.0;
-    auto acc = [&](Index t, double, const double* d) {
-      if (t < t0) return;
-      const double w = y_[t] + 0.5, z = std::log(w);
-      for (Index c = 0; c < k; ++c) {
-        b[c] += w * z * d[c];
-        for (Index r = c; r < k; ++r) A(r, c) += w * d[c] * d[r];
-      }
-    };
-    if (!run_recursion(probe, true, false, acc)) return false;
+    if (!linear_predictor()) return false;
+    const Index k = spec_.k_mean(), t0 = first_obs(), m = n() - t0;
+    ensure_design();
+    const VectorXd w = (y_.tail(m).array() + 0.5).matrix();
+    const VectorXd wz = (w.array() * w.array().log()).matrix();
+    const MatrixXd A = weighted_gram(w);
+    const VectorXd b = design_.transpose() * wz;
     Eigen::LDLT<MatrixXd> ldlt(A.selfadjointView<Eigen::Lower>());
     if (ldlt.info() != Eigen::Success || !(ldlt.vectorD().minCoeff() > 0.0)) return false;
     theta.head(k) = ldlt.solve(b);
@@ -321,6 +331,56 @@ class IngarchModel {
   }
 
  private:
+  // Poisson log link with ν linear in θ: a GLM.  The design (columns
+  // ∂ν_t/∂θ = (1, g(Y_{t−i_1}), …, X_t), t >= first_obs) does not depend on θ,
+  // so it is built once and each evaluation is vectorised matrix algebra:
+  //   ν = Dᵀθ,  λ = e^ν,  ℓ = Σ yν − λ − log y!,  ∇ℓ = D(y − λ),  I = D diag(λ) Dᵀ.
+  double loglike_poisson_glm(const VectorXd& theta, VectorXd* grad, VectorXd* loglike_t, MatrixXd* fisher) const {
+    const Index k = spec_.k_mean(), t0 = first_obs(), m = n() - t0;
+    ensure_design();
+    glm_nu_.noalias() = design_ * theta.head(k);
+    if (!glm_nu_.allFinite() || glm_nu_.maxCoeff() > 700.0) return -std::numeric_limits<double>::infinity();
+    glm_lam_ = glm_nu_.array().exp();
+    const auto y = y_.tail(m).array();
+    const double ll = (y * glm_nu_.array() - glm_lam_.array() - lgy_.tail(m).array()).sum();
+    if (loglike_t) {
+      loglike_t->setZero(n());
+      loglike_t->tail(m) = y * glm_nu_.array() - glm_lam_.array() - lgy_.tail(m).array();
+    }
+    if (grad) {
+      grad->setZero(spec_.k_params());
+      grad->head(k).noalias() = design_.transpose() * (y_.tail(m) - glm_lam_);
+    }
+    if (fisher) *fisher = weighted_gram(glm_lam_);
+    glm_last_ = true;
+    return std::isfinite(ll) ? ll : -std::numeric_limits<double>::infinity();
+  }
+
+  // Σ_t w_t d_t d_t' from the columns of the (m x k) design: k(k+1)/2
+  // contiguous weighted dot products (a GEMM would pack the long dimension).
+  MatrixXd weighted_gram(const VectorXd& w) const {
+    const Index k = design_.cols();
+    MatrixXd G(k, k);
+    for (Index c = 0; c < k; ++c) {
+      glm_scaled_col_ = design_.col(c).cwiseProduct(w);
+      for (Index r = c; r < k; ++r) G(r, c) = G(c, r) = glm_scaled_col_.dot(design_.col(r));
+    }
+    return G;
+  }
+
+  void ensure_design() const {
+    if (design_ready_) return;
+    const Index k = spec_.k_mean(), t0 = first_obs();
+    design_.resize(n() - t0, k);  // row t − first_obs holds ∂ν_t/∂θ
+    VectorXd probe = VectorXd::Zero(spec_.k_params());
+    if (spec_.family == Family::negbin) probe[k] = 1.0;
+    run_recursion(probe, true, false, [&](Index t, double, const double* d) {
+      if (t >= t0)
+        for (Index j = 0; j < k; ++j) design_(t - t0, j) = d[j];
+    });
+    design_ready_ = true;
+  }
+
   // The recursion into the workspaces: hist_nu_[Q + t] = ν_t and, with
   // derivs, column Q + t of hist_dnu_ = ∂ν_t/∂θ (columns 0..Q−1: pre-sample).
   // Raw loops over contiguous columns: k is small and this is the hot path.
@@ -329,9 +389,10 @@ class IngarchModel {
   // means, or store requested).
   template <class OnStep>
   bool run_recursion(const VectorXd& theta, bool derivs, bool presample_constant, OnStep&& on_step,
-                     bool store = false) const {
-    const Index n = this->n(), p = spec_.p(), q = spec_.q(), r = spec_.k_exog, k = spec_.k_mean();
+                     bool store = false, Index stop = -1) const {
+    const Index n_all = this->n(), n = stop >= 0 ? std::min(stop, n_all) : n_all, p = spec_.p(), q = spec_.q(), r = spec_.k_exog, k = spec_.k_mean();
     const Index P = spec_.max_obs_lag(), Q = spec_.max_mean_lag();
+    glm_last_ = false;
     double pre = 0.0;
     VectorXd dpre;
     if (!presample_value(spec_, theta, n > 0 ? g_[0] : 0.0, pre, dpre)) return false;
@@ -343,14 +404,14 @@ class IngarchModel {
     const int* obs_lag = spec_.past_obs.data();
     const int* mean_lag = spec_.past_mean.data();
     // Histories with the pre-sample prepended: gh[P + t] = g(Y_t), nh[Q + t] = ν_t.
-    hist_g_.resize(P + n);
-    hist_nu_.resize(Q + n);
+    hist_g_.resize(P + n_all);
+    hist_nu_.resize(Q + n_all);
     hist_g_.head(P).setConstant(pre);
-    hist_g_.tail(n) = g_;
+    hist_g_.tail(n_all) = g_;
     hist_nu_.head(Q).setConstant(pre);
     const bool keep = derivs && (store || q > 0);
     if (keep) {
-      hist_dnu_.resize(k, Q + n);
+      hist_dnu_.resize(k, Q + n_all);
       for (Index s = 0; s < Q; ++s) hist_dnu_.col(s) = dpre;
     }
     double stack_buf[32];
@@ -399,6 +460,10 @@ class IngarchModel {
   // Workspaces for the recursion (a model is used from one thread at a time).
   mutable VectorXd hist_g_, hist_nu_;
   mutable MatrixXd hist_dnu_;
+  mutable MatrixXd design_;  // the GLM case (loglike_poisson_glm): m x k
+  mutable VectorXd glm_nu_, glm_lam_, glm_scaled_col_;
+  mutable bool design_ready_ = false;
+  mutable bool glm_last_ = false;  // the last evaluation took the GLM path
 
 };
 
