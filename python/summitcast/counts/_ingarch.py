@@ -217,8 +217,9 @@ class INGARCHResults:
             warnings.warn(f"INGARCH fit did not converge: {self.optimizer_message}", ConvergenceWarning, stacklevel=3)
         if self.at_boundary:
             warnings.warn(
-                f"INGARCH estimates at the boundary of the parameter space (identity link): {self.at_boundary}; "
-                "their standard errors are not valid",
+                f"INGARCH estimates at the boundary of the parameter space: {self.at_boundary} (a zero "
+                "coefficient under the identity link, or feedback coefficients summing to ±1, i.e. a "
+                "non-stationary fit); their standard errors are not valid",
                 BoundaryWarning,
                 stacklevel=3,
             )

@@ -30,6 +30,7 @@
 // step would leave the domain).
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -195,6 +196,20 @@ inline bool fisher_scoring(const IngarchModel& m, VectorXd& th, double& ll, Vect
   return false;
 }
 
+// Coefficients at (numerically) the edge of the parameter space: the identity
+// link's sign constraints, and for both links |Σβ + Σα| → 1 (non-stationary).
+inline void mark_boundary(const IngarchSpec& s, IngarchFit& out) {
+  out.at_boundary.clear();
+  const Index m_fb = s.p() + s.q();
+  if (s.link == Link::identity)
+    for (Index i = 1; i < 1 + m_fb + s.k_exog; ++i)
+      if (out.params[i] < 1e-4) out.at_boundary.push_back(i);
+  if (m_fb > 0 && std::abs(out.params.segment(1, m_fb).sum()) > 1.0 - 1e-4)
+    for (Index i = 1; i < 1 + m_fb; ++i)
+      if (std::find(out.at_boundary.begin(), out.at_boundary.end(), i) == out.at_boundary.end())
+        out.at_boundary.push_back(i);
+}
+
 inline IngarchFit fit_ingarch_exact(const IngarchModel& m, const VectorXd& start, const optim::BfgsOptions& opt,
                                     bool is_default_start = false) {
   const IngarchSpec& s = m.spec();
@@ -235,6 +250,7 @@ inline IngarchFit fit_ingarch_exact(const IngarchModel& m, const VectorXd& start
       out.message = "Fisher scoring converged";
       out.evaluated_last = m.linear_predictor();  // the last evaluation was at th
       out.hessian = m.linear_predictor() ? MatrixXd(-info) : ingarch_hessian(m, th);
+      mark_boundary(s, out);
       return out;
     }
     th0 = m.admissible(th) ? th : th0;  // otherwise continue with BFGS
@@ -262,13 +278,7 @@ inline IngarchFit fit_ingarch_exact(const IngarchModel& m, const VectorXd& start
   out.converged = r.converged;
   out.message = r.message;
   out.hessian = ingarch_hessian(m, out.params);
-  if (s.link == Link::identity) {
-    const Index m_fb = s.p() + s.q();
-    for (Index i = 1; i < 1 + m_fb + s.k_exog; ++i)
-      if (out.params[i] < 1e-4) out.at_boundary.push_back(i);
-    if (m_fb > 0 && out.params.segment(1, m_fb).sum() > 1.0 - 1e-4)
-      for (Index i = 1; i < 1 + m_fb; ++i) out.at_boundary.push_back(i);
-  }
+  mark_boundary(s, out);
   return out;
 }
 
@@ -331,6 +341,7 @@ inline IngarchFit fit_ingarch(const IngarchModel& m, const VectorXd& start, cons
   f.hessian = ingarch_hessian(m, th);
   f.iterations += it;
   f.converged = f.converged && settled;
+  mark_boundary(m.spec(), f);
   if (!settled) f.message = "plug-in score equation not solved to tolerance";
   return f;
 }
