@@ -349,3 +349,45 @@ def test_bad_forecast_arguments(seatbelts):
         fc.score([1])
     with pytest.raises(TypeError, match="k must be an integer"):
         fc.prob_at_least(2.5)
+
+
+def _numpy_ingarch_loglike(theta, y, past_obs, past_mean, link, family):
+    """Independent oracle: the INGARCH likelihood by a plain Python loop with
+    scipy's distributions (marginal pre-sample values, no covariates)."""
+    p, q = len(past_obs), len(past_mean)
+    b0, beta, alpha = theta[0], theta[1 : 1 + p], theta[1 + p : 1 + p + q]
+    g = np.log1p(y) if link == "log" else y.astype(float)
+    pre = b0 / (1 - beta.sum() - alpha.sum())
+    nu = np.empty(len(y))
+    ll = 0.0
+    for t in range(len(y)):
+        v = b0
+        v += sum(beta[i] * (g[t - k] if t - k >= 0 else pre) for i, k in enumerate(past_obs))
+        v += sum(alpha[i] * (nu[t - k] if t - k >= 0 else pre) for i, k in enumerate(past_mean))
+        nu[t] = v
+        lam = np.exp(v) if link == "log" else v
+        if family == "poisson":
+            ll += st.poisson.logpmf(y[t], lam)
+        else:
+            size = 1 / theta[-1]
+            ll += st.nbinom.logpmf(y[t], size, size / (size + lam))
+    return ll
+
+
+@pytest.mark.parametrize("link,family,truth", [("identity", "negbin", [1.0, 0.25, 0.45, 0.2]), ("log", "poisson", [0.4, 0.3, 0.4])])
+def test_feedback_model_against_scipy_optimiser_on_numpy_likelihood(link, family, truth):
+    from scipy.optimize import minimize
+
+    y = sc.simulate_ingarch(truth, 250, past_obs=[1], past_mean=[2], link=link, family=family, seed=77)
+    res = sc.INGARCH(y, past_obs=[1], past_mean=[2], link=link, family=family).fit()
+    yv = y.to_numpy()
+    assert res.llf == pytest.approx(_numpy_ingarch_loglike(res.params.to_numpy(), yv, [1], [2], link, family), rel=1e-10)
+    bounds = [(1e-6, None), (0, 0.999), (0, 0.999)] if link == "identity" else [(None, None), (-0.999, 0.999), (-0.999, 0.999)]
+    if family == "negbin":
+        bounds.append((1e-6, None))
+    x0 = np.array(truth) * 0.9
+    ref = minimize(lambda th: -_numpy_ingarch_loglike(th, yv, [1], [2], link, family), x0, method="L-BFGS-B",
+                   bounds=bounds, options={"ftol": 1e-13, "gtol": 1e-9, "maxiter": 2000})
+    assert -ref.fun <= res.llf + 1e-7  # ours is at least as high
+    assert res.llf == pytest.approx(-ref.fun, abs=1e-5)
+    assert np.all(np.abs(res.params.to_numpy() - ref.x) <= 2e-3 * np.maximum(1, np.abs(ref.x))), (res.params, ref.x)
