@@ -131,11 +131,11 @@ void register_counts(py::module_& m) {
         sc::IngarchModel model(make_spec(std::move(past_obs), std::move(past_mean), X.cols(), link, family, init,
                                          init_drop),
                                y, X);
-        sc::IngarchPaths out;
-        {
-          py::gil_scoped_release release;  // pure C++ on copied arrays
-          out = sc::simulate_ingarch_paths(model, params, X_future, steps, paths, seed);
-        }
+        // Many paths can take a while: run on a worker thread that polls Ctrl-C.
+        std::atomic<bool> stop{false};
+        sc::IngarchPaths out = summitcast::bindings::run_interruptible(
+            [&] { return sc::simulate_ingarch_paths(model, params, X_future, steps, paths, seed, &stop); }, stop,
+            nullptr, py::none());
         return py::make_tuple(out.y, out.lambda);
       },
       py::arg("endog"), py::arg("exog"), py::arg("params"), SPEC_ARGS, py::arg("exog_future"), py::arg("steps"),

@@ -133,13 +133,18 @@ void register_events(py::module_& m) {
         check_params(s, params);
         if (!(at >= 0.0) || !std::isfinite(at)) summitcast::fail_value("Hawkes.prob_event_within", "at must be >= 0, got ", at);
         double p_any;
-        Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic> counts;
         {
           py::gil_scoped_release release;
           p_any = se::hawkes_prob_any_event(d, s, params, at, window);
-          counts = paths > 0 ? se::hawkes_window_counts(d, s, params, at, window, paths, seed)
-                             : Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic>(0, d.D);
         }
+        // Simulation of many paths: a worker thread, Ctrl-C polled.
+        std::atomic<bool> stop{false};
+        auto counts = summitcast::bindings::run_interruptible(
+            [&] {
+              return paths > 0 ? se::hawkes_window_counts(d, s, params, at, window, paths, seed, &stop)
+                               : Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic>(0, d.D);
+            },
+            stop, nullptr, py::none());
         return py::make_tuple(p_any, counts);
       },
       py::arg("times"), py::arg("end_time"), py::arg("params"), py::arg("n_exp"), py::arg("at"), py::arg("window"),

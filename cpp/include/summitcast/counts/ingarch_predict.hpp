@@ -14,6 +14,7 @@
 // RPS = Σ_{k>=0} (F(k) − 1{y_t <= k})².
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 
 #include "summitcast/counts/ingarch_model.hpp"
@@ -27,8 +28,11 @@ struct IngarchPaths {
 };
 
 // theta: fitted parameters; X_future: steps x r covariates of the horizon.
+// stop (optional) is polled once per path; when set, the remaining paths are
+// skipped (the caller discards the result).
 inline IngarchPaths simulate_ingarch_paths(const IngarchModel& m, const VectorXd& theta, const MatrixXd& X_future,
-                                           Index steps, Index paths, std::uint64_t seed) {
+                                           Index steps, Index paths, std::uint64_t seed,
+                                           const std::atomic<bool>* stop = nullptr) {
   const char* fn = "INGARCH.forecast";
   const IngarchSpec& s = m.spec();
   std::string why;
@@ -67,6 +71,7 @@ inline IngarchPaths simulate_ingarch_paths(const IngarchModel& m, const VectorXd
   out.lambda.resize(paths, steps);
   VectorXd gh(P + steps), nh(Q + steps);
   for (Index b = 0; b < paths; ++b) {
+    if (stop && stop->load(std::memory_order_relaxed)) break;
     Rng rng(seed, static_cast<std::uint64_t>(b));
     gh.head(P) = g0;
     nh.head(Q) = nu0;

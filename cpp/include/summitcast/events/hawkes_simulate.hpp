@@ -14,6 +14,7 @@
 // exactly; per-type probabilities and the count distribution are simulated.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
@@ -91,7 +92,7 @@ inline SimulatedEvents simulate_hawkes(const HawkesShape& s, const VectorXd& the
 // of the history (paths x D).
 inline Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic> hawkes_window_counts(
     const HawkesData& d, const HawkesShape& s, const VectorXd& theta, double t, double window, Index paths,
-    std::uint64_t seed, Index max_events = 10'000'000) {
+    std::uint64_t seed, const std::atomic<bool>* stop = nullptr, Index max_events = 10'000'000) {
   const char* fn = "Hawkes.prob_event_within";
   if (!hawkes_admissible(s, theta)) fail_value(fn, "params must have positive mu and beta and non-negative alpha");
   check_positive(fn, "window", window);
@@ -100,6 +101,7 @@ inline Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic> hawkes_window
   Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic> out(paths, s.D);
   std::vector<Index> counts(s.D);
   for (Index b = 0; b < paths; ++b) {
+    if (stop && stop->load(std::memory_order_relaxed)) break;  // interrupted: the caller discards the result
     Rng rng(seed, static_cast<std::uint64_t>(b));
     HawkesState st = start;
     std::fill(counts.begin(), counts.end(), 0);
