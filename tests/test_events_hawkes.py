@@ -335,3 +335,15 @@ def test_multivariate_intensity_residuals_and_plot():
 
     matplotlib.use("Agg")
     assert len(res.plot().get_lines()) == 4
+
+
+def test_sum_of_exponentials_with_fixed_decays():
+    theta = np.array([0.4, 0.3, 0.3, 0.5, 10.0])
+    t = simulate(theta, 4000.0, seed=23, n_exp=2)[0]
+    res = se.Hawkes(n_exp=2).fit(t, end_time=4000.0, decays=[0.5, 10.0])
+    assert list(res.params[["beta_1", "beta_2"]]) == [0.5, 10.0]
+    assert np.max(np.abs(res.gradient.to_numpy()[:3])) < 1e-6 * len(t)
+    z = (res.params.to_numpy()[:3] - theta[:3]) / res.bse.to_numpy()[:3]
+    assert np.all(np.abs(z) < 4), res.params
+    with pytest.raises(ValueError, match="strictly increasing"):
+        se.Hawkes(n_exp=2).fit(t, end_time=4000.0, decays=[10.0, 0.5])
