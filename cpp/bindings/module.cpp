@@ -4,6 +4,8 @@
 
 void register_core(py::module_& m);
 void register_statespace(py::module_& m);
+void register_counts(py::module_& m);
+void register_events(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "summitcast's compiled core (private; use the summitcast package)";
@@ -21,4 +23,6 @@ PYBIND11_MODULE(_core, m) {
   });
   register_core(m);
   register_statespace(m);
+  register_counts(m);
+  register_events(m);
 }

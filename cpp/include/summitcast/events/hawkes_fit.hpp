@@ -1,0 +1,321 @@
+// Maximum-likelihood fit of a Hawkes process over μ, α and (unless fixed) the
+// decays β, by BFGS on an unconstrained reparametrisation with the analytic
+// gradient of hawkes_model.hpp pulled back by the chain rule:
+//   μ_i = e^{a_i};
+//   α, D = 1: (α_0..α_{U−1}, slack) = softmax(c_0..c_{U−1}, 0), so α_u > 0 and
+//             Σ_u α_u < 1 (stationarity) for every c;  ∂α_v/∂c_w = α_v(δ_vw − α_w);
+//   α, D > 1: α_iju = e^{c_iju}, and the objective is +∞ where the spectral
+//             radius of A = Σ_u α_··u reaches 1 (the line search backs off);
+//   β:        β_0 = e^{b_0}, β_u = β_{u−1} + e^{b_u} (ordered decays, which
+//             identifies the components), ∂β_v/∂b_w = e^{b_w} for w <= v.
+// Several starting decays are tried (the likelihood can be multimodal in β)
+// and the best fit kept.  Standard errors from the Hessian of ℓ in the natural
+// parameters by differences of the analytic gradient.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "summitcast/events/hawkes_model.hpp"
+#include "summitcast/optim/bfgs.hpp"
+
+namespace summitcast::events {
+
+struct HawkesFit {
+  VectorXd params;   // natural θ (size k_params), fixed decays included
+  double loglike = 0.0;
+  VectorXd gradient; // ∂ℓ/∂θ
+  MatrixXd hessian;  // ∂²ℓ/∂θ∂θ' over the free parameters (decays excluded if fixed)
+  double spectral_radius = 0.0;
+  int iterations = 0;
+  bool converged = false;
+  std::string message;
+};
+
+class HawkesTransform {
+ public:
+  HawkesTransform(const HawkesShape& s, bool fixed_beta, VectorXd fixed) : s_(s), fixed_(fixed_beta), beta_(std::move(fixed)) {}
+
+  Index k_free() const { return fixed_ ? s_.k_params() - s_.U : s_.k_params(); }
+
+  VectorXd to_natural(const VectorXd& x) const {
+    VectorXd th(s_.k_params());
+    const Index D = s_.D, U = s_.U, nA = D * D * U;
+    th.head(D) = x.head(D).array().exp();
+    if (D == 1) {
+      const double cmax = std::max(0.0, x.segment(D, U).maxCoeff());
+      const VectorXd e = (x.segment(D, U).array() - cmax).exp();
+      th.segment(D, U) = e / (std::exp(-cmax) + e.sum());
+    } else {
+      th.segment(D, nA) = x.segment(D, nA).array().exp();
+    }
+    if (fixed_) {
+      th.tail(U) = beta_;
+    } else {
+      double b = 0.0;
+      for (Index u = 0; u < U; ++u) {
+        b += std::exp(x[D + nA + u]);
+        th[D + nA + u] = b;
+      }
+    }
+    return th;
+  }
+
+  VectorXd to_free(const VectorXd& th) const {
+    VectorXd x(k_free());
+    const Index D = s_.D, U = s_.U, nA = D * D * U;
+    x.head(D) = th.head(D).array().log();
+    if (D == 1) {
+      const double slack = 1.0 - th.segment(D, U).sum();
+      for (Index u = 0; u < U; ++u) x[D + u] = std::log(th[D + u] / slack);
+    } else {
+      x.segment(D, nA) = th.segment(D, nA).array().log();
+    }
+    if (!fixed_) {
+      double prev = 0.0;
+      for (Index u = 0; u < U; ++u) {
+        x[D + nA + u] = std::log(th[D + nA + u] - prev);
+        prev = th[D + nA + u];
+      }
+    }
+    return x;
+  }
+
+  VectorXd pull_back(const VectorXd& th, const VectorXd& g) const {
+    VectorXd gx(k_free());
+    const Index D = s_.D, U = s_.U, nA = D * D * U;
+    gx.head(D) = th.head(D).array() * g.head(D).array();
+    if (D == 1) {
+      const auto a = th.segment(D, U);
+      const double ag = a.dot(g.segment(D, U));
+      gx.segment(D, U) = a.array() * (g.segment(D, U).array() - ag);
+    } else {
+      gx.segment(D, nA) = th.segment(D, nA).array() * g.segment(D, nA).array();
+    }
+    if (!fixed_) {
+      double tail = 0.0, prev_beta = 0.0;
+      std::vector<double> steps(U);
+      for (Index u = 0; u < U; ++u) {
+        steps[u] = th[D + nA + u] - prev_beta;
+        prev_beta = th[D + nA + u];
+      }
+      for (Index w = U - 1; w >= 0; --w) {
+        tail += g[D + nA + w];
+        gx[D + nA + w] = steps[w] * tail;
+      }
+    }
+    return gx;
+  }
+
+ private:
+  const HawkesShape& s_;
+  bool fixed_;
+  VectorXd beta_;
+};
+
+inline bool hawkes_feasible(const HawkesShape& s, const VectorXd& th) {
+  return hawkes_admissible(s, th) && branching_spectral_radius(s, th) < 1.0;
+}
+
+// Hessian of ℓ over the free parameters (all, or all but the decays).
+inline MatrixXd hawkes_hessian(const HawkesData& d, const HawkesShape& s, const VectorXd& th, bool fixed_beta) {
+  const Index kf = fixed_beta ? s.k_params() - s.U : s.k_params();
+  MatrixXd H(kf, kf);
+  VectorXd gp, gm, g0;
+  hawkes_loglike(d, s, th, &g0);
+  for (Index j = 0; j < kf; ++j) {
+    const double h = 1e-6 * std::max(std::abs(th[j]), 1e-3);
+    VectorXd tp = th, tm = th;
+    tp[j] += h;
+    tm[j] -= h;
+    const bool okp = std::isfinite(hawkes_loglike(d, s, tp, &gp));
+    const bool okm = std::isfinite(hawkes_loglike(d, s, tm, &gm));
+    if (okp && okm)
+      H.col(j) = (gp - gm).head(kf) / (2.0 * h);
+    else if (okp)
+      H.col(j) = (gp - g0).head(kf) / h;
+    else if (okm)
+      H.col(j) = (g0 - gm).head(kf) / h;
+    else
+      H.col(j).setConstant(std::numeric_limits<double>::quiet_NaN());
+  }
+  return 0.5 * (H + H.transpose());
+}
+
+// Fast path: one dimension, one exponential, decay β fixed.  With
+// x_k = β Σ_{j<k} e^{−β(t_k − t_j)} (precomputed in one O(n) pass) and
+// G = Σ_k (1 − e^{−β(T − t_k)}),
+//   ℓ(μ, a) = Σ_k log(μ + a x_k) − μT − aG.
+// λ is homogeneous of degree one in (μ, a), so at the optimum
+// μ ∂ℓ/∂μ + a ∂ℓ/∂a = N − μT − aG = 0, i.e. μ = (N − aG)/T.  Profiling μ out,
+//   λ_k(a) = N/T + a φ_k,  φ_k = x_k − G/T,
+//   ℓ_p(a) = Σ_k log λ_k(a) − N,  ℓ_p' = Σ φ_k/λ_k,  ℓ_p'' = −Σ φ_k²/λ_k² < 0,
+// a concave problem in one variable on [0, min(1, N/G)) (stationarity and
+// μ > 0), solved by safeguarded Newton with a sign bracket; each step is one
+// pass with a division per event and no logarithm.  Returns false when the
+// optimum is at the stationarity bound (the caller then runs the general fit).
+inline bool fit_hawkes_univariate_fixed(const HawkesData& d, double beta, HawkesFit& out) {
+  const Index N = d.size();
+  const double T = d.end_time, Nd = static_cast<double>(N);
+  std::vector<double> x(N), f(N);
+  double E = 0.0, F = 0.0, last = 0.0;
+  for (Index k = 0; k < N; ++k) {
+    const double dt = d.time[k] - last;
+    const double w = std::exp(-beta * dt);
+    F = w * (F + dt * E);
+    E *= w;
+    x[k] = beta * E;
+    f[k] = F;
+    E += 1.0;
+    last = d.time[k];
+  }
+  {
+    const double dt = T - last, w = std::exp(-beta * dt);
+    F = w * (F + dt * E);
+    E *= w;
+  }
+  const double G = Nd - E, c = G / T, base = Nd / T;
+  std::vector<double>& phi = x;  // reuse: x_k = φ_k + c
+  for (Index k = 0; k < N; ++k) phi[k] -= c;
+  auto derivs = [&](double a, double& d1, double& d2) {
+    double s1 = 0.0, s2 = 0.0;
+    for (Index k = 0; k < N; ++k) {
+      const double r = phi[k] / (base + a * phi[k]);
+      s1 += r;
+      s2 += r * r;
+    }
+    d1 = s1;
+    d2 = -s2;
+  };
+  const double hi = std::min(1.0, G > 0.0 ? Nd / G : 1.0);
+  double lo = 0.0, up = hi, a = 0.0, d1, d2;
+  derivs(0.0, d1, d2);
+  if (d1 > 0.0) {
+    a = 0.5 * hi;
+    for (int it = 0; it < 200; ++it) {
+      derivs(a, d1, d2);
+      if (d1 > 0.0) lo = a; else up = a;
+      double next = a - d1 / d2;
+      if (!(next > lo && next < up)) next = 0.5 * (lo + up);
+      const bool done = std::abs(next - a) <= 1e-14 * std::max(1.0, a) || up - lo <= 1e-15;
+      a = next;
+      out.iterations = it + 1;
+      if (done) break;
+    }
+    if (a > hi * (1.0 - 1e-9)) return false;  // at the stationarity / μ = 0 bound
+  }
+  const double mu = (Nd - a * G) / T;
+  if (!(mu > 0.0)) return false;
+  // ℓ, gradient (μ, a, β) and Hessian (μ, a) at the solution, one pass.
+  double ll = -Nd, gmu = -T, ga = -G, gb = -a * F;
+  double hmm = 0.0, hma = 0.0, haa = 0.0;
+  for (Index k = 0; k < N; ++k) {
+    const double xk = phi[k] + c, lam = mu + a * xk, inv = 1.0 / lam;
+    ll += std::log(lam);
+    gmu += inv;
+    ga += xk * inv;
+    gb += a * (xk / beta - beta * f[k]) * inv;  // ∂(aβΣe)/∂β = a(Σe − βΣ s e)
+    hmm -= inv * inv;
+    hma -= xk * inv * inv;
+    haa -= xk * xk * inv * inv;
+  }
+  out.params.resize(3);
+  out.params << mu, a, beta;
+  out.loglike = ll;
+  out.gradient.resize(3);
+  out.gradient << gmu, ga, gb;
+  out.hessian.resize(2, 2);
+  out.hessian << hmm, hma, hma, haa;
+  out.spectral_radius = a;
+  out.converged = true;
+  out.message = "profile Newton converged";
+  return true;
+}
+
+// Fit; `decays` non-empty fixes β (size U, each > 0).  `start` (natural θ,
+// optional) must be admissible and stationary.
+inline HawkesFit fit_hawkes(const HawkesData& d, const HawkesShape& s, const VectorXd& decays, const VectorXd& start,
+                            const optim::BfgsOptions& opt = {}) {
+  const char* fn = "Hawkes.fit";
+  const bool fixed = decays.size() > 0;
+  if (fixed) {
+    if (decays.size() != s.U) fail_value(fn, "decays must have ", s.U, " values (one per exponential), got ", decays.size());
+    for (Index u = 0; u < s.U; ++u) check_positive(fn, "decays", decays[u]);
+    for (Index u = 1; u < s.U; ++u)
+      if (!(decays[u] > decays[u - 1])) fail_value(fn, "decays must be strictly increasing, got ", decays[u - 1], " then ", decays[u]);
+  }
+  const Index N = d.size();
+  if (N < s.k_params() + 1)
+    fail_value(fn, "too few events to fit: ", N, " events for ", s.k_params(), " parameters (need at least ",
+               s.k_params() + 1, ")");
+  for (Index j = 0; j < s.D; ++j)
+    if (d.counts[j] == 0) fail_value(fn, "times[", j, "] has no events; every dimension needs at least one to fit");
+  if (fixed && s.D == 1 && s.U == 1 && start.size() == 0) {
+    HawkesFit quick;
+    if (fit_hawkes_univariate_fixed(d, decays[0], quick)) return quick;
+  }
+  std::vector<VectorXd> starts;
+  if (start.size() > 0) {
+    if (start.size() != s.k_params()) fail_value(fn, "start_params must have ", s.k_params(), " values, got ", start.size());
+    if (!hawkes_admissible(s, start))
+      fail_value(fn, "start_params must have positive mu and beta and non-negative alpha");
+    const double rho = branching_spectral_radius(s, start);
+    if (!(rho < 1.0))
+      fail_value(fn, "start_params are explosive: branching ratio (spectral radius) ", rho, " must be below 1");
+    VectorXd st = start;
+    if (fixed) st.tail(s.U) = decays;
+    for (Index i = s.D; i < s.D + s.D * s.D * s.U; ++i) st[i] = std::max(st[i], 1e-8);
+    starts.push_back(st);
+  } else {
+    const double rate = static_cast<double>(N) / d.end_time;  // events per unit time
+    const double factors[] = {0.3, 3.0, 30.0};
+    for (double f : fixed ? std::vector<double>{1.0} : std::vector<double>(std::begin(factors), std::end(factors))) {
+      VectorXd st(s.k_params());
+      for (Index i = 0; i < s.D; ++i) st[i] = 0.5 * std::max<double>(1.0, static_cast<double>(d.counts[i])) / d.end_time;
+      st.segment(s.D, s.D * s.D * s.U).setConstant(0.4 / static_cast<double>(s.D * s.U));
+      for (Index u = 0; u < s.U; ++u) st[s.beta_index(u)] = fixed ? decays[u] : f * rate * std::pow(10.0, u);
+      starts.push_back(st);
+    }
+  }
+  HawkesTransform tr(s, fixed, decays);
+  const double scale = 1.0 / static_cast<double>(N);
+  VectorXd g_th;
+  auto objective = [&](const VectorXd& x, VectorXd& g) {
+    const VectorXd th = tr.to_natural(x);
+    if (s.D > 1 && !(branching_spectral_radius(s, th) < 1.0)) {
+      g.setZero(x.size());
+      return std::numeric_limits<double>::infinity();
+    }
+    const double ll = hawkes_loglike(d, s, th, &g_th);
+    if (!std::isfinite(ll)) {
+      g.setZero(x.size());
+      return std::numeric_limits<double>::infinity();
+    }
+    g = -scale * tr.pull_back(th, g_th);
+    return -scale * ll;
+  };
+  optim::BfgsOptions o = opt;
+  o.gradient_tol = std::min(o.gradient_tol, 1e-8);  // on ℓ/N: |∂ℓ| <= 1e-8 N
+  HawkesFit best;
+  best.loglike = -std::numeric_limits<double>::infinity();
+  int total_iterations = 0;
+  for (const VectorXd& st : starts) {
+    optim::BfgsResult r = optim::minimize_bfgs(objective, tr.to_free(st), o);
+    total_iterations += r.iterations;
+    const VectorXd th = tr.to_natural(r.x);
+    const double ll = -r.value / scale;
+    if (ll > best.loglike) {
+      best.params = th;
+      best.loglike = ll;
+      best.converged = r.converged;
+      best.message = r.message;
+    }
+  }
+  best.iterations = total_iterations;
+  best.loglike = hawkes_loglike(d, s, best.params, &best.gradient);
+  best.spectral_radius = branching_spectral_radius(s, best.params);
+  best.hessian = hawkes_hessian(d, s, best.params, fixed);
+  return best;
+}
+
+}  // namespace summitcast::events

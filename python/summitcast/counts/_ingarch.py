@@ -1,0 +1,458 @@
+"""INGARCH count autoregressions (Poisson and negative binomial) — the user API.
+
+The model (see ``cpp/include/summitcast/counts/ingarch_model.hpp``)::
+
+    Y_t | past ~ Poisson(λ_t)  or  NB2(λ_t, nb_alpha)   (Var = λ + nb_alpha·λ²)
+    ν_t = β0 + Σ_k β_k g(Y_{t−i_k}) + Σ_l α_l ν_{t−j_l} + η'X_t
+    log link:      λ_t = exp(ν_t), g(y) = log(1 + y)
+    identity link: λ_t = ν_t,      g(y) = y   (coefficients constrained ≥ 0, Σβ + Σα < 1)
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import _core
+from ._validation import as_count_series, as_exog_frame, as_lags, future_index
+
+_LINKS = ("log", "identity")
+_FAMILIES = ("poisson", "negbin")
+_INITS = ("marginal", "iid", "firstobs", "zero")
+
+
+class BoundaryWarning(UserWarning):
+    """An estimate sits on the boundary of the parameter space."""
+
+
+class ConvergenceWarning(UserWarning):
+    """The optimiser stopped before meeting its convergence criterion."""
+
+
+def _normal_sf(z: np.ndarray) -> np.ndarray:
+    return np.array([0.5 * math.erfc(v / math.sqrt(2.0)) for v in np.ravel(z)]).reshape(np.shape(z))
+
+
+def _normal_ppf(p: float) -> float:
+    # Bisection on erfc: enough for confidence-interval multipliers.
+    lo, hi = -40.0, 40.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if 0.5 * math.erfc(-mid / math.sqrt(2.0)) < p:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+class INGARCH:
+    """Count time-series model with feedback (INGARCH / log-linear, tscount's ``tsglm``).
+
+    Parameters
+    ----------
+    endog : pandas.Series or array-like
+        Counts (non-negative integers), e.g. incidents per month with a monthly
+        DatetimeIndex.  Missing values raise ValueError (see Notes).
+    past_obs : int or sequence of int, default 1
+        Regression on past observations: an int k means lags 1..k, a list
+        gives the lags (e.g. ``[1, 12]``).
+    past_mean : int or sequence of int, optional
+        Regression on past linear predictors ν (the GARCH-like feedback).
+    exog : pandas.DataFrame, Series or array-like, optional
+        Covariates X_t, one row per observation (see :func:`intervention`).
+        With the identity link they must be non-negative.
+    link : {"log", "identity"}
+    family : {"poisson", "negbin"}
+    init : {"marginal", "iid", "firstobs", "zero"}
+        Pre-sample values of the recursion: the stationary mean of ν of the model
+        without covariates (tscount's default), the intercept, the first
+        observation, or zero.
+    init_drop : bool, default False
+        Condition on the first ``max(past_obs)`` observations instead of using
+        pre-sample values for them (their likelihood terms are left out).
+
+    Notes
+    -----
+    Missing counts are refused, not dropped: every observation feeds the
+    conditional means that follow it, so a gap has no neutral value.  Fill
+    (e.g. with zero where "no report" means "no event") or truncate explicitly.
+
+    The negative binomial is fitted by full maximum likelihood over all
+    parameters (tscount instead estimates the mean by Poisson quasi-likelihood
+    and the dispersion afterwards).
+    """
+
+    def __init__(
+        self,
+        endog: Any,
+        past_obs: Any = 1,
+        past_mean: Any = None,
+        exog: Any = None,
+        link: str = "log",
+        family: str = "poisson",
+        init: str = "marginal",
+        init_drop: bool = False,
+    ) -> None:
+        if link not in _LINKS:
+            raise ValueError(f"link must be one of {_LINKS}, got {link!r}")
+        if family not in _FAMILIES:
+            raise ValueError(f"family must be one of {_FAMILIES}, got {family!r}")
+        if init not in _INITS:
+            raise ValueError(f"init must be one of {_INITS}, got {init!r}")
+        self.endog = as_count_series(endog)
+        self.exog = as_exog_frame(exog, self.endog.index)
+        self.past_obs = as_lags(past_obs, "past_obs")
+        self.past_mean = as_lags(past_mean, "past_mean")
+        self.link = link
+        self.family = family
+        self.init = init
+        self.init_drop = bool(init_drop)
+        if self.link == "identity" and self.exog is not None and (self.exog.to_numpy() < 0).any():
+            col = self.exog.columns[(self.exog < 0).any().to_numpy()][0]
+            raise ValueError(f"exog column {col!r} has negative values; the identity link needs non-negative covariates")
+        k = len(self.param_names)
+        usable = len(self.endog) - (max(self.past_obs, default=0) if self.init_drop else 0)
+        if usable < k + 1:
+            raise ValueError(f"endog has {usable} usable observations; this model with {k} parameters needs at least {k + 1}")
+
+    # -- helpers ---------------------------------------------------------
+    @property
+    def param_names(self) -> list[str]:
+        names = ["intercept"]
+        names += [f"beta_{i}" for i in self.past_obs]
+        names += [f"alpha_{j}" for j in self.past_mean]
+        if self.exog is not None:
+            names += list(self.exog.columns)
+        if self.family == "negbin":
+            names.append("nb_alpha")
+        return names
+
+    @property
+    def k_exog(self) -> int:
+        return 0 if self.exog is None else self.exog.shape[1]
+
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        y = self.endog.to_numpy(dtype=float)
+        X = np.zeros((len(y), 0)) if self.exog is None else self.exog.to_numpy(dtype=float)
+        return y, X
+
+    def _spec(self) -> dict[str, Any]:
+        return dict(
+            past_obs=self.past_obs,
+            past_mean=self.past_mean,
+            link=self.link,
+            family=self.family,
+            init=self.init,
+            init_drop=self.init_drop,
+        )
+
+    def loglike(self, params: Any) -> float:
+        """Log-likelihood at ``params`` (natural scale, order of ``param_names``)."""
+        return self.loglike_and_score(params)[0]
+
+    def loglike_and_score(self, params: Any) -> tuple[float, np.ndarray]:
+        """Log-likelihood and its analytic gradient at ``params``."""
+        y, X = self._arrays()
+        p = np.asarray(params, dtype=float)
+        if p.shape != (len(self.param_names),):
+            raise ValueError(f"params must have {len(self.param_names)} values {self.param_names}, got shape {p.shape}")
+        ll, grad, _ = _core.ingarch_loglike(y, X, p, **self._spec())
+        return float(ll), np.asarray(grad)
+
+    def fit(self, start_params: Any = None, presample: str = "exact", maxiter: int = 500) -> "INGARCHResults":
+        """Maximum-likelihood fit.
+
+        Parameters
+        ----------
+        start_params : array-like, optional
+            Starting values (natural scale).  Explosive or inadmissible values
+            raise ValueError.
+        presample : {"exact", "plugin"}
+            ``"exact"`` maximises the likelihood with the pre-sample values as
+            functions of the parameters (the MLE).  ``"plugin"`` holds them at
+            their value under the estimate (a fixed point), which is what R's
+            tscount computes; use it to reproduce tscount's published numbers.
+        maxiter : int
+            Maximum BFGS iterations.
+        """
+        if presample not in ("exact", "plugin"):
+            raise ValueError(f"presample must be 'exact' or 'plugin', got {presample!r}")
+        if not isinstance(maxiter, (int, np.integer)) or maxiter < 1:
+            raise ValueError(f"maxiter must be a positive integer, got {maxiter!r}")
+        start = None
+        if start_params is not None:
+            start = np.asarray(start_params, dtype=float)
+            if start.shape != (len(self.param_names),):
+                raise ValueError(
+                    f"start_params must have {len(self.param_names)} values {self.param_names}, got shape {start.shape}"
+                )
+        y, X = self._arrays()
+        out = _core.ingarch_fit(y, X, **self._spec(), start_params=start, max_iterations=int(maxiter), presample=presample)
+        return INGARCHResults(self, out, presample)
+
+
+class INGARCHResults:
+    """Results of :meth:`INGARCH.fit` (statsmodels-style)."""
+
+    def __init__(self, model: INGARCH, out: dict[str, Any], presample: str) -> None:
+        self.model = model
+        self.presample = presample
+        self._names = model.param_names
+        self._theta = np.asarray(out["params"])
+        self._hess = np.asarray(out["hessian"])
+        self._score = np.asarray(out["score"])
+        self._nu = np.asarray(out["linear_predictor"])
+        self.llf = float(out["loglike"])
+        self.nobs = int(out["nobs"])
+        self.converged = bool(out["converged"])
+        self.optimizer_message = str(out["message"])
+        self.iterations = int(out["iterations"])
+        self.at_boundary = [self._names[i] for i in out["at_boundary"]]
+        if not self.converged:
+            warnings.warn(f"INGARCH fit did not converge: {self.optimizer_message}", ConvergenceWarning, stacklevel=3)
+        if self.at_boundary:
+            warnings.warn(
+                f"INGARCH estimates at the boundary of the parameter space: {self.at_boundary} (a zero "
+                "coefficient under the identity link, or feedback coefficients summing to ±1, i.e. a "
+                "non-stationary fit); their standard errors are not valid",
+                BoundaryWarning,
+                stacklevel=3,
+            )
+
+    # pandas views are built on first access (a fit in a loop pays only for the numbers)
+    @cached_property
+    def params(self) -> pd.Series:
+        return pd.Series(self._theta, index=self._names, name="params")
+
+    @cached_property
+    def score(self) -> pd.Series:
+        """Gradient of the log-likelihood at the estimate (≈ 0)."""
+        return pd.Series(self._score, index=self._names, name="score")
+
+    @cached_property
+    def hessian(self) -> pd.DataFrame:
+        return pd.DataFrame(self._hess, index=self._names, columns=self._names)
+
+    @cached_property
+    def cov_params(self) -> pd.DataFrame:
+        """Inverse observed information (NaN if it is not positive definite)."""
+        cov = np.full_like(self._hess, np.nan)
+        if np.isfinite(self._hess).all():
+            try:
+                np.linalg.cholesky(-self._hess)
+                cov = np.linalg.inv(-self._hess)
+            except np.linalg.LinAlgError:
+                pass
+        return pd.DataFrame(cov, index=self._names, columns=self._names)
+
+    @cached_property
+    def bse(self) -> pd.Series:
+        return pd.Series(np.sqrt(np.diag(self.cov_params.to_numpy())), index=self._names, name="bse")
+
+    @cached_property
+    def linear_predictor(self) -> pd.Series:
+        return pd.Series(self._nu, index=self.model.endog.index, name="linear_predictor")
+
+    @cached_property
+    def fittedvalues(self) -> pd.Series:
+        """Conditional means λ_t."""
+        lam = np.exp(self._nu) if self.model.link == "log" else self._nu
+        return pd.Series(lam, index=self.model.endog.index, name="fitted")
+
+    # -- information criteria -------------------------------------------------
+    @property
+    def k_params(self) -> int:
+        return len(self.params)
+
+    @property
+    def aic(self) -> float:
+        return -2.0 * self.llf + 2.0 * self.k_params
+
+    @property
+    def bic(self) -> float:
+        return -2.0 * self.llf + math.log(self.nobs) * self.k_params
+
+    @property
+    def nb_alpha(self) -> float:
+        return float(self.params["nb_alpha"]) if self.model.family == "negbin" else 0.0
+
+    @property
+    def tvalues(self) -> pd.Series:
+        return self.params / self.bse
+
+    @property
+    def pvalues(self) -> pd.Series:
+        return pd.Series(2.0 * _normal_sf(np.abs(self.tvalues.to_numpy())), index=self.params.index)
+
+    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
+        """Wald intervals params ± z_{1−alpha/2}·bse."""
+        if not (0.0 < alpha < 1.0):
+            raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
+        z = _normal_ppf(1.0 - alpha / 2.0)
+        return pd.DataFrame({"lower": self.params - z * self.bse, "upper": self.params + z * self.bse})
+
+    @property
+    def resid(self) -> pd.Series:
+        """Response residuals y_t − λ_t."""
+        return (self.model.endog - self.fittedvalues).rename("resid")
+
+    @property
+    def resid_pearson(self) -> pd.Series:
+        lam = self.fittedvalues
+        var = lam + self.nb_alpha * lam**2
+        return (self.resid / np.sqrt(var)).rename("resid_pearson")
+
+    # -- predictive checks -----------------------------------------------------
+    def _fitted_distribution(self) -> dict[str, np.ndarray]:
+        first = max(self.model.past_obs, default=0) if self.model.init_drop else 0
+        y = self.model.endog.to_numpy()[first:]
+        lam = self.fittedvalues.to_numpy()[first:]
+        alpha = self.nb_alpha if self.model.family == "negbin" else 1.0
+        return _core.count_distribution(y, lam, self.model.family, alpha)
+
+    def pit(self, bins: int = 10) -> pd.Series:
+        """Non-randomised PIT histogram of the one-step predictive distributions.
+
+        Czado, Gneiting & Held (2009): with P_t(k) the predictive CDF, the PIT of
+        a count y is uniform on (P_t(y−1), P_t(y)); averaging these CDFs over t
+        gives F̄(u), and the bin heights F̄(u_j) − F̄(u_{j−1}) are ≈ 1/bins for a
+        calibrated model.  Returns them indexed by the bins' upper edges.
+        """
+        if not isinstance(bins, (int, np.integer)) or bins < 2:
+            raise ValueError(f"bins must be an integer >= 2, got {bins!r}")
+        d = self._fitted_distribution()
+        lo, hi = np.asarray(d["cdf_below"]), np.asarray(d["cdf"])
+        u = np.linspace(0.0, 1.0, bins + 1)
+        width = np.maximum(hi - lo, 1e-300)
+        Fbar = np.clip((u[:, None] - lo[None, :]) / width[None, :], 0.0, 1.0).mean(axis=1)
+        return pd.Series(np.diff(Fbar), index=pd.Index(u[1:], name="pit_upper"), name="relative_frequency")
+
+    def scores(self) -> pd.Series:
+        """Mean log score (−log p(y_t | λ_t)) and ranked probability score of the fitted values."""
+        d = self._fitted_distribution()
+        return pd.Series({"log_score": float(-np.mean(d["logpmf"])), "rps": float(np.mean(d["rps"]))}, name="score")
+
+    # -- forecasting ---------------------------------------------------------------
+    def get_forecast(self, steps: int = 1, exog: Any = None, paths: int = 2000, seed: int = 0) -> "CountForecast":
+        """Predictive distributions h = 1..steps ahead by seeded simulation."""
+        from ._forecast import CountForecast
+
+        if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, (int, np.integer)) or steps < 1:
+            raise ValueError(f"steps must be a positive integer, got {steps!r}")
+        if isinstance(paths, (bool, np.bool_)) or not isinstance(paths, (int, np.integer)) or paths < 1:
+            raise ValueError(f"paths must be a positive integer, got {paths!r}")
+        if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
+            raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+        index = future_index(self.model.endog.index, int(steps))
+        k = self.model.k_exog
+        if k > 0:
+            if exog is None:
+                raise ValueError(f"exog must be given for the {steps} forecast steps: the model has {k} covariate(s)")
+            Xf = as_exog_frame(exog, index).to_numpy()
+            if Xf.shape[1] != k:
+                raise ValueError(f"exog must have {k} column(s) like the model's, got {Xf.shape[1]}")
+        else:
+            if exog is not None:
+                raise ValueError("exog was given but the model has no covariates")
+            Xf = np.zeros((int(steps), 0))
+        y, X = self.model._arrays()
+        draws, lam = _core.ingarch_forecast_paths(
+            y, X, self._theta, **self.model._spec(), exog_future=Xf, steps=int(steps), paths=int(paths), seed=int(seed)
+        )
+        return CountForecast(np.asarray(draws), np.asarray(lam), index, self.model.family, self.nb_alpha)
+
+    # -- presentation ------------------------------------------------------------
+    def _header(self) -> list[tuple[str, str]]:
+        m = self.model
+        return [
+            ("Model", f"INGARCH ({m.family}, {m.link} link)"),
+            ("past_obs", str(m.past_obs)),
+            ("past_mean", str(m.past_mean)),
+            ("Init", f"{m.init}{' (init_drop)' if m.init_drop else ''}, presample={self.presample}"),
+            ("No. observations", str(self.nobs)),
+            ("Log-likelihood", f"{self.llf:.4f}"),
+            ("AIC", f"{self.aic:.4f}"),
+            ("BIC", f"{self.bic:.4f}"),
+            ("Converged", f"{self.converged} ({self.optimizer_message})"),
+        ]
+
+    def _table(self) -> pd.DataFrame:
+        ci = self.conf_int()
+        return pd.DataFrame(
+            {
+                "coef": self.params,
+                "std err": self.bse,
+                "z": self.tvalues,
+                "P>|z|": self.pvalues,
+                "[0.025": ci["lower"],
+                "0.975]": ci["upper"],
+            }
+        )
+
+    def summary(self) -> str:
+        """A text summary: model, fit statistics and the coefficient table."""
+        lines = [f"{k:<18}{v}" for k, v in self._header()]
+        table = self._table().to_string(float_format=lambda v: f"{v:.4f}")
+        rule = "=" * max(len(line) for line in table.splitlines())
+        out = [rule, *lines, rule, table, rule]
+        if self.at_boundary:
+            out.append(f"Warning: at the parameter-space boundary: {self.at_boundary}")
+        return "\n".join(out)
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<tr><th style='text-align:left'>{k}</th><td>{v}</td></tr>" for k, v in self._header())
+        return f"<table>{head}</table>" + self._table().to_html(float_format=lambda v: f"{v:.4f}")
+
+    def __repr__(self) -> str:
+        return f"<INGARCHResults {self.model.family}/{self.model.link} llf={self.llf:.4f} nobs={self.nobs}>"
+
+    def plot(self, ax: Any = None) -> Any:
+        """Observed counts and fitted conditional means; returns the Axes."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(9, 3.5))
+        ax.plot(self.model.endog.index, self.model.endog.to_numpy(), ".", color="0.3", label="observed")
+        ax.plot(self.fittedvalues.index, self.fittedvalues.to_numpy(), "-", color="C0", label="fitted mean λ_t")
+        ax.set_ylabel(self.model.endog.name or "count")
+        ax.legend(loc="upper left")
+        return ax
+
+
+def simulate_ingarch(
+    params: Any,
+    nobs: int,
+    past_obs: Any = 1,
+    past_mean: Any = None,
+    exog: Any = None,
+    link: str = "log",
+    family: str = "poisson",
+    burn: int = 200,
+    seed: int = 0,
+    index: pd.Index | None = None,
+) -> pd.Series:
+    """Simulate a count series from an INGARCH model (seeded).
+
+    ``params`` follow :attr:`INGARCH.param_names`; ``exog`` has ``nobs`` rows.
+    The recursion starts at the stationary mean and discards ``burn`` steps.
+    The returned Series is named ``"simulated_counts"``.
+    """
+    if link not in _LINKS:
+        raise ValueError(f"link must be one of {_LINKS}, got {link!r}")
+    if family not in _FAMILIES:
+        raise ValueError(f"family must be one of {_FAMILIES}, got {family!r}")
+    if isinstance(nobs, (bool, np.bool_)) or not isinstance(nobs, (int, np.integer)) or nobs < 1:
+        raise ValueError(f"nobs must be a positive integer, got {nobs!r}")
+    idx = index if index is not None else pd.RangeIndex(int(nobs))
+    X = as_exog_frame(exog, idx)
+    Xa = np.zeros((int(nobs), 0)) if X is None else X.to_numpy()
+    y = _core.ingarch_simulate(
+        np.asarray(params, dtype=float), Xa, as_lags(past_obs, "past_obs"), as_lags(past_mean, "past_mean"),
+        link, family, burn=int(burn), seed=int(seed),
+    )
+    return pd.Series(np.asarray(y, dtype=float), index=idx, name="simulated_counts")

@@ -1,0 +1,348 @@
+"""Hawkes processes with exponential kernels — the user API.
+
+λ_i(t) = μ_i + Σ_j Σ_u α_iju Σ_{t^j_k < t} β_u exp(−β_u (t − t^j_k)); α is the
+branching ratio (expected direct offspring), β the decay (1/β the mean lag
+of a triggered event).  See ``cpp/include/summitcast/events/hawkes_model.hpp``.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import _core
+from ._times import EventTimes, as_event_times
+
+
+class BoundaryWarning(UserWarning):
+    """A Hawkes fit sits on the boundary of the stationary parameter space."""
+
+
+class ConvergenceWarning(UserWarning):
+    """The optimiser stopped before meeting its convergence criterion."""
+
+
+def kolmogorov_sf(x: float) -> float:
+    """P(K > x) for the Kolmogorov distribution (limit of √n·D_n)."""
+    if x <= 0:
+        return 1.0
+    if x < 1.0:
+        # Jacobi-theta form, fast for small x: P(K <= x) = √(2π)/x Σ_k exp(−(2k−1)²π²/(8x²)).
+        s = sum(math.exp(-((2 * k - 1) ** 2) * math.pi**2 / (8 * x * x)) for k in range(1, 50))
+        return 1.0 - math.sqrt(2 * math.pi) / x * s
+    return max(0.0, 2.0 * sum((-1) ** (k - 1) * math.exp(-2.0 * k * k * x * x) for k in range(1, 100)))
+
+
+def ks_exponential(residuals: np.ndarray) -> tuple[float, float]:
+    """Two-sided KS statistic of ``residuals`` against Exp(1) and its asymptotic p-value."""
+    x = np.sort(np.asarray(residuals, dtype=float))
+    n = len(x)
+    if n == 0:
+        return float("nan"), float("nan")
+    F = -np.expm1(-x)
+    i = np.arange(1, n + 1)
+    d = max(np.max(i / n - F), np.max(F - (i - 1) / n))
+    return float(d), kolmogorov_sf(math.sqrt(n) * d)
+
+
+class Hawkes:
+    """Hawkes process with an exponential (or sum-of-exponentials) kernel.
+
+    Parameters
+    ----------
+    kernel : {"exp"}
+        Exponential kernels α β e^{−βs}; ``n_exp`` > 1 gives a sum of
+        exponentials with decays β_1 < … < β_U shared by all pairs.
+    n_exp : int, default 1
+        Number of exponential components.
+
+    Notes
+    -----
+    Maximum likelihood over μ, α and the decays β (unless ``decays`` is given
+    to :meth:`fit`), with stationarity enforced: Σα < 1 (univariate) or the
+    spectral radius of the branching matrix below one.
+    """
+
+    def __init__(self, kernel: str = "exp", n_exp: int = 1) -> None:
+        if kernel != "exp":
+            raise ValueError(f"kernel must be 'exp' (exponential or sum of exponentials), got {kernel!r}")
+        if isinstance(n_exp, (bool, np.bool_)) or not isinstance(n_exp, (int, np.integer)) or n_exp < 1:
+            raise ValueError(f"n_exp must be a positive integer, got {n_exp!r}")
+        self.kernel = kernel
+        self.n_exp = int(n_exp)
+
+    def param_names(self, dims: list[str], multivariate: bool) -> list[str]:
+        U = self.n_exp
+        sfx = (lambda u: "") if U == 1 else (lambda u: f"_{u + 1}")
+        if not multivariate:
+            return ["mu"] + [f"alpha{sfx(u)}" for u in range(U)] + [f"beta{sfx(u)}" for u in range(U)]
+        names = [f"mu[{d}]" for d in dims]
+        names += [f"alpha{sfx(u)}[{i}<-{j}]" for i in dims for j in dims for u in range(U)]
+        names += [f"beta{sfx(u)}" for u in range(U)]
+        return names
+
+    def loglike(self, times: Any, params: Any, end_time: Any = None, start_time: Any = None) -> tuple[float, np.ndarray]:
+        """Log-likelihood and gradient at ``params`` (natural scale, order of :meth:`param_names`)."""
+        ev = as_event_times(times, end_time, start_time)
+        p = np.asarray(params, dtype=float)
+        ll, grad = _core.hawkes_loglike(ev.times, ev.end_time, p, self.n_exp)
+        return float(ll), np.asarray(grad)
+
+    def fit(
+        self,
+        times: Any,
+        end_time: Any = None,
+        start_time: Any = None,
+        decays: Any = None,
+        start_params: Any = None,
+        time_unit: str = "D",
+        maxiter: int = 500,
+    ) -> "HawkesResults":
+        """Fit by maximum likelihood.
+
+        Parameters
+        ----------
+        times : array-like, or list/dict of array-like
+            Event times, floats or pandas timestamps: one array (univariate)
+            or one per dimension.  Each must be strictly increasing (no ties)
+            and inside the observation window.
+        end_time, start_time : float or timestamp, optional
+            The observation window [start_time, end_time].  Defaults: 0 (floats)
+            or the first event (timestamps), and the last event.
+        decays : float or array-like, optional
+            Fix the decays β instead of estimating them (must be positive).
+        start_params : array-like, optional
+            Starting values; explosive values (branching ratio >= 1) raise ValueError.
+        time_unit : str, default "D"
+            The unit of the float clock for timestamps (rates are per unit).
+        """
+        ev = as_event_times(times, end_time, start_time, time_unit)
+        dec = None
+        if decays is not None:
+            dec = np.atleast_1d(np.asarray(decays, dtype=float))
+            if dec.shape != (self.n_exp,):
+                raise ValueError(f"decays must have {self.n_exp} value(s), got {dec.shape}")
+            if not np.all(np.isfinite(dec) & (dec > 0)):
+                raise ValueError(f"decays must be positive and finite, got {dec.tolist()}")
+        start = None if start_params is None else np.asarray(start_params, dtype=float)
+        out = _core.hawkes_fit(ev.times, ev.end_time, self.n_exp, decays=dec, start_params=start, max_iterations=int(maxiter))
+        return HawkesResults(self, ev, out, fixed_decays=dec is not None)
+
+
+class HawkesResults:
+    """Results of :meth:`Hawkes.fit`."""
+
+    def __init__(self, model: Hawkes, events: EventTimes, out: dict[str, Any], fixed_decays: bool) -> None:
+        self.model = model
+        self.events = events
+        self.fixed_decays = fixed_decays
+        names = model.param_names(events.names, events.multivariate)
+        theta = np.asarray(out["params"])
+        self.params = pd.Series(theta, index=names, name="params")
+        self.llf = float(out["loglike"])
+        self.n_events = int(out["n_events"])
+        self.converged = bool(out["converged"])
+        self.optimizer_message = str(out["message"])
+        self.gradient = pd.Series(np.asarray(out["gradient"]), index=names)
+        self.branching_ratio = float(out["spectral_radius"])
+        hess = np.asarray(out["hessian"])
+        k_free = hess.shape[0]
+        bse = np.full(len(names), np.nan)
+        if np.isfinite(hess).all():
+            try:
+                np.linalg.cholesky(-hess)
+                bse[:k_free] = np.sqrt(np.diag(np.linalg.inv(-hess)))
+            except np.linalg.LinAlgError:
+                pass
+        self.bse = pd.Series(bse, index=names, name="bse")
+        D, U = len(events.names), model.n_exp
+        A = theta[D : D + D * D * U].reshape(D, D, U).sum(axis=2)
+        self.branching_matrix = pd.DataFrame(A, index=events.names, columns=events.names)
+        self.at_boundary: list[str] = []
+        if self.branching_ratio > 0.99:
+            self.at_boundary.append("branching_ratio")
+        if A.sum() < 1e-3:
+            self.at_boundary.append("alpha")
+        betas = theta[len(theta) - U :]
+        rate = self.n_events / events.end_time
+        if not fixed_decays and (np.any(betas * events.end_time < 1.0) or np.any(betas > 1e6 * rate)):
+            self.at_boundary.append("beta")
+        if not self.converged:
+            warnings.warn(f"Hawkes fit did not converge: {self.optimizer_message}", ConvergenceWarning, stacklevel=3)
+        if "branching_ratio" in self.at_boundary:
+            warnings.warn(
+                f"the fitted branching ratio {self.branching_ratio:.4f} is at the stationarity boundary (1): the "
+                "process is (nearly) explosive; estimates and standard errors are unreliable",
+                BoundaryWarning,
+                stacklevel=3,
+            )
+        if "beta" in self.at_boundary:
+            warnings.warn(
+                f"a fitted decay beta ({betas.tolist()}) is at its boundary: slower than the observation window "
+                "(beta * end_time < 1) or faster than any gap between events; the kernel is not identified "
+                "(the events may be closer to a Poisson process)",
+                BoundaryWarning,
+                stacklevel=3,
+            )
+        if "alpha" in self.at_boundary:
+            warnings.warn(
+                "the fitted excitation alpha is at its boundary 0: the events look like a Poisson process and the "
+                "decay beta is not identified",
+                BoundaryWarning,
+                stacklevel=3,
+            )
+
+    # -- quantities ---------------------------------------------------------------
+    @property
+    def k_params(self) -> int:
+        return int(np.isfinite(self.bse).sum()) if self.fixed_decays else len(self.params)
+
+    @property
+    def aic(self) -> float:
+        return -2.0 * self.llf + 2.0 * (len(self.params) - (self.model.n_exp if self.fixed_decays else 0))
+
+    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
+        """Wald intervals on the natural scale."""
+        from ..counts._ingarch import _normal_ppf
+
+        z = _normal_ppf(1 - alpha / 2)
+        return pd.DataFrame({"lower": self.params - z * self.bse, "upper": self.params + z * self.bse})
+
+    def _theta(self) -> np.ndarray:
+        return self.params.to_numpy()
+
+    def intensity(self, at: Any) -> pd.Series | pd.DataFrame:
+        """Conditional intensity λ(t) (left limit) at times ``at`` (same kind as the fitted times)."""
+        t = self.events.to_float(at)
+        if not np.all(np.isfinite(t)) or (t < 0).any():
+            raise ValueError("at must lie at or after the start of the observation window")
+        lam = np.asarray(_core.hawkes_intensity(self.events.times, self.events.end_time, self._theta(), self.model.n_exp, t))
+        index = pd.Index(np.atleast_1d(at) if self.events.origin is None else pd.to_datetime(np.atleast_1d(at)), name="at")
+        if not self.events.multivariate:
+            return pd.Series(lam[0], index=index, name="intensity")
+        return pd.DataFrame(lam.T, index=index, columns=self.events.names)
+
+    def compensator(self) -> list[np.ndarray]:
+        """Λ_i(t) at each event of each dimension."""
+        return [np.asarray(c) for c in _core.hawkes_compensator(self.events.times, self.events.end_time, self._theta(), self.model.n_exp)]
+
+    def residuals(self) -> np.ndarray | dict[str, np.ndarray]:
+        """Time-rescaled inter-event times Λ_i(t_k) − Λ_i(t_{k−1}): i.i.d. Exp(1) under the model."""
+        res = [np.diff(np.r_[0.0, c]) for c in self.compensator()]
+        return res[0] if not self.events.multivariate else dict(zip(self.events.names, res))
+
+    def ks_test(self) -> pd.Series:
+        """Kolmogorov–Smirnov test of the pooled residuals against Exp(1) (asymptotic p-value)."""
+        r = self.residuals()
+        pooled = r if isinstance(r, np.ndarray) else np.concatenate(list(r.values()))
+        stat, p = ks_exponential(pooled)
+        return pd.Series({"statistic": stat, "pvalue": p, "n": float(len(pooled))}, name="ks_test")
+
+    def prob_event_within(self, window: Any, at: Any = None, paths: int = 10000, seed: int = 0) -> "EventWindowForecast":
+        """Predictive distribution of events in (at, at + window] given the history up to ``at``.
+
+        ``at`` defaults to the end of the observation window.  P(at least one
+        event) of any type is exact; per-dimension probabilities and the count
+        distribution come from ``paths`` seeded Ogata simulations.
+        """
+        w = self.events.to_duration(window)
+        if not (w > 0 and np.isfinite(w)):
+            raise ValueError(f"window must be positive, got {window!r}")
+        if isinstance(paths, (bool, np.bool_)) or not isinstance(paths, (int, np.integer)) or paths < 1:
+            raise ValueError(f"paths must be a positive integer, got {paths!r}")
+        if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
+            raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+        t0 = self.events.end_time if at is None else float(self.events.to_float(at)[0])
+        p_any, counts = _core.hawkes_window(
+            self.events.times, self.events.end_time, self._theta(), self.model.n_exp, t0, w, int(paths), int(seed)
+        )
+        return EventWindowForecast(float(p_any), np.asarray(counts), self.events.names, w)
+
+    def simulate(self, end_time: Any, seed: int = 0) -> Any:
+        """Simulate the fitted process on [0, end_time] (Ogata thinning, seeded).
+
+        ``end_time`` is on the fitted clock (a float, or a timestamp for
+        timestamp input); returns event times of the same kind.
+        """
+        T = float(self.events.to_float(end_time)[0])
+        if not (T > 0 and np.isfinite(T)):
+            raise ValueError(f"end_time must be after the start of the window, got {end_time!r}")
+        D = len(self.events.names)
+        ev = _core.hawkes_simulate(self._theta(), D, self.model.n_exp, T, int(seed))
+        out = [self.events.from_float(np.asarray(e, dtype=float)) for e in ev]
+        return out[0] if not self.events.multivariate else dict(zip(self.events.names, out))
+
+    # -- presentation --------------------------------------------------------------
+    def summary(self) -> str:
+        ci = self.conf_int()
+        table = pd.DataFrame({"coef": self.params, "std err": self.bse, "[0.025": ci["lower"], "0.975]": ci["upper"]})
+        head = [
+            f"Model             Hawkes ({self.model.n_exp} exponential(s), {len(self.events.names)} dimension(s))",
+            f"Events            {self.n_events} on [0, {self.events.end_time:.6g}]",
+            f"Log-likelihood    {self.llf:.4f}",
+            f"Branching ratio   {self.branching_ratio:.4f}",
+            f"Decays            {'fixed' if self.fixed_decays else 'estimated'}",
+            f"Converged         {self.converged} ({self.optimizer_message})",
+        ]
+        body = table.to_string(float_format=lambda v: f"{v:.4f}")
+        rule = "=" * max(len(line) for line in body.splitlines() + head)
+        out = [rule, *head, rule, body, rule]
+        if self.at_boundary:
+            out.append(f"Warning: at the parameter-space boundary: {self.at_boundary}")
+        return "\n".join(out)
+
+    def _repr_html_(self) -> str:
+        return "<pre>" + self.summary().replace("&", "&amp;").replace("<", "&lt;") + "</pre>"
+
+    def __repr__(self) -> str:
+        return f"<HawkesResults n_events={self.n_events} llf={self.llf:.4f} branching_ratio={self.branching_ratio:.4f}>"
+
+    def plot(self, ax: Any = None, points: int = 2000) -> Any:
+        """Fitted intensity over the observation window with the events marked; returns the Axes."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(9, 3.5))
+        grid = np.linspace(0.0, self.events.end_time, points)
+        lam = np.asarray(_core.hawkes_intensity(self.events.times, self.events.end_time, self._theta(), self.model.n_exp, grid))
+        x = self.events.from_float(grid)
+        for i, name in enumerate(self.events.names):
+            ax.plot(x, lam[i], lw=1, label=f"λ[{name}]" if self.events.multivariate else "intensity")
+            ev = self.events.from_float(self.events.times[i])
+            ax.plot(ev, np.zeros(len(self.events.times[i])), "|", ms=8, color=f"C{i}")
+        ax.set_ylabel("intensity")
+        ax.legend(loc="upper left")
+        return ax
+
+
+class EventWindowForecast:
+    """Events in a coming window: exact P(any event), simulated per-type probabilities and counts."""
+
+    def __init__(self, prob_any: float, counts: np.ndarray, names: list[str], window: float) -> None:
+        self.prob_any = prob_any
+        self.window = window
+        self.counts = pd.DataFrame(counts, columns=names)
+
+    @property
+    def prob_at_least_one(self) -> pd.Series:
+        """Per dimension, P(N_i >= 1) estimated from the simulated paths."""
+        return (self.counts > 0).mean(axis=0).rename("P(N>=1)")
+
+    @property
+    def prob_any_simulated(self) -> float:
+        return float((self.counts.sum(axis=1) > 0).mean())
+
+    def count_distribution(self) -> pd.DataFrame:
+        """P(N_i = k) by dimension (columns), k = 0..max simulated (rows)."""
+        kmax = int(self.counts.to_numpy().max()) if self.counts.size else 0
+        return pd.DataFrame(
+            {c: np.bincount(self.counts[c].to_numpy(), minlength=kmax + 1) / len(self.counts) for c in self.counts.columns},
+            index=pd.RangeIndex(kmax + 1, name="k"),
+        )
+
+    def __repr__(self) -> str:
+        return f"<EventWindowForecast window={self.window:g} P(any event)={self.prob_any:.4f} paths={len(self.counts)}>"
