@@ -3,6 +3,7 @@
 #include "summitcast/core/errors.hpp"
 
 void register_statespace(py::module_& m);
+void register_bayes(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "summitcast's compiled core (private; use the summitcast package)";
@@ -19,4 +20,5 @@ PYBIND11_MODULE(_core, m) {
     }
   });
   register_statespace(m);
+  register_bayes(m);
 }
