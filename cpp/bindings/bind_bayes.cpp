@@ -8,6 +8,8 @@
 #include "prelude.hpp"
 #include "summitcast/bayes/binary_regression.hpp"
 #include "summitcast/bayes/diagnostics.hpp"
+#include "summitcast/bayes/hierarchical_logit.hpp"
+#include "summitcast/bayes/ordinal_regression.hpp"
 #include "summitcast/bayes/laplace.hpp"
 #include "summitcast/bayes/sampler.hpp"
 
@@ -125,6 +127,29 @@ void register_bayes(py::module_& root) {
            py::arg("X"), py::arg("y"), py::arg("link"), py::arg("intercept"), py::arg("prior"),
            py::arg("prior_intercept"), py::arg("offset"), py::arg("weights"));
 
+  py::class_<bayes::OrderedRegression, bayes::LogDensity>(m, "OrderedRegression")
+      .def(py::init([](MatrixXd X, VectorXd y, int levels, const std::string& link, bayes::Prior prior,
+                       bayes::Prior prior_cutpoints, VectorXd offset, VectorXd weights) {
+             return bayes::OrderedRegression(std::move(X), std::move(y), levels, parse_link(link), prior,
+                                             prior_cutpoints, std::move(offset), std::move(weights));
+           }),
+           py::arg("X"), py::arg("y"), py::arg("levels"), py::arg("link"), py::arg("prior"),
+           py::arg("prior_cutpoints"), py::arg("offset"), py::arg("weights"))
+      .def_static("cutpoints", &bayes::OrderedRegression::cutpoints, py::arg("r"));
+
+  py::class_<bayes::HierarchicalBinaryRegression, bayes::LogDensity>(m, "HierarchicalBinaryRegression")
+      .def(py::init([](MatrixXd X, MatrixXd Z, VectorXd y, Eigen::VectorXi group, int n_groups,
+                       const std::string& link, bool intercept, bayes::Prior prior, bayes::Prior prior_intercept,
+                       bayes::ScalePrior prior_scale, VectorXd offset, VectorXd weights) {
+             return bayes::HierarchicalBinaryRegression(std::move(X), std::move(Z), std::move(y), std::move(group),
+                                                        n_groups, parse_link(link), intercept, prior,
+                                                        prior_intercept, prior_scale, std::move(offset),
+                                                        std::move(weights));
+           }),
+           py::arg("X"), py::arg("Z"), py::arg("y"), py::arg("group"), py::arg("n_groups"), py::arg("link"),
+           py::arg("intercept"), py::arg("prior"), py::arg("prior_intercept"), py::arg("prior_scale"),
+           py::arg("offset"), py::arg("weights"));
+
   m.def(
       "sample",
       [](const bayes::LogDensity& model, long draws, long tune, int chains, std::uint64_t seed, int cores,
@@ -183,6 +208,18 @@ void register_bayes(py::module_& root) {
       py::arg("model"), py::arg("theta"), py::arg("jacobian") = true, py::call_guard<py::gil_scoped_release>());
   m.def("laplace_draws", &bayes::laplace_draws, py::arg("mode"), py::arg("hessian"), py::arg("draws"),
         py::arg("seed"), py::call_guard<py::gil_scoped_release>());
+
+  m.def(
+      "inverse_link",
+      [](const std::string& link, py::array_t<double, py::array::c_style | py::array::forcecast> x) {
+        const bayes::Link l = parse_link(link);
+        py::array_t<double> out(x.request().shape);
+        const double* in = x.data();
+        double* o = out.mutable_data();
+        for (py::ssize_t i = 0; i < x.size(); ++i) o[i] = bayes::cdf(l, in[i]);
+        return out;
+      },
+      py::arg("link"), py::arg("x"));
 
   // Diagnostics on one quantity's (chain, draw) array.
   auto def_diag = [&m](const char* name, double (*f)(const MatrixXd&)) {

@@ -6,6 +6,7 @@
 // argument rather than as 1 - F, which would cancel.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -72,6 +73,13 @@ inline double cdf(Link link, double x) {
 //   y = 0: log F(-eta),  derivative -f(eta) / F(-eta)
 // For the logit link f/F(eta) = F(-eta), so the score is y - F(eta).
 inline double bernoulli_log_lik(Link link, double y, double eta, double* score) {
+  if (link == Link::logit) {
+    // log p = y eta - log(1 + e^eta); one exp and one log1p with e = e^{-|eta|}.
+    const double e = std::exp(-std::abs(eta));
+    const double inv_logit = eta >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+    *score = y - inv_logit;
+    return y * eta - (std::max(eta, 0.0) + std::log1p(e));
+  }
   const double s = y > 0.5 ? 1.0 : -1.0;  // y = 1 -> F(eta), y = 0 -> F(-eta)
   const double z = s * eta;
   const double lp = log_cdf(link, z);
