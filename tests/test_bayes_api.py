@@ -194,3 +194,56 @@ def test_convergence_warning_for_short_runs(spector):
     X, y = spector
     with pytest.warns(sb.ConvergenceWarning, match="ESS"):
         sb.Logit(X, y).sample(draws=20, tune=50, chains=2, seed=1)
+
+
+@pytest.mark.parametrize("kind", ["logit", "probit", "ordered_logit", "ordered_probit"])
+def test_reported_parameters_reproduce_the_likelihood(kind):
+    """Draws on the original scale give exactly the log-likelihood the sampler
+    saw on the standardised scale (the back-transform is exact)."""
+    rng = np.random.default_rng(8)
+    X = pd.DataFrame({"a": rng.normal(5, 3, 80), "b": rng.normal(-2, 0.1, 80)})
+    link = kind.split("_")[-1]
+    if kind.startswith("ordered"):
+        y = pd.Series(rng.integers(0, 3, 80))
+        model = sb.OrderedLogit(X, y, link=link)
+    else:
+        y = pd.Series(rng.integers(0, 2, 80))
+        model = sb.Logit(X, y, link=link)
+    theta = rng.normal(size=(3, model._core_model.dim))
+    params = pd.DataFrame(model._constrain(theta), columns=model.param_names)
+    dist = stats.logistic if link == "logit" else stats.norm
+    for s in range(3):
+        row = params.iloc[s]
+        eta = X.to_numpy() @ row[["a", "b"]].to_numpy(dtype=float)
+        if kind.startswith("ordered"):
+            cuts = np.concatenate([[-np.inf], row[model.cutpoint_names].to_numpy(dtype=float), [np.inf]])
+            codes = y.to_numpy()
+            ll = np.sum(np.log(dist.cdf(cuts[codes + 1] - eta) - dist.cdf(cuts[codes] - eta)))
+        else:
+            eta = eta + row["Intercept"]
+            ll = np.sum(np.where(y == 1, dist.logcdf(eta), dist.logsf(eta)))
+        assert ll == pytest.approx(model._core_model.log_likelihood(theta[s]), rel=1e-9)
+
+
+def test_ordered_outcome_levels_and_errors():
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame({"a": rng.normal(size=30)})
+    y = pd.Series(pd.Categorical(rng.choice(["none", "declaration", "security"], 30),
+                                 categories=["none", "declaration", "security"], ordered=True))
+    model = sb.OrderedLogit(X, y)
+    assert model.levels == ["none", "declaration", "security"]
+    assert model.param_names == ["a", "none|declaration", "declaration|security"]
+    with pytest.raises(ValueError, match="y contains 'other' at row 0, which is not among the levels"):
+        sb.OrderedLogit(X, ["other"] + list(y.iloc[1:]), levels=["none", "declaration", "security"])
+    with pytest.raises(ValueError, match="at least 2 levels"):
+        sb.OrderedLogit(X, ["none"] * 30)
+    with pytest.warns(sb.DataWarning, match=r"level\(s\) \['extra'\] of y are never observed"):
+        sb.OrderedLogit(X, y.astype(str), levels=["none", "declaration", "security", "extra"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sb.ConvergenceWarning)
+        post = model.sample(draws=300, tune=300, chains=2, seed=1)
+    probs = post.predict_proba(X.head(4))
+    assert list(probs.columns) == ["none", "declaration", "security"]
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-12)
+    cuts = post.draws[model.cutpoint_names].to_numpy()
+    assert (np.diff(cuts, axis=1) > 0).all()

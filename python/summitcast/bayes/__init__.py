@@ -19,6 +19,7 @@ returning a :class:`Posterior` (draws indexed by (chain, draw), ``summary()``,
 
 from __future__ import annotations
 
+from .hierarchical import HierarchicalLogit
 from .logit import Logit
 from .ordinal import OrderedLogit, OrderedProbit
 from .posterior import Posterior, PosteriorSummary
@@ -27,6 +28,7 @@ from .warnings import ConvergenceWarning, DataWarning
 
 __all__ = [
     "Logit",
+    "HierarchicalLogit",
     "OrderedLogit",
     "OrderedProbit",
     "Posterior",

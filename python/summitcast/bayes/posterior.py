@@ -211,7 +211,7 @@ class Posterior:
 
     # ----------------------------------------------------------- predictions
     def predict_proba(
-        self, X_new: object, hdi_prob: float = 0.94, return_draws: bool = False
+        self, X_new: object, hdi_prob: float = 0.94, return_draws: bool = False, **kwargs: Any
     ) -> pd.DataFrame | np.ndarray:
         """Predicted probabilities for new rows with their posterior uncertainty.
 
@@ -224,6 +224,10 @@ class Posterior:
         return_draws : bool
             If True, return the array of draws instead: shape (n_samples, n_rows)
             for binary models, (n_samples, n_rows, n_levels) for ordered models.
+        **kwargs
+            Model-specific: ``groups=`` (and ``seed=``) for hierarchical models,
+            where rows of unseen or unspecified groups get a new group effect
+            drawn from N(0, tau^2).
 
         Returns
         -------
@@ -231,7 +235,7 @@ class Posterior:
             Binary models: columns ``mean``, ``sd``, HDI bounds, one row per new row.
             Ordered models: the posterior mean probability of each level.
         """
-        draws, index, levels = self.model._predict_draws(self.draws, X_new)
+        draws, index, levels = self.model._predict_draws(self.draws, X_new, **kwargs)
         if return_draws:
             return draws
         if levels is not None:
