@@ -19,6 +19,7 @@ returning a :class:`Posterior` (draws indexed by (chain, draw), ``summary()``,
 
 from __future__ import annotations
 
+from .hazard import DiscreteHazard, at_risk_panel, time_terms
 from .hierarchical import HierarchicalLogit
 from .logit import Logit
 from .ordinal import OrderedLogit, OrderedProbit
@@ -29,6 +30,9 @@ from .warnings import ConvergenceWarning, DataWarning
 __all__ = [
     "Logit",
     "HierarchicalLogit",
+    "DiscreteHazard",
+    "at_risk_panel",
+    "time_terms",
     "OrderedLogit",
     "OrderedProbit",
     "Posterior",

@@ -248,6 +248,13 @@ class Posterior:
             index=index,
         )
 
+    def prob_within(self, horizon: int, **kwargs: Any) -> pd.DataFrame | np.ndarray:
+        """P(event within 1..horizon months) for hazard models (see ``DiscreteHazard.prob_within``)."""
+        method = getattr(self.model, "prob_within", None)
+        if method is None:
+            raise TypeError(f"prob_within needs a DiscreteHazard posterior, not {type(self.model).__name__}")
+        return method(self, horizon, **kwargs)
+
     # ---------------------------------------------------------------- ArviZ
     def to_arviz(self) -> Any:
         """An ``arviz.InferenceData`` with posterior dims (chain, draw, ...) and ArviZ's sample_stats names."""
