@@ -23,7 +23,7 @@ def test_simulation_based_calibration(name):
 
 @pytest.mark.slow
 def test_calibration_check_detects_a_wrong_posterior():
-    """Negative control: fitting with a prior three times too wide (not the
+    """Negative control: fitting with a prior four times too narrow (not the
     prior the data were simulated from) must fail the same uniformity test."""
     import summitcast.bayes as sb
 
@@ -31,7 +31,7 @@ def test_calibration_check_detects_a_wrong_posterior():
 
     def wrong_prior(rng):
         truth, model = simulate(rng)
-        wide = sb.Logit(model.design.values, model.y, prior=sb.Normal(0, 3), prior_intercept=sb.Normal(0, 3),
+        wide = sb.Logit(model.design.values, model.y, prior=sb.Normal(0, 0.25), prior_intercept=sb.Normal(0, 0.25),
                         standardize=False)
         return truth, wide
 
