@@ -19,6 +19,7 @@ returning a :class:`Posterior` (draws indexed by (chain, draw), ``summary()``,
 
 from __future__ import annotations
 
+from .estimators import BayesianLogisticRegression, BayesianOrderedLogit
 from .hazard import DiscreteHazard, at_risk_panel, time_terms
 from .hierarchical import HierarchicalLogit
 from .logit import Logit
@@ -35,6 +36,8 @@ __all__ = [
     "time_terms",
     "OrderedLogit",
     "OrderedProbit",
+    "BayesianLogisticRegression",
+    "BayesianOrderedLogit",
     "Posterior",
     "PosteriorSummary",
     "Normal",

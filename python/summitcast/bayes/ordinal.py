@@ -34,6 +34,8 @@ def encode_levels(y: object, n: int, levels: list | None) -> tuple[np.ndarray, l
         if y.shape[1] != 1:
             raise ValueError(f"y must be one column, got {y.shape[1]}")
         y = y.iloc[:, 0]
+    if isinstance(y, (pd.Categorical, pd.Index)):
+        y = pd.Series(y)
     series = y if isinstance(y, pd.Series) else pd.Series(np.asarray(y).ravel() if np.ndim(y) else [y])
     if len(series) != n:
         raise ValueError(f"y has {len(series)} rows but X has {n}; lengths must match")
