@@ -40,6 +40,7 @@ class BinaryRegression final : public LogDensity {
     offset_ = vector_or_fill(fn, "offset", offset, n, 0.0);
     weights_ = vector_or_fill(fn, "weights", weights, n, 1.0);
     check_weights(fn, weights_);
+    if ((weights_.array() == 1.0).all()) weights_.resize(0);  // unweighted: skip the products
     prior_.validate(fn, "prior");
     prior_intercept_.validate(fn, "prior_intercept");
   }
@@ -51,19 +52,14 @@ class BinaryRegression final : public LogDensity {
   double log_density(const Eigen::VectorXd& theta, Eigen::VectorXd& grad, bool /*jacobian*/ = true) const override {
     const Eigen::Index k0 = intercept_ ? 1 : 0;
     const Eigen::Index p = X_.cols();
-    const double alpha = intercept_ ? theta[0] : 0.0;
-    Eigen::VectorXd eta = offset_;
+    Eigen::VectorXd eta = offset_.array() + (intercept_ ? theta[0] : 0.0);
     eta.noalias() += X_ * theta.segment(k0, p);
     Eigen::VectorXd g(eta.size());
-    double lp = 0.0, score = 0.0;
-    for (Eigen::Index i = 0; i < eta.size(); ++i) {
-      lp += weights_[i] * bernoulli_log_lik(link_, y_[i], eta[i] + alpha, &score);
-      g[i] = weights_[i] * score;
-    }
+    double lp = bernoulli_log_lik_sum(link_, y_, eta, weights_, &g);
     grad.segment(k0, p).noalias() = X_.transpose() * g;
     if (intercept_) {
       double d = 0.0;
-      lp += prior_intercept_.lpdf(alpha, &d);
+      lp += prior_intercept_.lpdf(theta[0], &d);
       grad[0] = g.sum() + d;
     }
     for (Eigen::Index j = 0; j < p; ++j) {
@@ -76,13 +72,9 @@ class BinaryRegression final : public LogDensity {
 
   double log_likelihood(const Eigen::VectorXd& theta) const override {
     const Eigen::Index k0 = intercept_ ? 1 : 0;
-    const double alpha = intercept_ ? theta[0] : 0.0;
-    Eigen::VectorXd eta = offset_;
+    Eigen::VectorXd eta = offset_.array() + (intercept_ ? theta[0] : 0.0);
     eta.noalias() += X_ * theta.segment(k0, X_.cols());
-    double ll = 0.0, score = 0.0;
-    for (Eigen::Index i = 0; i < eta.size(); ++i)
-      ll += weights_[i] * bernoulli_log_lik(link_, y_[i], eta[i] + alpha, &score);
-    return ll;
+    return bernoulli_log_lik_sum(link_, y_, eta, weights_, nullptr);
   }
 
  private:

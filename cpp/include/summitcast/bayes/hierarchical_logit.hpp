@@ -64,6 +64,7 @@ class HierarchicalBinaryRegression final : public LogDensity {
     offset_ = vector_or_fill(fn, "offset", offset, n, 0.0);
     weights_ = vector_or_fill(fn, "weights", weights, n, 1.0);
     check_weights(fn, weights_);
+    if ((weights_.array() == 1.0).all()) weights_.resize(0);  // unweighted: skip the products
     prior_.validate(fn, "prior");
     prior_intercept_.validate(fn, "prior_intercept");
     prior_scale_.validate(fn, "prior_scale");
@@ -94,7 +95,10 @@ class HierarchicalBinaryRegression final : public LogDensity {
     }
     // Group effects: A (q x G) collects the scores per group and term.
     Eigen::MatrixXd A = Eigen::MatrixXd::Zero(q, n_groups_);
-    for (Eigen::Index i = 0; i < X_.rows(); ++i) A.col(group_[i]).noalias() += g[i] * Z_.row(i).transpose();
+    for (Eigen::Index j = 0; j < q; ++j) {
+      const double* zj = Z_.col(j).data();
+      for (Eigen::Index i = 0; i < X_.rows(); ++i) A(j, group_[i]) += g[i] * zj[i];
+    }
     Eigen::Map<Eigen::MatrixXd> gz(grad.data() + kf + q, q, n_groups_);
     gz = (A.array().colwise() * tau.array()).matrix() - z;
     lp -= 0.5 * z.squaredNorm();
@@ -123,15 +127,13 @@ class HierarchicalBinaryRegression final : public LogDensity {
     const Eigen::Index p = X_.cols(), k0 = intercept_ ? 1 : 0;
     const double alpha = intercept_ ? theta[0] : 0.0;
     const Eigen::MatrixXd u = z.array().colwise() * tau.array();  // q x G group effects
-    Eigen::VectorXd eta = offset_;
+    Eigen::VectorXd eta = offset_.array() + alpha;
     eta.noalias() += X_ * theta.segment(k0, p);
-    double lp = 0.0, score = 0.0;
-    for (Eigen::Index i = 0; i < eta.size(); ++i) {
-      const double e = eta[i] + alpha + Z_.row(i).dot(u.col(group_[i]));
-      lp += weights_[i] * bernoulli_log_lik(link_, y_[i], e, &score);
-      if (g) (*g)[i] = weights_[i] * score;
+    for (Eigen::Index j = 0; j < u.rows(); ++j) {
+      const double* zj = Z_.col(j).data();
+      for (Eigen::Index i = 0; i < eta.size(); ++i) eta[i] += zj[i] * u(j, group_[i]);
     }
-    return lp;
+    return bernoulli_log_lik_sum(link_, y_, eta, weights_, g);
   }
 
   Eigen::MatrixXd X_, Z_;
