@@ -174,6 +174,18 @@ def test_perfect_separation_is_finite_under_proper_prior_with_warning():
     assert (post.draws["x"].abs() * x.std(ddof=1)).max() < 6 * 2.5
 
 
+def test_separation_by_a_combination_of_columns_is_detected():
+    rng = np.random.default_rng(4)
+    X = pd.DataFrame(rng.normal(size=(60, 2)), columns=["a", "b"])
+    y = (X["a"] + X["b"] > 0).astype(int)  # neither column alone separates
+    with pytest.warns(sb.DataWarning, match="combination of the columns"):
+        sb.Logit(X, y)
+    noisy = (X["a"] + X["b"] + rng.normal(size=60) > 0).astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", sb.DataWarning)
+        sb.Logit(X, noisy)  # no warning when the classes overlap
+
+
 def test_constant_column_and_tiny_sample_warn_but_stay_finite():
     X = pd.DataFrame({"a": [1.0, 2.0, 3.0], "const": [1.0, 1.0, 1.0]})
     y = [0, 1, 0]

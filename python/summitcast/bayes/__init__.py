@@ -15,6 +15,22 @@ DiscreteHazard, at_risk_panel
 Each model has ``sample()`` (NUTS), ``fit_laplace()`` and ``fit_map()``,
 returning a :class:`Posterior` (draws indexed by (chain, draw), ``summary()``,
 ``predict_proba()``, ``to_arviz()``).
+
+Default priors (weakly informative; ``standardize=True`` by default, so they
+apply to predictors centred and scaled to unit sd, while every reported
+coefficient is on the original scale of the data):
+
+* coefficients ``Normal(0, 2.5)``: a one-sd change in a predictor moves the
+  log-odds by less than 5 with 95% prior probability -- far beyond effects
+  seen in practice, but finite under separation (Gelman et al. 2008; rstanarm);
+* intercept ``Normal(0, 2.5)`` on the log-odds at the predictors' means: a
+  base rate between about 0.7% and 99.3%;
+* cut-points ``Normal(0, 5)`` each (ordered models);
+* group-effect sds ``Exponential(1)`` (hierarchical models): differences in
+  group odds up to a factor of ~7 are typical, full pooling remains possible.
+
+With ``standardize=False`` the same priors apply to the coefficients as the
+data give them; pass ``Flat()`` for the maximum-likelihood limit.
 """
 
 from __future__ import annotations

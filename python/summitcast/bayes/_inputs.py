@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .. import _core
 from .warnings import DataWarning
 
 
@@ -159,19 +160,45 @@ def check_separation(X: np.ndarray, y: np.ndarray, names: list[str], proper: boo
             stacklevel=4,
         )
         return
+    what = "finite only because of the prior" if proper else "improper under a flat prior"
     ones, zeros = X[y == 1], X[y == 0]
+    flagged = False
     for j, name in enumerate(names):
         lo1, hi1, lo0, hi0 = ones[:, j].min(), ones[:, j].max(), zeros[:, j].min(), zeros[:, j].max()
         if lo1 == hi1 and lo0 == hi0:
             continue  # constant within both classes: reported as a constant column or a plain step
         if hi0 <= lo1 or hi1 <= lo0:
-            what = "finite only because of the prior" if proper else "improper under a flat prior"
+            flagged = True
             warnings.warn(
                 f"column {name!r} separates y = 0 from y = 1 (perfect or quasi-complete separation): "
                 f"the posterior of its coefficient is {what}",
                 DataWarning,
                 stacklevel=4,
             )
+    if not flagged and _mle_diverges(X, y):
+        warnings.warn(
+            "a combination of the columns of X separates y = 0 from y = 1 (the maximum-likelihood estimate "
+            f"diverges): the posterior is {what}",
+            DataWarning,
+            stacklevel=4,
+        )
+
+
+def _mle_diverges(X: np.ndarray, y: np.ndarray) -> bool:
+    """Separation by a linear combination of columns: under (quasi-)separation
+    the flat-prior logit likelihood has no maximum, so a bounded number of
+    quasi-Newton steps on standardised columns drives some coefficient far
+    beyond any value a real effect has (|beta| > 15 per sd, an odds ratio of
+    3e6 per standard deviation)."""
+    sd = X.std(axis=0)
+    keep = sd > 0
+    if not keep.any():
+        return False
+    Xs = np.ascontiguousarray((X[:, keep] - X[:, keep].mean(axis=0)) / sd[keep])
+    flat = _core.bayes.Prior.flat()
+    model = _core.bayes.BinaryRegression(Xs, y, "logit", True, flat, flat, np.zeros(0), np.zeros(0))
+    fit = _core.bayes.find_mode(model, np.zeros(Xs.shape[1] + 1), False, max_iterations=200, gradient_tol=1e-6)
+    return bool(np.max(np.abs(np.asarray(fit["theta"])[1:])) > 15.0)
 
 
 def check_tiny(n: int, k: int, what: str = "observations") -> None:
