@@ -276,3 +276,24 @@ def test_collinear_but_identified_design_does_not_warn_of_separation():
     assert not [w for w in caught if "separates" in str(w.message)]
     reference = sm.Logit(model.y, sm.add_constant(model.scaler.transform(model.design.values))).fit(disp=0, maxiter=1000)
     assert reference.mle_retvals["converged"] and np.abs(reference.params[1:]).max() > 15
+
+
+@pytest.mark.parametrize("hierarchical", [False, True])
+def test_save_and_load_round_trip(tmp_path, spector, hierarchical):
+    X, y = spector
+    if hierarchical:
+        model = sb.HierarchicalLogit(X, y, pd.Series(np.arange(len(y)) % 3, name="g"))
+    else:
+        model = sb.Logit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sb.ConvergenceWarning)
+        post = model.sample(draws=100, tune=100, chains=2, seed=1)
+    path = tmp_path / "posterior.nc"
+    post.save(path)
+    loaded = sb.Posterior.load(path, model)
+    pd.testing.assert_frame_equal(loaded.draws, post.draws)
+    pd.testing.assert_frame_equal(loaded.sample_stats, post.sample_stats)
+    np.testing.assert_allclose(loaded.predict_proba(X.head(3))["mean"], post.predict_proba(X.head(3))["mean"])
+    other = sb.Logit(X[["GPA", "PSI"]], y)
+    with pytest.raises(ValueError, match="parameters|posterior"):
+        sb.Posterior.load(path, other)

@@ -277,3 +277,43 @@ class Posterior:
                 stats[name] = arr
             kwargs["sample_stats"] = stats
         return az.from_dict(**kwargs)
+
+    # ------------------------------------------------------------ save/load
+    def save(self, path: str) -> None:
+        """Write the draws and sampler statistics to netCDF (through ArviZ); no pickle."""
+        idata = self.to_arviz()
+        idata.posterior.attrs["summitcast_method"] = self.method
+        idata.posterior.attrs["summitcast_model"] = type(self.model).__name__
+        idata.posterior.attrs["summitcast_columns"] = list(self.names)
+        idata.to_netcdf(str(path))
+
+    @classmethod
+    def load(cls, path: str, model: BayesModel) -> Posterior:
+        """Read draws written by :meth:`save` and attach them to ``model``
+        (rebuilt from the same data), so predictions work again."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            import arviz as az
+        idata = az.from_netcdf(str(path))
+        post = idata.posterior
+        expected = type(model).__name__
+        if post.attrs.get("summitcast_model") != expected:
+            raise ValueError(f"{path} holds a {post.attrs.get('summitcast_model')!r} posterior, not a {expected!r} one")
+        columns = list(post.attrs["summitcast_columns"])
+        if columns != model.param_names:
+            raise ValueError(f"{path} has parameters {columns}, but the model has {model.param_names}")
+        n_chains, n_draws = post.sizes["chain"], post.sizes["draw"]
+        posterior, _, _ = model._arviz_variables(np.zeros((1, 1, len(columns))), columns)
+        blocks = []
+        for var in posterior:
+            arr = post[var].values.reshape(n_chains, n_draws, -1)
+            blocks.append(arr)
+        cube = np.concatenate(blocks, axis=2)
+        index = pd.MultiIndex.from_product([range(n_chains), range(n_draws)], names=["chain", "draw"])
+        draws = pd.DataFrame(cube.reshape(n_chains * n_draws, -1), index=index, columns=columns)
+        stats = None
+        if "sample_stats" in idata.groups():
+            ss = idata.sample_stats
+            stats = pd.DataFrame({k: ss[k].values.reshape(-1) for k in _STAT_NAMES}, index=index)
+        return cls(draws, model, str(post.attrs["summitcast_method"]), stats, {"loaded_from": str(path)})
+
