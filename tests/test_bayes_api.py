@@ -297,3 +297,23 @@ def test_save_and_load_round_trip(tmp_path, spector, hierarchical):
     other = sb.Logit(X[["GPA", "PSI"]], y)
     with pytest.raises(ValueError, match="parameters|posterior"):
         sb.Posterior.load(path, other)
+
+
+def test_plot_draws_a_forest_without_showing(spector_posterior, monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    monkeypatch.setattr(plt, "show", lambda *a, **k: pytest.fail("plot() must not call plt.show()"))
+    fig, ax = plt.subplots()
+    out = spector_posterior.plot(names=["GPA", "PSI"], ax=ax)
+    assert out is ax
+    labels = {t.get_text(): y for t, y in zip(ax.get_yticklabels(), ax.get_yticks())}
+    assert set(labels) == {"GPA", "PSI"} and labels["GPA"] > labels["PSI"]  # listed top to bottom
+    means = spector_posterior.draws[["GPA", "PSI"]].mean().to_numpy()
+    np.testing.assert_allclose(ax.lines[0].get_xdata(), means)
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), [labels["GPA"], labels["PSI"]])
+    plt.close(fig)
+    with pytest.raises(KeyError, match="no parameter"):
+        spector_posterior.plot(names=["nope"])

@@ -174,6 +174,42 @@ class Posterior:
             f"{self.n_draws} draws, {len(self.names)} parameters>"
         )
 
+    def plot(self, names: list[str] | None = None, hdi_prob: float = 0.94, ax: Any = None) -> Any:
+        """Forest plot: posterior mean and HDI of each parameter (one row each).
+
+        Parameters
+        ----------
+        names : list of str, optional
+            Parameters to show (default: all).
+        hdi_prob : float
+        ax : matplotlib Axes, optional
+            Drawn into when given; otherwise a new figure.  Never calls ``plt.show()``.
+
+        Returns
+        -------
+        matplotlib Axes
+        """
+        import matplotlib.pyplot as plt
+
+        frame = self.summary_frame(hdi_prob)
+        if names is not None:
+            missing = [n for n in names if n not in frame.index]
+            if missing:
+                raise KeyError(f"no parameter(s) {missing}; parameters are {self.names}")
+            frame = frame.loc[list(names)]
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 0.4 * len(frame) + 1))
+        rows = np.arange(len(frame))[::-1]
+        lo, hi = frame.columns[2], frame.columns[3]
+        ax.hlines(rows, frame[lo], frame[hi], color="C0", linewidth=2, label=f"{100 * hdi_prob:g}% HDI")
+        ax.plot(frame["mean"], rows, "o", color="C0", label="mean")
+        ax.set_yticks(rows)
+        ax.set_yticklabels(frame.index)
+        ax.axvline(0.0, color="grey", linewidth=0.8, linestyle=":")
+        ax.set_title(f"{type(self.model).__name__} posterior ({self.method})")
+        ax.legend(loc="best", fontsize="small")
+        return ax
+
     # ----------------------------------------------------------- diagnostics
     def diagnostics(self) -> dict[str, Any]:
         """Sampler health: divergences, tree-depth saturation, E-BFMI per chain, worst R-hat and ESS."""
