@@ -19,6 +19,7 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <algorithm>
 #include <cmath>
 
 #include "summitcast/bayes/design.hpp"
@@ -27,6 +28,33 @@
 #include "summitcast/bayes/priors.hpp"
 
 namespace summitcast::bayes {
+
+// Logistic special case of one interval's log probability and derivatives,
+// with a few transcendental calls.  Writing s(x) = 1/(1 + e^{-x}):
+//   s(a) - s(b) = s(a) s(-b) (1 - e^{b - a}),
+//   d log D / da =  s(-a) / (s(-b) (1 - e^{b - a})),
+//   d log D / db = -s(b)  / (s(a)  (1 - e^{b - a})).
+// With e = e^{-|x|}: log s(x) = -(max(-x, 0) + log1p(e)), s(x) = 1/(1 + e)
+// for x >= 0 and e/(1 + e) otherwise.
+struct LogisticPoint {
+  double log_s, log_s_neg, s, s_neg;  // log s(x), log s(-x), s(x), s(-x)
+  explicit LogisticPoint(double x) {
+    const double e = std::exp(-std::abs(x));
+    const double l = std::log1p(e);
+    log_s = -(std::max(-x, 0.0) + l);
+    log_s_neg = -(std::max(x, 0.0) + l);
+    s = x >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+    s_neg = x >= 0.0 ? e / (1.0 + e) : 1.0 / (1.0 + e);
+  }
+};
+
+inline double logistic_interval(double a, double b, double* da, double* db) {
+  const LogisticPoint pa(a), pb(b);
+  const double one_minus = -std::expm1(b - a);  // 1 - e^{b - a} in (0, 1]
+  *da = pa.s_neg / (pb.s_neg * one_minus);
+  *db = -pb.s / (pa.s * one_minus);
+  return pa.log_s + pb.log_s_neg + std::log(one_minus);
+}
 
 class OrderedRegression final : public LogDensity {
  public:
@@ -108,23 +136,43 @@ class OrderedRegression final : public LogDensity {
       const int k = y_[i];
       const double w = weights_[i];
       double li = 0.0, de = 0.0;
-      if (k == 0) {  // P = F(c_1 - eta)
+      const bool logistic = link_ == Link::logit;
+      if (k == 0) {  // P = F(c_1 - eta); d log F(a) / da = f(a)/F(a) (= s(-a) for the logit)
         const double a = c[0] - eta[i];
-        li = log_cdf(link_, a);
-        const double ra = std::exp(log_pdf(link_, a) - li);
+        double ra = 0.0;
+        if (logistic) {
+          const LogisticPoint pa(a);
+          li = pa.log_s;
+          ra = pa.s_neg;
+        } else {
+          li = log_cdf(link_, a);
+          ra = std::exp(log_pdf(link_, a) - li);
+        }
         de = -ra;
         if (g_c) (*g_c)[0] += w * ra;
       } else if (k == top) {  // P = F(eta - c_{K-1})
         const double b = eta[i] - c[top - 1];
-        li = log_cdf(link_, b);
-        const double rb = std::exp(log_pdf(link_, b) - li);
+        double rb = 0.0;
+        if (logistic) {
+          const LogisticPoint pb(b);
+          li = pb.log_s;
+          rb = pb.s_neg;
+        } else {
+          li = log_cdf(link_, b);
+          rb = std::exp(log_pdf(link_, b) - li);
+        }
         de = rb;
         if (g_c) (*g_c)[top - 1] -= w * rb;
       } else {  // P = F(c_{k+1} - eta) - F(c_k - eta)
         const double a = c[k] - eta[i], b = c[k - 1] - eta[i];
-        li = log_cdf_diff(link_, a, b);
-        const double da = std::exp(log_pdf(link_, a) - li);
-        const double db = -std::exp(log_pdf(link_, b) - li);
+        double da = 0.0, db = 0.0;
+        if (logistic) {
+          li = logistic_interval(a, b, &da, &db);
+        } else {
+          li = log_cdf_diff(link_, a, b);
+          da = std::exp(log_pdf(link_, a) - li);
+          db = -std::exp(log_pdf(link_, b) - li);
+        }
         de = -(da + db);
         if (g_c) {
           (*g_c)[k] += w * da;
