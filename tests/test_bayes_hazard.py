@@ -121,3 +121,14 @@ def test_prob_within_uses_future_covariates():
         post.prob_within(9, covariates=future)
     with pytest.raises(ValueError, match="horizon must be a positive integer"):
         post.prob_within(0)
+
+
+def test_spline_hazard_flat_prior_mode_equals_statsmodels():
+    model = sb.DiscreteHazard(MONTHS, SUMMITS, time="spline", knots=4, prior=sb.Flat(), prior_intercept=sb.Flat())
+    panel = model.panel
+    assert panel.attrs["time"] == "spline" and len(panel.attrs["knots"]) == 4
+    terms = ["duration", "duration_spline1", "duration_spline2"]
+    reference = sm.Logit(panel["event"], sm.add_constant(panel[terms])).fit(disp=0, tol=1e-12, maxiter=500)
+    fit = model.fit_map()
+    assert fit.llf == pytest.approx(reference.llf, rel=1e-9)
+    np.testing.assert_allclose(fit.params.to_numpy(), reference.params.to_numpy(), rtol=1e-5, atol=1e-7)

@@ -89,10 +89,26 @@ def test_ctrl_c_stops_sampling_cleanly():
     assert time.perf_counter() - start < 30
 
 
-def test_progress_bar_runs_without_error(capsys):
-    pytest.importorskip("tqdm")
+def test_progress_bar_counts_every_iteration(monkeypatch):
+    tqdm_auto = pytest.importorskip("tqdm.auto")
+    bars = []
+
+    class Recorder:
+        def __init__(self, total, desc, unit):
+            self.total, self.count, self.closed = total, 0, False
+            bars.append(self)
+
+        def update(self, k):
+            self.count += k
+
+        def close(self):
+            self.closed = True
+
+    monkeypatch.setattr(tqdm_auto, "tqdm", Recorder)
     post = sb.Logit(X, Y).sample(draws=400, tune=400, chains=2, seed=3, progress=True)
     assert post.n_draws == 400
+    (bar,) = bars
+    assert bar.total == 2 * (400 + 400) and bar.count == bar.total and bar.closed
 
 
 def test_bad_sampler_arguments():
