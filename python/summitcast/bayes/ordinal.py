@@ -12,7 +12,7 @@ from ._base import BayesModel
 from ._inputs import Standardizer, as_design, check_tiny, optional_vector
 from .logit import DEFAULT_PRIOR
 from .priors import Normal, Prior, check_prior
-from .warnings import DataWarning
+from .exceptions import DataWarning
 
 __all__ = ["OrderedLogit", "OrderedProbit", "DEFAULT_PRIOR_CUTPOINTS", "encode_levels"]
 

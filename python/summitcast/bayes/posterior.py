@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
-from .warnings import ConvergenceWarning
+from .exceptions import ConvergenceWarning
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._base import BayesModel
