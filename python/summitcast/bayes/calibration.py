@@ -76,13 +76,18 @@ def sbc_ranks(
 
 
 def rank_uniformity_pvalues(ranks: pd.DataFrame, bins: int = 10) -> pd.Series:
-    """Chi-squared test p-value of uniform ranks, per parameter (J = ``bins``)."""
+    """Chi-squared test p-value of uniform ranks, per parameter (J = ``bins``,
+    J - 1 degrees of freedom)."""
     from scipy import stats
 
     L = ranks.attrs["L"]
     edges = np.linspace(0, L + 1, bins + 1)
+    # A bin's expected count is proportional to the number of rank values
+    # (0..L) it holds, which differs between bins unless bins divides L + 1.
+    values_per_bin, _ = np.histogram(np.arange(L + 1), bins=edges)
     out = {}
     for name in ranks.columns:
         counts, _ = np.histogram(ranks[name].to_numpy(), bins=edges)
-        out[name] = stats.chisquare(counts).pvalue
+        expected = counts.sum() * values_per_bin / (L + 1)
+        out[name] = stats.chisquare(counts, expected).pvalue
     return pd.Series(out, name="p_value")
