@@ -16,10 +16,10 @@
 // * Generalised U-turn criterion.  With rho the sum of momenta over a
 //   trajectory and p# = M^{-1} p the velocities at its two ends, the
 //   trajectory keeps expanding only while p#_minus . rho > 0 and
-//   p#_plus . rho > 0.  It is checked on every subtree and, as Stan does
-//   since 2.23, also across the seam between two merged subtrees (each
-//   subtree extended by the nearest state of the other), which catches
-//   U-turns that straddle the seam.
+//   p#_plus . rho > 0.  It is checked on every subtree and, as current Stan
+//   does, also across the seam between two merged subtrees (each subtree
+//   extended by the nearest state of the other), which catches U-turns that
+//   straddle the seam.
 // * Divergence.  A leapfrog step whose energy error H - H0 exceeds
 //   max_delta_h (1000) marks the transition divergent and stops the tree.
 // * Acceptance statistic for step-size adaptation: the mean over all new
