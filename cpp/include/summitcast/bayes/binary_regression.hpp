@@ -1,0 +1,91 @@
+// Binary regression with a logit or probit link, offsets and frequency
+// weights:
+//
+//   y_i ~ Bernoulli(F(eta_i)),  eta_i = offset_i + alpha + x_i' beta,
+//   log p = sum_i w_i log p(y_i | eta_i) + log p(alpha) + sum_j log p(beta_j).
+//
+// Parameters theta = (alpha, beta_1..beta_p) when the model has an intercept,
+// (beta_1..beta_p) otherwise; all unconstrained, so there is no Jacobian.
+// The gradient is one pass over the design matrix:
+//   d log p / d beta = X' g,  d log p / d alpha = sum_i g_i,
+// where g_i = w_i d log p(y_i | eta) / d eta (y_i - F(eta_i) for the logit).
+//
+// Shapes: X is n x p (column-major), y, offset and weights have n entries
+// (offset and weights may be empty: zeros and ones).
+#pragma once
+
+#include <Eigen/Dense>
+#include <vector>
+
+#include "summitcast/bayes/design.hpp"
+#include "summitcast/bayes/link_functions.hpp"
+#include "summitcast/bayes/log_density.hpp"
+#include "summitcast/bayes/priors.hpp"
+
+namespace summitcast::bayes {
+
+class BinaryRegression final : public LogDensity {
+ public:
+  BinaryRegression(Eigen::MatrixXd X, Eigen::VectorXd y, Link link, bool intercept, Prior prior,
+                   Prior prior_intercept, Eigen::VectorXd offset = {}, Eigen::VectorXd weights = {})
+      : X_(std::move(X)), y_(std::move(y)), link_(link), intercept_(intercept), prior_(prior),
+        prior_intercept_(prior_intercept) {
+    const char* fn = "BinaryRegression";
+    const Eigen::Index n = X_.rows();
+    if (n == 0) fail_value(fn, "X must have at least one row, got 0");
+    check_size(fn, "y", y_.size(), n);
+    check_all_finite(fn, "X", X_);
+    for (Eigen::Index i = 0; i < n; ++i)
+      if (!(y_[i] == 0.0 || y_[i] == 1.0)) fail_value(fn, "y must be 0 or 1, got ", y_[i], " at row ", i);
+    offset_ = vector_or_fill(fn, "offset", offset, n, 0.0);
+    weights_ = vector_or_fill(fn, "weights", weights, n, 1.0);
+    check_weights(fn, weights_);
+    if ((weights_.array() == 1.0).all()) weights_.resize(0);  // unweighted: skip the products
+    prior_.validate(fn, "prior");
+    prior_intercept_.validate(fn, "prior_intercept");
+  }
+
+  Eigen::Index dim() const override { return X_.cols() + (intercept_ ? 1 : 0); }
+  Eigen::Index nobs() const { return X_.rows(); }
+  bool intercept() const { return intercept_; }
+
+  double log_density(const Eigen::VectorXd& theta, Eigen::VectorXd& grad, bool /*jacobian*/ = true) const override {
+    const Eigen::Index k0 = intercept_ ? 1 : 0;
+    const Eigen::Index p = X_.cols();
+    Eigen::VectorXd eta = offset_.array() + (intercept_ ? theta[0] : 0.0);
+    eta.noalias() += X_ * theta.segment(k0, p);
+    Eigen::VectorXd g(eta.size());
+    double lp = bernoulli_log_lik_sum(link_, y_, eta, weights_, &g);
+    grad.segment(k0, p).noalias() = X_.transpose() * g;
+    if (intercept_) {
+      double d = 0.0;
+      lp += prior_intercept_.lpdf(theta[0], &d);
+      grad[0] = g.sum() + d;
+    }
+    for (Eigen::Index j = 0; j < p; ++j) {
+      double d = 0.0;
+      lp += prior_.lpdf(theta[k0 + j], &d);
+      grad[k0 + j] += d;
+    }
+    return lp;
+  }
+
+  double log_likelihood(const Eigen::VectorXd& theta) const override {
+    const Eigen::Index k0 = intercept_ ? 1 : 0;
+    Eigen::VectorXd eta = offset_.array() + (intercept_ ? theta[0] : 0.0);
+    eta.noalias() += X_ * theta.segment(k0, X_.cols());
+    return bernoulli_log_lik_sum(link_, y_, eta, weights_, nullptr);
+  }
+
+ private:
+  Eigen::MatrixXd X_;
+  Eigen::VectorXd y_;
+  Link link_;
+  bool intercept_;
+  Prior prior_;
+  Prior prior_intercept_;
+  Eigen::VectorXd offset_;
+  Eigen::VectorXd weights_;
+};
+
+}  // namespace summitcast::bayes

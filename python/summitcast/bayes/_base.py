@@ -1,0 +1,227 @@
+"""What every Bayesian model shares: sampling with NUTS, the posterior mode,
+the Laplace approximation, and turning unconstrained draws into a Posterior."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import _core
+from ._progress import progress_bar
+from .posterior import Posterior, PosteriorSummary
+
+_U64 = 2**64
+
+
+def _check_seed(seed: object) -> int:
+    if seed is None:
+        return int(np.random.SeedSequence().entropy % _U64)
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be a non-negative integer or None, got {seed!r}")
+    if not 0 <= int(seed) < _U64:
+        raise ValueError(f"seed must be in [0, 2**64), got {seed!r}")
+    return int(seed)
+
+
+def _check_count(value: object, name: str, minimum: int) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    if int(value) < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value!r}")
+    return int(value)
+
+
+@dataclass(frozen=True)
+class ModeResult:
+    """Posterior mode (or, with flat priors, maximum-likelihood estimate).
+
+    Attributes
+    ----------
+    params : Series
+        The mode on the original scale of the data.
+    llf : float
+        Log-likelihood at the mode.
+    log_posterior : float
+        Log posterior density at the mode (up to a constant).
+    converged : bool
+    iterations : int
+    """
+
+    params: pd.Series
+    llf: float
+    log_posterior: float
+    converged: bool
+    iterations: int
+    theta: np.ndarray
+
+    def summary(self) -> PosteriorSummary:
+        frame = self.params.to_frame("mode")
+        return PosteriorSummary(frame, "Posterior mode", [f"log-likelihood {self.llf:.6f}", f"converged {self.converged}"])
+
+    def _repr_html_(self) -> str:
+        return self.summary().as_html()
+
+
+class BayesModel:
+    """Base class: subclasses build ``self._core_model`` and the parameter maps."""
+
+    _core_model: Any
+    _param_names: list[str]
+
+    # ------------------------------------------------------------ subclass API
+    def _constrain(self, theta: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        """Map unconstrained draws (S x d) to reported parameters (S x k) on the data's scale."""
+        raise NotImplementedError
+
+    def _predict_draws(self, draws: pd.DataFrame, X_new: object) -> tuple[np.ndarray, pd.Index, list | None]:
+        raise NotImplementedError(f"{type(self).__name__} does not predict")  # pragma: no cover
+
+    def _summary_notes(self) -> dict[str, str]:
+        return {}
+
+    def _arviz_variables(
+        self, cube: np.ndarray, names: list[str]
+    ) -> tuple[dict[str, np.ndarray], dict[str, list[str]], dict[str, Any]]:
+        return {name: cube[:, :, j] for j, name in enumerate(names)}, {}, {}
+
+    # ---------------------------------------------------------------- public
+    @property
+    def param_names(self) -> list[str]:
+        """Names of the reported parameters (columns of ``Posterior.draws``)."""
+        return list(self._param_names)
+
+    def log_density(self, theta: np.ndarray, jacobian: bool = True) -> tuple[float, np.ndarray]:
+        """Log posterior density (up to a constant) and gradient at unconstrained ``theta``."""
+        return self._core_model.log_density(np.asarray(theta, dtype=float), jacobian)
+
+    def sample(
+        self,
+        draws: int = 1000,
+        tune: int = 1000,
+        chains: int = 4,
+        seed: int | None = None,
+        cores: int | None = None,
+        progress: bool = False,
+        *,
+        target_accept: float = 0.8,
+        max_tree_depth: int = 10,
+        dense_metric: bool = False,
+    ) -> Posterior:
+        """Draw from the posterior with the No-U-Turn sampler.
+
+        Parameters
+        ----------
+        draws, tune : int
+            Kept draws and warm-up iterations per chain.
+        chains : int
+            Number of chains; chain ``c`` uses the random stream ``(seed, c)``,
+            so the draws do not depend on ``cores``.
+        seed : int, optional
+            Seed of all randomness (drawn from the OS when None and recorded in
+            ``Posterior.info['seed']``).
+        cores : int, optional
+            Threads to run chains on (default: all CPUs).
+        progress : bool
+            Show a tqdm progress bar (if tqdm is installed).
+        target_accept : float
+            Target mean acceptance statistic for step-size adaptation.
+        max_tree_depth : int
+            Maximum NUTS tree depth (2**depth - 1 leapfrog steps).
+        dense_metric : bool
+            Adapt a dense rather than diagonal metric.
+
+        Returns
+        -------
+        Posterior
+            Warns ``ConvergenceWarning`` when R-hat > 1.01, ESS < 400, any
+            divergence, tree-depth saturation or E-BFMI < 0.3.
+        """
+        draws = _check_count(draws, "draws", 4)
+        tune = _check_count(tune, "tune", 0)
+        chains = _check_count(chains, "chains", 1)
+        cores = (os.cpu_count() or 1) if cores is None else _check_count(cores, "cores", 1)
+        max_tree_depth = _check_count(max_tree_depth, "max_tree_depth", 1)
+        seed = _check_seed(seed)
+        started = time.perf_counter()
+        with progress_bar(chains * (draws + tune), bool(progress), type(self).__name__) as advance:
+            raw = _core.bayes.sample(
+                self._core_model,
+                draws,
+                tune,
+                chains,
+                seed,
+                cores,
+                max_tree_depth=max_tree_depth,
+                target_accept=float(target_accept),
+                dense_metric=bool(dense_metric),
+                on_progress=advance,
+            )
+        elapsed = time.perf_counter() - started
+        theta = raw["theta"]
+        n_chains, n_draws, d = theta.shape
+        index = pd.MultiIndex.from_product([range(n_chains), range(n_draws)], names=["chain", "draw"])
+        params = self._constrain(theta.reshape(-1, d))
+        frame = pd.DataFrame(params, index=index, columns=self._param_names)
+        stats = pd.DataFrame(
+            {name: raw[name].reshape(-1) for name in ("lp", "acceptance_rate", "step_size", "tree_depth", "n_steps", "diverging", "energy")},
+            index=index,
+        )
+        stats["diverging"] = stats["diverging"].astype(bool)
+        stats["tree_depth"] = stats["tree_depth"].astype(np.int64)
+        stats["n_steps"] = stats["n_steps"].astype(np.int64)
+        info = {
+            "seed": seed,
+            "tune": tune,
+            "max_tree_depth": max_tree_depth,
+            "target_accept": float(target_accept),
+            "dense_metric": bool(dense_metric),
+            "gradient_evaluations": raw["gradient_evaluations"],
+            "inverse_metric": raw["inverse_metric"],
+            "step_size": raw["step_size"][:, 0] if n_draws else None,
+            "sampling_time": elapsed,
+            "theta": theta,
+        }
+        posterior = Posterior(frame, self, "nuts", stats, info)
+        posterior._warn_if_unhealthy()
+        return posterior
+
+    def fit_map(self, jacobian: bool = False, start: np.ndarray | None = None) -> ModeResult:
+        """Posterior mode by BFGS and Newton steps (with flat priors: the maximum-likelihood estimate).
+
+        ``jacobian=False`` (default) finds the mode of the constrained
+        parameters, as Stan's optimizer does; ``True`` the mode of the
+        unconstrained ones, which centres the Laplace approximation.
+        """
+        theta0 = np.zeros(self._core_model.dim) if start is None else np.asarray(start, dtype=float)
+        r = _core.bayes.find_mode(self._core_model, theta0, bool(jacobian))
+        theta = np.asarray(r["theta"])
+        params = pd.Series(self._constrain(theta[None, :])[0], index=self._param_names, name="mode")
+        return ModeResult(
+            params=params,
+            llf=float(self._core_model.log_likelihood(theta)),
+            log_posterior=float(r["log_density"]),
+            converged=bool(r["converged"]),
+            iterations=int(r["iterations"]),
+            theta=theta,
+        )
+
+    def fit_laplace(self, draws: int = 4000, seed: int | None = None) -> Posterior:
+        """Gaussian approximation N(mode, (-H)^{-1}) on the unconstrained scale, and draws from it.
+
+        Returns a one-chain Posterior (``method='laplace'``); fast enough to
+        refit hundreds of times in a backtest.
+        """
+        draws = _check_count(draws, "draws", 4)
+        seed = _check_seed(seed)
+        mode = self.fit_map(jacobian=True)
+        hessian = _core.bayes.hessian(self._core_model, mode.theta, True)
+        theta = _core.bayes.laplace_draws(mode.theta, hessian, draws, seed)
+        index = pd.MultiIndex.from_product([[0], range(draws)], names=["chain", "draw"])
+        frame = pd.DataFrame(self._constrain(theta), index=index, columns=self._param_names)
+        info = {"seed": seed, "mode": mode, "hessian": hessian, "converged": mode.converged}
+        return Posterior(frame, self, "laplace", None, info)

@@ -1,0 +1,220 @@
+"""Validation of user data: pandas or array-like in, contiguous float arrays out.
+
+Every check names the argument and the offending value, so a user sees
+``ValueError: X contains 2 non-finite values (first at row 5, column 'gpa')``
+rather than a crash or a silent NaN.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import DataWarning
+
+
+@dataclass(frozen=True)
+class Design:
+    """A validated design matrix with its column names and row index."""
+
+    values: np.ndarray  # n x p, float64, C-contiguous
+    names: list[str]
+    index: pd.Index
+
+
+def as_design(X: object, name: str = "X") -> Design:
+    """Validate a design matrix (DataFrame, Series, 2-d or 1-d array)."""
+    if X is None:
+        raise TypeError(f"{name} must be an array or DataFrame, got None")
+    if isinstance(X, pd.Series):
+        X = X.to_frame()
+    if isinstance(X, pd.DataFrame):
+        names = [str(c) for c in X.columns]
+        index = X.index
+        bad = [c for c in X.columns if not (pd.api.types.is_numeric_dtype(X[c]) or pd.api.types.is_bool_dtype(X[c]))]
+        if bad:
+            raise TypeError(f"{name} column {bad[0]!r} is not numeric (dtype {X[bad[0]].dtype})")
+        values = X.to_numpy(dtype=float, na_value=np.nan)
+    else:
+        try:
+            values = np.asarray(X, dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"{name} must be numeric: {exc}") from None
+        if values.ndim == 1:
+            values = values[:, None]
+        if values.ndim != 2:
+            raise ValueError(f"{name} must be 2-dimensional (rows x columns), got {values.ndim} dimensions")
+        names = [f"x{j}" for j in range(values.shape[1])]
+        index = pd.RangeIndex(values.shape[0])
+    if values.shape[0] == 0:
+        raise ValueError(f"{name} must have at least one row, got 0")
+    bad = ~np.isfinite(values)
+    if bad.any():
+        i, j = np.argwhere(bad)[0]
+        raise ValueError(
+            f"{name} contains {int(bad.sum())} non-finite value(s) (NaN or inf); first at row {i}, "
+            f"column {names[j]!r}: {float(values[i, j])!r}"
+        )
+    if len(set(names)) != len(names):
+        raise ValueError(f"{name} has duplicate column names: {names}")
+    return Design(np.ascontiguousarray(values), names, index)
+
+
+def as_vector(v: object, name: str, n: int) -> np.ndarray:
+    """A 1-d float vector of length n (Series or array), finite."""
+    if isinstance(v, pd.DataFrame):
+        if v.shape[1] != 1:
+            raise ValueError(f"{name} must be one column, got {v.shape[1]}")
+        v = v.iloc[:, 0]
+    if isinstance(v, pd.Series):
+        if not (pd.api.types.is_numeric_dtype(v) or pd.api.types.is_bool_dtype(v)):
+            raise TypeError(f"{name} must be numeric, got dtype {v.dtype}")
+        arr = v.to_numpy(dtype=float, na_value=np.nan)
+    else:
+        try:
+            arr = np.asarray(v, dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"{name} must be numeric: {exc}") from None
+    arr = np.ravel(arr) if arr.ndim > 1 and arr.size == max(arr.shape) else arr
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-dimensional, got shape {arr.shape}")
+    if arr.shape[0] != n:
+        raise ValueError(f"{name} has {arr.shape[0]} rows but X has {n}; lengths must match")
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValueError(f"{name} contains {int(bad.sum())} non-finite value(s); first at row {i}: {float(arr[i])!r}")
+    return np.ascontiguousarray(arr)
+
+
+def as_binary(y: object, n: int, name: str = "y") -> np.ndarray:
+    """Binary outcome coded 0/1 (bool or numeric)."""
+    arr = as_vector(y, name, n)
+    bad = (arr != 0) & (arr != 1)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValueError(f"{name} must contain only 0 and 1 (or False/True); got {float(arr[i])!r} at row {i}")
+    return arr
+
+
+def optional_vector(v: object, name: str, n: int, nonnegative: bool = False) -> np.ndarray:
+    """Optional per-row vector: None gives an empty array (the C++ default)."""
+    if v is None:
+        return np.zeros(0)
+    arr = as_vector(v, name, n)
+    if nonnegative and (arr < 0).any():
+        i = int(np.argmax(arr < 0))
+        raise ValueError(f"{name} must be non-negative; got {float(arr[i])!r} at row {i}")
+    return arr
+
+
+@dataclass(frozen=True)
+class Standardizer:
+    """Column centring and scaling: z_j = (x_j - center_j) / scale_j.
+
+    Constant columns keep center 0 and scale 1 (they are left as they are).
+    """
+
+    center: np.ndarray
+    scale: np.ndarray
+
+    @staticmethod
+    def identity(p: int) -> Standardizer:
+        return Standardizer(np.zeros(p), np.ones(p))
+
+    @staticmethod
+    def fit(values: np.ndarray, names: list[str], center: bool, warn_name: str = "X") -> Standardizer:
+        sd = values.std(axis=0, ddof=1) if values.shape[0] > 1 else np.zeros(values.shape[1])
+        constant = ~(sd > 1e-12 * np.maximum(1.0, np.abs(values).max(axis=0)))
+        if constant.any():
+            cols = [names[j] for j in np.flatnonzero(constant)]
+            warnings.warn(
+                f"{warn_name} has constant column(s) {cols}: their coefficients are identified only by the prior "
+                "(and not at all under a flat prior)",
+                DataWarning,
+                stacklevel=4,
+            )
+        mean = values.mean(axis=0) if center else np.zeros(values.shape[1])
+        mean = np.where(constant, 0.0, mean)
+        scale = np.where(constant, 1.0, sd)
+        return Standardizer(mean, scale)
+
+    def transform(self, values: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray((values - self.center) / self.scale)
+
+
+def check_separation(X: np.ndarray, y: np.ndarray, names: list[str], proper: bool) -> None:
+    """Warn when a single column separates y = 0 from y = 1 (quasi-)completely.
+
+    Under separation the likelihood keeps increasing as a coefficient grows,
+    so the posterior is finite only because of the prior.
+    """
+    if y.min() == y.max():
+        warnings.warn(
+            f"y takes only the value {y[0]:g}: the intercept is identified only by the prior",
+            DataWarning,
+            stacklevel=4,
+        )
+        return
+    what = "finite only because of the prior" if proper else "improper under a flat prior"
+    ones, zeros = X[y == 1], X[y == 0]
+    flagged = False
+    for j, name in enumerate(names):
+        lo1, hi1, lo0, hi0 = ones[:, j].min(), ones[:, j].max(), zeros[:, j].min(), zeros[:, j].max()
+        if lo1 == hi1 and lo0 == hi0:
+            continue  # constant within both classes: reported as a constant column or a plain step
+        if hi0 <= lo1 or hi1 <= lo0:
+            flagged = True
+            warnings.warn(
+                f"column {name!r} separates y = 0 from y = 1 (perfect or quasi-complete separation): "
+                f"the posterior of its coefficient is {what}",
+                DataWarning,
+                stacklevel=4,
+            )
+    # Separation by a combination of columns is a small-sample hazard; the
+    # exact check (a linear programme) is skipped for large n, where it costs
+    # seconds and separation is practically impossible unless a single
+    # column (checked above) or a constant makes it.
+    if not flagged and len(y) <= 5000 and _separable(X, y):
+        warnings.warn(
+            "a combination of the columns of X separates y = 0 from y = 1 (perfect or quasi-complete "
+            f"separation: the maximum-likelihood estimate does not exist): the posterior is {what}",
+            DataWarning,
+            stacklevel=4,
+        )
+
+
+def _separable(X: np.ndarray, y: np.ndarray) -> bool:
+    """Separation by a linear combination of columns, decided exactly by a
+    linear programme (Konis 2007): with s_i = 2 y_i - 1 and rows z_i = (1, x_i),
+    the data are (quasi-)separated iff some beta != 0 has s_i z_i' beta >= 0
+    for every row, i.e. iff
+
+        max  sum_i s_i z_i' beta   s.t.  s_i z_i' beta >= 0,  -1 <= beta <= 1
+
+    is positive (beta = 0 is always feasible with value 0).  Needs SciPy's
+    HiGHS solver; without SciPy only single-column separation is checked.
+    """
+    try:
+        from scipy.optimize import linprog
+    except ImportError:  # pragma: no cover - SciPy is optional at run time
+        return False
+    sd = X.std(axis=0)
+    keep = sd > 0
+    Z = np.column_stack([np.ones(len(y)), (X[:, keep] - X[:, keep].mean(axis=0)) / sd[keep]])
+    S = (2.0 * y - 1.0)[:, None] * Z
+    res = linprog(-S.sum(axis=0), A_ub=-S, b_ub=np.zeros(len(y)), bounds=[(-1.0, 1.0)] * Z.shape[1], method="highs")
+    return bool(res.status == 0 and -res.fun > 1e-7 * len(y))
+
+
+def check_tiny(n: int, k: int, what: str = "observations") -> None:
+    """Warn when there are no more observations than parameters."""
+    if n <= k:
+        warnings.warn(
+            f"only {n} {what} for {k} parameters: the posterior is dominated by the prior",
+            DataWarning,
+            stacklevel=4,
+        )

@@ -1,0 +1,215 @@
+"""scikit-learn style classifiers backed by the Bayesian models, for pipelines.
+
+They follow scikit-learn's estimator conventions (constructor arguments
+stored unchanged, ``fit`` returns self, fitted attributes end in ``_``) and
+inherit from scikit-learn's ``BaseEstimator``/``ClassifierMixin`` when
+scikit-learn is installed, so ``clone``, ``Pipeline`` and ``cross_val_score``
+work; without it they still offer get_params/set_params.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .logit import Logit
+from .ordinal import OrderedLogit
+from .posterior import Posterior
+from .priors import Prior
+
+__all__ = ["BayesianLogisticRegression", "BayesianOrderedLogit"]
+
+try:  # pragma: no cover - depends on the environment
+    from sklearn.base import BaseEstimator as _Base
+    from sklearn.base import ClassifierMixin as _Classifier
+except ImportError:  # pragma: no cover
+
+    class _Base:  # type: ignore[no-redef]
+        def get_params(self, deep: bool = True) -> dict[str, Any]:
+            names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
+            return {n: getattr(self, n) for n in names}
+
+        def set_params(self, **params: Any) -> Any:
+            valid = self.get_params()
+            for key, value in params.items():
+                if key not in valid:
+                    raise ValueError(f"invalid parameter {key!r} for {type(self).__name__}")
+                setattr(self, key, value)
+            return self
+
+    class _Classifier:  # type: ignore[no-redef]
+        _estimator_type = "classifier"
+
+        def score(self, X: object, y: object) -> float:
+            return float(np.mean(self.predict(X) == np.asarray(y)))
+
+
+class _BayesClassifier(_Classifier, _Base):
+    def _fit_posterior(self, model: Any) -> Posterior:
+        if self.method == "nuts":
+            return model.sample(draws=self.draws, tune=self.tune, chains=self.chains, seed=self.seed, cores=self.cores)
+        if self.method == "laplace":
+            return model.fit_laplace(draws=self.draws * self.chains, seed=self.seed)
+        raise ValueError(f"method must be 'nuts' or 'laplace', got {self.method!r}")
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "posterior_"):
+            raise AttributeError(f"this {type(self).__name__} is not fitted yet; call fit first")
+
+    def _frame(self, X: object) -> object:
+        """Give arrays the column names seen in fit, so models match columns by name."""
+        if isinstance(X, pd.DataFrame):
+            return X
+        arr = np.asarray(X, dtype=float)
+        if arr.ndim == 2 and arr.shape[1] == len(self.model_.exog_names):
+            return pd.DataFrame(arr, columns=self.model_.exog_names)
+        return arr
+
+    def predict(self, X: object) -> np.ndarray:
+        """The class with the highest posterior mean probability."""
+        proba = self.predict_proba(X)
+        return np.asarray(self.classes_)[np.argmax(proba, axis=1)]
+
+
+class BayesianLogisticRegression(_BayesClassifier):
+    """Bayesian logistic (or probit) regression classifier.
+
+    Parameters
+    ----------
+    link : {"logit", "probit"}
+    prior, prior_intercept : Prior, optional
+        As for :class:`summitcast.bayes.Logit` (defaults Normal(0, 2.5)).
+    standardize : bool
+    method : {"nuts", "laplace"}
+    draws, tune, chains, seed, cores
+        Sampler settings (``draws * chains`` Laplace draws for ``method="laplace"``).
+
+    Attributes
+    ----------
+    classes_ : ndarray of the two labels; ``classes_[1]`` is the "positive" one.
+    posterior_ : Posterior
+    coef_ : ndarray (1, n_features), posterior mean coefficients
+    intercept_ : ndarray (1,), posterior mean intercept
+    """
+
+    def __init__(
+        self,
+        link: str = "logit",
+        prior: Prior | None = None,
+        prior_intercept: Prior | None = None,
+        standardize: bool = True,
+        method: str = "nuts",
+        draws: int = 1000,
+        tune: int = 1000,
+        chains: int = 4,
+        seed: int | None = None,
+        cores: int | None = None,
+    ) -> None:
+        self.link = link
+        self.prior = prior
+        self.prior_intercept = prior_intercept
+        self.standardize = standardize
+        self.method = method
+        self.draws = draws
+        self.tune = tune
+        self.chains = chains
+        self.seed = seed
+        self.cores = cores
+
+    def fit(self, X: object, y: object, sample_weight: object = None) -> BayesianLogisticRegression:
+        labels = pd.Series(np.asarray(y).ravel())
+        if labels.isna().any():
+            raise ValueError("y contains missing values")
+        classes = np.sort(labels.unique())
+        if classes.size != 2:
+            raise ValueError(f"y must have exactly 2 classes, got {classes.size}: {classes.tolist()}")
+        self.classes_ = classes
+        y01 = (labels.to_numpy() == classes[1]).astype(float)
+        self.model_ = Logit(
+            X, y01, link=self.link, prior=self.prior, prior_intercept=self.prior_intercept, weights=sample_weight,
+            standardize=self.standardize,
+        )
+        self.posterior_ = self._fit_posterior(self.model_)
+        means = self.posterior_.draws.mean()
+        self.coef_ = means[self.model_.exog_names].to_numpy()[None, :]
+        self.intercept_ = np.array([means["Intercept"]])
+        self.n_features_in_ = len(self.model_.exog_names)
+        if isinstance(X, pd.DataFrame):
+            self.feature_names_in_ = np.asarray(self.model_.exog_names, dtype=object)
+        return self
+
+    def predict_proba(self, X: object) -> np.ndarray:
+        """Posterior mean probabilities, shape (n, 2), columns in ``classes_`` order."""
+        self._check_fitted()
+        p1 = self.posterior_.predict_proba(self._frame(X))["mean"].to_numpy()
+        return np.column_stack([1 - p1, p1])
+
+
+class BayesianOrderedLogit(_BayesClassifier):
+    """Bayesian ordered logit (or probit) classifier for ordered labels.
+
+    Parameters
+    ----------
+    link : {"logit", "probit"}
+    prior, prior_cutpoints : Prior, optional
+    levels : list, optional
+        Label order (default: ordered Categorical categories, else sorted labels).
+    standardize, method, draws, tune, chains, seed, cores
+        As for :class:`BayesianLogisticRegression`.
+
+    Attributes
+    ----------
+    classes_ : ndarray of the labels in increasing order
+    posterior_ : Posterior
+    coef_ : ndarray (n_features,), posterior mean coefficients
+    cutpoints_ : ndarray (n_classes - 1,), posterior mean cut-points
+    """
+
+    def __init__(
+        self,
+        link: str = "logit",
+        prior: Prior | None = None,
+        prior_cutpoints: Prior | None = None,
+        levels: list | None = None,
+        standardize: bool = True,
+        method: str = "nuts",
+        draws: int = 1000,
+        tune: int = 1000,
+        chains: int = 4,
+        seed: int | None = None,
+        cores: int | None = None,
+    ) -> None:
+        self.link = link
+        self.prior = prior
+        self.prior_cutpoints = prior_cutpoints
+        self.levels = levels
+        self.standardize = standardize
+        self.method = method
+        self.draws = draws
+        self.tune = tune
+        self.chains = chains
+        self.seed = seed
+        self.cores = cores
+
+    def fit(self, X: object, y: object, sample_weight: object = None) -> BayesianOrderedLogit:
+        self.model_ = OrderedLogit(
+            X, y, link=self.link, prior=self.prior, prior_cutpoints=self.prior_cutpoints, levels=self.levels,
+            weights=sample_weight, standardize=self.standardize,
+        )
+        self.classes_ = np.asarray(self.model_.levels)
+        self.posterior_ = self._fit_posterior(self.model_)
+        means = self.posterior_.draws.mean()
+        self.coef_ = means[self.model_.exog_names].to_numpy()
+        self.cutpoints_ = means[self.model_.cutpoint_names].to_numpy()
+        self.n_features_in_ = len(self.model_.exog_names)
+        if isinstance(X, pd.DataFrame):
+            self.feature_names_in_ = np.asarray(self.model_.exog_names, dtype=object)
+        return self
+
+    def predict_proba(self, X: object) -> np.ndarray:
+        """Posterior mean probability of each class, shape (n, n_classes)."""
+        self._check_fitted()
+        return self.posterior_.predict_proba(self._frame(X)).to_numpy()
