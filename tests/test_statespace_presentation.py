@@ -75,12 +75,6 @@ def test_monthly_forecast_index_and_regression_components():
     assert list(res.components.columns) == ["level", "regression"]
 
 
-def test_cli_main_job_runs(capsys):
-    assert cli.main(["--steps", "3", "--draws", "100"]) == 0
-    out = capsys.readouterr().out
-    assert "maximum likelihood" in out and "Posterior predictive forecast" in out
-
-
 def test_save_and_load_round_trip(tmp_path):
     from summitcast.statespace import load_results
 

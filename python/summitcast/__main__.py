@@ -1,9 +1,9 @@
 """Command line: ``summitcast`` (or ``python -m summitcast``).
 
-The main job: fit a model to bundled public data and print the fit and its
-forecasts.  Until the summit forecaster lands, the job is the indicator layer
-on its own: an unobserved-components model of a bundled public series, fitted
-by maximum likelihood and by Gibbs sampling, with forecasts.
+Runs the main job on the bundled public-record data: the incident outlook
+(North Korean missile launches) and the posterior probability of a
+China-Japan-ROK leaders' summit within the coming months (see
+``summitcast.mainjob``).
 """
 
 from __future__ import annotations
@@ -14,30 +14,17 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="summitcast", description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=5, help="forecast horizon (default 5)")
-    parser.add_argument("--seed", type=int, default=20240526, help="seed for the Bayesian fit")
-    parser.add_argument("--draws", type=int, default=1000, help="posterior draws per chain")
+    parser.add_argument("--seed", type=int, default=20240526, help="seed for sampling and simulation")
+    parser.add_argument("--draws", type=int, default=1000, help="posterior draws per chain (and as many tuning steps)")
+    parser.add_argument("--chains", type=int, default=4, help="NUTS chains")
+    parser.add_argument("--horizon", type=int, default=12, help="months ahead for the summit probability")
+    parser.add_argument("--paths", type=int, default=20000, help="simulated paths for the incident forecast")
     args = parser.parse_args(argv)
 
-    import pandas as pd
+    from .mainjob import report, run
 
-    from ._bundled import load_nile
-    from .statespace import UnobservedComponents
-
-    y = load_nile()
-    model = UnobservedComponents(y, level="local level")
-    fit = model.fit()
-    print(fit.summary())
-    print()
-    print(f"Forecast, {args.steps} steps, maximum likelihood:")
-    print(fit.get_forecast(args.steps).summary_frame())
-    post = model.fit_bayes(draws=args.draws, tune=500, chains=4, seed=args.seed)
-    print()
-    print(post.summary())
-    print()
-    print(f"Posterior predictive forecast, {args.steps} steps (90% interval):")
-    with pd.option_context("display.float_format", lambda v: f"{v:.1f}"):
-        print(post.forecast_summary(args.steps, alpha=0.1, seed=args.seed))
+    result = run(seed=args.seed, draws=args.draws, chains=args.chains, horizon=args.horizon, paths=args.paths)
+    print(report(result))
     return 0
 
 

@@ -6,7 +6,8 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['ComponentSpec', 'NumericalError', 'TrigSeasonal', 'UCModel', 'chi2_sf', 'count_distribution', 'count_sf_at_least', 'f_sf', 'hawkes_compensator', 'hawkes_fit', 'hawkes_intensity', 'hawkes_loglike', 'hawkes_simulate', 'hawkes_window', 'ingarch_filter', 'ingarch_fit', 'ingarch_forecast_paths', 'ingarch_loglike', 'ingarch_simulate', 'kalman_filter', 'normal_cdf', 'normal_ppf']
+from . import bayes
+__all__: list[str] = ['ComponentSpec', 'NumericalError', 'TrigSeasonal', 'UCModel', 'bayes', 'chi2_sf', 'count_distribution', 'count_sf_at_least', 'f_sf', 'hawkes_compensator', 'hawkes_fit', 'hawkes_intensity', 'hawkes_loglike', 'hawkes_simulate', 'hawkes_window', 'ingarch_filter', 'ingarch_fit', 'ingarch_forecast_paths', 'ingarch_loglike', 'ingarch_simulate', 'kalman_filter', 'normal_cdf', 'normal_ppf']
 class NumericalError(ArithmeticError):
     pass
 class TrigSeasonal:
