@@ -32,3 +32,17 @@ def test_cli_prints_the_report(capsys):
     assert cli.main(["--draws", "100", "--chains", "2", "--paths", "1000", "--horizon", "6"]) == 0
     out = capsys.readouterr().out
     assert "missile launches" in out and "P(a summit within the next H months)" in out
+
+
+def test_future_covariates_roll_on_and_scenarios_apply():
+    data = load_trilateral()
+    base = summit_covariates(data, horizon=12)
+    future = base.iloc[-12:]
+    # the Nov 2025 crisis onset leaves the 12-month window after the record ends
+    assert future["crisis_past12"].sum() == 0
+    meeting = summit_covariates(data, horizon=12, meetings_ahead=[0]).iloc[-12:]
+    assert meeting["fm_meeting_past6"].tolist() == [0.0] + [1.0] * 6 + [0.0] * 5
+    import pytest
+
+    with pytest.raises(ValueError, match="meetings_ahead must lie in"):
+        summit_covariates(data, horizon=3, meetings_ahead=[5])
