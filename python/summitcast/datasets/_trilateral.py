@@ -149,7 +149,8 @@ def load_trilateral() -> TrilateralData:
         ``nuclear_tests``, ``crises`` (onset dates), ``missile_launches``
         (monthly Series, zeros included, over the span of the maintained
         record), ``trade`` (official annual Korea–China figures quoted by the
-        trade ministry and KITA, billion USD).
+        trade ministry and KITA, and Japan–China figures from JETRO, China's
+        Ministry of Commerce and customs, billion USD, selected years).
 
         ``indicators``: monthly panel (month-start DatetimeIndex, no gaps) from
         January 1999 to the compilation month; ``indicator_sources`` maps each
@@ -185,7 +186,9 @@ def load_trilateral() -> TrilateralData:
         index=pd.DatetimeIndex(pd.to_datetime(missiles_table["month"]), freq="MS", name="month"),
         name="missile_launches",
     )
-    trade = _read("trade_korea_china_annual.csv")
+    trade = pd.concat(
+        [_read("trade_korea_china_annual.csv"), _read("trade_japan_china_annual.csv")], ignore_index=True
+    )
     end = AS_OF.to_period("M").to_timestamp()
     indicators, indicator_sources = _indicator_panel(summits, meetings, nuclear_tests, crises, missiles, end)
     coverage = {
