@@ -155,3 +155,20 @@ def test_standard_errors_match_statsmodels_hessian():
         ours.params.to_numpy(), cov_type="approx"
     )
     assert np.allclose(ours.bse.to_numpy(), theirs.bse, rtol=1e-3)
+
+
+@pytest.mark.parametrize("missing", [False, True], ids=["complete", "missing"])
+@pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
+def test_analytic_score_matches_finite_differences(case, missing):
+    """The score from the backward pass (used by fit) against central differences."""
+    ours, _ = build(case, missing)
+    params = np.abs(ours.start_params.to_numpy()) * np.random.default_rng(2).uniform(0.5, 2.0, ours.k_params)
+    score = ours._model.score(params)
+    fd = np.empty_like(params)
+    for k in range(params.size):
+        h = 1e-6 * max(1.0, abs(params[k]))
+        up, down = params.copy(), params.copy()
+        up[k] += h
+        down[k] -= h
+        fd[k] = (ours.loglike(up) - ours.loglike(down)) / (2 * h)
+    assert np.allclose(score, fd, rtol=1e-4, atol=1e-4 * np.abs(fd).max())
