@@ -146,6 +146,23 @@ class Standardizer:
         return np.ascontiguousarray((values - self.center) / self.scale)
 
 
+def regression_inputs(
+    X: object, link: str, offset: object, weights: object
+) -> tuple[Design, int, np.ndarray, np.ndarray]:
+    """What every regression model checks first: the link, the design matrix
+    X and the optional offset and (non-negative) weights, one per row of X."""
+    if link not in ("logit", "probit"):
+        raise ValueError(f"link must be 'logit' or 'probit', got {link!r}")
+    design = as_design(X, "X")
+    n = design.values.shape[0]
+    return (
+        design,
+        n,
+        optional_vector(offset, "offset", n),
+        optional_vector(weights, "weights", n, nonnegative=True),
+    )
+
+
 def check_separation(X: np.ndarray, y: np.ndarray, names: list[str], proper: bool) -> None:
     """Warn when a single column separates y = 0 from y = 1 (quasi-)completely.
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .. import _core
 from ._base import BayesModel
-from ._inputs import Standardizer, as_binary, as_design, check_separation, check_tiny, optional_vector
+from ._inputs import Standardizer, as_binary, as_design, check_separation, check_tiny, regression_inputs
 from .logit import DEFAULT_PRIOR, DEFAULT_PRIOR_INTERCEPT
 from .priors import Exponential, Prior, ScalePrior, check_prior, check_scale_prior
 
@@ -94,15 +94,10 @@ class HierarchicalLogit(BayesModel):
         *,
         standardize: bool = True,
     ) -> None:
-        if link not in ("logit", "probit"):
-            raise ValueError(f"link must be 'logit' or 'probit', got {link!r}")
-        design = as_design(X, "X")
-        n = design.values.shape[0]
+        design, n, self.offset, self.weights = regression_inputs(X, link, offset, weights)
         self.link = link
         self.y = as_binary(y, n)
         self.group_codes, self.group_levels, self.group_name = encode_groups(groups, n)
-        self.offset = optional_vector(offset, "offset", n)
-        self.weights = optional_vector(weights, "weights", n, nonnegative=True)
         self.prior = check_prior(prior, "prior", DEFAULT_PRIOR)
         self.prior_intercept = check_prior(prior_intercept, "prior_intercept", DEFAULT_PRIOR_INTERCEPT)
         self.prior_scale = check_scale_prior(prior_scale, "prior_scale", DEFAULT_PRIOR_SCALE)

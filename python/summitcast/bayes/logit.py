@@ -7,7 +7,7 @@ import pandas as pd
 
 from .. import _core
 from ._base import BayesModel
-from ._inputs import Standardizer, as_binary, as_design, check_separation, check_tiny, optional_vector
+from ._inputs import Standardizer, as_binary, as_design, check_separation, check_tiny, regression_inputs
 from .priors import Normal, Prior, check_prior
 
 __all__ = ["Logit", "DEFAULT_PRIOR", "DEFAULT_PRIOR_INTERCEPT"]
@@ -67,14 +67,9 @@ class Logit(BayesModel):
         intercept: bool = True,
         standardize: bool = True,
     ) -> None:
-        if link not in ("logit", "probit"):
-            raise ValueError(f"link must be 'logit' or 'probit', got {link!r}")
-        design = as_design(X, "X")
-        n = design.values.shape[0]
+        design, n, self.offset, self.weights = regression_inputs(X, link, offset, weights)
         self.link = link
         self.y = as_binary(y, n)
-        self.offset = optional_vector(offset, "offset", n)
-        self.weights = optional_vector(weights, "weights", n, nonnegative=True)
         self.prior = check_prior(prior, "prior", DEFAULT_PRIOR)
         self.prior_intercept = check_prior(prior_intercept, "prior_intercept", DEFAULT_PRIOR_INTERCEPT)
         self.intercept = bool(intercept)

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .. import _core
 from ._base import BayesModel
-from ._inputs import Standardizer, as_design, check_tiny, optional_vector
+from ._inputs import Standardizer, as_design, check_tiny, regression_inputs
 from .logit import DEFAULT_PRIOR
 from .priors import Normal, Prior, check_prior
 from .exceptions import DataWarning
@@ -109,14 +109,9 @@ class OrderedLogit(BayesModel):
         *,
         standardize: bool = True,
     ) -> None:
-        if link not in ("logit", "probit"):
-            raise ValueError(f"link must be 'logit' or 'probit', got {link!r}")
-        design = as_design(X, "X")
-        n = design.values.shape[0]
+        design, n, self.offset, self.weights = regression_inputs(X, link, offset, weights)
         self.link = link
         self.codes, self.levels = encode_levels(y, n, levels)
-        self.offset = optional_vector(offset, "offset", n)
-        self.weights = optional_vector(weights, "weights", n, nonnegative=True)
         self.prior = check_prior(prior, "prior", DEFAULT_PRIOR)
         self.prior_cutpoints = check_prior(prior_cutpoints, "prior_cutpoints", DEFAULT_PRIOR_CUTPOINTS)
         self.standardize = bool(standardize)
