@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import DataFileError, Problems
-from ._text import as_path_list, decode, read_all, text_stream
+from ._text import as_path_list, csv_records, decode, read_all, text_stream
 
 ACLED_COLUMNS = {
     "2019": ["data_id", "iso", "event_id_cnty", "event_id_no_cnty", "event_date", "year", "time_precision",
@@ -63,15 +63,7 @@ def read_acled(path, encoding: str = "auto", errors: str = "raise") -> pd.DataFr
                                            f"{header[:4]}...)")
     names = ACLED_COLUMNS[layout]
     rows, lines = [], []
-    start = reader.line_num
-    for row in reader:
-        line = start + 1
-        start = reader.line_num
-        if not row:
-            continue
-        if len(row) != len(names):
-            problems.add(path, line, None, f"expected {len(names)} comma-separated fields, found {len(row)}")
-            continue
+    for line, row in csv_records(reader, path, len(names), problems):
         rows.append(row)
         lines.append(line)
     raw = pd.DataFrame(rows, columns=names, dtype="str")

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import DataFileError, DataFileWarning, Problems
-from ._text import as_path_list, decode, read_all, text_stream
+from ._text import as_path_list, csv_records, decode, read_all, text_stream
 
 CNS_COLUMNS = ["F1", "Date", "Date Entered/Updated", "Launch Time (UTC)", "Missile Name", "Missile Type",
                "Launch Agency/Authority", "Facility Name", "Facility Location", "Other Name", "Facility Latitude",
@@ -81,15 +81,7 @@ def read_cns_missile_db(path, encoding: str = "auto", errors: str = "raise") -> 
     if header != CNS_COLUMNS:
         raise DataFileError(path, 1, None, f"header is not the 19-column CNS layout: {(header or [])[:4]}...")
     records, notes = [], []
-    start = reader.line_num
-    for row in reader:
-        line = start + 1
-        start = reader.line_num
-        if not row:
-            continue
-        if len(row) != len(CNS_COLUMNS):
-            problems.add(path, line, None, f"expected {len(CNS_COLUMNS)} fields, found {len(row)}")
-            continue
+    for line, row in csv_records(reader, path, len(CNS_COLUMNS), problems):
         rec = dict(zip(CNS_COLUMNS, row))
         try:
             rec["date"], rec["date_precision"] = _parse_date(rec["Date"])

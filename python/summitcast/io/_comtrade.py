@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import DataFileError, Problems
-from ._text import as_path_list, decode, read_all, text_stream
+from ._text import as_path_list, csv_records, decode, read_all, text_stream
 
 CURRENT_COLUMNS = [
     "typeCode", "freqCode", "refPeriodId", "refYear", "refMonth", "period", "reporterCode", "reporterISO",
@@ -96,17 +96,8 @@ def _rows(path, text: str, problems: Problems):
                                            f"legacy ({len(LEGACY_COLUMNS)}) Comtrade layout: {header[:4]}...")
     n = len(names)
     rows, lines = [], []
-    start = reader.line_num
-    for row in reader:
-        line = start + 1
-        start = reader.line_num
-        if not row:
-            continue
-        if len(row) == n + 1 and row[-1] == "":
-            row = row[:-1]  # the trailing comma of Comtrade Plus downloads
-        if len(row) != n:
-            problems.add(path, line, None, f"expected {n} comma-separated fields, found {len(row)}")
-            continue
+    # Comtrade Plus downloads end every data row with a trailing comma
+    for line, row in csv_records(reader, path, n, problems, drop_trailing_empty=True):
         rows.append(row)
         lines.append(line)
     return layout, names, rows, np.asarray(lines, dtype=np.int64)

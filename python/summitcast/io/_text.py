@@ -110,3 +110,23 @@ def decode(path, data: bytes, encoding: str, sep: bytes) -> tuple[str, str]:
 
 def text_stream(text: str) -> io.StringIO:
     return io.StringIO(text, newline="")
+
+
+def csv_records(reader, path, n_fields: int, problems, drop_trailing_empty: bool = False):
+    """Yield (line, fields) for each non-empty record of a csv.reader that has
+    exactly ``n_fields`` fields; any other record is reported to ``problems``
+    (with the physical line it starts on: quoted fields may span lines) and
+    skipped.  ``drop_trailing_empty`` accepts one extra, empty last field (the
+    trailing comma of some exports)."""
+    start = reader.line_num
+    for row in reader:
+        line = start + 1
+        start = reader.line_num
+        if not row:
+            continue
+        if drop_trailing_empty and len(row) == n_fields + 1 and row[-1] == "":
+            row = row[:-1]
+        if len(row) != n_fields:
+            problems.add(path, line, None, f"expected {n_fields} comma-separated fields, found {len(row)}")
+            continue
+        yield line, row
