@@ -12,13 +12,9 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-
-from sbc_models import MODELS, nuts_draws  # noqa: E402
-
-from summitcast.bayes.calibration import rank_uniformity_pvalues, sbc_ranks  # noqa: E402
+from summitcast.bayes.calibration import rank_uniformity_pvalues, sbc_ranks
+from summitcast.bayes.calibration_models import MODELS, nuts_draws
 
 
 def main() -> None:

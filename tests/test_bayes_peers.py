@@ -2,7 +2,7 @@
 means within 0.1 posterior sd, sds within 10%.
 
 NumPyro's reference numbers (4 x 10,000 draws) are stored, with the simulated
-data, in results/bayes_peer_numpyro.json by results/bayes_peer_numpyro.py,
+data, in results/bayes_peer_numpyro.json by benchmarks/reference/bayes_peer_numpyro.py,
 because compiling NumPyro's models costs minutes per run.  One live
 side-by-side run of the logit model follows when numpyro is installed."""
 

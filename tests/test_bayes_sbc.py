@@ -7,9 +7,8 @@ runs the large one.  The threshold is Bonferroni-corrected over parameters."""
 from __future__ import annotations
 
 import pytest
-from sbc_models import MODELS, nuts_draws
-
 from summitcast.bayes.calibration import rank_uniformity_pvalues, sbc_ranks
+from summitcast.bayes.calibration_models import MODELS, nuts_draws
 
 
 @pytest.mark.slow

@@ -1,10 +1,10 @@
 """Reference posteriors from NumPyro for tests/test_bayes_peers.py.
 
-Run from the project root:  python tests/results/bayes_peer_numpyro.py
+Run from the project root:  python benchmarks/reference/bayes_peer_numpyro.py
 It simulates small data sets (simulated, not real: the names say so), fits the
 same models with the same priors in NumPyro's NUTS with long chains, and
 writes the data and the posterior means and standard deviations to
-bayes_peer_numpyro.json beside this script.  The test compares summitcast's
+tests/results/bayes_peer_numpyro.json.  The test compares summitcast's
 posterior with these numbers (NumPyro's JIT compilation is too slow to repeat
 for every model in CI; a live NumPyro comparison for the logit runs when
 numpyro is installed).
@@ -124,7 +124,7 @@ def main() -> None:
     cols.update({f"Intercept|group[{k}]": u[:, k, 0] for k in range(8)})
     cols.update({f"x0|group[{k}]": u[:, k, 1] for k in range(8)})
     out["cases"]["simulated_hierarchical_logit"] = {"data": data, "posterior": moments(cols)}
-    path = Path(__file__).with_suffix(".json")
+    path = Path(__file__).resolve().parents[2] / "tests" / "results" / "bayes_peer_numpyro.json"
     path.write_text(json.dumps(out, indent=1))
     print(f"wrote {path}")
 

@@ -1,13 +1,20 @@
-"""Simulators for simulation-based calibration of every summitcast.bayes model
-(used by test_bayes_sbc.py with few replications and by
-benchmarks/sbc_bayes.py with many).  All data are simulated."""
+"""Reference simulators for simulation-based calibration of every
+summitcast.bayes model: each draws parameters from the model's prior, then
+simulated data (nothing here is real), and returns the truth and the model.
+``summitcast.bayes.calibration.sbc_ranks`` runs them; the tests use few
+replications, benchmarks/sbc_bayes.py many."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-import summitcast.bayes as sb
+from .. import _core
+from .hazard import DiscreteHazard
+from .hierarchical import HierarchicalLogit
+from .logit import Logit
+from .ordinal import OrderedLogit
+from .priors import HalfNormal, Normal
 
 N, P = 40, 2
 
@@ -24,16 +31,14 @@ def logit(link: str):
         prob = 1 / (1 + np.exp(-eta)) if link == "logit" else _phi(eta)
         y = (rng.uniform(size=N) < prob).astype(int)
         truth = {"Intercept": alpha, **{f"x{j}": beta[j] for j in range(P)}}
-        model = sb.Logit(X, y, link=link, prior=sb.Normal(0, 1), prior_intercept=sb.Normal(0, 1), standardize=False)
+        model = Logit(X, y, link=link, prior=Normal(0, 1), prior_intercept=Normal(0, 1), standardize=False)
         return truth, model
 
     return simulate
 
 
 def _phi(x):
-    from scipy.special import ndtr
-
-    return ndtr(x)
+    return _core.normal_cdf(x)
 
 
 def ordered(link: str):
@@ -44,7 +49,7 @@ def ordered(link: str):
         noise = rng.logistic(size=N) if link == "logit" else rng.normal(size=N)
         y = np.searchsorted(cuts, X @ beta + noise)
         truth = {"x0": beta[0], "x1": beta[1], "0|1": cuts[0], "1|2": cuts[1]}
-        model = sb.OrderedLogit(X, y, link=link, prior=sb.Normal(0, 1), prior_cutpoints=sb.Normal(0, 2),
+        model = OrderedLogit(X, y, link=link, prior=Normal(0, 1), prior_cutpoints=Normal(0, 2),
                                 levels=[0, 1, 2], standardize=False)
         return truth, model
 
@@ -61,8 +66,8 @@ def hierarchical(rng):
     eta = alpha + X @ beta + u[g]
     y = (rng.uniform(size=N) < 1 / (1 + np.exp(-eta))).astype(int)
     truth = {"Intercept": alpha, "x0": beta[0], "sd(Intercept|group)": tau, "Intercept|group[0]": u[0]}
-    model = sb.HierarchicalLogit(X, y, g, prior=sb.Normal(0, 1), prior_intercept=sb.Normal(0, 1),
-                                 prior_scale=sb.HalfNormal(1.0), standardize=False)
+    model = HierarchicalLogit(X, y, g, prior=Normal(0, 1), prior_intercept=Normal(0, 1),
+                                 prior_scale=HalfNormal(1.0), standardize=False)
     return truth, model
 
 
@@ -83,7 +88,7 @@ def hazard(rng):
     if not events:
         return {}, None
     truth = {"Intercept": alpha, "duration": beta[0], "duration^2": beta[1]}
-    model = sb.DiscreteHazard(MONTHS, events, prior=sb.Normal(0, 0.3), prior_intercept=sb.Normal(-2.5, 0.5),
+    model = DiscreteHazard(MONTHS, events, prior=Normal(0, 0.3), prior_intercept=Normal(-2.5, 0.5),
                               standardize=False)
     return truth, model
 
