@@ -107,3 +107,15 @@ def test_load_rejects_other_files(tmp_path):
     bad.write_text("not json", encoding="utf-8")
     with pytest.raises(ValueError, match="not a summitcast results file"):
         load_results(bad)
+
+
+def test_forecast_exog_columns_are_matched_by_name():
+    idx = pd.date_range("2019-01-01", periods=48, freq="MS")
+    rng = np.random.default_rng(5)
+    x = pd.DataFrame({"a": rng.normal(size=48), "b": rng.normal(size=48)}, index=idx)
+    y = pd.Series(np.cumsum(rng.normal(size=48)) + x["a"].to_numpy() - 3 * x["b"].to_numpy(), index=idx)
+    res = UnobservedComponents(y, exog=x).fit()
+    fut = pd.DataFrame({"a": [1.0, 0.0], "b": [0.0, 1.0]}, index=pd.date_range("2023-01-01", periods=2, freq="MS"))
+    same = res.get_forecast(2, exog=fut).predicted_mean
+    swapped = res.get_forecast(2, exog=fut[["b", "a"]]).predicted_mean
+    pd.testing.assert_series_equal(same, swapped)

@@ -105,14 +105,16 @@ def as_exog(exog: Any, nobs: int, index: pd.Index, name: str = "exog") -> tuple[
 
 
 def future_index(index: pd.Index, steps: int) -> pd.Index:
-    """The `steps` index labels that follow `index`."""
-    if isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)):
-        freq = index.freq
-        start = index[-1] + freq
-        if isinstance(index, pd.PeriodIndex):
-            return pd.period_range(start=start, periods=steps, freq=freq)
-        return pd.date_range(start=start, periods=steps, freq=freq)
-    if pd.api.types.is_integer_dtype(index.dtype):
+    """The `steps` index labels that follow `index`: dates continue its
+    frequency, integers count on with their step."""
+    if isinstance(index, pd.PeriodIndex):
+        return pd.period_range(index[-1] + 1, periods=steps, freq=index.freq)
+    if isinstance(index, pd.DatetimeIndex):
+        freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
+        if freq is None:
+            raise ValueError("the endog DatetimeIndex has no frequency; give it one (e.g. asfreq('MS'))")
+        return pd.date_range(index[-1], periods=steps + 1, freq=freq)[1:]
+    if pd.api.types.is_integer_dtype(index.dtype) and len(index) > 0:
         step = int(index[1] - index[0]) if len(index) > 1 else 1
         return pd.RangeIndex(int(index[-1]) + step, int(index[-1]) + step * (steps + 1), step)
     return pd.RangeIndex(len(index), len(index) + steps)

@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
-from ._validation import as_count_series, as_exog_frame, as_lags, future_index
+from .._validation import future_index
+from ._validation import as_count_series, as_exog_frame, as_lags
 
 _LINKS = ("log", "identity")
 _FAMILIES = ("poisson", "negbin")
@@ -32,22 +33,6 @@ class BoundaryWarning(UserWarning):
 
 class ConvergenceWarning(UserWarning):
     """The optimiser stopped before meeting its convergence criterion."""
-
-
-def _normal_sf(z: np.ndarray) -> np.ndarray:
-    return np.array([0.5 * math.erfc(v / math.sqrt(2.0)) for v in np.ravel(z)]).reshape(np.shape(z))
-
-
-def _normal_ppf(p: float) -> float:
-    # Bisection on erfc: enough for confidence-interval multipliers.
-    lo, hi = -40.0, 40.0
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        if 0.5 * math.erfc(-mid / math.sqrt(2.0)) < p:
-            lo = mid
-        else:
-            hi = mid
-    return 0.5 * (lo + hi)
 
 
 class INGARCH:
@@ -287,13 +272,13 @@ class INGARCHResults:
 
     @property
     def pvalues(self) -> pd.Series:
-        return pd.Series(2.0 * _normal_sf(np.abs(self.tvalues.to_numpy())), index=self.params.index)
+        return pd.Series(2.0 * _core.normal_cdf(-np.abs(self.tvalues.to_numpy())), index=self.params.index)
 
     def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
         """Wald intervals params ± z_{1−alpha/2}·bse."""
         if not (0.0 < alpha < 1.0):
             raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
-        z = _normal_ppf(1.0 - alpha / 2.0)
+        z = float(_core.normal_ppf(1.0 - alpha / 2.0))
         return pd.DataFrame({"lower": self.params - z * self.bse, "upper": self.params + z * self.bse})
 
     @property

@@ -97,17 +97,3 @@ def as_lags(lags: Any, name: str) -> list[int]:
     if len(set(out)) != len(out):
         raise ValueError(f"{name} has repeated lags: {list(lags)}")
     return sorted(out)
-
-
-def future_index(index: pd.Index, steps: int) -> pd.Index:
-    """The ``steps`` labels after ``index``: dates continue its frequency, integers count on."""
-    if isinstance(index, pd.DatetimeIndex):
-        freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
-        if freq is None:
-            raise ValueError("the endog DatetimeIndex has no frequency; give it one (e.g. asfreq('MS'))")
-        return pd.date_range(index[-1], periods=steps + 1, freq=freq)[1:]
-    if isinstance(index, pd.PeriodIndex):
-        return pd.period_range(index[-1] + 1, periods=steps, freq=index.freq)
-    if pd.api.types.is_integer_dtype(index.dtype) and len(index) > 0:
-        return pd.RangeIndex(int(index[-1]) + 1, int(index[-1]) + 1 + steps)
-    return pd.RangeIndex(len(index), len(index) + steps)

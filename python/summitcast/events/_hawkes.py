@@ -207,9 +207,8 @@ class HawkesResults:
 
     def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
         """Wald intervals on the natural scale."""
-        from ..counts._ingarch import _normal_ppf
 
-        z = _normal_ppf(1 - alpha / 2)
+        z = float(_core.normal_ppf(1 - alpha / 2))
         return pd.DataFrame({"lower": self.params - z * self.bse, "upper": self.params + z * self.bse})
 
     def _theta(self) -> np.ndarray:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .. import diagnostics
 from .._html import Summary
 from .._validation import check_alpha, check_seed, future_index
 
@@ -15,20 +16,11 @@ if TYPE_CHECKING:
     from .unobserved_components import UnobservedComponents
 
 
-def _split_rhat(x: np.ndarray) -> float:
-    """Split R-hat (Gelman et al. 2013, BDA3 §11.4) of a (chain, draw) array."""
-    chains, draws = x.shape
-    half = draws // 2
-    if half < 2:
-        return float("nan")
-    parts = np.concatenate([x[:, :half], x[:, draws - half:]], axis=0)
-    means = parts.mean(axis=1)
-    within = parts.var(axis=1, ddof=1).mean()
-    between = half * means.var(ddof=1)
-    if within == 0:
-        return float("nan")
-    var_plus = (half - 1) / half * within + between / half
-    return float(np.sqrt(var_plus / within))
+def _convergence(x: np.ndarray) -> dict[str, float]:
+    """Bulk ESS and rank-normalised R-hat (summitcast.diagnostics) of a (chain, draw) array."""
+    if x.shape[1] < 4:
+        return {"ess_bulk": np.nan, "r_hat": np.nan}
+    return {"ess_bulk": diagnostics.ess_bulk(x), "r_hat": diagnostics.rhat(x)}
 
 
 class UnobservedComponentsPosterior:
@@ -64,7 +56,7 @@ class UnobservedComponentsPosterior:
             rows[name] = {
                 "mean": x.mean(), "sd": x.std(ddof=1), f"{100 * lo:g}%": np.quantile(x, lo),
                 "median": np.median(x), f"{100 * hi:g}%": np.quantile(x, hi),
-                "r_hat": _split_rhat(x) if self.n_chains > 1 else np.nan,
+                **_convergence(x),
             }
         table = pd.DataFrame(rows).T
         info = [
@@ -98,12 +90,10 @@ class UnobservedComponentsPosterior:
         The paths carry parameter uncertainty as well as state and
         disturbance uncertainty.
         """
-        from .results import UnobservedComponentsResults
+        from .results import future_exog
 
         seed = check_seed(seed)
-        helper = UnobservedComponentsResults.__new__(UnobservedComponentsResults)
-        helper.model = self.model
-        fx = UnobservedComponentsResults._future_exog(helper, steps, exog)
+        fx = future_exog(self.model, steps, exog)
         threads = (os.cpu_count() or 1) if cores is None else int(cores)
         sims = self.model._model.simulate_from_draws(
             self.draws.to_numpy(), self._last_state, steps, fx, seed, threads

@@ -17,6 +17,27 @@ if TYPE_CHECKING:
     from .unobserved_components import UnobservedComponents
 
 
+def future_exog(model: UnobservedComponents, steps: int, exog: Any) -> np.ndarray:
+    """Regressors for the `steps` periods after the data, checked against the model's."""
+    k = len(model.exog_names)
+    if k == 0:
+        if exog is not None:
+            raise ValueError("exog was given for the forecast but the model has no regressors")
+        return np.zeros((steps, 0))
+    if exog is None:
+        raise ValueError(f"the model has regressors {model.exog_names}: give exog for the {steps} forecast steps")
+    if isinstance(exog, pd.DataFrame):
+        by_name = {str(c): c for c in exog.columns}
+        missing = [c for c in model.exog_names if c not in by_name]
+        if missing:
+            raise ValueError(f"exog for the forecast lacks columns {missing}")
+        exog = exog[[by_name[c] for c in model.exog_names]]  # in the model's order
+    values, _ = as_exog(exog, steps, pd.RangeIndex(steps))
+    if values.shape[1] != k:
+        raise ValueError(f"exog for the forecast must have {k} columns, got {values.shape[1]}")
+    return values
+
+
 class UnobservedComponentsResults:
     """Fitted unobserved-components model (statsmodels-shaped).
 
@@ -224,28 +245,10 @@ class UnobservedComponentsResults:
         return {"skew": skew, "kurtosis": kurt, "jarque_bera": float(jb), "pvalue": float(_core.chi2_sf(jb, 2.0))}
 
     # -- forecasting --------------------------------------------------------
-    def _future_exog(self, steps: int, exog: Any) -> np.ndarray:
-        k = len(self.model.exog_names)
-        if k == 0:
-            if exog is not None:
-                raise ValueError("exog was given for the forecast but the model has no regressors")
-            return np.zeros((steps, 0))
-        if exog is None:
-            raise ValueError(f"the model has regressors {self.model.exog_names}: give exog for the {steps} forecast steps")
-        if isinstance(exog, pd.DataFrame):
-            missing = [c for c in self.model.exog_names if c not in map(str, exog.columns)]
-            if missing:
-                raise ValueError(f"exog for the forecast lacks columns {missing}")
-            exog = exog[[c for c in exog.columns if str(c) in self.model.exog_names]]
-        values, _ = as_exog(exog, steps, pd.RangeIndex(steps))
-        if values.shape[1] != k:
-            raise ValueError(f"exog for the forecast must have {k} columns, got {values.shape[1]}")
-        return values
-
     def get_forecast(self, steps: int = 1, exog: Any = None) -> ForecastResult:
         """Forecasts of y for the `steps` periods after the data, with variances."""
         steps = check_int(steps, "steps", 1)
-        fx = self._future_exog(steps, exog)
+        fx = future_exog(self.model, steps, exog)
         mean, var = self.model._model.forecast(self.params.to_numpy(), steps, fx)
         return ForecastResult(pd.Series(mean, index=future_index(self.model.index, steps), name="mean"), var)
 
@@ -266,7 +269,7 @@ class UnobservedComponentsResults:
         paths = check_int(paths, "paths", 1)
         seed = check_seed(seed)
         threads = (os.cpu_count() or 1) if cores is None else check_int(cores, "cores", 1)
-        fx = self._future_exog(steps, exog)
+        fx = future_exog(self.model, steps, exog)
         sims = self.model._model.simulate(self.params.to_numpy(), steps, paths, fx, seed, threads)
         return pd.DataFrame(sims.T, index=future_index(self.model.index, steps),
                             columns=pd.RangeIndex(paths, name="path"))

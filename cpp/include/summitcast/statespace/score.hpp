@@ -26,11 +26,9 @@ inline VectorXd component_score(const ComponentSpec& spec, const SystemMatrices&
   const Index n = f.n, p = sys.p(), m = sys.m();
   if (p != 1 || !sys.covariance_time_invariant()) fail_value("score", "the component score needs one series and fixed covariances");
   const auto groups = spec.disturbance_groups();
-  const int kv = spec.k_variances();
   VectorXd grad = VectorXd::Zero(spec.k_params());
   const MatrixXd& R = sys.R[0];
   const VectorXd z = sys.Z[0].row(0).transpose();
-  const double h = sys.H[0](0, 0);
   // Disturbance e of the state equation acts on state row `state_of[e]` with
   // loading 1 (component models select, they do not mix).
   std::vector<Index> state_of(static_cast<size_t>(R.cols()), -1);
@@ -90,7 +88,6 @@ inline VectorXd component_score(const ComponentSpec& spec, const SystemMatrices&
     score_eps += u * u - D;
     if (spec.k_exog > 0) score_beta.noalias() += u * exog.row(t).transpose();
   }
-  (void)h;
   int pi = 0;
   if (spec.irregular) grad[pi++] = 0.5 * score_eps;
   for (const auto& g : groups) {
@@ -99,7 +96,6 @@ inline VectorXd component_score(const ComponentSpec& spec, const SystemMatrices&
     grad[pi++] = 0.5 * s;
   }
   if (spec.k_exog > 0) grad.tail(spec.k_exog) = score_beta;
-  (void)kv;
   return grad;
 }
 
