@@ -314,28 +314,6 @@ class KalmanFilter {
   const MatrixXd& final_cov() const { return final_P_; }
   bool final_diffuse() const { return final_diffuse_; }
 
-  // out = T P T' for symmetric P (see below); public for the score's T'N T.
-  static void propagate(const SparseRows& T, const MatrixXd& P, MatrixXd& U, MatrixXd& out) {
-    propagate_sparse(T, P, U, out);
-  }
-
-  static constexpr double kDiffuseTol = 1e-9;    // F_∞ below this (relative to z'z) is zero
-  static constexpr double kDiffuseEnd = 1e-9;    // max |P_∞| below this ends the diffuse period
-  static constexpr double kDegenerateTol = 0.0;  // F_* must be strictly positive
-  static constexpr Index kSteadyCheckEvery = 4;  // time points between steady-state checks
-  static constexpr Index kSymmetrizeEvery = 8;   // time points between re-symmetrisations of P_*
-
- private:
-  static void symmetrize(MatrixXd& A) {
-    const Index m = A.rows();
-    for (Index j = 0; j < m; ++j)
-      for (Index i = j + 1; i < m; ++i) {
-        const double s = 0.5 * (A(i, j) + A(j, i));
-        A(i, j) = s;
-        A(j, i) = s;
-      }
-  }
-
   // out = T P T' for symmetric P using the sparse rows of T, with column
   // operations only (contiguous axpys in column-major storage):
   //   W = P T'  (W.col(i) = Σ_k T(i,k) P.col(k)),  U = W' = T P,
@@ -368,6 +346,23 @@ class KalmanFilter {
     rows_times(T, m, P.data(), out.data());  // out = P T'
     U.noalias() = out.transpose();           // U = T P
     rows_times(T, m, U.data(), out.data());  // out = T P T'
+  }
+
+  static constexpr double kDiffuseTol = 1e-9;    // F_∞ below this (relative to z'z) is zero
+  static constexpr double kDiffuseEnd = 1e-9;    // max |P_∞| below this ends the diffuse period
+  static constexpr double kDegenerateTol = 0.0;  // F_* must be strictly positive
+  static constexpr Index kSteadyCheckEvery = 4;  // time points between steady-state checks
+  static constexpr Index kSymmetrizeEvery = 8;   // time points between re-symmetrisations of P_*
+
+ private:
+  static void symmetrize(MatrixXd& A) {
+    const Index m = A.rows();
+    for (Index j = 0; j < m; ++j)
+      for (Index i = j + 1; i < m; ++i) {
+        const double s = 0.5 * (A(i, j) + A(j, i));
+        A(i, j) = s;
+        A(j, i) = s;
+      }
   }
 
   // P ← P − s x y' (column-major, plain loops)

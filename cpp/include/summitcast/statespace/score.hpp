@@ -53,7 +53,7 @@ inline VectorXd component_score(const ComponentSpec& spec, const SystemMatrices&
       // r ← T'r,  N ← T'N T  (T' through its sparse rows)
       Tt.multiply(r, tmp);
       r = tmp;
-      KalmanFilter::propagate(Tt, N, U, Nn);
+      KalmanFilter::propagate_sparse(Tt, N, U, Nn);
       N = Nn;
     }
     const ObsKind kind = f.kind[static_cast<size_t>(t)];
