@@ -296,7 +296,7 @@ def test_bad_counts_are_refused_with_the_argument_named():
         sc.INGARCH([1, np.inf] * 10)
     # The C++ layer refuses them too, naming endog.
     with pytest.raises(ValueError, match="endog"):
-        _core.ingarch_loglike(np.array([1.0, -2.0, 3.0, 4.0]), np.zeros((4, 0)), np.array([0.1, 0.1]), [1], [], "log", "poisson", "marginal", False)
+        _core.counts.ingarch_loglike(np.array([1.0, -2.0, 3.0, 4.0]), np.zeros((4, 0)), np.array([0.1, 0.1]), [1], [], "log", "poisson", "marginal", False)
 
 
 def test_bad_model_arguments():
