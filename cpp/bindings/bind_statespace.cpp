@@ -59,7 +59,9 @@ ss::SystemMatrices make_system(std::vector<MatrixXd> Z, std::vector<MatrixXd> H,
 
 }  // namespace
 
-void register_statespace(py::module_& m) {
+void register_statespace(py::module_& root) {
+  py::module_ m = root.def_submodule("statespace", "Kalman filter and smoother, unobserved-components model, Gibbs sampler");
+
   py::class_<ss::TrigSeasonal>(m, "TrigSeasonal")
       .def(py::init([](int period, int harmonics, bool stochastic) {
              return ss::TrigSeasonal{period, harmonics, stochastic};

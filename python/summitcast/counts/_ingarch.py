@@ -146,7 +146,7 @@ class INGARCH:
         p = np.asarray(params, dtype=float)
         if p.shape != (len(self.param_names),):
             raise ValueError(f"params must have {len(self.param_names)} values {self.param_names}, got shape {p.shape}")
-        ll, grad, _ = _core.ingarch_loglike(y, X, p, **self._spec())
+        ll, grad, _ = _core.counts.ingarch_loglike(y, X, p, **self._spec())
         return float(ll), np.asarray(grad)
 
     def fit(self, start_params: Any = None, presample: str = "exact", maxiter: int = 500) -> "INGARCHResults":
@@ -177,7 +177,7 @@ class INGARCH:
                     f"start_params must have {len(self.param_names)} values {self.param_names}, got shape {start.shape}"
                 )
         y, X = self._arrays()
-        out = _core.ingarch_fit(y, X, **self._spec(), start_params=start, max_iterations=int(maxiter), presample=presample)
+        out = _core.counts.ingarch_fit(y, X, **self._spec(), start_params=start, max_iterations=int(maxiter), presample=presample)
         return INGARCHResults(self, out, presample)
 
 
@@ -298,7 +298,7 @@ class INGARCHResults:
         y = self.model.endog.to_numpy()[first:]
         lam = self.fittedvalues.to_numpy()[first:]
         alpha = self.nb_alpha if self.model.family == "negbin" else 1.0
-        return _core.count_distribution(y, lam, self.model.family, alpha)
+        return _core.counts.count_distribution(y, lam, self.model.family, alpha)
 
     def pit(self, bins: int = 10) -> pd.Series:
         """Non-randomised PIT histogram of the one-step predictive distributions.
@@ -346,7 +346,7 @@ class INGARCHResults:
                 raise ValueError("exog was given but the model has no covariates")
             Xf = np.zeros((int(steps), 0))
         y, X = self.model._arrays()
-        draws, lam = _core.ingarch_forecast_paths(
+        draws, lam = _core.counts.ingarch_forecast_paths(
             y, X, self._theta, **self.model._spec(), exog_future=Xf, steps=int(steps), paths=int(paths), seed=int(seed)
         )
         return CountForecast(np.asarray(draws), np.asarray(lam), index, self.model.family, self.nb_alpha)
@@ -436,7 +436,7 @@ def simulate_ingarch(
     idx = index if index is not None else pd.RangeIndex(int(nobs))
     X = as_exog_frame(exog, idx)
     Xa = np.zeros((int(nobs), 0)) if X is None else X.to_numpy()
-    y = _core.ingarch_simulate(
+    y = _core.counts.ingarch_simulate(
         np.asarray(params, dtype=float), Xa, as_lags(past_obs, "past_obs"), as_lags(past_mean, "past_mean"),
         link, family, burn=int(burn), seed=int(seed),
     )

@@ -103,7 +103,7 @@ class UnobservedComponents:
         else:
             raise ValueError(f"level must be one of {sorted(TREND_SPECS)} or None, got {level!r}")
         self.level = level
-        spec = _core.ComponentSpec()
+        spec = _core.statespace.ComponentSpec()
         spec.level, spec.stochastic_level, spec.trend, spec.stochastic_trend, implied_irregular = flags
         spec.irregular = implied_irregular if irregular is None else bool(irregular)
         self._irregular_added = False
@@ -127,7 +127,7 @@ class UnobservedComponents:
             if period > values.size:
                 raise ValueError(f"freq_seasonal period {period} is longer than the data ({values.size} observations)")
             harmonics = check_int(item.get("harmonics", period // 2), "freq_seasonal harmonics", 1)
-            trig.append(_core.TrigSeasonal(period, harmonics, bool(stochastic)))
+            trig.append(_core.statespace.TrigSeasonal(period, harmonics, bool(stochastic)))
         spec.trig = trig
         stochastic = (
             spec.irregular or spec.stochastic_level or spec.stochastic_trend
@@ -150,7 +150,7 @@ class UnobservedComponents:
         spec.approx_diffuse_variance = float(approx_diffuse_variance)
         spec.validate()
         self.spec = spec
-        self._model = _core.UCModel(spec, values, self.exog)
+        self._model = _core.statespace.UCModel(spec, values, self.exog)
 
     # -- description ------------------------------------------------------
     @property
