@@ -53,5 +53,13 @@ void register_score(py::module_& root) {
       [](const Eigen::Ref<const MatrixXd>& values, Eigen::Index block_length, bool circular, Eigen::Index n_boot,
          std::uint64_t seed) { return sc::block_bootstrap_means(values, scheme(block_length, circular), n_boot, seed); },
       py::arg("values"), py::arg("block_length"), py::arg("circular"), py::arg("n_boot"), py::arg("seed"), release());
+  m.def(
+      "block_bootstrap_group_means",
+      [](const Vec& values, const Eigen::Ref<const Eigen::VectorXi>& group, Eigen::Index n_groups,
+         Eigen::Index block_length, bool circular, Eigen::Index n_boot, std::uint64_t seed) {
+        return sc::block_bootstrap_group_means(values, group, n_groups, scheme(block_length, circular), n_boot, seed);
+      },
+      py::arg("values"), py::arg("group"), py::arg("n_groups"), py::arg("block_length"), py::arg("circular"),
+      py::arg("n_boot"), py::arg("seed"), release());
   m.def("effective_sample_size", &sc::effective_sample_size, py::arg("x"), release());
 }

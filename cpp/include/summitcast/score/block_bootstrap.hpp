@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "summitcast/bayes/diagnostics.hpp"
@@ -77,6 +78,42 @@ inline Eigen::MatrixXd block_bootstrap_means(const Eigen::Ref<const Eigen::Matri
     Eigen::RowVectorXd sum = Eigen::RowVectorXd::Zero(values.cols());
     for (Eigen::Index t : index) sum += values.row(t);
     out.row(b) = sum / static_cast<double>(n);
+  }
+  return out;
+}
+
+// Group means of `values` over n_boot resampled series: values and group are
+// n entries in time order, group[t] in {0, …, n_groups − 1} (e.g. the bin of
+// forecast t in a reliability diagram, values the outcomes).  Returns
+// n_boot × n_groups, entry (b, g) the mean of the values of group g drawn in
+// replicate b, NaN when replicate b drew no member of group g.
+inline Eigen::MatrixXd block_bootstrap_group_means(const Eigen::Ref<const Eigen::VectorXd>& values,
+                                                   const Eigen::Ref<const Eigen::VectorXi>& group,
+                                                   Eigen::Index n_groups, const BlockScheme& s, Eigen::Index n_boot,
+                                                   std::uint64_t seed) {
+  const char* fn = "block_bootstrap_group_means";
+  const Eigen::Index n = values.size();
+  check_size(fn, "group", group.size(), n);
+  check_scheme(fn, n, s);
+  if (n_boot < 1) fail_value(fn, "n_boot must be at least 1, got ", n_boot);
+  if (!values.allFinite()) fail_value(fn, "values must be finite");
+  for (Eigen::Index t = 0; t < n; ++t)
+    if (group[t] < 0 || group[t] >= n_groups)
+      fail_value(fn, "group must be in 0..", n_groups - 1, ", got ", group[t], " at position ", t);
+  Eigen::MatrixXd out(n_boot, n_groups);
+  std::vector<Eigen::Index> index(static_cast<std::size_t>(n));
+  Eigen::VectorXd sum(n_groups), count(n_groups);
+  for (Eigen::Index b = 0; b < n_boot; ++b) {
+    Rng rng(seed, static_cast<std::uint64_t>(b));
+    block_resample(s, rng, index);
+    sum.setZero();
+    count.setZero();
+    for (Eigen::Index t : index) {
+      sum[group[t]] += values[t];
+      count[group[t]] += 1.0;
+    }
+    for (Eigen::Index g = 0; g < n_groups; ++g)
+      out(b, g) = count[g] > 0.0 ? sum[g] / count[g] : std::numeric_limits<double>::quiet_NaN();
   }
   return out;
 }
