@@ -6,6 +6,7 @@
 #include "prelude.hpp"
 #include "summitcast/score/block_bootstrap.hpp"
 #include "summitcast/score/crps_closed_form.hpp"
+#include "summitcast/score/crps_counts.hpp"
 #include "summitcast/score/crps_ensemble.hpp"
 #include "summitcast/score/isotonic.hpp"
 #include "summitcast/score/ranking.hpp"
@@ -27,8 +28,10 @@ void register_score(py::module_& root) {
 
   m.def("crps_normal", &sc::crps_normal_many, py::arg("y"), py::arg("mu"), py::arg("sigma"), release());
   m.def("crps_poisson", &sc::crps_poisson_many, py::arg("y"), py::arg("mu"), release());
-  m.def("crps_negbin", &sc::crps_negbin_many, py::arg("y"), py::arg("size"), py::arg("prob"), release());
-  m.def("crps_ensemble", &sc::crps_ensemble, py::arg("y"), py::arg("samples"), py::arg("fair"), release());
+  m.def("crps_negbin", &sc::crps_negbin_many, py::arg("y"), py::arg("size"), py::arg("prob"),
+        py::arg("max_terms") = sc::negbin_max_terms, release());
+  m.def("crps_ensemble", &sc::crps_ensemble, py::arg("y"), py::arg("samples"), py::arg("fair"),
+        py::arg("presorted") = false, release());
   m.def("auc", &sc::auc_mann_whitney, py::arg("p"), py::arg("y"), release());
 
   m.def(

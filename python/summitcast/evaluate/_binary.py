@@ -127,7 +127,7 @@ def rps(p_cat: Any, y_cat: Any) -> Any:
 def _mean_score(value: Any, name: str, allow_inf: bool) -> float:
     scores = as_float_array(value, name, allow_inf=allow_inf)
     if (scores < 0).any():
-        raise ValueError(f"{name} must hold negatively oriented scores (>= 0), got {scores.min()!r}")
+        raise ValueError(f"{name} must hold negatively oriented scores (>= 0), got {float(scores.min())!r}")
     return float(scores.mean())
 
 

@@ -51,7 +51,7 @@ def _edges(bins: Any, p: np.ndarray) -> np.ndarray:
     if outside.any():
         i = int(np.argmax(outside))
         raise ValueError(
-            f"bins edges [{edges[0]:g}, {edges[-1]:g}] must cover every forecast; p has {p[i]!r} at position {i}"
+            f"bins edges [{edges[0]:g}, {edges[-1]:g}] must cover every forecast; p has {float(p[i])!r} at position {i}"
         )
     return edges
 
@@ -61,18 +61,18 @@ def bin_forecasts(p: np.ndarray, y: np.ndarray, bins: Any) -> Binned:
     if isinstance(bins, str):
         if bins != "unique":
             raise ValueError(f"bins must be an integer, a sequence of edges or 'unique', got {bins!r}")
-        values, raw = np.unique(p, return_inverse=True)
-        lower = upper = values
-    else:
-        edges = _edges(bins, p)
-        raw = np.clip(np.searchsorted(edges, p, side="right") - 1, 0, len(edges) - 2)
-        lower, upper = edges[:-1], edges[1:]
+        values, code = np.unique(p, return_inverse=True)
+        count = np.bincount(code).astype(float)
+        # one bin per value: its mean is the value itself, free of summation rounding
+        return Binned(code, values, values, count, values, np.bincount(code, weights=y) / count)
+    edges = _edges(bins, p)
+    raw = np.clip(np.searchsorted(edges, p, side="right") - 1, 0, len(edges) - 2)
     occupied, code = np.unique(raw, return_inverse=True)
     count = np.bincount(code).astype(float)
     return Binned(
         code=code,
-        lower=np.asarray(lower)[occupied],
-        upper=np.asarray(upper)[occupied],
+        lower=edges[:-1][occupied],
+        upper=edges[1:][occupied],
         count=count,
         forecast_mean=np.bincount(code, weights=p) / count,
         observed=np.bincount(code, weights=y) / count,

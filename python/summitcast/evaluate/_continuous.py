@@ -18,16 +18,9 @@ import pandas as pd
 
 from .. import _core
 from .._common.validation import check_bool, check_int
-from ._inputs import broadcast, counts, numbers, output, pandas_index, probabilities, first_bad
+from ._inputs import broadcast, counts, numbers, output, pandas_index, probabilities, refuse
 
 __all__ = ["crps_ensemble", "crps_negbin", "crps_normal", "crps_poisson", "interval_score"]
-
-
-def _refuse_below(values: np.ndarray, name: str, minimum: float, strict: bool, what: str) -> None:
-    bad = values <= minimum if strict else values < minimum
-    if bad.any():
-        pos = first_bad(bad)
-        raise ValueError(f"{name} must be {what}, got {values[pos]!r} at position {pos}")
 
 
 def _run(kernel: Any, shape: tuple[int, ...], *arrays: np.ndarray) -> np.ndarray:
@@ -57,7 +50,7 @@ def crps_normal(y: Any, mu: Any, sigma: Any) -> Any:
     """
     index = pandas_index(y=y, mu=mu, sigma=sigma)
     yy, m, s = broadcast(y=numbers(y, "y"), mu=numbers(mu, "mu"), sigma=numbers(sigma, "sigma"))
-    _refuse_below(s, "sigma", 0.0, False, "a standard deviation >= 0")
+    refuse(s, s < 0.0, "sigma", "a standard deviation >= 0")
     return output(_run(_core.score.crps_normal, yy.shape, yy, m, s), index, "crps")
 
 
@@ -82,7 +75,7 @@ def crps_poisson(y: Any, mu: Any) -> Any:
     """
     index = pandas_index(y=y, mu=mu)
     yy, m = broadcast(y=counts(y, "y"), mu=numbers(mu, "mu"))
-    _refuse_below(m, "mu", 0.0, False, "a Poisson mean >= 0")
+    refuse(m, m < 0.0, "mu", "a Poisson mean >= 0")
     return output(_run(_core.score.crps_poisson, yy.shape, yy, m), index, "crps")
 
 
@@ -92,10 +85,12 @@ def crps_negbin(y: Any, size: Any, prob: Any) -> Any:
     R's parametrisation (``dnbinom(y, size, prob)``): the number of failures
     before the ``size``-th success with success probability ``prob``, mean
     ``size (1 − prob)/prob``; for a mean μ and size n, ``prob = n/(n + μ)``.
-    Closed form of Wei & Held (2014) with the hypergeometric term
-    ₂F₁(n + 1, ½; 2; −4(1 − p)/p²) evaluated by quadrature of Euler's
-    integral, accurate where the hypergeometric series diverges (as it does
-    for the published case size 2000.1, prob 0.9).
+    Where the support is short (up to 2,000 terms: means up to a few hundred
+    unless the tail is very heavy) the CRPS is summed from its definition,
+    ``sum_k (F(k) - 1{y <= k})**2``, exactly; beyond, the closed form of Wei &
+    Held (2014) is used, with the hypergeometric term
+    ₂F₁(n + 1, ½; 2; −4(1 − p)/p²) from a quadrature of Euler's integral that
+    stays accurate where the hypergeometric series diverges.
 
     Parameters
     ----------
@@ -112,8 +107,8 @@ def crps_negbin(y: Any, size: Any, prob: Any) -> Any:
     """
     index = pandas_index(y=y, size=size, prob=prob)
     yy, n, p = broadcast(y=counts(y, "y"), size=numbers(size, "size"), prob=probabilities(prob, "prob"))
-    _refuse_below(n, "size", 0.0, True, "a negative-binomial size > 0")
-    _refuse_below(p, "prob", 0.0, True, "a success probability in (0, 1]")
+    refuse(n, n <= 0.0, "size", "a negative-binomial size > 0")
+    refuse(p, p <= 0.0, "prob", "a success probability in (0, 1]")
     return output(_run(_core.score.crps_negbin, yy.shape, yy, n, p), index, "crps")
 
 
@@ -163,8 +158,10 @@ def crps_ensemble(y: Any, samples: Any, fair: bool = False, *, axis: int = -1) -
                 f"(members on axis {axis}), got {outcome.shape}"
             ) from None
     shape = outcome.shape
-    scores = _core.score.crps_ensemble(np.ascontiguousarray(outcome.reshape(-1)),
-                                       np.ascontiguousarray(x.reshape(-1, m)), fair)
+    # numpy's vectorised sort is several times faster than std::sort on rows
+    # of this size; the core then makes one O(m) pass per forecast.
+    members = np.sort(x.reshape(-1, m), axis=-1)
+    scores = _core.score.crps_ensemble(np.ascontiguousarray(outcome.reshape(-1)), members, fair, presorted=True)
     return output(np.asarray(scores).reshape(shape), index, "crps")
 
 
@@ -191,13 +188,7 @@ def interval_score(y: Any, lower: Any, upper: Any, alpha: Any) -> Any:
     index = pandas_index(y=y, lower=lower, upper=upper, alpha=alpha)
     yy, lo, hi, a = broadcast(y=numbers(y, "y"), lower=numbers(lower, "lower"), upper=numbers(upper, "upper"),
                               alpha=numbers(alpha, "alpha"))
-    bad = (a <= 0.0) | (a >= 1.0)
-    if bad.any():
-        pos = first_bad(bad)
-        raise ValueError(f"alpha must be in (0, 1), got {a[pos]!r} at position {pos}")
-    crossed = lo > hi
-    if crossed.any():
-        pos = first_bad(crossed)
-        raise ValueError(f"lower must not exceed upper, got lower {lo[pos]!r} > upper {hi[pos]!r} at position {pos}")
+    refuse(a, (a <= 0.0) | (a >= 1.0), "alpha", "in (0, 1)")
+    refuse(lo, lo > hi, "lower", "at most upper", shown=lambda pos: f"{float(lo[pos])!r} > upper {float(hi[pos])!r}")
     score = (hi - lo) + (2.0 / a) * np.maximum(lo - yy, 0.0) + (2.0 / a) * np.maximum(yy - hi, 0.0)
     return output(score, index, "interval_score")

@@ -21,26 +21,31 @@ __all__ = [
     "broadcast",
     "categorical",
     "counts",
-    "first_bad",
     "numbers",
     "output",
+    "refuse",
     "pandas_index",
     "probabilities",
 ]
 
 
-def first_bad(mask: np.ndarray) -> int | tuple[int, ...]:
+def _first_bad(mask: np.ndarray) -> int | tuple[int, ...]:
     """The position of the first True in ``mask`` (an int for 1-D arrays)."""
     pos = tuple(int(i) for i in np.argwhere(mask)[0])
     return pos[0] if len(pos) == 1 else pos
 
 
-def _refuse(values: np.ndarray, bad: np.ndarray, name: str, what: str) -> None:
-    if bad.any():
-        pos = first_bad(bad)
-        raise ValueError(
-            f"{name} must be {what}, got {values[pos]!r} at position {pos} ({int(bad.sum())} such value(s))"
-        )
+def refuse(values: np.ndarray, bad: np.ndarray, name: str, what: str, shown: Any = None) -> None:
+    """Raise ``ValueError("{name} must be {what}, got {value} at position
+    {pos}")`` for the first True in ``bad``, with the count when several are."""
+    if not bad.any():
+        return
+    pos = _first_bad(bad)
+    value = shown(pos) if shown is not None else repr(float(values[pos]))
+    where = "" if values.ndim == 0 else f" at position {pos}"
+    count = int(bad.sum())
+    more = f" ({count} such values)" if count > 1 else ""
+    raise ValueError(f"{name} must be {what}, got {value}{where}{more}")
 
 
 def pandas_index(**inputs: Any) -> pd.Index | None:
@@ -71,7 +76,7 @@ def numbers(value: Any, name: str, ndim: int | tuple[int, ...] | None = None) ->
 def probabilities(value: Any, name: str, ndim: int | tuple[int, ...] | None = None) -> np.ndarray:
     """Finite values in [0, 1]."""
     p = numbers(value, name, ndim)
-    _refuse(p, (p < 0.0) | (p > 1.0), name, "a probability in [0, 1]")
+    refuse(p, (p < 0.0) | (p > 1.0), name, "a probability in [0, 1]")
     return p
 
 
@@ -94,14 +99,14 @@ def _booleans_as_float(value: Any, name: str) -> Any:
 def binary_outcomes(value: Any, name: str) -> np.ndarray:
     """Outcomes of a binary event: 0/1 (or False/True), nothing else."""
     y = numbers(_booleans_as_float(value, name), name)
-    _refuse(y, (y != 0.0) & (y != 1.0), name, "0 or 1 (the event did not / did happen)")
+    refuse(y, (y != 0.0) & (y != 1.0), name, "0 or 1 (the event did not / did happen)")
     return y
 
 
 def counts(value: Any, name: str) -> np.ndarray:
     """Non-negative integer counts (as float64)."""
     y = numbers(value, name)
-    _refuse(y, (y < 0.0) | (y != np.floor(y)), name, "a non-negative integer count")
+    refuse(y, (y < 0.0) | (y != np.floor(y)), name, "a non-negative integer count")
     return y
 
 
@@ -112,7 +117,8 @@ def broadcast(**arrays: np.ndarray) -> list[np.ndarray]:
     except ValueError:
         shapes = ", ".join(f"{name} {np.shape(a)}" for name, a in arrays.items())
         raise ValueError(f"arguments must have the same length (or be scalars), got shapes {shapes}") from None
-    return [np.array(a, dtype=float, order="C") for a in out]  # copies; scalars stay 0-d
+    # contiguous views where possible (a copy only for broadcast scalars); 0-d stays 0-d
+    return [np.ascontiguousarray(a) if a.ndim else np.array(a, dtype=float) for a in out]
 
 
 def output(values: np.ndarray, index: pd.Index | None, name: str) -> Any:
@@ -146,7 +152,7 @@ def categorical(p_cat: Any, y_cat: Any, p_name: str = "p_cat", y_name: str = "y_
     off = np.abs(sums - 1.0) > 1e-6
     if off.any():
         i = int(np.argmax(off))
-        raise ValueError(f"{p_name} rows must sum to 1, got {sums[i]!r} in row {i} ({int(off.sum())} such row(s))")
+        raise ValueError(f"{p_name} rows must sum to 1, got {float(sums[i])!r} in row {i} ({int(off.sum())} such row(s))")
     if isinstance(p_cat, pd.DataFrame):
         labels = pd.Index(p_cat.columns)
         observed = pd.Series(y_cat).to_numpy() if not np.isscalar(y_cat) else np.array([y_cat])
@@ -163,7 +169,7 @@ def categorical(p_cat: Any, y_cat: Any, p_name: str = "p_cat", y_name: str = "y_
             raise TypeError(f"{y_name} must be integer category codes 0..{k - 1}, got {describe(y_cat)}")
         values = numbers(raw, y_name, (0, 1)).reshape(-1)
         bad = (values != np.floor(values)) | (values < 0) | (values > k - 1)
-        _refuse(values, bad, y_name, f"an integer category code in 0..{k - 1}")
+        refuse(values, bad, y_name, f"an integer category code in 0..{k - 1}")
         codes = values.astype(np.intp)
     if codes.size != n:
         raise ValueError(f"{p_name} has {n} forecasts (rows) but {y_name} has {codes.size} outcomes")

@@ -38,7 +38,7 @@ def _cdf_values(cdf: Any, x: np.ndarray, name: str) -> np.ndarray:
     bad = (values < 0.0) | (values > 1.0)
     if bad.any():
         i = int(np.argmax(bad.reshape(-1)))
-        raise ValueError(f"{name} must return probabilities in [0, 1], got {values.reshape(-1)[i]!r}")
+        raise ValueError(f"{name} must return probabilities in [0, 1], got {float(values.reshape(-1)[i])!r}")
     return values
 
 

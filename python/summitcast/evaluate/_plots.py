@@ -15,6 +15,7 @@ import pandas as pd
 
 from .. import _core
 from .._common.validation import as_float_array, check_bool, check_float, check_int
+from ._inputs import refuse
 
 __all__ = ["plot_pit", "plot_reliability", "plot_score_over_time"]
 
@@ -133,8 +134,7 @@ def plot_pit(u: Any, bins: int = 10, *, ax: Any = None, band: float | None = 0.9
     matplotlib Axes
     """
     values = as_float_array(u, "u", 1)
-    if ((values < 0) | (values > 1)).any():
-        raise ValueError(f"u must hold PIT values in [0, 1], got {values[(values < 0) | (values > 1)][0]!r}")
+    refuse(values, (values < 0) | (values > 1), "u", "a PIT value in [0, 1]")
     bins = check_int(bins, "bins", 1)
     ax = _axes(ax)
     ax.hist(values, bins=np.linspace(0, 1, bins + 1), density=True, color="C0", alpha=0.7, edgecolor="white",
