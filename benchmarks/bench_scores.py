@@ -13,8 +13,10 @@ and scoringrules, in one process on the same arrays.
 
 Every pair of results is checked to agree before its time is printed.  The
 ratio is peer time / summitcast time (> 1: summitcast is faster).  Times are
-the best of several repeats after a warm-up call (numba compiles on first
-use).  Run: PYTHONPATH=python python benchmarks/bench_scores.py
+the best of several rounds after a warm-up call (numba compiles on first
+use); within a round the candidates run one after another, so a change in
+the load of a shared machine hits them alike.
+Run: PYTHONPATH=python python benchmarks/bench_scores.py
 """
 
 from __future__ import annotations
@@ -33,20 +35,31 @@ import numpy as np  # noqa: E402
 from summitcast import evaluate as ev  # noqa: E402
 
 
-def best_time(fn, repeat=5):
-    fn()  # warm-up (numba compiles here)
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, np.asarray(out)
+def race(candidates, rounds=5):
+    """{name: (best seconds, result)} for {name: callable}, run interleaved."""
+    results = {name: fn() for name, fn in candidates.items()}  # warm-up (numba compiles here)
+    best = dict.fromkeys(candidates, float("inf"))
+    for _ in range(rounds):
+        for name, fn in candidates.items():
+            t0 = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - t0)
+    return {name: (best[name], np.asarray(results[name])) for name in candidates}
 
 
-def report(case, ours_t, peers):
-    print(f"  summitcast {ours_t * 1e3:9.1f} ms")
-    for name, (t, agree) in peers.items():
-        print(f"  {name:<34s} {t * 1e3:9.1f} ms   ratio {t / ours_t:6.1f}x   max |diff| {agree:.1e}")
+def report(times, pairs):
+    """Print each summitcast entry, then each peer against its summitcast pair."""
+    for name, (t, _) in times.items():
+        if name.startswith("summitcast"):
+            print(f"  {name:<40s} {t * 1e3:9.1f} ms")
+    for peer, ours in pairs.items():
+        if peer in times:
+            tp, theirs = times[peer]
+            to, mine = times[ours]
+            finite = np.isfinite(theirs)
+            note = "" if finite.all() else f"   ({finite.mean():.1%} finite)"
+            diff = np.max(np.abs(theirs[finite] - mine[finite]))
+            print(f"  {peer:<40s} {tp * 1e3:9.1f} ms   ratio {tp / to:5.1f}x vs {ours}   max |diff| {diff:.1e}{note}")
 
 
 def peers_available():
@@ -62,18 +75,18 @@ def peers_available():
 def bench_crps_normal(mods, rng):
     n = 1_000_000
     y, mu, sigma = rng.normal(size=n), rng.normal(size=n), rng.uniform(0.5, 2.0, size=n)
-    t, ours = best_time(lambda: ev.crps_normal(y, mu, sigma))
     print(f"CRPS normal, {n:,} forecasts (floor: one erf and one exp per forecast, about 10 ns each)")
-    peers = {}
+    candidates = {"summitcast": lambda: ev.crps_normal(y, mu, sigma)}
+    pairs = {}
     if mods["properscoring"]:
-        tp, theirs = best_time(lambda: mods["properscoring"].crps_gaussian(y, mu, sigma))
-        peers["properscoring.crps_gaussian"] = (tp, np.max(np.abs(theirs - ours)))
+        candidates["properscoring.crps_gaussian"] = lambda: mods["properscoring"].crps_gaussian(y, mu, sigma)
+        pairs["properscoring.crps_gaussian"] = "summitcast"
     if mods["scoringrules"]:
-        backends = ["numba", "numpy"] if mods["numba"] else ["numpy"]
-        for backend in backends:
-            tp, theirs = best_time(lambda: mods["scoringrules"].crps_normal(y, mu, sigma, backend=backend))
-            peers[f"scoringrules.crps_normal ({backend})"] = (tp, np.max(np.abs(theirs - ours)))
-    report("normal", t, peers)
+        for backend in ["numba", "numpy"] if mods["numba"] else ["numpy"]:
+            name = f"scoringrules.crps_normal ({backend})"
+            candidates[name] = lambda b=backend: mods["scoringrules"].crps_normal(y, mu, sigma, backend=b)
+            pairs[name] = "summitcast"
+    report(race(candidates), pairs)
 
 
 def bench_crps_ensemble(mods, rng):
@@ -81,34 +94,35 @@ def bench_crps_ensemble(mods, rng):
     y = rng.normal(size=n)
     x = rng.normal(size=(n, m))
     print(f"Ensemble CRPS, {n:,} forecasts x {m:,} members (floor: sorting 10^7 doubles, ~10^8 comparisons)")
-    t_plain, plain = best_time(lambda: ev.crps_ensemble(y, x), repeat=3)
-    t_fair, fair = best_time(lambda: ev.crps_ensemble(y, x, fair=True), repeat=3)
-    chunks = np.array_split(np.arange(n), 2)
+    halves = np.array_split(np.arange(n), 2)
 
     def two_threads():
         with ThreadPoolExecutor(2) as pool:
-            return np.concatenate(list(pool.map(lambda i: ev.crps_ensemble(y[i], x[i]), chunks)))
+            return np.concatenate(list(pool.map(lambda i: ev.crps_ensemble(y[i], x[i]), halves)))
 
-    t_threads, threaded = best_time(two_threads, repeat=3)
-    assert np.array_equal(threaded, plain)
-    print(f"  summitcast plain {t_plain * 1e3:9.1f} ms, fair {t_fair * 1e3:9.1f} ms, "
-          f"plain on 2 threads {t_threads * 1e3:9.1f} ms ({t_plain / t_threads:.2f}x: the GIL is released)")
-    peers = {}
+    candidates = {
+        "summitcast plain": lambda: ev.crps_ensemble(y, x),
+        "summitcast fair": lambda: ev.crps_ensemble(y, x, fair=True),
+        "summitcast plain, 2 threads": two_threads,
+    }
+    pairs = {}
     if mods["scoringrules"]:
-        backends = ["numba", "numpy"] if mods["numba"] else ["numpy"]
-        for backend in backends:
-            for estimator, ours, t_ours in (("qd", plain, t_plain), ("pwm", fair, t_fair)):
-                tp, theirs = best_time(
-                    lambda: mods["scoringrules"].crps_ensemble(y, x, estimator=estimator, backend=backend), repeat=3)
-                peers[f"scoringrules {estimator} ({backend})"] = (tp, np.max(np.abs(theirs - ours)), t_ours)
+        for backend in ["numba", "numpy"] if mods["numba"] else ["numpy"]:
+            for estimator, ours in (("qd", "summitcast plain"), ("pwm", "summitcast fair")):
+                name = f"scoringrules {estimator} ({backend})"
+                candidates[name] = lambda e=estimator, b=backend: mods["scoringrules"].crps_ensemble(
+                    y, x, estimator=e, backend=b)
+                pairs[name] = ours
     if mods["properscoring"] and mods["numba"]:
-        tp, theirs = best_time(lambda: mods["properscoring"].crps_ensemble(y, x), repeat=3)
-        peers["properscoring.crps_ensemble (numba)"] = (tp, np.max(np.abs(theirs - plain)), t_plain)
+        candidates["properscoring.crps_ensemble (numba)"] = lambda: mods["properscoring"].crps_ensemble(y, x)
+        pairs["properscoring.crps_ensemble (numba)"] = "summitcast plain"
     elif mods["properscoring"]:
         print("  properscoring without numba needs O(n m^2) memory (80 GB here): skipped")
-    for name, (tp, diff, t_ours) in peers.items():
-        form = "fair" if "pwm" in name else "plain"
-        print(f"  {name:<34s} {tp * 1e3:9.1f} ms   ratio {tp / t_ours:6.1f}x vs summitcast {form}   max |diff| {diff:.1e}")
+    times = race(candidates, rounds=3)
+    assert np.array_equal(times["summitcast plain, 2 threads"][1], times["summitcast plain"][1])
+    report(times, pairs)
+    t1, t2 = times["summitcast plain"][0], times["summitcast plain, 2 threads"][0]
+    print(f"  two threads: {t1 / t2:.2f}x the single-thread speed (the GIL is released; needs a free core)")
 
 
 def bench_counts(mods, rng):
@@ -119,18 +133,24 @@ def bench_counts(mods, rng):
     y = rng.poisson(mu).astype(float)
     size = rng.uniform(0.5, 40, size=n)
     prob = size / (size + mu)
-    for label, ours_fn, peer_fn in (
-        ("Poisson", lambda: ev.crps_poisson(y, mu), lambda: mods["scoringrules"].crps_poisson(y, mu, backend="numpy")),
-        ("negative binomial", lambda: ev.crps_negbin(y, size, prob),
-         lambda: mods["scoringrules"].crps_negbinom(y, size, prob, backend="numpy")),
-    ):
-        t, ours = best_time(ours_fn, repeat=3)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tp, theirs = best_time(peer_fn, repeat=3)
-        finite = np.isfinite(theirs)
-        print(f"CRPS {label}, {n:,} forecasts")
-        report(label, t, {f"scoringrules (numpy), {finite.mean():.1%} finite": (tp, np.max(np.abs(theirs[finite] - ours[finite])))})
+    sr = mods["scoringrules"]
+
+    def quiet(fn):
+        def run():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return fn()
+        return run
+
+    print(f"CRPS of counts, {n:,} forecasts with means 0.5-60 (negative binomial: sizes 0.5-40)")
+    candidates = {
+        "summitcast Poisson": lambda: ev.crps_poisson(y, mu),
+        "summitcast negative binomial": lambda: ev.crps_negbin(y, size, prob),
+        "scoringrules Poisson (numpy)": quiet(lambda: sr.crps_poisson(y, mu, backend="numpy")),
+        "scoringrules negative binomial (numpy)": quiet(lambda: sr.crps_negbinom(y, size, prob, backend="numpy")),
+    }
+    report(race(candidates, rounds=3), {"scoringrules Poisson (numpy)": "summitcast Poisson",
+                                        "scoringrules negative binomial (numpy)": "summitcast negative binomial"})
 
 
 def main():

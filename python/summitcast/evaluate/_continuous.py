@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
-from .._common.validation import check_bool, check_int
+from .._common.validation import MAX_ABS_VALUE, check_bool, check_int
 from ._inputs import broadcast, counts, numbers, output, pandas_index, probabilities, refuse
 
 __all__ = ["crps_ensemble", "crps_negbin", "crps_normal", "crps_poisson", "interval_score"]
@@ -140,7 +140,7 @@ def crps_ensemble(y: Any, samples: Any, fair: bool = False, *, axis: int = -1) -
     """
     check_bool(fair, "fair")
     index = pandas_index(y=y, samples=samples)
-    x = numbers(samples, "samples")
+    x = _members(samples)
     axis = check_int(axis, "axis")
     if not -x.ndim <= axis < x.ndim:
         raise ValueError(f"axis must be a valid axis of samples (shape {x.shape}), got {axis}")
@@ -161,8 +161,23 @@ def crps_ensemble(y: Any, samples: Any, fair: bool = False, *, axis: int = -1) -
     # numpy's vectorised sort is several times faster than std::sort on rows
     # of this size; the core then makes one O(m) pass per forecast.
     members = np.sort(x.reshape(-1, m), axis=-1)
+    # Sorted rows hold their extremes at the ends (NaN sorts last), so the
+    # ends alone tell whether every member is finite and of usable size.
+    ends = members[:, [0, -1]]
+    if members.size and not (np.isfinite(ends).all() and np.abs(ends).max() <= MAX_ABS_VALUE):
+        numbers(x, "samples")  # raises, naming the first bad member
     scores = _core.score.crps_ensemble(np.ascontiguousarray(outcome.reshape(-1)), members, fair, presorted=True)
     return output(np.asarray(scores).reshape(shape), index, "crps")
+
+
+def _members(samples: Any) -> np.ndarray:
+    """Ensemble members as float64; a float64 array is taken as it is (its
+    values are checked after sorting, in O(n) rather than O(n m))."""
+    if isinstance(samples, np.ndarray) and samples.dtype == np.float64:
+        if samples.size == 0:
+            raise ValueError(f"samples must have at least 1 value(s), got {samples.size}")
+        return samples
+    return numbers(samples, "samples")
 
 
 def interval_score(y: Any, lower: Any, upper: Any, alpha: Any) -> Any:
