@@ -255,7 +255,7 @@ def test_results_presentation():
     res = se.Hawkes().fit(t, end_time=200.0)
     text = res.summary()
     assert "Branching ratio" in text and "beta" in text and f"{res.llf:.4f}" in text
-    assert "<pre>" in res._repr_html_()
+    assert "<table>" in res._repr_html_() and "Branching ratio" in res._repr_html_()
     import matplotlib
 
     matplotlib.use("Agg")

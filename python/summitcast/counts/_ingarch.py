@@ -19,20 +19,14 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
-from .._validation import future_index
-from ._validation import as_count_series, as_exog_frame, as_lags
+from .._common.exceptions import BoundaryWarning, ConvergenceWarning
+from .._common.summary import Summary
+from .._common.time import future_index
+from .._common.validation import as_count_series, as_exog_frame, as_lags
 
 _LINKS = ("log", "identity")
 _FAMILIES = ("poisson", "negbin")
 _INITS = ("marginal", "iid", "firstobs", "zero")
-
-
-class BoundaryWarning(UserWarning):
-    """An estimate sits on the boundary of the parameter space."""
-
-
-class ConvergenceWarning(UserWarning):
-    """The optimiser stopped before meeting its convergence criterion."""
 
 
 class INGARCH:
@@ -379,19 +373,13 @@ class INGARCHResults:
             }
         )
 
-    def summary(self) -> str:
-        """A text summary: model, fit statistics and the coefficient table."""
-        lines = [f"{k:<18}{v}" for k, v in self._header()]
-        table = self._table().to_string(float_format=lambda v: f"{v:.4f}")
-        rule = "=" * max(len(line) for line in table.splitlines())
-        out = [rule, *lines, rule, table, rule]
-        if self.at_boundary:
-            out.append(f"Warning: at the parameter-space boundary: {self.at_boundary}")
-        return "\n".join(out)
+    def summary(self) -> Summary:
+        """Model, fit statistics and the coefficient table (text and HTML)."""
+        notes = [f"Warning: at the parameter-space boundary: {self.at_boundary}"] if self.at_boundary else []
+        return Summary("INGARCH results", self._header(), [("", self._table())], notes)
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<tr><th style='text-align:left'>{k}</th><td>{v}</td></tr>" for k, v in self._header())
-        return f"<table>{head}</table>" + self._table().to_html(float_format=lambda v: f"{v:.4f}")
+        return self.summary().as_html()
 
     def __repr__(self) -> str:
         return f"<INGARCHResults {self.model.family}/{self.model.link} llf={self.llf:.4f} nobs={self.nobs}>"

@@ -15,15 +15,9 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
+from .._common.exceptions import BoundaryWarning, ConvergenceWarning
+from .._common.summary import Summary
 from ._times import EventTimes, as_event_times
-
-
-class BoundaryWarning(UserWarning):
-    """A Hawkes fit sits on the boundary of the stationary parameter space."""
-
-
-class ConvergenceWarning(UserWarning):
-    """The optimiser stopped before meeting its convergence criterion."""
 
 
 def kolmogorov_sf(x: float) -> float:
@@ -276,26 +270,23 @@ class HawkesResults:
         return out[0] if not self.events.multivariate else dict(zip(self.events.names, out))
 
     # -- presentation --------------------------------------------------------------
-    def summary(self) -> str:
+    def summary(self) -> Summary:
+        """Model, fit statistics and the parameter table (text and HTML)."""
         ci = self.conf_int()
         table = pd.DataFrame({"coef": self.params, "std err": self.bse, "[0.025": ci["lower"], "0.975]": ci["upper"]})
-        head = [
-            f"Model             Hawkes ({self.model.n_exp} exponential(s), {len(self.events.names)} dimension(s))",
-            f"Events            {self.n_events} on [0, {self.events.end_time:.6g}]",
-            f"Log-likelihood    {self.llf:.4f}",
-            f"Branching ratio   {self.branching_ratio:.4f}",
-            f"Decays            {'fixed' if self.fixed_decays else 'estimated'}",
-            f"Converged         {self.converged} ({self.optimizer_message})",
+        info = [
+            ("Model", f"Hawkes ({self.model.n_exp} exponential(s), {len(self.events.names)} dimension(s))"),
+            ("Events", f"{self.n_events} on [0, {self.events.end_time:.6g}]"),
+            ("Log-likelihood", f"{self.llf:.4f}"),
+            ("Branching ratio", f"{self.branching_ratio:.4f}"),
+            ("Decays", "fixed" if self.fixed_decays else "estimated"),
+            ("Converged", f"{self.converged} ({self.optimizer_message})"),
         ]
-        body = table.to_string(float_format=lambda v: f"{v:.4f}")
-        rule = "=" * max(len(line) for line in body.splitlines() + head)
-        out = [rule, *head, rule, body, rule]
-        if self.at_boundary:
-            out.append(f"Warning: at the parameter-space boundary: {self.at_boundary}")
-        return "\n".join(out)
+        notes = [f"Warning: at the parameter-space boundary: {self.at_boundary}"] if self.at_boundary else []
+        return Summary("Hawkes process results", info, [("", table)], notes)
 
     def _repr_html_(self) -> str:
-        return "<pre>" + self.summary().replace("&", "&amp;").replace("<", "&lt;") + "</pre>"
+        return self.summary().as_html()
 
     def __repr__(self) -> str:
         return f"<HawkesResults n_events={self.n_events} llf={self.llf:.4f} branching_ratio={self.branching_ratio:.4f}>"

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
-from .._validation import as_endog, as_exog, check_int, check_seed
+from .._common.seeds import check_seed
+from .._common.validation import as_endog, as_exog, check_int
 from .priors import InverseGamma
 
 # level= name -> (level, stochastic_level, trend, stochastic_trend, irregular)
