@@ -21,8 +21,9 @@ import pandas as pd
 from .. import _core
 from .._common.exceptions import BoundaryWarning, ConvergenceWarning
 from .._common.summary import Summary
+from .._common.seeds import check_seed
 from .._common.time import future_index
-from .._common.validation import as_count_series, as_exog_frame, as_lags
+from .._common.validation import as_count_series, as_exog_frame, as_lags, check_int
 
 _LINKS = ("log", "identity")
 _FAMILIES = ("poisson", "negbin")
@@ -317,33 +318,44 @@ class INGARCHResults:
         return pd.Series({"log_score": float(-np.mean(d["logpmf"])), "rps": float(np.mean(d["rps"]))}, name="score")
 
     # -- forecasting ---------------------------------------------------------------
-    def get_forecast(self, steps: int = 1, exog: Any = None, paths: int = 2000, seed: int = 0) -> "CountForecast":
-        """Predictive distributions h = 1..steps ahead by seeded simulation."""
+    def simulate(self, steps: int, paths: int = 2000, seed: int | None = None, exog: Any = None) -> "CountForecast":
+        """Simulated counts for the ``steps`` periods after the data (seeded).
+
+        Returns a :class:`CountForecast` (a ``ForecastPaths`` whose
+        probabilities average the exact conditional distributions over the
+        paths).  ``exog`` gives the covariates of the forecast periods: a
+        DataFrame on the future index (matched by label) or an array.
+        """
         from ._forecast import CountForecast
 
-        if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, (int, np.integer)) or steps < 1:
-            raise ValueError(f"steps must be a positive integer, got {steps!r}")
-        if isinstance(paths, (bool, np.bool_)) or not isinstance(paths, (int, np.integer)) or paths < 1:
-            raise ValueError(f"paths must be a positive integer, got {paths!r}")
-        if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
-            raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-        index = future_index(self.model.endog.index, int(steps))
+        steps = check_int(steps, "steps", 1)
+        paths = check_int(paths, "paths", 1)
+        seed = check_seed(seed)
+        index = future_index(self.model.endog.index, steps)
         k = self.model.k_exog
         if k > 0:
             if exog is None:
                 raise ValueError(f"exog must be given for the {steps} forecast steps: the model has {k} covariate(s)")
+            if isinstance(exog, pd.DataFrame) and set(self.model.exog.columns) <= {str(c) for c in exog.columns}:
+                exog = exog.rename(columns=str)[list(self.model.exog.columns)]  # matched by name
             Xf = as_exog_frame(exog, index).to_numpy()
             if Xf.shape[1] != k:
                 raise ValueError(f"exog must have {k} column(s) like the model's, got {Xf.shape[1]}")
         else:
             if exog is not None:
                 raise ValueError("exog was given but the model has no covariates")
-            Xf = np.zeros((int(steps), 0))
+            Xf = np.zeros((steps, 0))
         y, X = self.model._arrays()
         draws, lam = _core.counts.ingarch_forecast_paths(
-            y, X, self._theta, **self.model._spec(), exog_future=Xf, steps=int(steps), paths=int(paths), seed=int(seed)
+            y, X, self._theta, **self.model._spec(), exog_future=Xf, steps=steps, paths=paths, seed=seed
         )
-        return CountForecast(np.asarray(draws), np.asarray(lam), index, self.model.family, self.nb_alpha)
+        name = str(self.model.endog.name) if self.model.endog.name is not None else "count"
+        return CountForecast(np.asarray(draws), np.asarray(lam), index, self.model.family, self.nb_alpha, name, seed)
+
+    def get_forecast(self, steps: int = 1, exog: Any = None, paths: int = 2000, seed: int | None = None) -> "CountForecast":
+        """Predictive distributions h = 1..steps ahead (``simulate`` with the
+        statsmodels argument order)."""
+        return self.simulate(steps, paths=paths, seed=seed, exog=exog)
 
     # -- presentation ------------------------------------------------------------
     def _header(self) -> list[tuple[str, str]]:
