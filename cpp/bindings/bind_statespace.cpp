@@ -71,6 +71,12 @@ void register_statespace(py::module_& root) {
       .def_readonly("harmonics", &ss::TrigSeasonal::harmonics)
       .def_readonly("stochastic", &ss::TrigSeasonal::stochastic);
 
+  py::class_<ss::ComponentBlock>(m, "ComponentBlock")
+      .def_readonly("name", &ss::ComponentBlock::name)
+      .def_readonly("first", &ss::ComponentBlock::first)
+      .def_readonly("size", &ss::ComponentBlock::size)
+      .def_readonly("signal", &ss::ComponentBlock::signal);
+
   py::class_<ss::ComponentSpec>(m, "ComponentSpec")
       .def(py::init<>())
       .def_readwrite("irregular", &ss::ComponentSpec::irregular)
@@ -87,6 +93,7 @@ void register_statespace(py::module_& root) {
       .def("validate", &ss::ComponentSpec::validate)
       .def("variance_names", &ss::ComponentSpec::variance_names)
       .def("state_names", &ss::ComponentSpec::state_names)
+      .def("layout", &ss::ComponentSpec::layout)
       .def("disturbance_groups", &ss::ComponentSpec::disturbance_groups)
       .def_property_readonly("k_states", &ss::ComponentSpec::k_states_total)
       .def_property_readonly("k_params", &ss::ComponentSpec::k_params)
