@@ -19,7 +19,9 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
+from .._common import persist
 from .._common.exceptions import BoundaryWarning, ConvergenceWarning
+from .._common.persist import decode_floats, decode_index, encode_floats, encode_index
 from .._common.summary import Summary
 from .._common.seeds import check_seed
 from .._common.time import future_index
@@ -182,6 +184,7 @@ class INGARCHResults:
     def __init__(self, model: INGARCH, out: dict[str, Any], presample: str) -> None:
         self.model = model
         self.presample = presample
+        self._out = out  # the compiled fit's output, as saved by save()
         self._names = model.param_names
         self._theta = np.asarray(out["params"])
         self._hess = np.asarray(out["hessian"])
@@ -357,6 +360,27 @@ class INGARCHResults:
         statsmodels argument order)."""
         return self.simulate(steps, paths=paths, seed=seed, exog=exog)
 
+    # -- persistence -------------------------------------------------------------
+    def save(self, path: Any) -> None:
+        """Write the model, data and fit to a JSON file (read it back with ``summitcast.load``)."""
+        m = self.model
+        out = self._out
+        payload = {
+            "model": {**m._spec(), "past_obs": list(m.past_obs), "past_mean": list(m.past_mean)},
+            "endog": {"name": None if m.endog.name is None else str(m.endog.name), "values": encode_floats(m.endog),
+                      "index": encode_index(m.endog.index)},
+            "exog": None if m.exog is None else {"names": list(m.exog.columns), "values": encode_floats(m.exog)},
+            "presample": self.presample,
+            "fit": {
+                "params": encode_floats(out["params"]), "loglike": float(out["loglike"]),
+                "score": encode_floats(out["score"]), "hessian": encode_floats(out["hessian"]),
+                "linear_predictor": encode_floats(out["linear_predictor"]),
+                "at_boundary": [int(i) for i in out["at_boundary"]], "iterations": int(out["iterations"]),
+                "converged": bool(out["converged"]), "message": str(out["message"]), "nobs": int(out["nobs"]),
+            },
+        }
+        persist.save(path, "counts.INGARCHResults", payload)
+
     # -- presentation ------------------------------------------------------------
     def _header(self) -> list[tuple[str, str]]:
         m = self.model
@@ -441,3 +465,22 @@ def simulate_ingarch(
         link, family, burn=int(burn), seed=int(seed),
     )
     return pd.Series(np.asarray(y, dtype=float), index=idx, name="simulated_counts")
+
+
+def results_from_payload(payload: dict[str, Any]) -> INGARCHResults:
+    """Rebuild saved INGARCH results (the loader ``summitcast.load`` dispatches to)."""
+    index = decode_index(payload["endog"]["index"], "endog index")
+    endog = pd.Series(decode_floats(payload["endog"]["values"], "endog"), index=index, name=payload["endog"]["name"])
+    exog = None
+    if payload["exog"] is not None:
+        exog = pd.DataFrame(decode_floats(payload["exog"]["values"], "exog"), index=index,
+                            columns=payload["exog"]["names"])
+    spec = dict(payload["model"])
+    model = INGARCH(endog, exog=exog, **spec)
+    fit = payload["fit"]
+    out = {key: fit[key] for key in ("loglike", "at_boundary", "iterations", "converged", "message", "nobs")}
+    for key in ("params", "score", "hessian", "linear_predictor"):
+        out[key] = decode_floats(fit[key], key)
+    if out["params"].shape != (len(model.param_names),):
+        raise ValueError(f"the saved parameters do not match the model's {model.param_names}")
+    return INGARCHResults(model, out, str(payload["presample"]))

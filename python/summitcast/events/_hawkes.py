@@ -15,7 +15,9 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
+from .._common import persist
 from .._common.exceptions import BoundaryWarning, ConvergenceWarning
+from .._common.persist import decode_floats, encode_floats
 from .._common.paths import ForecastPaths
 from .._common.seeds import check_seed
 from .._common.summary import Summary
@@ -136,6 +138,7 @@ class HawkesResults:
 
     def __init__(self, model: Hawkes, events: EventTimes, out: dict[str, Any], fixed_decays: bool) -> None:
         self.model = model
+        self._out = out  # the compiled fit's output, as saved by save()
         self.events = events
         self.fixed_decays = fixed_decays
         names = model.param_names(events.names, events.multivariate)
@@ -295,7 +298,8 @@ class HawkesResults:
         names = self.events.names
         if dimension is not None and dimension not in names:
             raise ValueError(f"dimension must be one of {names}, got {dimension!r}")
-        end = self.events.from_float(np.array([self.events.end_time]))[0]
+        # the window's end as a timestamp (rounded: the float clock carries rounding error)
+        end = pd.Timestamp(self.events.from_float(np.array([self.events.end_time]))[0]).round("1ms")
         last_observed = as_month(end - pd.Timedelta(1, "ns"), "end_time")  # the month the window ends in
         months = future_months(last_observed, steps)
         starts = self.events.to_float(months.append(future_months(months[-1], 1)))  # steps + 1 month starts
@@ -307,6 +311,27 @@ class HawkesResults:
         pick = counts.sum(axis=2) if dimension is None else counts[:, :, names.index(dimension)]
         label = dimension if dimension is not None else ("events" if not self.events.multivariate else "events (all types)")
         return ForecastPaths(pick, months, label, kind="count", seed=seed)
+
+    # -- persistence ---------------------------------------------------------------
+    def save(self, path: Any) -> None:
+        """Write the model, events and fit to a JSON file (read it back with ``summitcast.load``)."""
+        ev, out = self.events, self._out
+        payload = {
+            "model": {"kernel": self.model.kernel, "n_exp": self.model.n_exp},
+            "events": {
+                "times": [encode_floats(t) for t in ev.times], "end_time": float(ev.end_time), "names": list(ev.names),
+                "origin": None if ev.origin is None else ev.origin.isoformat(),
+                "unit": None if ev.unit is None else ev.unit.isoformat(), "multivariate": bool(ev.multivariate),
+            },
+            "fixed_decays": bool(self.fixed_decays),
+            "fit": {
+                "params": encode_floats(out["params"]), "loglike": float(out["loglike"]),
+                "n_events": int(out["n_events"]), "converged": bool(out["converged"]), "message": str(out["message"]),
+                "gradient": encode_floats(out["gradient"]), "spectral_radius": float(out["spectral_radius"]),
+                "hessian": encode_floats(out["hessian"]),
+            },
+        }
+        persist.save(path, "events.HawkesResults", payload)
 
     # -- presentation --------------------------------------------------------------
     def summary(self) -> Summary:
@@ -346,6 +371,25 @@ class HawkesResults:
         ax.set_ylabel("intensity")
         ax.legend(loc="upper left")
         return ax
+
+
+def results_from_payload(payload: dict[str, Any]) -> HawkesResults:
+    """Rebuild saved Hawkes results (the loader ``summitcast.load`` dispatches to)."""
+    model = Hawkes(**payload["model"])
+    e = payload["events"]
+    events = EventTimes(
+        [decode_floats(t, "events.times") for t in e["times"]], float(e["end_time"]), [str(n) for n in e["names"]],
+        None if e["origin"] is None else pd.Timestamp(e["origin"]),
+        None if e["unit"] is None else pd.Timedelta(e["unit"]), bool(e["multivariate"]),
+    )
+    fit = payload["fit"]
+    out = {key: fit[key] for key in ("loglike", "n_events", "converged", "message", "spectral_radius")}
+    for key in ("params", "gradient", "hessian"):
+        out[key] = decode_floats(fit[key], key)
+    names = model.param_names(events.names, events.multivariate)
+    if out["params"].shape != (len(names),):
+        raise ValueError(f"the saved parameters do not match the model's {names}")
+    return HawkesResults(model, events, out, bool(payload["fixed_decays"]))
 
 
 class EventWindowForecast:
