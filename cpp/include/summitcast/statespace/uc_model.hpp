@@ -13,9 +13,9 @@
 #include <atomic>
 #include <cmath>
 #include <functional>
-#include <thread>
 #include <vector>
 
+#include "summitcast/core/parallel.hpp"
 #include "summitcast/optim/bfgs.hpp"
 #include "summitcast/statespace/components.hpp"
 #include "summitcast/statespace/kalman_filter.hpp"
@@ -394,30 +394,6 @@ class UnobservedComponentsModel {
       out.row(k) = simulate_forward(fut, state, h, rng).row(0);
     });
     return out;
-  }
-
-  // Run body(k) for k in [0, count) on `threads` threads (contiguous blocks).
-  template <class Body>
-  static void parallel_for(Index count, int threads, Body&& body) {
-    threads = std::max(1, std::min<int>(threads, static_cast<int>(count)));
-    if (threads == 1) {
-      for (Index k = 0; k < count; ++k) body(k);
-      return;
-    }
-    std::vector<std::thread> pool;
-    std::vector<std::exception_ptr> errors(static_cast<size_t>(threads));
-    for (int w = 0; w < threads; ++w) {
-      pool.emplace_back([&, w] {
-        try {
-          for (Index k = w; k < count; k += threads) body(k);
-        } catch (...) {
-          errors[static_cast<size_t>(w)] = std::current_exception();
-        }
-      });
-    }
-    for (auto& th : pool) th.join();
-    for (auto& e : errors)
-      if (e) std::rethrow_exception(e);
   }
 
  private:
