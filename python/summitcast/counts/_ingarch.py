@@ -190,9 +190,9 @@ class INGARCHResults:
         self._names = model.param_names
         self._theta = np.asarray(out["params"])
         self._hess = np.asarray(out["hessian"])
-        self._score = np.asarray(out["score"])
+        self._score = np.asarray(out["gradient"])
         self._nu = np.asarray(out["linear_predictor"])
-        self.llf = float(out["loglike"])
+        self.llf = float(out["value"])
         self.nobs = int(out["nobs"])
         self.converged = bool(out["converged"])
         self.optimizer_message = str(out["message"])

@@ -143,7 +143,7 @@ class HawkesResults:
         names = model.param_names(events.names, events.multivariate)
         theta = np.asarray(out["params"])
         self.params = pd.Series(theta, index=names, name="params")
-        self.llf = float(out["loglike"])
+        self.llf = float(out["value"])
         self.n_events = int(out["n_events"])
         self.converged = bool(out["converged"])
         self.optimizer_message = str(out["message"])

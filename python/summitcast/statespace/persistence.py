@@ -80,6 +80,6 @@ def load_results(path: str | Path):
         exog = pd.DataFrame(np.array(doc["exog"]["values"], dtype=float), index=index, columns=doc["exog"]["names"])
     model = UnobservedComponents(endog, exog=exog, **doc["model"])
     params = np.array([doc["params"][name] for name in model.param_names])
-    info = {"loglike": model.loglike(params), "hessian": None, "converged": doc["converged"],
+    info = {"value": model.loglike(params), "hessian": None, "converged": doc["converged"],
             "iterations": doc["iterations"], "message": doc["message"]}
     return UnobservedComponentsResults(model, params, info)

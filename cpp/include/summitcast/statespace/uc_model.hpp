@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "summitcast/core/parallel.hpp"
-#include "summitcast/optim/bfgs.hpp"
+#include "summitcast/optim/fit_report.hpp"
 #include "summitcast/statespace/components.hpp"
 #include "summitcast/statespace/kalman_filter.hpp"
 #include "summitcast/statespace/score.hpp"
@@ -25,15 +25,8 @@
 
 namespace summitcast::statespace {
 
-struct FitResult {
-  VectorXd params;
-  double loglike = 0.0;
-  MatrixXd hessian;  // of the log-likelihood in the natural parameters
-  int iterations = 0;
-  int evaluations = 0;
-  bool converged = false;
-  std::string message;
-};
+// The fit: value = the log-likelihood, hessian in the natural parameters.
+using FitResult = optim::FitReport;
 
 struct Forecast {
   VectorXd mean;
@@ -260,14 +253,18 @@ class UnobservedComponentsModel {
       }
     }
     FitResult out;
-    out.params = natural;
-    out.loglike = loglike(out.params);
-    out.iterations = best.iterations;
+    out.record(best);
     out.evaluations = evaluations;
-    out.converged = best.converged;
-    out.message = best.message;
+    out.params = natural;
+    out.value = loglike(out.params);
     out.hessian = hessian(out.params);
     return out;
+  }
+
+  // State draws from p(α | y) at the given parameters (see
+  // simulation_smoother_states for the layout).
+  RowMatrix simulation_smoother(const VectorXd& params, Index draws, std::uint64_t seed) const {
+    return simulation_smoother_states(system(params), y_.transpose(), draws, seed);
   }
 
   // Numerical Hessian of the log-likelihood in the natural parameters by
