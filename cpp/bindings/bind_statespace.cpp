@@ -116,6 +116,7 @@ void register_statespace(py::module_& root) {
         ss::SystemMatrices sys = make_system(std::move(Z), std::move(H), std::move(T), std::move(R), std::move(Q),
                                              std::move(d), std::move(c), std::move(a1), std::move(P1_star),
                                              std::move(P1_inf));
+        sys.validate_covariances("kalman_filter", y.cols());
         ss::FilterOutput f;
         ss::SmootherOutput s;
         {
@@ -126,6 +127,9 @@ void register_statespace(py::module_& root) {
           opt.loglikelihood_burn = loglikelihood_burn;
           ss::KalmanFilter kf(sys, y, opt);
           f = kf.run();
+          if (std::isnan(f.loglike))
+            throw summitcast::NumericalError(
+                "kalman_filter: the log-likelihood is NaN (the system or data overflow double precision; rescale them)");
           if (smooth) s = ss::smooth(sys, f, true, true);
         }
         py::dict out = filter_dict(f);
@@ -197,11 +201,9 @@ void register_statespace(py::module_& root) {
       .def(
           "forecast",
           [](const ss::UnobservedComponentsModel& model, const VectorXd& params, long steps, const MatrixXd& exog) {
-            ss::Forecast f;
-            {
-              py::gil_scoped_release release;
-              f = model.forecast(params, steps, exog);
-            }
+            std::atomic<bool> stop{false};
+            ss::Forecast f = summitcast::bindings::run_interruptible(
+                [&] { return model.forecast(params, steps, exog, &stop); }, stop, nullptr, py::none());
             return py::make_tuple(f.mean, f.variance);
           },
           py::arg("params"), py::arg("steps"), py::arg("exog"))

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import diagnostics
 from .._html import Summary
-from .._validation import check_alpha, check_seed, future_index
+from .._validation import check_alpha, check_int, check_seed, future_index
 
 if TYPE_CHECKING:
     from .unobserved_components import UnobservedComponents
@@ -94,7 +94,7 @@ class UnobservedComponentsPosterior:
 
         seed = check_seed(seed)
         fx = future_exog(self.model, steps, exog)
-        threads = (os.cpu_count() or 1) if cores is None else int(cores)
+        threads = (os.cpu_count() or 1) if cores is None else check_int(cores, "cores", 1)
         sims = self.model._model.simulate_from_draws(
             self.draws.to_numpy(), self._last_state, steps, fx, seed, threads
         )

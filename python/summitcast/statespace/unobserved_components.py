@@ -219,7 +219,7 @@ class UnobservedComponents:
         from .results import UnobservedComponentsResults
 
         arr = self._params_array(params)
-        return UnobservedComponentsResults(self, arr, {"loglike": self._model.loglike(arr), "hessian": None})
+        return UnobservedComponentsResults(self, arr, {"value": self._model.loglike(arr), "hessian": None})
 
     def fit_bayes(
         self,

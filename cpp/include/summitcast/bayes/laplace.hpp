@@ -98,6 +98,9 @@ inline ModeResult find_mode(const LogDensity& model, const Eigen::VectorXd& star
 inline Eigen::MatrixXd laplace_draws(const Eigen::VectorXd& mode, const Eigen::MatrixXd& hessian, long n,
                                      std::uint64_t seed) {
   check_size("laplace_draws", "hessian", hessian.rows(), mode.size());
+  check_size("laplace_draws", "hessian (columns)", hessian.cols(), mode.size());
+  if (!mode.allFinite()) fail_value("laplace_draws", "mode must be finite, got ", mode.transpose());
+  if (!hessian.allFinite()) fail_value("laplace_draws", "hessian must be finite");
   if (n < 1) fail_value("laplace_draws", "draws must be at least 1, got ", n);
   Eigen::LLT<Eigen::MatrixXd> llt(-hessian);
   if (llt.info() != Eigen::Success)

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <vector>
 
 #include "summitcast/core/parallel.hpp"
@@ -87,7 +88,11 @@ class UnobservedComponentsModel {
     return ll;
   }
 
-  static constexpr double kMaxMagnitude = 1e100;
+  // The largest |y| and |x| accepted.  Variances scale with y², and their
+  // standard errors come from the inverse Hessian, whose entries scale with
+  // y⁴: at 1e50 that is 1e200, inside double precision with room for the
+  // sums over n; at 1e90 the Hessian underflows and the errors are NaN.
+  static constexpr double kMaxMagnitude = 1e50;
 
   // Log-likelihood and its gradient in the natural parameters (analytic,
   // one filter and one backward pass).
@@ -159,6 +164,9 @@ class UnobservedComponentsModel {
   FitResult fit(const VectorXd& start, int max_iterations = 500, double gradient_tol = 1e-7) const {
     if (start.size() != spec_.k_params())
       fail_value("fit", "start_params must have length ", spec_.k_params(), ", got ", start.size());
+    if (max_iterations < 0) fail_value("fit", "maxiter must be >= 0, got ", max_iterations);
+    if (!(gradient_tol > 0.0) || !std::isfinite(gradient_tol))
+      fail_value("fit", "gtol must be positive and finite, got ", gradient_tol);
     for (int k = 0; k < spec_.k_variances(); ++k)
       if (!(start[k] > 0.0) || !std::isfinite(start[k]))
         fail_value("fit", "start_params variances must be positive, got ", start[k]);
@@ -316,29 +324,35 @@ class UnobservedComponentsModel {
   }
 
   // h-step forecasts of y with their variances: filter to the end, then run
-  // the prediction recursion through h missing observations.
-  Forecast forecast(const VectorXd& params, Index h, const Eigen::Ref<const MatrixXd>& future_exog) const {
+  // the prediction recursion a ← T a, P ← T P T' + R Q R' for h steps, in
+  // O(m²) memory whatever h.  A set *stop (Ctrl-C) ends the loop early; the
+  // caller then discards the partial answer.
+  Forecast forecast(const VectorXd& params, Index h, const Eigen::Ref<const MatrixXd>& future_exog,
+                    const std::atomic<bool>* stop = nullptr) const {
     check_future("forecast", h, future_exog);
-    const Index n = y_.size();
-    MatrixXd exog_all(n + h, spec_.k_exog);
-    exog_all << exog_, future_exog;
-    SystemMatrices sys = spec_.build(params, exog_all);
-    VectorXd y_all(n + h);
-    y_all << y_, VectorXd::Constant(h, std::nan(""));
+    SystemMatrices sys = system(params);
     FilterOptions opt;
-    opt.store = true;
-    KalmanFilter kf(sys, y_all.transpose(), opt);
-    FilterOutput f = kf.run();
-    if (f.diffuse_periods > n)
-      fail_value("forecast", "the data do not identify all diffuse states; cannot forecast");
+    opt.loglikelihood_burn = spec_.loglikelihood_burn();
+    KalmanFilter kf(sys, y_.transpose(), opt);
+    kf.run();
+    if (kf.final_diffuse()) fail_value("forecast", "the data do not identify all diffuse states; cannot forecast");
+    const SystemMatrices fut = future_system(params, future_exog);
+    const Eigen::RowVectorXd z = fut.Z[0].row(0);
+    const MatrixXd& T = fut.T[0];
+    const MatrixXd RQR = fut.R[0] * fut.Q[0] * fut.R[0].transpose();
+    VectorXd a = kf.final_state();
+    MatrixXd P = kf.final_cov(), TP(P.rows(), P.cols());
     Forecast out;
     out.mean.resize(h);
     out.variance.resize(h);
-    const MatrixXd& Z = sys.Z[0];
     for (Index j = 0; j < h; ++j) {
-      const Index t = n + j;
-      out.mean[j] = sys.d_at(t)[0] + Z.row(0).dot(f.a_pred.col(t));
-      out.variance[j] = (Z * f.P_at(t) * Z.transpose())(0, 0) + sys.H[0](0, 0);
+      if (stop && j % 4096 == 0 && stop->load(std::memory_order_relaxed)) break;
+      out.mean[j] = fut.d_at(j)[0] + z.dot(a);
+      out.variance[j] = z.dot(P * z.transpose()) + fut.H[0](0, 0);
+      a = T * a;
+      TP.noalias() = T * P;
+      P.noalias() = TP * T.transpose();
+      P += RQR;
     }
     return out;
   }
