@@ -202,8 +202,11 @@ class UnobservedComponents:
     def fit(self, start_params: Any = None, maxiter: int = 500, gtol: float = 1e-7):
         """Maximum-likelihood estimates of the variances and regression coefficients.
 
-        BFGS over (log σ², β) in C++; standard errors from the numerical
-        Hessian of the log-likelihood in (σ², β).
+        BFGS in C++ over θ with each variance σ²_k = s_k θ_k² (s_k its
+        starting value; unlike a log transform this reaches a zero variance)
+        and each β as itself, with the analytic score under exact diffuse
+        initialisation (finite differences otherwise); standard errors from
+        the numerical Hessian of the log-likelihood in (σ², β).
         """
         from .results import UnobservedComponentsResults
 

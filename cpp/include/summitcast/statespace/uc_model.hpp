@@ -1,12 +1,15 @@
 // Likelihood, maximum-likelihood fit, forecasts and simulation for an
 // unobserved-components model on one series.
 //
-// The fit maximises the log-likelihood over θ = (log σ², β) with BFGS; the
-// gradient is by central differences in θ (each costs two filter passes, and
-// a pass over n = 10⁴ takes well under a millisecond once the covariance
-// recursion reaches its steady state).  Standard errors come from the
-// numerical Hessian of the log-likelihood in the natural parameters (σ², β),
-// as statsmodels' default `cov_type="approx"`.
+// The fit maximises the log-likelihood with BFGS over θ, where each variance
+// is σ²_k = s_k θ_k² (s_k its starting value, so θ starts at 1) and each
+// regression coefficient β enters as itself.  Under exact diffuse
+// initialisation (the default) the gradient is analytic: one filter pass and
+// one backward pass (score.hpp).  Under approximate diffuse initialisation it
+// is by finite differences, forward while far from the optimum and central to
+// polish.  Standard errors come from the numerical Hessian (central
+// differences of the log-likelihood) in the natural parameters (σ², β), as
+// statsmodels' default `cov_type="approx"`.
 #pragma once
 
 #include <algorithm>
