@@ -111,7 +111,7 @@ def _lagged_design(y: np.ndarray, lags: list[int]) -> tuple[np.ndarray, np.ndarr
 
 def test_poisson_log_link_equals_statsmodels_glm():
     y = sc.simulate_ingarch([0.6, 0.35, 0.2], 500, past_obs=[1, 2], seed=11)
-    res = sc.INGARCH(y, past_obs=2, init_drop=True).fit()
+    res = sc.INGARCH(y, past_obs=[1, 2], init_drop=True).fit()
     yy, D = _lagged_design(y.to_numpy(), [1, 2])
     with quiet_peer():
         glm = sm.GLM(yy, D, family=sm.families.Poisson()).fit(tol=1e-12)
@@ -313,12 +313,12 @@ def test_bad_model_arguments():
         sc.INGARCH(y, past_mean=[1, 1])
     with pytest.raises(ValueError, match="exog must have 30 rows"):
         sc.INGARCH(y, exog=np.ones(10))
-    with pytest.raises(ValueError, match="exog contains 1 NaN"):
+    with pytest.raises(ValueError, match="exog has NaN or infinite values in 1 row"):
         sc.INGARCH(y, exog=np.r_[np.ones(29), np.nan])
     with pytest.raises(ValueError, match="negative values"):
         sc.INGARCH(y, exog=np.r_[np.ones(29), -1.0], link="identity")
     with pytest.raises(ValueError, match="usable observations"):
-        sc.INGARCH([1.0, 2.0, 3.0], past_obs=2)
+        sc.INGARCH([1.0, 2.0, 3.0], past_obs=[1, 2])
 
 
 def test_explosive_or_inadmissible_start_values():

@@ -38,7 +38,7 @@ def check_seed(seed: Any, name: str = "seed") -> int:
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
         raise TypeError(f"{name} must be a non-negative integer or None, got {describe(seed)}")
     if not 0 <= int(seed) < SEED_BOUND:
-        raise ValueError(f"{name} must be in [0, 2**64), got {int(seed)}")
+        raise ValueError(f"{name} must be a non-negative integer below 2**64, got {int(seed)}")
     return int(seed)
 
 

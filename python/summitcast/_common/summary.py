@@ -91,6 +91,10 @@ class Summary:
     def __str__(self) -> str:
         return self.as_text()
 
+    def __contains__(self, text: str) -> bool:
+        """``"AIC" in summary``: whether the text form contains ``text``."""
+        return text in self.as_text()
+
     __repr__ = __str__
 
     def _repr_html_(self) -> str:

@@ -31,6 +31,7 @@ __all__ = [
     "check_int",
     "check_positive",
     "check_probability",
+    "check_threads",
     "describe",
 ]
 
@@ -105,7 +106,19 @@ def check_probability(value: Any, name: str) -> float:
 
 def check_alpha(value: Any, name: str = "alpha") -> float:
     """A tail probability strictly between 0 and 1 (intervals cover 1 - alpha)."""
-    return check_float(value, name, 0.0, 1.0, exclusive=True)
+    out = check_float(value, name)
+    if not 0.0 < out < 1.0:
+        raise ValueError(f"{name} must be between 0 and 1 (exclusive), got {out:g}")
+    return out
+
+
+def check_threads(cores: Any, name: str = "cores") -> int:
+    """Threads to use: ``None`` for every CPU, else a positive integer."""
+    import os
+
+    if cores is None:
+        return os.cpu_count() or 1
+    return check_int(cores, name, 1)
 
 
 def check_bool(value: Any, name: str) -> bool:
@@ -126,6 +139,12 @@ def check_choice(value: Any, name: str, choices: Iterable[Any]) -> Any:
 
 
 # ------------------------------------------------------------------ arrays
+def _first(mask: np.ndarray) -> int | tuple[int, ...]:
+    """Position of the first True in ``mask``: an int for 1-D, a tuple otherwise."""
+    pos = tuple(int(j) for j in np.argwhere(mask)[0])
+    return pos[0] if len(pos) == 1 else pos
+
+
 def _numeric_dtype_or_raise(dtype: Any, name: str) -> None:
     """Refuse dtypes that numpy would silently turn into floats (or not)."""
     if isinstance(dtype, pd.CategoricalDtype):
@@ -177,8 +196,8 @@ def as_float_array(
                 elif _is_real(item):
                     out[i] = float(item)
                 else:
-                    pos = np.unravel_index(i, raw.shape) if raw.ndim > 1 else i
-                    raise TypeError(f"{name} must hold real numbers; element {pos} is {describe(item)}")
+                    pos = tuple(int(j) for j in np.unravel_index(i, raw.shape)) if raw.ndim > 1 else i
+                    raise TypeError(f"{name} must be numeric; the element at position {pos} is {describe(item)}")
             arr = out.reshape(raw.shape)
         else:
             arr = raw.astype(float, copy=False)
@@ -191,20 +210,16 @@ def as_float_array(
         raise ValueError(f"{name} must have at least {min_size} value(s), got {arr.size}")
     nan = np.isnan(arr)
     if nan.any() and not allow_nan:
-        first = np.argwhere(nan)[0]
-        raise ValueError(f"{name} contains {int(nan.sum())} NaN value(s) (first at position {tuple(first)})")
+        raise ValueError(f"{name} contains NaN values ({int(nan.sum())} of them; first at position {_first(nan)})")
     inf = np.isinf(arr)
     if inf.any() and not allow_inf:
-        first = np.argwhere(inf)[0]
-        raise ValueError(f"{name} contains {int(inf.sum())} infinite value(s) (first at position {tuple(first)})")
+        raise ValueError(f"{name} contains infinite values ({int(inf.sum())} of them; first at position {_first(inf)})")
     with np.errstate(invalid="ignore"):
-        huge = np.abs(arr) > MAX_ABS_VALUE
-    huge &= ~inf
+        huge = (np.abs(arr) > MAX_ABS_VALUE) & ~inf
     if huge.any():
-        first = np.argwhere(huge)[0]
         raise ValueError(
-            f"{name} has values beyond ±{MAX_ABS_VALUE:g} (first at position {tuple(first)}: {arr[tuple(first)]:g}), "
-            "too large to square in double precision; rescale the data"
+            f"{name} has values beyond ±{MAX_ABS_VALUE:g} (first at position {_first(huge)}), too large to square "
+            "in double precision; rescale the data"
         )
     return np.ascontiguousarray(arr)
 

@@ -6,7 +6,20 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['ComponentSpec', 'TrigSeasonal', 'UCModel', 'kalman_filter']
+__all__: list[str] = ['ComponentBlock', 'ComponentSpec', 'TrigSeasonal', 'UCModel', 'kalman_filter']
+class ComponentBlock:
+    @property
+    def first(self) -> int:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def signal(self) -> list[int]:
+        ...
+    @property
+    def size(self) -> int:
+        ...
 class ComponentSpec:
     exact_diffuse: bool
     irregular: bool
@@ -18,6 +31,8 @@ class ComponentSpec:
     def __init__(self) -> None:
         ...
     def disturbance_groups(self) -> list[list[int]]:
+        ...
+    def layout(self) -> list[ComponentBlock]:
         ...
     def state_names(self) -> list[str]:
         ...
