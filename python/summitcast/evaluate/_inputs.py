@@ -21,6 +21,7 @@ __all__ = [
     "broadcast",
     "categorical",
     "counts",
+    "member_rows",
     "numbers",
     "output",
     "refuse",
@@ -108,6 +109,15 @@ def counts(value: Any, name: str) -> np.ndarray:
     y = numbers(value, name)
     refuse(y, (y < 0.0) | (y != np.floor(y)), name, "a non-negative integer count")
     return y
+
+
+def member_rows(samples: Any) -> Any:
+    """Samples with one row per forecast: a ForecastPaths (paths x months)
+    becomes its months x paths frame, on its monthly index; anything else is
+    returned as it is."""
+    from .._common.paths import ForecastPaths
+
+    return samples.to_frame() if isinstance(samples, ForecastPaths) else samples
 
 
 def broadcast(**arrays: np.ndarray) -> list[np.ndarray]:
