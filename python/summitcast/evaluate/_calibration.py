@@ -32,14 +32,8 @@ from .._common.summary import Summary
 from .._common.validation import check_choice, check_float
 from ._bins import bin_forecasts
 from ._bootstrap import BlockBootstrap, percentile_band, time_ordered
-from ._decomposition import (
-    BrierDecomposition,
-    CorpDecomposition,
-    brier_decomposition,
-    corp_from_fit,
-    isotonic_fit,
-    paired,
-)
+from ._decomposition import BrierDecomposition, CorpDecomposition, brier_decomposition, corp_from_fit, isotonic_fit
+from ._inputs import paired
 
 __all__ = ["Reliability", "ece", "reliability"]
 

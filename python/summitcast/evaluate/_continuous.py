@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from .. import _core
 from .._common.validation import MAX_ABS_VALUE, check_bool, check_int

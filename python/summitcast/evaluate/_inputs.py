@@ -25,6 +25,7 @@ __all__ = [
     "numbers",
     "output",
     "refuse",
+    "paired",
     "pandas_index",
     "probabilities",
 ]
@@ -102,6 +103,17 @@ def binary_outcomes(value: Any, name: str) -> np.ndarray:
     y = numbers(_booleans_as_float(value, name), name)
     refuse(y, (y != 0.0) & (y != 1.0), name, "0 or 1 (the event did not / did happen)")
     return y
+
+
+def paired(p: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    """1-D probability forecasts and binary outcomes of equal length (for the
+    scores of a whole sample: decompositions, calibration, AUC)."""
+    pandas_index(p=p, y=y)
+    prob = probabilities(p, "p", 1)
+    outcome = binary_outcomes(y, "y")
+    if outcome.ndim != 1 or outcome.size != prob.size:
+        raise ValueError(f"p and y must have the same length, got {prob.size} and {outcome.size}")
+    return prob, outcome
 
 
 def counts(value: Any, name: str) -> np.ndarray:
