@@ -1,6 +1,7 @@
 // Bindings for the state-space layer: thin wrappers that convert arrays and
 // release the GIL around the C++ loops (which touch no Python object).
 #include "prelude.hpp"
+#include "summitcast/statespace/aggregation.hpp"
 #include "summitcast/statespace/gibbs.hpp"
 
 namespace ss = summitcast::statespace;
@@ -37,6 +38,18 @@ py::dict smoother_dict(const ss::SmootherOutput& s) {
     d["smoothed_obs_disturbance"] = MatrixXd(s.obs_disturbance.transpose());
     d["smoothed_state_disturbance"] = MatrixXd(s.state_disturbance.transpose());
   }
+  return d;
+}
+
+py::dict fit_dict(const ss::FitResult& r) {
+  py::dict d;
+  d["params"] = r.params;
+  d["loglike"] = r.loglike;
+  d["hessian"] = r.hessian;
+  d["iterations"] = r.iterations;
+  d["evaluations"] = r.evaluations;
+  d["converged"] = r.converged;
+  d["message"] = r.message;
   return d;
 }
 
@@ -186,15 +199,7 @@ void register_statespace(py::module_& m) {
               py::gil_scoped_release release;
               r = model.fit(start, maxiter, gtol);
             }
-            py::dict d;
-            d["params"] = r.params;
-            d["loglike"] = r.loglike;
-            d["hessian"] = r.hessian;
-            d["iterations"] = r.iterations;
-            d["evaluations"] = r.evaluations;
-            d["converged"] = r.converged;
-            d["message"] = r.message;
-            return d;
+            return fit_dict(r);
           },
           py::arg("start"), py::arg("maxiter") = 500, py::arg("gtol") = 1e-7)
       .def(
@@ -268,4 +273,44 @@ void register_statespace(py::module_& m) {
           py::arg("shape"), py::arg("scale"), py::arg("beta_mean"), py::arg("beta_var"), py::arg("start"),
           py::arg("draws"), py::arg("tune"), py::arg("thin"), py::arg("chains"), py::arg("threads"), py::arg("seed"),
           py::arg("selection"), py::arg("on_progress") = py::none());
+  py::class_<ss::AggregationModel>(m, "AggregationModel")
+      .def(py::init([](ss::ComponentSpec spec, VectorXd monthly, VectorXd aggregates, VectorXd scale,
+                       VectorXd weight, std::vector<bool> period_start) {
+             ss::AggregationLayout layout{std::move(scale), std::move(weight), std::move(period_start)};
+             return ss::AggregationModel(std::move(spec), std::move(monthly), std::move(aggregates),
+                                         std::move(layout));
+           }),
+           py::arg("spec"), py::arg("monthly"), py::arg("aggregates"), py::arg("scale"), py::arg("weight"),
+           py::arg("period_start"))
+      .def_property_readonly("nobs", &ss::AggregationModel::nobs)
+      .def_property_readonly("k_states", &ss::AggregationModel::k_states)
+      .def("start_params", &ss::AggregationModel::start_params)
+      .def("loglike", &ss::AggregationModel::loglike, py::arg("params"), py::call_guard<py::gil_scoped_release>())
+      .def("hessian", &ss::AggregationModel::hessian, py::arg("params"), py::call_guard<py::gil_scoped_release>())
+      .def(
+          "fit",
+          [](const ss::AggregationModel& model, const VectorXd& start, int maxiter, double gtol) {
+            ss::FitResult r;
+            {
+              py::gil_scoped_release release;
+              r = model.fit(start, maxiter, gtol);
+            }
+            return fit_dict(r);
+          },
+          py::arg("start"), py::arg("maxiter") = 500, py::arg("gtol") = 1e-7)
+      .def(
+          "smooth",
+          [](const ss::AggregationModel& model, const VectorXd& params, const VectorXd& future_scale) {
+            ss::AggregationSmooth s;
+            {
+              py::gil_scoped_release release;
+              s = model.smooth(params, future_scale);
+            }
+            py::dict out = filter_dict(s.filter);
+            out.attr("update")(smoother_dict(s.smoother));
+            out["mean"] = s.mean;
+            out["variance"] = s.variance;
+            return out;
+          },
+          py::arg("params"), py::arg("future_scale"));
 }

@@ -32,6 +32,63 @@ TREND_SPECS: dict[str, tuple[bool, bool, bool, bool, bool]] = {
 }
 
 
+def component_spec(
+    level: str | None,
+    seasonal: int | None,
+    freq_seasonal: Sequence[Mapping[str, int]] | None,
+    irregular: bool | None,
+    stochastic_seasonal: bool,
+    stochastic_freq_seasonal: Sequence[bool] | None,
+    n: int,
+) -> Any:
+    """The compiled component specification for the arguments of
+    :class:`UnobservedComponents` (checked; `n` is the number of time points)."""
+    if level is None or level is False:
+        flags = (False, False, False, False, True)
+    elif isinstance(level, str) and level in TREND_SPECS:
+        flags = TREND_SPECS[level]
+    else:
+        raise ValueError(f"level must be one of {sorted(TREND_SPECS)} or None, got {level!r}")
+    spec = _core.ComponentSpec()
+    spec.level, spec.stochastic_level, spec.trend, spec.stochastic_trend, implied_irregular = flags
+    spec.irregular = implied_irregular if irregular is None else bool(irregular)
+
+    if seasonal is not None:
+        seasonal = check_int(seasonal, "seasonal", 2)
+        if seasonal > n:
+            raise ValueError(f"seasonal period {seasonal} is longer than the data ({n} observations)")
+        spec.seasonal = seasonal
+        spec.stochastic_seasonal = bool(stochastic_seasonal)
+    trig = []
+    freq_seasonal = list(freq_seasonal or [])
+    if stochastic_freq_seasonal is None:
+        stochastic_freq_seasonal = [True] * len(freq_seasonal)
+    if len(stochastic_freq_seasonal) != len(freq_seasonal):
+        raise ValueError("stochastic_freq_seasonal must have one entry per freq_seasonal component")
+    for item, stochastic in zip(freq_seasonal, stochastic_freq_seasonal):
+        if not isinstance(item, Mapping) or "period" not in item:
+            raise ValueError(f"each freq_seasonal entry must be a dict with 'period' (and 'harmonics'), got {item!r}")
+        period = check_int(item["period"], "freq_seasonal period", 2)
+        if period > n:
+            raise ValueError(f"freq_seasonal period {period} is longer than the data ({n} observations)")
+        harmonics = check_int(item.get("harmonics", period // 2), "freq_seasonal harmonics", 1)
+        trig.append(_core.TrigSeasonal(period, harmonics, bool(stochastic)))
+    spec.trig = trig
+    stochastic = (
+        spec.irregular or spec.stochastic_level or spec.stochastic_trend
+        or (spec.seasonal > 0 and spec.stochastic_seasonal) or any(tr.stochastic for tr in trig)
+    )
+    if not stochastic:
+        # As statsmodels does: a model with no stochastic element has a
+        # degenerate likelihood, so an irregular is added (with a warning).
+        warnings.warn(
+            f"the model {level!r} has no stochastic element; an irregular component was added",
+            UserWarning, stacklevel=3,  # the caller of the model's constructor
+        )
+        spec.irregular = True
+    return spec
+
+
 class UnobservedComponents:
     """Structural time-series model: level/trend + seasonal + regression + irregular.
 
@@ -96,51 +153,9 @@ class UnobservedComponents:
         self.name = getattr(endog, "name", None) or "y"
         self.exog, self.exog_names = as_exog(exog, values.size, index)
 
-        if level is None or level is False:
-            flags = (False, False, False, False, True)
-        elif isinstance(level, str) and level in TREND_SPECS:
-            flags = TREND_SPECS[level]
-        else:
-            raise ValueError(f"level must be one of {sorted(TREND_SPECS)} or None, got {level!r}")
+        spec = component_spec(level, seasonal, freq_seasonal, irregular, stochastic_seasonal,
+                              stochastic_freq_seasonal, values.size)
         self.level = level
-        spec = _core.ComponentSpec()
-        spec.level, spec.stochastic_level, spec.trend, spec.stochastic_trend, implied_irregular = flags
-        spec.irregular = implied_irregular if irregular is None else bool(irregular)
-        self._irregular_added = False
-
-        if seasonal is not None:
-            seasonal = check_int(seasonal, "seasonal", 2)
-            if seasonal > values.size:
-                raise ValueError(f"seasonal period {seasonal} is longer than the data ({values.size} observations)")
-            spec.seasonal = seasonal
-            spec.stochastic_seasonal = bool(stochastic_seasonal)
-        trig = []
-        freq_seasonal = list(freq_seasonal or [])
-        if stochastic_freq_seasonal is None:
-            stochastic_freq_seasonal = [True] * len(freq_seasonal)
-        if len(stochastic_freq_seasonal) != len(freq_seasonal):
-            raise ValueError("stochastic_freq_seasonal must have one entry per freq_seasonal component")
-        for item, stochastic in zip(freq_seasonal, stochastic_freq_seasonal):
-            if not isinstance(item, Mapping) or "period" not in item:
-                raise ValueError(f"each freq_seasonal entry must be a dict with 'period' (and 'harmonics'), got {item!r}")
-            period = check_int(item["period"], "freq_seasonal period", 2)
-            if period > values.size:
-                raise ValueError(f"freq_seasonal period {period} is longer than the data ({values.size} observations)")
-            harmonics = check_int(item.get("harmonics", period // 2), "freq_seasonal harmonics", 1)
-            trig.append(_core.TrigSeasonal(period, harmonics, bool(stochastic)))
-        spec.trig = trig
-        stochastic = (
-            spec.irregular or spec.stochastic_level or spec.stochastic_trend
-            or (spec.seasonal > 0 and spec.stochastic_seasonal) or any(tr.stochastic for tr in trig)
-        )
-        if not stochastic:
-            # As statsmodels does: a model with no stochastic element has a
-            # degenerate likelihood, so an irregular is added (with a warning).
-            warnings.warn(
-                f"the model {level!r} has no stochastic element; an irregular component was added",
-                UserWarning, stacklevel=2,
-            )
-            spec.irregular = True
         spec.k_exog = self.exog.shape[1]
         if diffuse not in ("exact", "approximate"):
             raise ValueError(f"diffuse must be 'exact' or 'approximate', got {diffuse!r}")
