@@ -9,9 +9,11 @@ import numpy as np
 import pandas as pd
 import patsy
 import pytest
+
 import statsmodels.api as sm
 
 import summitcast.bayes as sb
+from peers import quiet_peer
 
 # China-Japan-South Korea trilateral leaders' summits (dates agreed by several
 # sources; see ../shared/data/README.md)
@@ -81,7 +83,8 @@ def test_flat_prior_mode_equals_statsmodels_logit_on_the_panel():
     model = sb.DiscreteHazard(MONTHS, SUMMITS, cov, prior=sb.Flat(), prior_intercept=sb.Flat())
     panel = model.panel
     exog = sm.add_constant(panel[["duration", "duration^2", "duration^3", "tension"]])
-    reference = sm.Logit(panel["event"], exog).fit(disp=0, tol=1e-12, maxiter=500)
+    with quiet_peer():
+        reference = sm.Logit(panel["event"], exog).fit(disp=0, tol=1e-12, maxiter=500)
     fit = model.fit_map()
     assert fit.llf == pytest.approx(reference.llf, rel=1e-9)
     np.testing.assert_allclose(fit.params.to_numpy(), reference.params.to_numpy(), rtol=1e-5)
@@ -128,7 +131,8 @@ def test_spline_hazard_flat_prior_mode_equals_statsmodels():
     panel = model.panel
     assert panel.attrs["time"] == "spline" and len(panel.attrs["knots"]) == 4
     terms = ["duration", "duration_spline1", "duration_spline2"]
-    reference = sm.Logit(panel["event"], sm.add_constant(panel[terms])).fit(disp=0, tol=1e-12, maxiter=500)
+    with quiet_peer():
+        reference = sm.Logit(panel["event"], sm.add_constant(panel[terms])).fit(disp=0, tol=1e-12, maxiter=500)
     fit = model.fit_map()
     assert fit.llf == pytest.approx(reference.llf, rel=1e-9)
     np.testing.assert_allclose(fit.params.to_numpy(), reference.params.to_numpy(), rtol=1e-5, atol=1e-7)

@@ -29,7 +29,8 @@ void check_params(const se::HawkesShape& s, const VectorXd& theta) {
 
 }  // namespace
 
-void register_events(py::module_& m) {
+void register_events(py::module_& root) {
+  py::module_ m = root.def_submodule("events", "Multivariate Hawkes processes with exponential kernels");
   m.def(
       "hawkes_loglike",
       [](const std::vector<VectorXd>& times, double end_time, const VectorXd& params, long n_exp) {

@@ -72,7 +72,9 @@ ss::SystemMatrices make_system(std::vector<MatrixXd> Z, std::vector<MatrixXd> H,
 
 }  // namespace
 
-void register_statespace(py::module_& m) {
+void register_statespace(py::module_& root) {
+  py::module_ m = root.def_submodule("statespace", "Kalman filter and smoother, unobserved-components model, Gibbs sampler");
+
   py::class_<ss::TrigSeasonal>(m, "TrigSeasonal")
       .def(py::init([](int period, int harmonics, bool stochastic) {
              return ss::TrigSeasonal{period, harmonics, stochastic};
@@ -283,6 +285,7 @@ void register_statespace(py::module_& m) {
            py::arg("spec"), py::arg("monthly"), py::arg("aggregates"), py::arg("scale"), py::arg("weight"),
            py::arg("period_start"))
       .def_property_readonly("nobs", &ss::AggregationModel::nobs)
+      .def_property_readonly("nobs_diffuse", &ss::AggregationModel::nobs_diffuse)
       .def_property_readonly("k_states", &ss::AggregationModel::k_states)
       .def("start_params", &ss::AggregationModel::start_params)
       .def("loglike", &ss::AggregationModel::loglike, py::arg("params"), py::call_guard<py::gil_scoped_release>())

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .exceptions import DataWarning
+from .._common.exceptions import DataWarning
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from ._inputs import as_design
 from .logit import Logit
 from .posterior import hdi
 from .priors import Prior
-from .exceptions import DataWarning
+from .._common.exceptions import DataWarning
 
 __all__ = ["at_risk_panel", "time_terms", "DiscreteHazard"]
 

@@ -12,7 +12,7 @@ from ._base import BayesModel
 from ._inputs import Standardizer, as_design, check_tiny, regression_inputs
 from .logit import DEFAULT_PRIOR
 from .priors import Normal, Prior, check_prior
-from .exceptions import DataWarning
+from .._common.exceptions import DataWarning
 
 __all__ = ["OrderedLogit", "OrderedProbit", "DEFAULT_PRIOR_CUTPOINTS", "encode_levels"]
 

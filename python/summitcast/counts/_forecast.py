@@ -52,7 +52,7 @@ class CountForecast:
         """P(Y_{n+h} >= k) for each step h."""
         if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)):
             raise TypeError(f"k must be an integer, got {k!r}")
-        sf = _core.count_sf_at_least(float(k), self.lambda_paths.to_numpy(), self.family, self._alpha())
+        sf = _core.counts.count_sf_at_least(float(k), self.lambda_paths.to_numpy(), self.family, self._alpha())
         return pd.Series(np.asarray(sf).mean(axis=0), index=self.index, name=f"P(Y>={k})")
 
     def summary_frame(self, alpha: float = 0.05) -> pd.DataFrame:
@@ -87,7 +87,7 @@ class CountForecast:
         lam = self.lambda_paths.to_numpy()
         logs, rps = [], []
         for h in range(lam.shape[1]):
-            d = _core.count_distribution(np.full(lam.shape[0], y[h]), lam[:, h], self.family, self._alpha())
+            d = _core.counts.count_distribution(np.full(lam.shape[0], y[h]), lam[:, h], self.family, self._alpha())
             lp = np.asarray(d["logpmf"])
             m = lp.max()
             logs.append(-(m + np.log(np.mean(np.exp(lp - m)))))

@@ -19,20 +19,14 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
-from .._validation import future_index
-from ._validation import as_count_series, as_exog_frame, as_lags
+from .._common.exceptions import BoundaryWarning, ConvergenceWarning
+from .._common.summary import Summary
+from .._common.time import future_index
+from .._common.validation import as_count_series, as_exog_frame, as_lags
 
 _LINKS = ("log", "identity")
 _FAMILIES = ("poisson", "negbin")
 _INITS = ("marginal", "iid", "firstobs", "zero")
-
-
-class BoundaryWarning(UserWarning):
-    """An estimate sits on the boundary of the parameter space."""
-
-
-class ConvergenceWarning(UserWarning):
-    """The optimiser stopped before meeting its convergence criterion."""
 
 
 class INGARCH:
@@ -146,7 +140,7 @@ class INGARCH:
         p = np.asarray(params, dtype=float)
         if p.shape != (len(self.param_names),):
             raise ValueError(f"params must have {len(self.param_names)} values {self.param_names}, got shape {p.shape}")
-        ll, grad, _ = _core.ingarch_loglike(y, X, p, **self._spec())
+        ll, grad, _ = _core.counts.ingarch_loglike(y, X, p, **self._spec())
         return float(ll), np.asarray(grad)
 
     def fit(self, start_params: Any = None, presample: str = "exact", maxiter: int = 500) -> "INGARCHResults":
@@ -177,7 +171,7 @@ class INGARCH:
                     f"start_params must have {len(self.param_names)} values {self.param_names}, got shape {start.shape}"
                 )
         y, X = self._arrays()
-        out = _core.ingarch_fit(y, X, **self._spec(), start_params=start, max_iterations=int(maxiter), presample=presample)
+        out = _core.counts.ingarch_fit(y, X, **self._spec(), start_params=start, max_iterations=int(maxiter), presample=presample)
         return INGARCHResults(self, out, presample)
 
 
@@ -298,7 +292,7 @@ class INGARCHResults:
         y = self.model.endog.to_numpy()[first:]
         lam = self.fittedvalues.to_numpy()[first:]
         alpha = self.nb_alpha if self.model.family == "negbin" else 1.0
-        return _core.count_distribution(y, lam, self.model.family, alpha)
+        return _core.counts.count_distribution(y, lam, self.model.family, alpha)
 
     def pit(self, bins: int = 10) -> pd.Series:
         """Non-randomised PIT histogram of the one-step predictive distributions.
@@ -346,7 +340,7 @@ class INGARCHResults:
                 raise ValueError("exog was given but the model has no covariates")
             Xf = np.zeros((int(steps), 0))
         y, X = self.model._arrays()
-        draws, lam = _core.ingarch_forecast_paths(
+        draws, lam = _core.counts.ingarch_forecast_paths(
             y, X, self._theta, **self.model._spec(), exog_future=Xf, steps=int(steps), paths=int(paths), seed=int(seed)
         )
         return CountForecast(np.asarray(draws), np.asarray(lam), index, self.model.family, self.nb_alpha)
@@ -379,19 +373,13 @@ class INGARCHResults:
             }
         )
 
-    def summary(self) -> str:
-        """A text summary: model, fit statistics and the coefficient table."""
-        lines = [f"{k:<18}{v}" for k, v in self._header()]
-        table = self._table().to_string(float_format=lambda v: f"{v:.4f}")
-        rule = "=" * max(len(line) for line in table.splitlines())
-        out = [rule, *lines, rule, table, rule]
-        if self.at_boundary:
-            out.append(f"Warning: at the parameter-space boundary: {self.at_boundary}")
-        return "\n".join(out)
+    def summary(self) -> Summary:
+        """Model, fit statistics and the coefficient table (text and HTML)."""
+        notes = [f"Warning: at the parameter-space boundary: {self.at_boundary}"] if self.at_boundary else []
+        return Summary("INGARCH results", self._header(), [("", self._table())], notes)
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<tr><th style='text-align:left'>{k}</th><td>{v}</td></tr>" for k, v in self._header())
-        return f"<table>{head}</table>" + self._table().to_html(float_format=lambda v: f"{v:.4f}")
+        return self.summary().as_html()
 
     def __repr__(self) -> str:
         return f"<INGARCHResults {self.model.family}/{self.model.link} llf={self.llf:.4f} nobs={self.nobs}>"
@@ -436,7 +424,7 @@ def simulate_ingarch(
     idx = index if index is not None else pd.RangeIndex(int(nobs))
     X = as_exog_frame(exog, idx)
     Xa = np.zeros((int(nobs), 0)) if X is None else X.to_numpy()
-    y = _core.ingarch_simulate(
+    y = _core.counts.ingarch_simulate(
         np.asarray(params, dtype=float), Xa, as_lags(past_obs, "past_obs"), as_lags(past_mean, "past_mean"),
         link, family, burn=int(burn), seed=int(seed),
     )

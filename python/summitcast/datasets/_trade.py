@@ -31,12 +31,14 @@ appears in January 2021).
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from importlib import resources
 
 import numpy as np
 import pandas as pd
 
+from .._common.time import as_month, month_end, month_index
 from ..statespace.aggregation import TemporalAggregation
 
 #: pair -> (reporter, partner, monthly unit, multiplier from each annual unit to the monthly unit)
@@ -85,17 +87,8 @@ class TradeData:
 
     __repr__ = summary
 
-
-def _as_of_month(as_of) -> pd.Timestamp | None:
-    if as_of is None:
-        return None
-    try:
-        month = pd.Timestamp(as_of)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"as_of must be a month such as '2024-03' (or a date), got {as_of!r}") from err
-    if pd.isna(month):
-        raise ValueError(f"as_of must be a month such as '2024-03' (or a date), got {as_of!r}")
-    return month.to_period("M").to_timestamp()
+    def _repr_html_(self) -> str:
+        return "<pre>" + html.escape(self.summary()) + "</pre>"
 
 
 def annual_totals_for(annual: pd.DataFrame, pair: str, flow: str) -> pd.Series:
@@ -109,8 +102,9 @@ def annual_totals_for(annual: pd.DataFrame, pair: str, flow: str) -> pd.Series:
     reporter, partner, unit, factor = PAIRS[pair]
     rows = annual[(annual["reporter"] == reporter) & (annual["partner"] == partner) & (annual["flow"] == flow)
                   & annual["unit"].isin(list(factor))].copy()
-    rows["value_monthly_unit"] = rows["value"] * rows["unit"].map(factor)
-    rows["rounding_monthly_unit"] = rows["rounding"] * rows["unit"].map(factor)
+    multiplier = rows["unit"].map(factor).astype(float)
+    rows["value_monthly_unit"] = rows["value"].astype(float) * multiplier
+    rows["rounding_monthly_unit"] = rows["rounding"].astype(float) * multiplier
     best = rows.sort_values(["year", "rounding_monthly_unit"], kind="stable").groupby("year").head(1)
     return pd.Series(best["value_monthly_unit"].to_numpy(), index=pd.PeriodIndex(best["year"].astype(str), freq="Y"),
                      name=f"trade_{pair}_{flow}")
@@ -143,7 +137,10 @@ def nowcast_series(observed: pd.DataFrame, annual: pd.DataFrame, pair: str, flow
     end_obs = rows["month"].max() if len(rows) else _START - pd.DateOffset(months=1)
     end_tot = totals.index.max().end_time.to_period("M").to_timestamp() if len(totals) else end_obs
     end = max(end_obs, end_tot)
-    index = pd.date_range(_START, end, freq="MS", name="month")
+    if end < _START:  # nothing published yet
+        return None, pd.Series(dtype=float, index=pd.DatetimeIndex([], freq="MS", name="month"),
+                               name=f"trade_{pair}_{flow}"), totals
+    index = month_index(_START, end)
     monthly = pd.Series(rows["value"].to_numpy(dtype=float), index=pd.DatetimeIndex(rows["month"]))
     monthly = monthly.reindex(index).rename(f"trade_{pair}_{flow}")
     totals = totals[totals.index.start_time >= _START]
@@ -189,7 +186,7 @@ def load_trade(as_of=None) -> TradeData:
     ``record_through`` the columns are NaN (the forecasting layers forecast
     indicators themselves).
     """
-    month = _as_of_month(as_of)
+    month = None if as_of is None else as_month(as_of, "as_of")
     observed = _read("trade_monthly.csv", dtype={"month": str})
     observed["month"] = pd.to_datetime(observed["month"], format="%Y-%m")
     annual = _read("trade_annual.csv")
@@ -208,11 +205,11 @@ def load_trade(as_of=None) -> TradeData:
                 frame = model.smooth(_params(params_table, name)).smoothed
                 mean, se, estimated = frame["mean"], frame["se"], ~frame["observed"]
             columns[name], columns[f"{name}_estimated"], columns[f"{name}_se"] = mean, estimated, se
-            ends[name] = (monthly.index[-1] + pd.offsets.MonthEnd(0)) if len(monthly) else None
+            ends[name] = month_end(monthly.index[-1]) if len(monthly) else None
     if any(end is None for end in ends.values()):
         raise ValueError(f"as_of={as_of!r} is before the first bundled trade figure was published")
     last = max(ends.values())
-    index = pd.date_range(_START, last.to_period("M").to_timestamp(), freq="MS", name="month")
+    index = month_index(_START, last)
     frame = pd.DataFrame(index=index)
     for col in COLUMNS:
         frame[col] = columns[col].reindex(index)

@@ -15,15 +15,9 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
+from .._common.exceptions import BoundaryWarning, ConvergenceWarning
+from .._common.summary import Summary
 from ._times import EventTimes, as_event_times
-
-
-class BoundaryWarning(UserWarning):
-    """A Hawkes fit sits on the boundary of the stationary parameter space."""
-
-
-class ConvergenceWarning(UserWarning):
-    """The optimiser stopped before meeting its convergence criterion."""
 
 
 def kolmogorov_sf(x: float) -> float:
@@ -89,7 +83,7 @@ class Hawkes:
         """Log-likelihood and gradient at ``params`` (natural scale, order of :meth:`param_names`)."""
         ev = as_event_times(times, end_time, start_time)
         p = np.asarray(params, dtype=float)
-        ll, grad = _core.hawkes_loglike(ev.times, ev.end_time, p, self.n_exp)
+        ll, grad = _core.events.hawkes_loglike(ev.times, ev.end_time, p, self.n_exp)
         return float(ll), np.asarray(grad)
 
     def fit(
@@ -129,7 +123,7 @@ class Hawkes:
             if not np.all(np.isfinite(dec) & (dec > 0)):
                 raise ValueError(f"decays must be positive and finite, got {dec.tolist()}")
         start = None if start_params is None else np.asarray(start_params, dtype=float)
-        out = _core.hawkes_fit(ev.times, ev.end_time, self.n_exp, decays=dec, start_params=start, max_iterations=int(maxiter))
+        out = _core.events.hawkes_fit(ev.times, ev.end_time, self.n_exp, decays=dec, start_params=start, max_iterations=int(maxiter))
         return HawkesResults(self, ev, out, fixed_decays=dec is not None)
 
 
@@ -219,7 +213,7 @@ class HawkesResults:
         t = self.events.to_float(at)
         if not np.all(np.isfinite(t)) or (t < 0).any():
             raise ValueError("at must lie at or after the start of the observation window")
-        lam = np.asarray(_core.hawkes_intensity(self.events.times, self.events.end_time, self._theta(), self.model.n_exp, t))
+        lam = np.asarray(_core.events.hawkes_intensity(self.events.times, self.events.end_time, self._theta(), self.model.n_exp, t))
         index = pd.Index(np.atleast_1d(at) if self.events.origin is None else pd.to_datetime(np.atleast_1d(at)), name="at")
         if not self.events.multivariate:
             return pd.Series(lam[0], index=index, name="intensity")
@@ -227,7 +221,7 @@ class HawkesResults:
 
     def compensator(self) -> list[np.ndarray]:
         """Λ_i(t) at each event of each dimension."""
-        return [np.asarray(c) for c in _core.hawkes_compensator(self.events.times, self.events.end_time, self._theta(), self.model.n_exp)]
+        return [np.asarray(c) for c in _core.events.hawkes_compensator(self.events.times, self.events.end_time, self._theta(), self.model.n_exp)]
 
     def residuals(self) -> np.ndarray | dict[str, np.ndarray]:
         """Time-rescaled inter-event times Λ_i(t_k) − Λ_i(t_{k−1}): i.i.d. Exp(1) under the model."""
@@ -256,7 +250,7 @@ class HawkesResults:
         if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
             raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
         t0 = self.events.end_time if at is None else float(self.events.to_float(at)[0])
-        p_any, counts = _core.hawkes_window(
+        p_any, counts = _core.events.hawkes_window(
             self.events.times, self.events.end_time, self._theta(), self.model.n_exp, t0, w, int(paths), int(seed)
         )
         return EventWindowForecast(float(p_any), np.asarray(counts), self.events.names, w)
@@ -271,31 +265,28 @@ class HawkesResults:
         if not (T > 0 and np.isfinite(T)):
             raise ValueError(f"end_time must be after the start of the window, got {end_time!r}")
         D = len(self.events.names)
-        ev = _core.hawkes_simulate(self._theta(), D, self.model.n_exp, T, int(seed))
+        ev = _core.events.hawkes_simulate(self._theta(), D, self.model.n_exp, T, int(seed))
         out = [self.events.from_float(np.asarray(e, dtype=float)) for e in ev]
         return out[0] if not self.events.multivariate else dict(zip(self.events.names, out))
 
     # -- presentation --------------------------------------------------------------
-    def summary(self) -> str:
+    def summary(self) -> Summary:
+        """Model, fit statistics and the parameter table (text and HTML)."""
         ci = self.conf_int()
         table = pd.DataFrame({"coef": self.params, "std err": self.bse, "[0.025": ci["lower"], "0.975]": ci["upper"]})
-        head = [
-            f"Model             Hawkes ({self.model.n_exp} exponential(s), {len(self.events.names)} dimension(s))",
-            f"Events            {self.n_events} on [0, {self.events.end_time:.6g}]",
-            f"Log-likelihood    {self.llf:.4f}",
-            f"Branching ratio   {self.branching_ratio:.4f}",
-            f"Decays            {'fixed' if self.fixed_decays else 'estimated'}",
-            f"Converged         {self.converged} ({self.optimizer_message})",
+        info = [
+            ("Model", f"Hawkes ({self.model.n_exp} exponential(s), {len(self.events.names)} dimension(s))"),
+            ("Events", f"{self.n_events} on [0, {self.events.end_time:.6g}]"),
+            ("Log-likelihood", f"{self.llf:.4f}"),
+            ("Branching ratio", f"{self.branching_ratio:.4f}"),
+            ("Decays", "fixed" if self.fixed_decays else "estimated"),
+            ("Converged", f"{self.converged} ({self.optimizer_message})"),
         ]
-        body = table.to_string(float_format=lambda v: f"{v:.4f}")
-        rule = "=" * max(len(line) for line in body.splitlines() + head)
-        out = [rule, *head, rule, body, rule]
-        if self.at_boundary:
-            out.append(f"Warning: at the parameter-space boundary: {self.at_boundary}")
-        return "\n".join(out)
+        notes = [f"Warning: at the parameter-space boundary: {self.at_boundary}"] if self.at_boundary else []
+        return Summary("Hawkes process results", info, [("", table)], notes)
 
     def _repr_html_(self) -> str:
-        return "<pre>" + self.summary().replace("&", "&amp;").replace("<", "&lt;") + "</pre>"
+        return self.summary().as_html()
 
     def __repr__(self) -> str:
         return f"<HawkesResults n_events={self.n_events} llf={self.llf:.4f} branching_ratio={self.branching_ratio:.4f}>"
@@ -307,7 +298,7 @@ class HawkesResults:
         if ax is None:
             _, ax = plt.subplots(figsize=(9, 3.5))
         grid = np.linspace(0.0, self.events.end_time, points)
-        lam = np.asarray(_core.hawkes_intensity(self.events.times, self.events.end_time, self._theta(), self.model.n_exp, grid))
+        lam = np.asarray(_core.events.hawkes_intensity(self.events.times, self.events.end_time, self._theta(), self.model.n_exp, grid))
         x = self.events.from_float(grid)
         for i, name in enumerate(self.events.names):
             ax.plot(x, lam[i], lw=1, label=f"λ[{name}]" if self.events.multivariate else "intensity")

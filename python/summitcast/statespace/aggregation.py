@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
-from .._validation import check_index, check_int
+from .._common.validation import check_choice, check_float, check_index, check_int
 from .unobserved_components import component_spec
 
 _HOW = ("sum", "mean")
@@ -194,10 +194,8 @@ class TemporalAggregation:
     ) -> None:
         if not isinstance(endog, pd.Series):
             raise TypeError(f"endog must be a pandas Series with a DatetimeIndex or PeriodIndex, got {type(endog).__name__}")
-        if how not in _HOW:
-            raise ValueError(f"how must be one of {_HOW}, got {how!r}")
-        if isinstance(rtol, bool) or not isinstance(rtol, (int, float)) or not 0 <= rtol < 1:
-            raise ValueError(f"rtol must be a number in [0, 1), got {rtol!r}")
+        how = check_choice(how, "how", _HOW)
+        rtol = check_float(rtol, "rtol", minimum=0.0, maximum=0.5)
         if endog.dtype == bool or not pd.api.types.is_numeric_dtype(endog.dtype):
             raise TypeError(f"endog must be numeric, got dtype {endog.dtype}")
         values = endog.to_numpy(dtype=float, na_value=np.nan)
@@ -271,7 +269,7 @@ class TemporalAggregation:
         inner_scale = s / self._unit if self.scale_kind != "none" else s
         self._inner_scale = inner_scale
         self._variance_unit = self._unit**2 if self.scale_kind == "none" else 1.0
-        self._model = _core.AggregationModel(
+        self._model = _core.statespace.AggregationModel(
             self.spec, values / self._unit, aggregate_row / self._unit, inner_scale, weight, list(start)
         )
 
@@ -311,11 +309,21 @@ class TemporalAggregation:
     def loglike(self, params: Any) -> float:
         """Log-likelihood of the observed months and aggregates at `params`.
 
-        It is the log-likelihood of the data expressed in units of a typical
-        value (:attr:`unit`: the median absolute observed value), in which the
-        filter runs; the unit does not move the estimates.
+        In the units of the data: the filter runs on the data divided by
+        :attr:`unit` (so that states, cumulator and variances are of moderate
+        size), which moves each contribution by log(unit): every
+        contribution when a scale is given (the scale is divided by the unit
+        too, so the diffuse variances F_∞ shrink with it), the regular
+        (non-diffuse) ones without a scale; that shift is added back.  The
+        convention for diffuse observations is that of
+        :class:`UnobservedComponents` (the −½ log 2π constant kept), so with
+        every month observed, no aggregate and no scale the two agree.
         """
-        return float(self._model.loglike(self._params_array(params) / self._variance_unit))
+        return self._raw_loglike(float(self._model.loglike(self._params_array(params) / self._variance_unit)))
+
+    def _raw_loglike(self, inner: float) -> float:
+        shifted = self.nobs - (int(self._model.nobs_diffuse) if self.scale_kind == "none" else 0)
+        return inner - shifted * np.log(self._unit)
 
     @property
     def unit(self) -> float:
@@ -342,7 +350,8 @@ class TemporalAggregation:
             start = self._params_array(start_params, "start_params") / self._variance_unit
             if np.any(start <= 0):
                 raise ValueError("start_params variances must be positive")
-        out = self._model.fit(start, maxiter, float(gtol))
+        out = self._model.fit(start, maxiter, check_float(gtol, "gtol", 0.0, exclusive=True))
+        out["loglike"] = self._raw_loglike(out["loglike"])
         return TemporalAggregationResults(self, out["params"] * self._variance_unit, out)
 
     def smooth(self, params: Any):

@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
-from .._html import Summary
-from .._validation import check_alpha, check_int, future_index
+from .._common.summary import Summary
+from .._common.time import future_index
+from .._common.validation import check_alpha, check_int
 from .forecast import ForecastResult
 
 if TYPE_CHECKING:
@@ -26,9 +27,8 @@ class TemporalAggregationResults:
     params, bse : pandas.Series
         Variances and their standard errors (inverse numerical Hessian).
     llf, aic, bic : float
-        Log-likelihood (see :meth:`TemporalAggregation.loglike` for its
-        units) and information criteria counting the variances and the
-        diffuse states.
+        Log-likelihood (see :meth:`TemporalAggregation.loglike`) and
+        information criteria counting the variances and the diffuse states.
     smoothed : pandas.DataFrame
         One row per period of endog: ``mean`` (the observed value where
         observed, else E(x_t | all data)), ``se`` (0 where observed) and
@@ -38,7 +38,7 @@ class TemporalAggregationResults:
     def __init__(self, model: TemporalAggregation, params: np.ndarray, fit_info: dict[str, Any]):
         self.model = model
         self.params = pd.Series(np.asarray(params, dtype=float), index=model.param_names, name="params")
-        self.llf = float(fit_info["loglike"])
+        self.llf = float(fit_info["loglike"])  # in the units of the data
         self._hessian = fit_info.get("hessian")
         self.converged = bool(fit_info.get("converged", True))
         self.iterations = int(fit_info.get("iterations", 0))

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
-from .._validation import check_alpha
+from .._common.validation import check_alpha
 
 
 class ForecastResult:

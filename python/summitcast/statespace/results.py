@@ -9,8 +9,11 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
-from .._html import Summary
-from .._validation import as_exog, check_alpha, check_int, check_seed, future_index
+from .._common.seeds import check_seed
+from .._common.summary import Summary
+from .._common.time import future_index
+from .._common.paths import ForecastPaths
+from .._common.validation import as_exog, check_alpha, check_int, check_threads
 from .forecast import ForecastResult
 
 if TYPE_CHECKING:
@@ -32,7 +35,7 @@ def future_exog(model: UnobservedComponents, steps: int, exog: Any) -> np.ndarra
         if missing:
             raise ValueError(f"exog for the forecast lacks columns {missing}")
         exog = exog[[by_name[c] for c in model.exog_names]]  # in the model's order
-    values, _ = as_exog(exog, steps, pd.RangeIndex(steps))
+    values, _ = as_exog(exog, steps, future_index(model.index, steps))
     if values.shape[1] != k:
         raise ValueError(f"exog for the forecast must have {k} columns, got {values.shape[1]}")
     return values
@@ -256,23 +259,22 @@ class UnobservedComponentsResults:
         return self.get_forecast(steps, exog).predicted_mean
 
     def simulate(self, steps: int, paths: int = 1000, seed: int | None = None, exog: Any = None,
-                 cores: int | None = None) -> pd.DataFrame:
-        """Sample paths of y after the data (rows: future periods, columns: paths).
+                 cores: int | None = None) -> ForecastPaths:
+        """Simulated paths of y for the ``steps`` periods after the data.
 
         The state after the data is drawn from its filtered distribution, so
         the paths carry state and disturbance uncertainty (not parameter
-        uncertainty: use ``fit_bayes`` for that).
+        uncertainty: use ``fit_bayes`` for that).  Returns
+        :class:`~summitcast._common.paths.ForecastPaths` (paths × periods on
+        the future index); the draws depend on ``seed`` only, not ``cores``.
         """
-        import os
-
         steps = check_int(steps, "steps", 1)
         paths = check_int(paths, "paths", 1)
         seed = check_seed(seed)
-        threads = (os.cpu_count() or 1) if cores is None else check_int(cores, "cores", 1)
+        threads = check_threads(cores)
         fx = future_exog(self.model, steps, exog)
         sims = self.model._model.simulate(self.params.to_numpy(), steps, paths, fx, seed, threads)
-        return pd.DataFrame(sims.T, index=future_index(self.model.index, steps),
-                            columns=pd.RangeIndex(paths, name="path"))
+        return ForecastPaths(sims, future_index(self.model.index, steps), self.model.name, seed=seed)
 
     # -- persistence --------------------------------------------------------
     def save(self, path) -> None:

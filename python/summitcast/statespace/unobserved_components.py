@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
-from .._validation import as_endog, as_exog, check_int, check_seed
+from .._common.seeds import check_seed
+from .._common.validation import as_endog, as_exog, check_int
 from .priors import InverseGamma
 
 # level= name -> (level, stochastic_level, trend, stochastic_trend, irregular)
@@ -49,7 +50,7 @@ def component_spec(
         flags = TREND_SPECS[level]
     else:
         raise ValueError(f"level must be one of {sorted(TREND_SPECS)} or None, got {level!r}")
-    spec = _core.ComponentSpec()
+    spec = _core.statespace.ComponentSpec()
     spec.level, spec.stochastic_level, spec.trend, spec.stochastic_trend, implied_irregular = flags
     spec.irregular = implied_irregular if irregular is None else bool(irregular)
 
@@ -72,7 +73,7 @@ def component_spec(
         if period > n:
             raise ValueError(f"freq_seasonal period {period} is longer than the data ({n} observations)")
         harmonics = check_int(item.get("harmonics", period // 2), "freq_seasonal harmonics", 1)
-        trig.append(_core.TrigSeasonal(period, harmonics, bool(stochastic)))
+        trig.append(_core.statespace.TrigSeasonal(period, harmonics, bool(stochastic)))
     spec.trig = trig
     stochastic = (
         spec.irregular or spec.stochastic_level or spec.stochastic_trend
@@ -165,7 +166,7 @@ class UnobservedComponents:
         spec.approx_diffuse_variance = float(approx_diffuse_variance)
         spec.validate()
         self.spec = spec
-        self._model = _core.UCModel(spec, values, self.exog)
+        self._model = _core.statespace.UCModel(spec, values, self.exog)
 
     # -- description ------------------------------------------------------
     @property

@@ -99,7 +99,7 @@ class AggregationModel {
     if (spec_.unused_state()) fail_value(fn, "the model needs a level or a seasonal component");
     const SystemMatrices sys = system_for(start_params(), layout_);  // the filter keeps a reference
     KalmanFilter kf(sys, y_);
-    kf.run();
+    nobs_diffuse_ = kf.run().nobs_diffuse;
     if (kf.final_diffuse())
       fail_value(fn, "the observations do not identify every state of the model (annual totals alone, for "
                      "example, say nothing of a monthly seasonal): give more observed months or a simpler model");
@@ -107,6 +107,8 @@ class AggregationModel {
 
   Index n() const { return y_.cols(); }
   Index nobs() const { return nobs_; }
+  // Observations treated as diffuse (the same at every parameter value).
+  Index nobs_diffuse() const { return nobs_diffuse_; }
   const ComponentSpec& spec() const { return spec_; }
   Index k_states() const { return spec_.k_states_total() + (spec_.irregular ? 1 : 0) + 1; }
 
@@ -278,6 +280,7 @@ class AggregationModel {
   AggregationLayout layout_;
   MatrixXd y_;  // 2 x n: the months, the aggregates
   Index nobs_ = 0;
+  Index nobs_diffuse_ = 0;
 };
 
 }  // namespace summitcast::statespace
