@@ -17,22 +17,12 @@ Usage: PYTHONPATH=python python benchmarks/bench_trade.py
 
 from __future__ import annotations
 
-import time
 import warnings
 from importlib import resources
 
 import numpy as np
 import pandas as pd
-
-
-def best_time(fn, repeat: int = 7, number: int = 1) -> float:
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for _ in range(number):
-            fn()
-        best = min(best, (time.perf_counter() - t0) / number)
-    return best
+from bench_statespace import best_time  # the benchmarks folder is on sys.path when run as a script
 
 
 def read_tables():
@@ -49,12 +39,12 @@ def main() -> None:
     from summitcast.statespace import TemporalAggregation
 
     load_trade()  # warm the imports
-    t_load = best_time(load_trade)
-    t_floor = best_time(read_tables)
+    t_load = best_time(load_trade, repeat=7)
+    t_floor = best_time(read_tables, repeat=7)
     print(f"{'what':<44} {'seconds':>10} {'ratio':>8}  notes")
     print(f"{'load_trade() default vintage':<44} {t_load:>10.4f} {t_load / t_floor:>8.1f}  vs reading the 3 CSVs "
           f"({t_floor:.4f} s); budget 0.2 s")
-    t_vintage = best_time(lambda: load_trade("2022-06"))
+    t_vintage = best_time(lambda: load_trade("2022-06"), repeat=7)
     print(f"{'load_trade(as_of=2022-06)':<44} {t_vintage:>10.4f} {t_vintage / t_floor:>8.1f}  vs reading the 3 CSVs")
     t_tri = best_time(load_trilateral, repeat=5)
     print(f"{'load_trilateral() (includes load_trade)':<44} {t_tri:>10.4f} {'':>8}")
@@ -68,7 +58,7 @@ def main() -> None:
     hidden[hidden.index.year >= 2010] = np.nan
     model = TemporalAggregation(hidden, totals, **_trade.MODEL)
     res = model.fit()
-    t_smooth = best_time(lambda: model.smooth(res.params).smoothed)
+    t_smooth = best_time(lambda: model.smooth(res.params).smoothed, repeat=7)
     t_fit = best_time(lambda: model.fit(), repeat=3)
 
     y = monthly / 1e3
@@ -76,7 +66,7 @@ def main() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         sm_res = sm_model.fit(disp=False)
-        t_sm_smooth = best_time(lambda: sm_model.smooth(sm_res.params))
+        t_sm_smooth = best_time(lambda: sm_model.smooth(sm_res.params), repeat=7)
         t_sm_fit = best_time(lambda: sm_model.fit(disp=False), repeat=3)
     print(f"{'aggregation smoother pass (n=228, m=15)':<44} {t_smooth:>10.4f} {t_smooth / t_sm_smooth:>8.2f}  "
           f"vs statsmodels UC smooth, fully observed, m=13 ({t_sm_smooth:.4f} s)")

@@ -41,7 +41,14 @@ py::dict smoother_dict(const ss::SmootherOutput& s) {
   return d;
 }
 
-py::dict fit_dict(const ss::FitResult& r) {
+// Maximum likelihood for any model with fit(start, maxiter, gtol) -> FitResult.
+template <class Model>
+py::dict fit_model(const Model& model, const VectorXd& start, int maxiter, double gtol) {
+  ss::FitResult r;
+  {
+    py::gil_scoped_release release;  // pure C++ on an immutable model
+    r = model.fit(start, maxiter, gtol);
+  }
   py::dict d;
   d["params"] = r.params;
   d["loglike"] = r.loglike;
@@ -193,17 +200,8 @@ void register_statespace(py::module_& root) {
             return out;
           },
           py::arg("params"), py::arg("cov") = true)
-      .def(
-          "fit",
-          [](const ss::UnobservedComponentsModel& model, const VectorXd& start, int maxiter, double gtol) {
-            ss::FitResult r;
-            {
-              py::gil_scoped_release release;
-              r = model.fit(start, maxiter, gtol);
-            }
-            return fit_dict(r);
-          },
-          py::arg("start"), py::arg("maxiter") = 500, py::arg("gtol") = 1e-7)
+      .def("fit", &fit_model<ss::UnobservedComponentsModel>, py::arg("start"), py::arg("maxiter") = 500,
+           py::arg("gtol") = 1e-7)
       .def(
           "simulation_smoother",
           [](const ss::UnobservedComponentsModel& model, const VectorXd& params, long draws, std::uint64_t seed) {
@@ -290,17 +288,8 @@ void register_statespace(py::module_& root) {
       .def("start_params", &ss::AggregationModel::start_params)
       .def("loglike", &ss::AggregationModel::loglike, py::arg("params"), py::call_guard<py::gil_scoped_release>())
       .def("hessian", &ss::AggregationModel::hessian, py::arg("params"), py::call_guard<py::gil_scoped_release>())
-      .def(
-          "fit",
-          [](const ss::AggregationModel& model, const VectorXd& start, int maxiter, double gtol) {
-            ss::FitResult r;
-            {
-              py::gil_scoped_release release;
-              r = model.fit(start, maxiter, gtol);
-            }
-            return fit_dict(r);
-          },
-          py::arg("start"), py::arg("maxiter") = 500, py::arg("gtol") = 1e-7)
+      .def("fit", &fit_model<ss::AggregationModel>, py::arg("start"), py::arg("maxiter") = 500,
+           py::arg("gtol") = 1e-7)
       .def(
           "smooth",
           [](const ss::AggregationModel& model, const VectorXd& params, const VectorXd& future_scale) {

@@ -21,6 +21,7 @@ import pandas as pd
 
 from .. import _core
 from .._common.validation import check_choice, check_float, check_index, check_int
+from .inference import params_array
 from .unobserved_components import component_spec
 
 _HOW = ("sum", "mean")
@@ -292,18 +293,7 @@ class TemporalAggregation:
         return pd.Series(self._model.start_params() * self._variance_unit, index=self.param_names)
 
     def _params_array(self, params: Any, name: str = "params") -> np.ndarray:
-        if isinstance(params, pd.Series):
-            missing = [p for p in self.param_names if p not in params.index]
-            if missing:
-                raise ValueError(f"{name} lacks {missing}")
-            params = params[self.param_names].to_numpy(dtype=float)
-        arr = np.asarray(params, dtype=float).reshape(-1)
-        if arr.size != self.k_params:
-            raise ValueError(f"{name} must have {self.k_params} values ({self.param_names}), got {arr.size}")
-        for value, pname in zip(arr, self.param_names):
-            if not np.isfinite(value) or value < 0:
-                raise ValueError(f"{name}: variance {pname} must be non-negative and finite, got {value}")
-        return arr
+        return params_array(params, self.param_names, name)
 
     # -- likelihood ---------------------------------------------------------
     def loglike(self, params: Any) -> float:

@@ -14,12 +14,13 @@ from .._common.summary import Summary
 from .._common.time import future_index
 from .._common.validation import check_alpha, check_int
 from .forecast import ForecastResult
+from .inference import WaldInference
 
 if TYPE_CHECKING:
     from .aggregation import TemporalAggregation
 
 
-class TemporalAggregationResults:
+class TemporalAggregationResults(WaldInference):
     """Fitted (or evaluated) temporal-aggregation model (statsmodels-shaped).
 
     Attributes
@@ -80,32 +81,11 @@ class TemporalAggregationResults:
     def bic(self) -> float:
         return -2.0 * self.llf + self.df_model * np.log(self.nobs)
 
-    @cached_property
-    def cov_params(self) -> pd.DataFrame:
-        names = self.model.param_names
-        if self._hessian is not None:
-            # the Hessian of the inner (unit-scaled) problem
-            hess = np.asarray(self._hessian)
-        else:
-            hess = np.asarray(self.model._model.hessian(self._inner()))
-        unit = self.model._variance_unit
-        try:
-            cov = np.linalg.inv(-hess) * unit**2
-        except np.linalg.LinAlgError:
-            cov = np.full_like(hess, np.nan)
-        return pd.DataFrame(cov, index=names, columns=names)
-
-    @property
-    def bse(self) -> pd.Series:
-        var = np.diag(self.cov_params.to_numpy())
-        with np.errstate(invalid="ignore"):
-            se = np.where(var > 0, np.sqrt(np.abs(var)), np.nan)
-        return pd.Series(se, index=self.model.param_names, name="bse")
-
-    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
-        """Wald intervals params ± z·bse."""
-        z = float(_core.normal_ppf(1.0 - check_alpha(alpha) / 2.0))
-        return pd.DataFrame({"lower": self.params - z * self.bse, "upper": self.params + z * self.bse})
+    def _loglike_hessian(self) -> np.ndarray:
+        # the core works in units of `unit`: variances q = p / unit_var, so
+        # d²/dp² = d²/dq² / unit_var²
+        inner = self._hessian if self._hessian is not None else self.model._model.hessian(self._inner())
+        return np.asarray(inner) / self.model._variance_unit**2
 
     # -- the high-frequency estimates -------------------------------------
     @cached_property
