@@ -2,8 +2,11 @@
 
 ``load_trilateral()`` returns facts of public record compiled with a source for
 every value (China–Japan–ROK summits since 1999, preparatory ministerial
-meetings, North Korean nuclear tests and missile launches, dated crises and
-official Korea–China trade figures).  ``simulate_world()`` draws a synthetic
+meetings and the dated diplomatic steps before each summit, six more series
+of leaders' meetings in the region, leaders' terms and elections, North
+Korean nuclear tests and missile launches, dated crises and official trade
+figures), each table with the date through which it is complete, and
+earlier vintages via ``TrilateralData.truncate(as_of)``.  ``simulate_world()`` draws a synthetic
 indicator panel and summit history from known parameters; everything it
 returns is labelled simulated.
 """
@@ -12,6 +15,11 @@ from __future__ import annotations
 
 
 from ._simulate import SimulatedWorld, simulate_world
-from ._trilateral import OUTCOME_LEVELS, TrilateralData, load_trilateral
+from ._trilateral import (
+    MEETING_KINDS, OUTCOME_LEVELS, OUTCOME_TABLES, STEP_KIND_RULES, STEP_KINDS, TrilateralData, load_trilateral,
+)
 
-__all__ = ["OUTCOME_LEVELS", "SimulatedWorld", "TrilateralData", "load_trilateral", "simulate_world"]
+__all__ = [
+    "MEETING_KINDS", "OUTCOME_LEVELS", "OUTCOME_TABLES", "STEP_KINDS", "STEP_KIND_RULES", "SimulatedWorld",
+    "TrilateralData", "load_trilateral", "simulate_world",
+]
