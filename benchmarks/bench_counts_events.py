@@ -79,11 +79,11 @@ def bench_hawkes(n_target: int) -> None:
 
     mu, alpha, beta = 0.5, 0.6, 2.0
     T = n_target * (1 - alpha) / mu
-    t = np.asarray(_core.hawkes_simulate(np.array([mu, alpha, beta]), 1, 1, T, 7)[0])
+    t = np.asarray(_core.events.hawkes_simulate(np.array([mu, alpha, beta]), 1, 1, T, 7)[0])
     n = len(t)
     hawkes = se.Hawkes()
     t_ours, res = best_time(lambda: hawkes.fit(t, end_time=T, decays=beta), repeat=9)
-    t_eval, _ = best_time(lambda: _core.hawkes_loglike([t], T, np.array([mu, alpha, beta]), 1), repeat=10)
+    t_eval, _ = best_time(lambda: _core.events.hawkes_loglike([t], T, np.array([mu, alpha, beta]), 1), repeat=10)
     t_free, free = best_time(lambda: hawkes.fit(t, end_time=T), repeat=3)
     print(f"Hawkes exp kernel, {n} events:")
     print(f"  summitcast fit, fixed decay   {t_ours * 1e3:8.2f} ms  (mu {res.params['mu']:.4f}, alpha {res.params['alpha']:.4f})")

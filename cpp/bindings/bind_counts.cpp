@@ -45,7 +45,8 @@ sc::Family family_of(const std::string& family) {
 
 }  // namespace
 
-void register_counts(py::module_& m) {
+void register_counts(py::module_& root) {
+  py::module_ m = root.def_submodule("counts", "INGARCH count models and count distributions");
   // The spec travels as (past_obs, past_mean, link, family, init, init_drop);
   // k_exog is the number of columns of exog.
   m.def(

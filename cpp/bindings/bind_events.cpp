@@ -29,7 +29,8 @@ void check_params(const se::HawkesShape& s, const VectorXd& theta) {
 
 }  // namespace
 
-void register_events(py::module_& m) {
+void register_events(py::module_& root) {
+  py::module_ m = root.def_submodule("events", "Multivariate Hawkes processes with exponential kernels");
   m.def(
       "hawkes_loglike",
       [](const std::vector<VectorXd>& times, double end_time, const VectorXd& params, long n_exp) {
@@ -149,4 +150,18 @@ void register_events(py::module_& m) {
       },
       py::arg("times"), py::arg("end_time"), py::arg("params"), py::arg("n_exp"), py::arg("at"), py::arg("window"),
       py::arg("paths"), py::arg("seed"));
+  m.def(
+      "hawkes_binned",
+      [](const std::vector<VectorXd>& times, double end_time, const VectorXd& params, long n_exp,
+         const VectorXd& edges, long paths, std::uint64_t seed) {
+        const se::HawkesData d = se::make_hawkes_data(times, end_time);
+        const se::HawkesShape s = make_shape(d.D, n_exp);
+        check_params(s, params);
+        std::atomic<bool> stop{false};
+        return summitcast::bindings::run_interruptible(
+            [&] { return se::hawkes_binned_counts(d, s, params, edges, paths, seed, &stop); }, stop, nullptr,
+            py::none());
+      },
+      py::arg("times"), py::arg("end_time"), py::arg("params"), py::arg("n_exp"), py::arg("edges"), py::arg("paths"),
+      py::arg("seed"));
 }

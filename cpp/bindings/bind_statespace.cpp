@@ -59,7 +59,9 @@ ss::SystemMatrices make_system(std::vector<MatrixXd> Z, std::vector<MatrixXd> H,
 
 }  // namespace
 
-void register_statespace(py::module_& m) {
+void register_statespace(py::module_& root) {
+  py::module_ m = root.def_submodule("statespace", "Kalman filter and smoother, unobserved-components model, Gibbs sampler");
+
   py::class_<ss::TrigSeasonal>(m, "TrigSeasonal")
       .def(py::init([](int period, int harmonics, bool stochastic) {
              return ss::TrigSeasonal{period, harmonics, stochastic};
@@ -68,6 +70,12 @@ void register_statespace(py::module_& m) {
       .def_readonly("period", &ss::TrigSeasonal::period)
       .def_readonly("harmonics", &ss::TrigSeasonal::harmonics)
       .def_readonly("stochastic", &ss::TrigSeasonal::stochastic);
+
+  py::class_<ss::ComponentBlock>(m, "ComponentBlock")
+      .def_readonly("name", &ss::ComponentBlock::name)
+      .def_readonly("first", &ss::ComponentBlock::first)
+      .def_readonly("size", &ss::ComponentBlock::size)
+      .def_readonly("signal", &ss::ComponentBlock::signal);
 
   py::class_<ss::ComponentSpec>(m, "ComponentSpec")
       .def(py::init<>())
@@ -85,6 +93,7 @@ void register_statespace(py::module_& m) {
       .def("validate", &ss::ComponentSpec::validate)
       .def("variance_names", &ss::ComponentSpec::variance_names)
       .def("state_names", &ss::ComponentSpec::state_names)
+      .def("layout", &ss::ComponentSpec::layout)
       .def("disturbance_groups", &ss::ComponentSpec::disturbance_groups)
       .def_property_readonly("k_states", &ss::ComponentSpec::k_states_total)
       .def_property_readonly("k_params", &ss::ComponentSpec::k_params)

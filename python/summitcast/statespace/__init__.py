@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from .filter import kalman_filter
 from .forecast import ForecastResult
-from .persistence import load_results
 from .priors import InverseGamma
-from .unobserved_components import UnobservedComponents
+from .unobserved_components import UnobservedComponents, load_results
 
 __all__ = ["ForecastResult", "InverseGamma", "UnobservedComponents", "kalman_filter", "load_results"]

@@ -82,7 +82,7 @@ def kalman_filter(
         c_arr = c_arr[:, None]
     elif c_arr.shape[0] == n and c_arr.shape[1] == m:
         c_arr = c_arr.T
-    out = _core.kalman_filter(
+    out = _core.statespace.kalman_filter(
         Zl, _as_list(H, "H", n), _as_list(T, "T", n), _as_list(R, "R", n), _as_list(Q, "Q", n),
         np.asfortranarray(d_arr), np.asfortranarray(c_arr), a1, P1, P1_diffuse, np.asfortranarray(y.T),
         True, bool(smooth), bool(steady_state), int(loglikelihood_burn),

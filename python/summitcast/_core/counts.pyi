@@ -1,0 +1,23 @@
+"""
+INGARCH count models and count distributions
+"""
+from __future__ import annotations
+import collections.abc
+import numpy
+import numpy.typing
+import typing
+__all__: list[str] = ['count_distribution', 'count_sf_at_least', 'ingarch_filter', 'ingarch_fit', 'ingarch_forecast_paths', 'ingarch_loglike', 'ingarch_simulate']
+def count_distribution(k: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], lambda_: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], family: str, alpha: typing.SupportsFloat | typing.SupportsIndex = 1.0) -> dict:
+    ...
+def count_sf_at_least(k: typing.SupportsFloat | typing.SupportsIndex, lambda_: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], family: str, alpha: typing.SupportsFloat | typing.SupportsIndex = 1.0) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
+    ...
+def ingarch_filter(endog: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], exog: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], params: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], past_obs: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], past_mean: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], link: str, family: str, init: str, init_drop: bool) -> tuple[typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]]:
+    ...
+def ingarch_fit(endog: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], exog: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], past_obs: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], past_mean: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], link: str, family: str, init: str, init_drop: bool, start_params: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"] | None = None, max_iterations: typing.SupportsInt | typing.SupportsIndex = 500, presample: str = 'exact') -> dict:
+    ...
+def ingarch_forecast_paths(endog: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], exog: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], params: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], past_obs: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], past_mean: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], link: str, family: str, init: str, init_drop: bool, exog_future: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], steps: typing.SupportsInt | typing.SupportsIndex, paths: typing.SupportsInt | typing.SupportsIndex, seed: typing.SupportsInt | typing.SupportsIndex) -> tuple[typing.Annotated[numpy.typing.NDArray[numpy.int64], "[m, n]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]]:
+    ...
+def ingarch_loglike(endog: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], exog: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], params: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], past_obs: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], past_mean: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], link: str, family: str, init: str, init_drop: bool) -> tuple[float, typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"], typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]]:
+    ...
+def ingarch_simulate(params: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], exog: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], past_obs: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], past_mean: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], link: str, family: str, init: str = 'marginal', burn: typing.SupportsInt | typing.SupportsIndex = 200, seed: typing.SupportsInt | typing.SupportsIndex = 0) -> typing.Annotated[numpy.typing.NDArray[numpy.int64], "[m, 1]"]:
+    ...
