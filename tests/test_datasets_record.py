@@ -401,7 +401,9 @@ def test_truncate_rejects_months_outside_the_record(data, bad):
         data.truncate(bad)
 
 
-@pytest.mark.parametrize("bad", [2019, 2019.5, None, ["2019-06"]])
+@pytest.mark.parametrize("bad", [2019, 2019.5, True, ["2019-06"], {"month": 6}])
 def test_truncate_rejects_non_dates(data, bad):
     with pytest.raises(TypeError, match="as_of"):
         data.truncate(bad)
+    with pytest.raises(ValueError, match="as_of.*None"):
+        data.truncate(None)

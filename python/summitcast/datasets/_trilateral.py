@@ -11,7 +11,6 @@ public at the end of a given month.
 
 from __future__ import annotations
 
-import datetime as _dt
 import html
 import importlib.util
 from dataclasses import dataclass, field
@@ -19,6 +18,8 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
+
+from .._common.time import as_month, last_complete_month, month_index
 
 #: Ordinal outcome of a held leaders' meeting.
 OUTCOME_LEVELS = {
@@ -74,12 +75,6 @@ def _read(name: str) -> pd.DataFrame:
 
 def _month_start(dates) -> pd.Series:
     return pd.to_datetime(pd.Series(dates)).dt.to_period("M").dt.to_timestamp()
-
-
-def _last_complete_month(record_through: pd.Timestamp) -> pd.Timestamp:
-    """Month start of the last calendar month wholly covered by a record-through date."""
-    nxt = (pd.Timestamp(record_through) + pd.Timedelta(days=1)).to_period("M")
-    return (nxt - 1).to_timestamp()
 
 
 def _ids(table: pd.DataFrame, column: str = "source_ids") -> set[str]:
@@ -172,7 +167,7 @@ class TrilateralData:
         Raises ``TypeError`` for a non-date ``as_of`` and ``ValueError`` for
         one before the panel start (1999-01) or after the data's ``as_of``.
         """
-        month = _as_month(as_of)
+        month = as_month(as_of, "as_of")
         if month < _PANEL_START or month > self.as_of:
             raise ValueError(
                 f"as_of must lie between {_PANEL_START:%Y-%m} and the data's as_of {self.as_of:%Y-%m}, got {as_of!r}"
@@ -190,7 +185,7 @@ class TrilateralData:
         crises.loc[late, ["end_precision", "end_event", "end_source_ids"]] = np.nan
         crises.loc[late, "end"] = pd.NaT
         nuclear_tests = self.nuclear_tests[self.nuclear_tests["date"] <= cutoff].reset_index(drop=True)
-        missile_end = min(month, _last_complete_month(rt["missile_launches"]))
+        missile_end = min(month, last_complete_month(rt["missile_launches"]))
         missiles = self.missile_launches.loc[:missile_end].copy()
         missiles.index.freq = "MS"
         leaders = self.leaders[self.leaders["took_office"].isna() | (self.leaders["took_office"] <= cutoff)].copy()
@@ -207,20 +202,6 @@ class TrilateralData:
             sources=self.sources, record_through=rt, record_basis=self.record_basis,
             trade_as_of=month, panel_end=month,
         )
-
-
-def _as_month(as_of) -> pd.Timestamp:
-    if isinstance(as_of, pd.Period):
-        return as_of.asfreq("M").to_timestamp()
-    if not isinstance(as_of, (str, pd.Timestamp, _dt.date, np.datetime64)):
-        raise TypeError(f"as_of must be a date or month (str, Timestamp, date or Period), got {type(as_of).__name__} {as_of!r}")
-    try:
-        stamp = pd.Timestamp(as_of)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"as_of must be a date or month such as '2019-06', got {as_of!r}") from exc
-    if pd.isna(stamp):
-        raise ValueError(f"as_of must be a date or month such as '2019-06', got {as_of!r}")
-    return stamp.to_period("M").to_timestamp()
 
 
 def _clip_end(table: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:
@@ -251,12 +232,12 @@ def _truncate_summits(summits: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFra
 
 
 def _event_panel(summits, meetings, nuclear_tests, crises, missiles, record_through, end):
-    index = pd.date_range(_PANEL_START, end, freq="MS", name="month")
+    index = month_index(_PANEL_START, end)
     panel = pd.DataFrame(index=index)
     rows = []
 
     def after(table):  # months past the table's last complete month
-        return index > _last_complete_month(record_through[table])
+        return index > last_complete_month(record_through[table])
 
     def count_by_month(dates: pd.Series, table: str) -> pd.Series:
         counts = _month_start(dates).value_counts().reindex(index, fill_value=0).astype("float64")
@@ -367,9 +348,9 @@ def _assemble(*, summits, meetings, steps, series_meetings, series, nuclear_test
     order = ["summits", "meetings", "series_meetings", "steps", "crises", "nuclear_tests",
              "missile_launches", "leaders", "elections", "trade"]
     rt = {k: rt[k] for k in order}
-    as_of = min(_last_complete_month(rt[k]) for k in OUTCOME_TABLES)
+    as_of = min(last_complete_month(rt[k]) for k in OUTCOME_TABLES)
     if panel_end is None:
-        panel_end = max(_last_complete_month(v) for v in rt.values())
+        panel_end = max(last_complete_month(v) for v in rt.values())
     indicators, indicator_sources = _event_panel(summits, meetings, nuclear_tests, crises, missiles, rt, panel_end)
     return TrilateralData(
         summits=summits, meetings=meetings, steps=steps, series_meetings=series_meetings, series=series,
