@@ -60,15 +60,8 @@ void register_events(py::module_& root) {
           py::gil_scoped_release release;
           f = se::fit_hawkes(d, s, decays ? *decays : VectorXd(), start ? *start : VectorXd(), opt);
         }
-        py::dict out;
-        out["params"] = f.params;
-        out["loglike"] = f.loglike;
-        out["gradient"] = f.gradient;
-        out["hessian"] = f.hessian;
+        py::dict out = summitcast::bindings::fit_report_dict(f);
         out["spectral_radius"] = f.spectral_radius;
-        out["iterations"] = f.iterations;
-        out["converged"] = f.converged;
-        out["message"] = f.message;
         out["n_events"] = d.size();
         return out;
       },

@@ -188,9 +188,9 @@ class INGARCHResults:
         self._names = model.param_names
         self._theta = np.asarray(out["params"])
         self._hess = np.asarray(out["hessian"])
-        self._score = np.asarray(out["score"])
+        self._score = np.asarray(out["gradient"])
         self._nu = np.asarray(out["linear_predictor"])
-        self.llf = float(out["loglike"])
+        self.llf = float(out["value"])
         self.nobs = int(out["nobs"])
         self.converged = bool(out["converged"])
         self.optimizer_message = str(out["message"])
@@ -372,8 +372,8 @@ class INGARCHResults:
             "exog": None if m.exog is None else {"names": list(m.exog.columns), "values": encode_floats(m.exog)},
             "presample": self.presample,
             "fit": {
-                "params": encode_floats(out["params"]), "loglike": float(out["loglike"]),
-                "score": encode_floats(out["score"]), "hessian": encode_floats(out["hessian"]),
+                "params": encode_floats(out["params"]), "loglike": float(out["value"]),
+                "score": encode_floats(out["gradient"]), "hessian": encode_floats(out["hessian"]),
                 "linear_predictor": encode_floats(out["linear_predictor"]),
                 "at_boundary": [int(i) for i in out["at_boundary"]], "iterations": int(out["iterations"]),
                 "converged": bool(out["converged"]), "message": str(out["message"]), "nobs": int(out["nobs"]),
@@ -478,9 +478,11 @@ def results_from_payload(payload: dict[str, Any]) -> INGARCHResults:
     spec = dict(payload["model"])
     model = INGARCH(endog, exog=exog, **spec)
     fit = payload["fit"]
-    out = {key: fit[key] for key in ("loglike", "at_boundary", "iterations", "converged", "message", "nobs")}
-    for key in ("params", "score", "hessian", "linear_predictor"):
+    out = {key: fit[key] for key in ("at_boundary", "iterations", "converged", "message", "nobs")}
+    out["value"] = float(fit["loglike"])
+    for key in ("params", "hessian", "linear_predictor"):
         out[key] = decode_floats(fit[key], key)
+    out["gradient"] = decode_floats(fit["score"], "score")
     if out["params"].shape != (len(model.param_names),):
         raise ValueError(f"the saved parameters do not match the model's {model.param_names}")
     return INGARCHResults(model, out, str(payload["presample"]))

@@ -144,7 +144,7 @@ class HawkesResults:
         names = model.param_names(events.names, events.multivariate)
         theta = np.asarray(out["params"])
         self.params = pd.Series(theta, index=names, name="params")
-        self.llf = float(out["loglike"])
+        self.llf = float(out["value"])
         self.n_events = int(out["n_events"])
         self.converged = bool(out["converged"])
         self.optimizer_message = str(out["message"])
@@ -325,7 +325,7 @@ class HawkesResults:
             },
             "fixed_decays": bool(self.fixed_decays),
             "fit": {
-                "params": encode_floats(out["params"]), "loglike": float(out["loglike"]),
+                "params": encode_floats(out["params"]), "loglike": float(out["value"]),
                 "n_events": int(out["n_events"]), "converged": bool(out["converged"]), "message": str(out["message"]),
                 "gradient": encode_floats(out["gradient"]), "spectral_radius": float(out["spectral_radius"]),
                 "hessian": encode_floats(out["hessian"]),
@@ -383,7 +383,8 @@ def results_from_payload(payload: dict[str, Any]) -> HawkesResults:
         None if e["unit"] is None else pd.Timedelta(e["unit"]), bool(e["multivariate"]),
     )
     fit = payload["fit"]
-    out = {key: fit[key] for key in ("loglike", "n_events", "converged", "message", "spectral_radius")}
+    out = {key: fit[key] for key in ("n_events", "converged", "message", "spectral_radius")}
+    out["value"] = float(fit["loglike"])
     for key in ("params", "gradient", "hessian"):
         out[key] = decode_floats(fit[key], key)
     names = model.param_names(events.names, events.multivariate)

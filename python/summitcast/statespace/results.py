@@ -35,7 +35,7 @@ class UnobservedComponentsResults:
         # model: the UnobservedComponents these results belong to (its public engine methods only)
         self.model = model
         self.params = pd.Series(np.asarray(params, dtype=float), index=model.param_names, name="params")
-        self.llf = float(fit_info["loglike"])
+        self.llf = float(fit_info["value"])
         self._hessian = fit_info.get("hessian")
         self.converged = bool(fit_info.get("converged", True))
         self.iterations = int(fit_info.get("iterations", 0))

@@ -209,8 +209,11 @@ class UnobservedComponents:
     def fit(self, start_params: Any = None, maxiter: int = 500, gtol: float = 1e-7):
         """Maximum-likelihood estimates of the variances and regression coefficients.
 
-        BFGS over (log σ², β) in C++; standard errors from the numerical
-        Hessian of the log-likelihood in (σ², β).
+        BFGS in C++ over θ with each variance σ²_k = s_k θ_k² (s_k its
+        starting value; unlike a log transform this reaches a zero variance)
+        and each β as itself, with the analytic score under exact diffuse
+        initialisation (finite differences otherwise); standard errors from
+        the numerical Hessian of the log-likelihood in (σ², β).
         """
         start = self._model.start_params() if start_params is None else self._params_array(start_params, "start_params")
         if np.any(start[: self.spec.k_variances] <= 0):
@@ -222,7 +225,7 @@ class UnobservedComponents:
     def smooth(self, params: Any):
         """Results at given parameters without estimating them."""
         arr = self._params_array(params)
-        return UnobservedComponentsResults(self, arr, {"loglike": self._model.loglike(arr), "hessian": None})
+        return UnobservedComponentsResults(self, arr, {"value": self._model.loglike(arr), "hessian": None})
 
     def fit_bayes(
         self,
@@ -417,7 +420,7 @@ def results_from_payload(payload: dict[str, Any]) -> UnobservedComponentsResults
     if set(saved) != set(names):
         raise ValueError(f"the saved parameters {sorted(saved)} do not match the model's {names}")
     params = decode_floats([saved[name] for name in names], "params")
-    info = {"loglike": model.loglike(params), "hessian": None, "converged": bool(payload["converged"]),
+    info = {"value": model.loglike(params), "hessian": None, "converged": bool(payload["converged"]),
             "iterations": int(payload["iterations"]), "message": str(payload["message"])}
     return UnobservedComponentsResults(model, params, info)
 

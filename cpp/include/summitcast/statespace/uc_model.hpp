@@ -1,22 +1,26 @@
 // Likelihood, maximum-likelihood fit, forecasts and simulation for an
 // unobserved-components model on one series.
 //
-// The fit maximises the log-likelihood over θ = (log σ², β) with BFGS; the
-// gradient is by central differences in θ (each costs two filter passes, and
-// a pass over n = 10⁴ takes well under a millisecond once the covariance
-// recursion reaches its steady state).  Standard errors come from the
-// numerical Hessian of the log-likelihood in the natural parameters (σ², β),
-// as statsmodels' default `cov_type="approx"`.
+// The fit maximises the log-likelihood with BFGS over θ, where each variance
+// is σ²_k = s_k θ_k² (s_k its starting value, so θ starts at 1) and each
+// regression coefficient β enters as itself.  Under exact diffuse
+// initialisation (the default) the gradient is analytic: one filter pass and
+// one backward pass (score.hpp).  Under approximate diffuse initialisation it
+// is by finite differences, forward while far from the optimum and central to
+// polish.  Standard errors come from the numerical Hessian (central
+// differences of the log-likelihood) in the natural parameters (σ², β), as
+// statsmodels' default `cov_type="approx"`.
 #pragma once
 
 #include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <functional>
-#include <thread>
+#include <limits>
 #include <vector>
 
-#include "summitcast/optim/bfgs.hpp"
+#include "summitcast/core/parallel.hpp"
+#include "summitcast/optim/fit_report.hpp"
 #include "summitcast/statespace/components.hpp"
 #include "summitcast/statespace/kalman_filter.hpp"
 #include "summitcast/statespace/score.hpp"
@@ -25,15 +29,8 @@
 
 namespace summitcast::statespace {
 
-struct FitResult {
-  VectorXd params;
-  double loglike = 0.0;
-  MatrixXd hessian;  // of the log-likelihood in the natural parameters
-  int iterations = 0;
-  int evaluations = 0;
-  bool converged = false;
-  std::string message;
-};
+// The fit: value = the log-likelihood, hessian in the natural parameters.
+using FitResult = optim::FitReport;
 
 struct Forecast {
   VectorXd mean;
@@ -94,7 +91,11 @@ class UnobservedComponentsModel {
     return ll;
   }
 
-  static constexpr double kMaxMagnitude = 1e100;
+  // The largest |y| and |x| accepted.  Variances scale with y², and their
+  // standard errors come from the inverse Hessian, whose entries scale with
+  // y⁴: at 1e50 that is 1e200, inside double precision with room for the
+  // sums over n; at 1e90 the Hessian underflows and the errors are NaN.
+  static constexpr double kMaxMagnitude = 1e50;
 
   // Log-likelihood and its gradient in the natural parameters (analytic,
   // one filter and one backward pass).
@@ -166,6 +167,9 @@ class UnobservedComponentsModel {
   FitResult fit(const VectorXd& start, int max_iterations = 500, double gradient_tol = 1e-7) const {
     if (start.size() != spec_.k_params())
       fail_value("fit", "start_params must have length ", spec_.k_params(), ", got ", start.size());
+    if (max_iterations < 0) fail_value("fit", "maxiter must be >= 0, got ", max_iterations);
+    if (!(gradient_tol > 0.0) || !std::isfinite(gradient_tol))
+      fail_value("fit", "gtol must be positive and finite, got ", gradient_tol);
     for (int k = 0; k < spec_.k_variances(); ++k)
       if (!(start[k] > 0.0) || !std::isfinite(start[k]))
         fail_value("fit", "start_params variances must be positive, got ", start[k]);
@@ -260,14 +264,18 @@ class UnobservedComponentsModel {
       }
     }
     FitResult out;
-    out.params = natural;
-    out.loglike = loglike(out.params);
-    out.iterations = best.iterations;
+    out.record(best);
     out.evaluations = evaluations;
-    out.converged = best.converged;
-    out.message = best.message;
+    out.params = natural;
+    out.value = loglike(out.params);
     out.hessian = hessian(out.params);
     return out;
+  }
+
+  // State draws from p(α | y) at the given parameters (see
+  // simulation_smoother_states for the layout).
+  RowMatrix simulation_smoother(const VectorXd& params, Index draws, std::uint64_t seed) const {
+    return simulation_smoother_states(system(params), y_.transpose(), draws, seed);
   }
 
   // Numerical Hessian of the log-likelihood in the natural parameters by
@@ -319,29 +327,35 @@ class UnobservedComponentsModel {
   }
 
   // h-step forecasts of y with their variances: filter to the end, then run
-  // the prediction recursion through h missing observations.
-  Forecast forecast(const VectorXd& params, Index h, const Eigen::Ref<const MatrixXd>& future_exog) const {
+  // the prediction recursion a ← T a, P ← T P T' + R Q R' for h steps, in
+  // O(m²) memory whatever h.  A set *stop (Ctrl-C) ends the loop early; the
+  // caller then discards the partial answer.
+  Forecast forecast(const VectorXd& params, Index h, const Eigen::Ref<const MatrixXd>& future_exog,
+                    const std::atomic<bool>* stop = nullptr) const {
     check_future("forecast", h, future_exog);
-    const Index n = y_.size();
-    MatrixXd exog_all(n + h, spec_.k_exog);
-    exog_all << exog_, future_exog;
-    SystemMatrices sys = spec_.build(params, exog_all);
-    VectorXd y_all(n + h);
-    y_all << y_, VectorXd::Constant(h, std::nan(""));
+    SystemMatrices sys = system(params);
     FilterOptions opt;
-    opt.store = true;
-    KalmanFilter kf(sys, y_all.transpose(), opt);
-    FilterOutput f = kf.run();
-    if (f.diffuse_periods > n)
-      fail_value("forecast", "the data do not identify all diffuse states; cannot forecast");
+    opt.loglikelihood_burn = spec_.loglikelihood_burn();
+    KalmanFilter kf(sys, y_.transpose(), opt);
+    kf.run();
+    if (kf.final_diffuse()) fail_value("forecast", "the data do not identify all diffuse states; cannot forecast");
+    const SystemMatrices fut = future_system(params, future_exog);
+    const Eigen::RowVectorXd z = fut.Z[0].row(0);
+    const MatrixXd& T = fut.T[0];
+    const MatrixXd RQR = fut.R[0] * fut.Q[0] * fut.R[0].transpose();
+    VectorXd a = kf.final_state();
+    MatrixXd P = kf.final_cov(), TP(P.rows(), P.cols());
     Forecast out;
     out.mean.resize(h);
     out.variance.resize(h);
-    const MatrixXd& Z = sys.Z[0];
     for (Index j = 0; j < h; ++j) {
-      const Index t = n + j;
-      out.mean[j] = sys.d_at(t)[0] + Z.row(0).dot(f.a_pred.col(t));
-      out.variance[j] = (Z * f.P_at(t) * Z.transpose())(0, 0) + sys.H[0](0, 0);
+      if (stop && j % 4096 == 0 && stop->load(std::memory_order_relaxed)) break;
+      out.mean[j] = fut.d_at(j)[0] + z.dot(a);
+      out.variance[j] = z.dot(P * z.transpose()) + fut.H[0](0, 0);
+      a = T * a;
+      TP.noalias() = T * P;
+      P.noalias() = TP * T.transpose();
+      P += RQR;
     }
     return out;
   }
@@ -394,30 +408,6 @@ class UnobservedComponentsModel {
       out.row(k) = simulate_forward(fut, state, h, rng).row(0);
     });
     return out;
-  }
-
-  // Run body(k) for k in [0, count) on `threads` threads (contiguous blocks).
-  template <class Body>
-  static void parallel_for(Index count, int threads, Body&& body) {
-    threads = std::max(1, std::min<int>(threads, static_cast<int>(count)));
-    if (threads == 1) {
-      for (Index k = 0; k < count; ++k) body(k);
-      return;
-    }
-    std::vector<std::thread> pool;
-    std::vector<std::exception_ptr> errors(static_cast<size_t>(threads));
-    for (int w = 0; w < threads; ++w) {
-      pool.emplace_back([&, w] {
-        try {
-          for (Index k = w; k < count; k += threads) body(k);
-        } catch (...) {
-          errors[static_cast<size_t>(w)] = std::current_exception();
-        }
-      });
-    }
-    for (auto& th : pool) th.join();
-    for (auto& e : errors)
-      if (e) std::rethrow_exception(e);
   }
 
  private:
