@@ -58,16 +58,20 @@ def test_record_through_names_dates_and_as_of(data):
 
 def test_no_event_column_is_zero_past_its_record_through(data):
     ind = data.indicators
+    src = data.indicator_sources
     assert ind.index.name == "month" and ind.index.freqstr == "MS"
-    assert set(data.indicator_sources["table"]) <= set(TABLES)
+    assert set(src.index) == set(ind.columns) and set(src["table"]) <= set(TABLES)
     nan_after = 0
-    for column, row in data.indicator_sources.iterrows():
-        last = _last_complete(data.record_through[row["table"]])
+    for column, row in src.iterrows():
+        # a column's own date: its table's, or (trade) its series' within the table's
+        if row["table"] == "trade":
+            assert row["record_through"] >= data.record_through["trade"]
+        else:
+            assert row["record_through"] == data.record_through[row["table"]], column
+        last = _last_complete(row["record_through"])
         assert ind.loc[ind.index > last, column].isna().all(), column
-        covered = ind.loc[(ind.index <= last), column]
-        if column == "missile_launches":
-            covered = covered.loc["1999-01-01":]
-        assert covered.notna().all(), column
+        first = "2001-01-01" if row["table"] == "trade" else "1999-01-01"  # the trade record starts in 2001
+        assert ind.loc[first:last, column].notna().all(), column
         nan_after += int((ind.index > last).sum())
     assert nan_after > 0  # the panel does run past some tables' record-through dates
     # a month only partly covered is NaN: nuclear tests are recorded to 5 Nov 2025
@@ -96,7 +100,8 @@ def test_every_row_of_every_table_is_sourced(data):
     frames = {"summits": data.summits, "meetings": data.meetings, "steps": data.steps,
               "series_meetings": data.series_meetings, "series": data.series, "crises": data.crises,
               "nuclear_tests": data.nuclear_tests, "leaders": data.leaders, "elections": data.elections,
-              "trade": data.trade, "record_through.csv": _read("record_through.csv")}
+              "trade": data.trade, "trade_monthly": data.trade_monthly,
+              "record_through.csv": _read("record_through.csv")}
     used = set()
     for name, table in frames.items():
         assert table["source_ids"].notna().all(), name
@@ -334,7 +339,7 @@ def _perturbed_after(data: TrilateralData, cut: pd.Timestamp) -> TrilateralData:
     el = pd.concat([data.elections, data.elections.iloc[[-1]].assign(date=cut + pd.Timedelta(days=11))],
                    ignore_index=True)
     tr = data.trade.copy()
-    tr.loc[tr["year"] >= cut.year, "value_usd_bn"] = -1.0
+    tr.loc[tr["year"] >= cut.year, "value"] = -1.0
     series = data.series.copy()
     series.loc[series["record_through"] > cut, "record_through"] = pd.Timestamp("2031-01-31")
     rt = {k: (pd.Timestamp("2030-06-30") if v > cut else v) for k, v in data.record_through.items()}
@@ -367,7 +372,11 @@ def test_truncate_gives_the_vintage_of_the_month(data):
     cut = pd.Timestamp("2019-06-30")
     assert v.as_of == pd.Timestamp("2019-06-01") and v.indicators.index[-1] == v.as_of
     assert all(d <= cut for d in v.record_through.values())
-    assert v.record_through["summits"] == cut and v.record_through["trade"] == pd.Timestamp("2017-12-31")
+    assert v.record_through["summits"] == cut
+    # trade: May 2019 figures were published in June; 2018's totals in January
+    assert v.record_through["trade"] == pd.Timestamp("2019-05-31") and v.trade["year"].max() == 2018
+    assert v.indicators.loc["2019-06-01", "trade_kor_chn_exports"] != v.indicators.loc["2019-06-01", "trade_kor_chn_exports"]
+    assert v.indicators.loc["2019-05-01", "trade_kor_chn_exports"] > 0
     s = v.summits.set_index("summit_key")
     # the 2019 summit (Chengdu, 24 Dec) was not yet known at the end of June 2019
     assert pd.isna(s.loc["summit-2019", "held"]) and pd.isna(s.loc["summit-2019", "date"])
@@ -383,9 +392,15 @@ def test_truncate_gives_the_vintage_of_the_month(data):
     # a year that had ended is kept as it was known at its end
     v2 = data.truncate("2017-12")
     assert v2.summits.set_index("summit_key").loc["summit-2017", "held"] == False  # noqa: E712
-    # months in the panel agree with the full panel up to the vintage
-    full = data.indicators.loc[: v.as_of, v.indicators.columns]
-    pd.testing.assert_frame_equal(v.indicators, full, check_freq=False)
+    # months in the panel agree with the full panel up to the vintage (trade: up to
+    # the vintage's last published month; the later nowcast is another vintage's)
+    events = [c for c in v.indicators.columns if not c.startswith("trade_")]
+    full = data.indicators.loc[: v.as_of, events]
+    pd.testing.assert_frame_equal(v.indicators[events], full, check_freq=False)
+    trade_cols = [c for c in v.indicators.columns if c.startswith("trade_")]
+    last = _last_complete(v.record_through["trade"])
+    pd.testing.assert_frame_equal(v.indicators.loc[:last, trade_cols], data.indicators.loc[:last, trade_cols],
+                                  check_freq=False)
 
 
 def test_truncate_accepts_dates_and_periods(data):
@@ -393,6 +408,16 @@ def test_truncate_accepts_dates_and_periods(data):
     for same in (pd.Timestamp("2019-06-17"), dt.date(2019, 6, 30), pd.Period("2019-06", "M"), "2019-06-01"):
         _assert_same(a, data.truncate(same))
     assert data.truncate(data.as_of).as_of == data.as_of
+
+
+def test_truncate_before_any_trade_was_published(data):
+    v = data.truncate("2000-06")
+    assert v.as_of == pd.Timestamp("2000-06-01") and len(v.trade) == 0 and len(v.trade_monthly) == 0
+    assert v.record_through["trade"] == pd.Timestamp("2000-06-30")
+    trade_cols = [c for c in v.indicators.columns if c.startswith("trade_")]
+    assert len(trade_cols) == 12 and v.indicators[trade_cols].isna().all().all()
+    first = data.truncate("2001-02")  # January 2001 figures were out by the end of February
+    assert first.record_through["trade"] == pd.Timestamp("2001-01-31") and len(first.trade_monthly) == 4
 
 
 @pytest.mark.parametrize("bad", ["1998-12", "2026-02", "2030-01-01", "not a month"])

@@ -12,7 +12,6 @@ public at the end of a given month.
 from __future__ import annotations
 
 import html
-import importlib.util
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -20,6 +19,8 @@ import numpy as np
 import pandas as pd
 
 from .._common.time import as_month, last_complete_month, month_index
+from . import _trade
+from ._trade import TradeData, add_trade_indicators, load_trade
 
 #: Ordinal outcome of a held leaders' meeting.
 OUTCOME_LEVELS = {
@@ -65,7 +66,8 @@ _PANEL_START = pd.Timestamp("1999-01-01")
 _FM_KINDS = ("foreign_ministers", "three_party_committee_foreign_ministers")
 _SOM_KINDS = ("senior_foreign_officials",)
 _FM_SIDELINE_VENUES = {"fm-2004-11": "LAO"}  # held on the ASEAN+3 sidelines in Vientiane
-_TRADE_MODULE = f"{__package__}._trade"
+#: the first month by whose end a monthly trade figure had been published
+_FIRST_TRADE_VINTAGE = _trade._START + pd.DateOffset(months=_trade.MONTHLY_LAG)
 
 
 def _read(name: str) -> pd.DataFrame:
@@ -111,13 +113,13 @@ class TrilateralData:
     leaders: pd.DataFrame
     elections: pd.DataFrame
     trade: pd.DataFrame
+    trade_monthly: pd.DataFrame
     indicators: pd.DataFrame
     indicator_sources: pd.DataFrame
     sources: pd.DataFrame
     record_through: dict
     as_of: pd.Timestamp
     record_basis: dict = field(default_factory=dict)
-    trade_monthly: pd.DataFrame | None = None
 
     def summary(self) -> str:
         held = self.summits[self.summits["held"] == True]  # noqa: E712 (nullable boolean)
@@ -160,9 +162,9 @@ class TrilateralData:
         ``summits`` when the year had not ended and no summit was held yet,
         end dates of meetings, crises and leaders' terms after the cut-off.
         Every record-through date becomes ``min(date, end of month)``, the
-        panel ends at ``as_of`` and trade comes from
-        ``summitcast.datasets._trade.load_trade(as_of=...)`` when that module
-        exists (else the annual figures of years ended before the month).
+        panel ends at ``as_of`` and trade is the vintage
+        :func:`~summitcast.datasets.load_trade` gives for ``as_of`` (with its
+        publication lags; no trade before February 2001).
 
         Raises ``TypeError`` for a non-date ``as_of`` and ``ValueError`` for
         one before the panel start (1999-01) or after the data's ``as_of``.
@@ -193,12 +195,11 @@ class TrilateralData:
         leaders.loc[ended_later, "left_office"] = pd.NaT
         leaders.loc[ended_later, "note"] = np.nan
         elections = self.elections[self.elections["date"] <= cutoff].reset_index(drop=True)
-        trade = self.trade[self.trade["year"] < cutoff.year].reset_index(drop=True)
         return _assemble(
             summits=summits, meetings=meetings.reset_index(drop=True), steps=steps,
             series_meetings=series_meetings.reset_index(drop=True), series=series,
             nuclear_tests=nuclear_tests, crises=crises.reset_index(drop=True), missiles=missiles,
-            leaders=leaders.reset_index(drop=True), elections=elections, trade=trade,
+            leaders=leaders.reset_index(drop=True), elections=elections,
             sources=self.sources, record_through=rt, record_basis=self.record_basis,
             trade_as_of=month, panel_end=month,
         )
@@ -278,6 +279,7 @@ def _event_panel(summits, meetings, nuclear_tests, crises, missiles, record_thro
         rows.append((f"{key}_since", "crises", ids,
                      "1 from the onset month through the month of the public act that ended it (if any), 0 after"))
     sources = pd.DataFrame(rows, columns=["column", "table", "source_ids", "derivation"]).set_index("column")
+    sources.insert(1, "record_through", sources["table"].map(record_through))
     return panel, sources
 
 
@@ -323,28 +325,34 @@ def _derived_steps(meetings: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
-def _trade_vintage(as_of):
-    """Seam for the monthly trade series: ``_trade.load_trade(as_of)`` once that module exists."""
-    if importlib.util.find_spec(_TRADE_MODULE) is None:
-        return None
-    from ._trade import load_trade
-
-    return load_trade(as_of=as_of)
+def _trade_vintage(month) -> TradeData:
+    """All bundled trade figures (``month`` None) or those published by the end of ``month``."""
+    if month is None or month >= _FIRST_TRADE_VINTAGE:
+        return load_trade() if month is None else load_trade(as_of=month)
+    # nothing published yet: the same tables with no rows
+    observed = _trade._read("trade_monthly.csv", dtype={"month": str}).iloc[:0]
+    observed["month"] = pd.to_datetime(observed["month"], format="%Y-%m")
+    none = min(_trade._START - pd.Timedelta(days=1), month + pd.offsets.MonthEnd(0))
+    monthly = pd.DataFrame(index=month_index(_trade._START, _trade._START)[:0])
+    for col in _trade.COLUMNS:
+        monthly[col] = pd.Series(dtype="float64")
+        monthly[f"{col}_estimated"] = pd.Series(dtype="boolean")
+        monthly[f"{col}_se"] = pd.Series(dtype="float64")
+    return TradeData(monthly=monthly, observed=observed, annual=_trade._read("trade_annual.csv").iloc[:0],
+                     params=_trade._read("trade_nowcast_params.csv"), record_through=none,
+                     series_record_through={col: none for col in _trade.COLUMNS}, as_of=month)
 
 
 def _assemble(*, summits, meetings, steps, series_meetings, series, nuclear_tests, crises, missiles,
-              leaders, elections, trade, sources, record_through, record_basis, trade_as_of, panel_end):
+              leaders, elections, sources, record_through, record_basis, trade_as_of, panel_end):
     rt = dict(record_through)
     ongoing = series[series["coverage_end"].isna()]
     rt["series_meetings"] = pd.Timestamp(ongoing["record_through"].min())
-    trade_monthly = None
-    vintage = _trade_vintage(trade_as_of)
-    if vintage is not None:
-        trade_monthly, trade_rt = vintage
-        rt["trade"] = pd.Timestamp(trade_rt)
-    else:
-        last_year = int(trade["year"].max()) if len(trade) else _PANEL_START.year - 1
-        rt["trade"] = pd.Timestamp(year=last_year, month=12, day=31)
+    trade = _trade_vintage(trade_as_of)
+    rt["trade"] = pd.Timestamp(trade.record_through)
+    basis = dict(record_basis)
+    basis.setdefault("series_meetings", "the least current ongoing series in the series table")
+    basis.setdefault("trade", "the least current of the four monthly trade series (load_trade)")
     order = ["summits", "meetings", "series_meetings", "steps", "crises", "nuclear_tests",
              "missile_launches", "leaders", "elections", "trade"]
     rt = {k: rt[k] for k in order}
@@ -352,12 +360,19 @@ def _assemble(*, summits, meetings, steps, series_meetings, series, nuclear_test
     if panel_end is None:
         panel_end = max(last_complete_month(v) for v in rt.values())
     indicators, indicator_sources = _event_panel(summits, meetings, nuclear_tests, crises, missiles, rt, panel_end)
+    indicators, indicator_sources = add_trade_indicators(indicators, indicator_sources, trade)
+    is_trade = indicator_sources["table"].isna()
+    indicator_sources.loc[is_trade, "table"] = "trade"
+    indicator_sources.loc[is_trade, "record_through"] = [
+        trade.series_record_through[c.removesuffix("_estimated").removesuffix("_se")]
+        for c in indicator_sources.index[is_trade]
+    ]
+    indicator_sources["record_through"] = pd.to_datetime(indicator_sources["record_through"])
     return TrilateralData(
         summits=summits, meetings=meetings, steps=steps, series_meetings=series_meetings, series=series,
         nuclear_tests=nuclear_tests, crises=crises, missile_launches=missiles, leaders=leaders,
-        elections=elections, trade=trade, indicators=indicators, indicator_sources=indicator_sources,
-        sources=sources, record_through=rt, as_of=as_of, record_basis=dict(record_basis),
-        trade_monthly=trade_monthly,
+        elections=elections, trade=trade.annual, trade_monthly=trade.observed, indicators=indicators,
+        indicator_sources=indicator_sources, sources=sources, record_through=rt, as_of=as_of, record_basis=basis,
     )
 
 
@@ -398,15 +413,20 @@ def load_trilateral() -> TrilateralData:
         ``nuclear_tests``, ``crises`` (onset and, where a public act ended
         them, end dates), ``missile_launches`` (monthly Series over the span
         of the maintained record), ``leaders`` (terms of office, acting
-        presidents flagged), ``elections``, ``trade`` (official annual
-        Korea–China and Japan–China figures, billion USD, selected years).
+        presidents flagged), ``elections``, ``trade`` (annual Korea–China
+        and Japan–China figures: sums of the bundled months and published
+        totals, with units and sources) and ``trade_monthly`` (the official
+        monthly figures 2001–2019); see :func:`summitcast.datasets.load_trade`.
 
         ``indicators``: monthly panel (month-start DatetimeIndex named
         ``month``, ``freq="MS"``) from January 1999 to the last month any
         table completes; each event column is NaN after its table's last
         complete month; ``<crisis>_since`` is 1 from the onset month through
-        the month the crisis ended and 0 after.  ``indicator_sources`` maps
-        each column to its table and sources.
+        the month the crisis ended and 0 after; the monthly trade columns
+        ``trade_kor_chn_exports`` etc. with their ``_estimated`` and ``_se``
+        companions are NaN outside the trade record.  ``indicator_sources``
+        maps each column to its table, its own record-through date and its
+        sources.
 
         ``record_through``: table name -> date through which the table is
         complete; ``as_of``: the month through which all of
@@ -437,13 +457,6 @@ def load_trilateral() -> TrilateralData:
         index=pd.DatetimeIndex(pd.to_datetime(missiles_table["month"]), freq="MS", name="month"),
         name="missile_launches",
     )
-    trade = pd.concat(
-        [_read("trade_korea_china_annual.csv"), _read("trade_japan_china_annual.csv")], ignore_index=True
-    )
-    trade["year"] = trade["year"].astype("int64")
-    for col in ("value_usd_bn", "rounding"):
-        trade[col] = trade[col].astype("float64")
-
     series = _dates(_read("series.csv"), "coverage_start", "coverage_end", "record_through")
     series["max_gap_months"] = series["max_gap_months"].astype("int64")
     record = _read("record_through.csv").set_index("table")
@@ -474,6 +487,6 @@ def load_trilateral() -> TrilateralData:
     return _assemble(
         summits=summits, meetings=meetings, steps=steps, series_meetings=series_meetings, series=series,
         nuclear_tests=nuclear_tests, crises=crises, missiles=missiles, leaders=leaders, elections=elections,
-        trade=trade, sources=sources, record_through=record_through, record_basis=record_basis,
+        sources=sources, record_through=record_through, record_basis=record_basis,
         trade_as_of=None, panel_end=None,
     )
