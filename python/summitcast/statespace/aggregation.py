@@ -177,6 +177,17 @@ class TemporalAggregation:
     Parameters are the variances of the components (of x_t / s_t when a scale
     is given, so relative; of x_t otherwise), estimated by maximum likelihood
     with exact diffuse initialisation of the component states.
+
+    Examples
+    --------
+    Monthly values for 2015–2019 and only annual totals for 2020–2022:
+
+    >>> months = pd.date_range("2015-01-01", "2022-12-01", freq="MS")
+    >>> y = pd.Series(np.nan, index=months)
+    >>> y[:"2019-12"] = observed_2015_2019          # doctest: +SKIP
+    >>> totals = pd.Series([130.0, 160.0, 155.0], index=pd.period_range("2020", "2022", freq="Y"))
+    >>> res = TemporalAggregation(y, totals, scale="level").fit()   # doctest: +SKIP
+    >>> res.summary_frame(alpha=0.1).loc["2020"]  # estimates, se, 90% band, observed flag  # doctest: +SKIP
     """
 
     def __init__(
