@@ -4,7 +4,9 @@
 # the active environment.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cmake -S . -B build/asan -DSUMMITCAST_DEV_OUTPUT=ON -DSUMMITCAST_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+generator=()
+if command -v ninja >/dev/null 2>&1; then generator=(-G Ninja); fi
+cmake -S . -B build/asan "${generator[@]}" -DSUMMITCAST_DEV_OUTPUT=ON -DSUMMITCAST_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -Dpybind11_DIR="$(python -m pybind11 --cmakedir)"
 cmake --build build/asan -j2
 runtime="$(g++ -print-file-name=libasan.so) $(g++ -print-file-name=libubsan.so)"

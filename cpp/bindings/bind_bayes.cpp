@@ -186,16 +186,7 @@ void register_bayes(py::module_& root) {
           py::gil_scoped_release release;  // pure C++ on an immutable model
           r = bayes::find_mode(model, start, jacobian, max_iterations, gradient_tol);
         }
-        py::dict d;
-        d["theta"] = r.theta;
-        d["log_density"] = r.log_density;
-        d["gradient"] = r.gradient;
-        d["hessian"] = r.hessian;
-        d["iterations"] = r.iterations;
-        d["evaluations"] = r.evaluations;
-        d["converged"] = r.converged;
-        d["message"] = r.message;
-        return d;
+        return summitcast::bindings::fit_report_dict(r);
       },
       py::arg("model"), py::arg("start"), py::arg("jacobian") = true, py::arg("max_iterations") = 1000,
       py::arg("gradient_tol") = 1e-8);

@@ -104,16 +104,8 @@ void register_counts(py::module_& root) {
           const VectorXd th0 = start ? *start : sc::ingarch_default_start(model);
           f = sc::fit_ingarch(model, th0, opt, ps, !start.has_value());
         }
-        py::dict d;
-        d["params"] = f.params;
-        d["loglike"] = f.loglike;
-        d["score"] = f.score;
-        d["hessian"] = f.hessian;
+        py::dict d = summitcast::bindings::fit_report_dict(f);
         d["at_boundary"] = f.at_boundary;
-        d["iterations"] = f.iterations;
-        d["evaluations"] = f.evaluations;
-        d["converged"] = f.converged;
-        d["message"] = f.message;
         d["nobs"] = model.nobs();
         VectorXd nu;
         // The workspace holds ν at θ̂ after most fits; otherwise run the recursion.

@@ -60,15 +60,8 @@ void register_events(py::module_& root) {
           py::gil_scoped_release release;
           f = se::fit_hawkes(d, s, decays ? *decays : VectorXd(), start ? *start : VectorXd(), opt);
         }
-        py::dict out;
-        out["params"] = f.params;
-        out["loglike"] = f.loglike;
-        out["gradient"] = f.gradient;
-        out["hessian"] = f.hessian;
+        py::dict out = summitcast::bindings::fit_report_dict(f);
         out["spectral_radius"] = f.spectral_radius;
-        out["iterations"] = f.iterations;
-        out["converged"] = f.converged;
-        out["message"] = f.message;
         out["n_events"] = d.size();
         return out;
       },
@@ -150,4 +143,18 @@ void register_events(py::module_& root) {
       },
       py::arg("times"), py::arg("end_time"), py::arg("params"), py::arg("n_exp"), py::arg("at"), py::arg("window"),
       py::arg("paths"), py::arg("seed"));
+  m.def(
+      "hawkes_binned",
+      [](const std::vector<VectorXd>& times, double end_time, const VectorXd& params, long n_exp,
+         const VectorXd& edges, long paths, std::uint64_t seed) {
+        const se::HawkesData d = se::make_hawkes_data(times, end_time);
+        const se::HawkesShape s = make_shape(d.D, n_exp);
+        check_params(s, params);
+        std::atomic<bool> stop{false};
+        return summitcast::bindings::run_interruptible(
+            [&] { return se::hawkes_binned_counts(d, s, params, edges, paths, seed, &stop); }, stop, nullptr,
+            py::none());
+      },
+      py::arg("times"), py::arg("end_time"), py::arg("params"), py::arg("n_exp"), py::arg("edges"), py::arg("paths"),
+      py::arg("seed"));
 }

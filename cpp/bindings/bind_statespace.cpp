@@ -7,7 +7,6 @@
 namespace ss = summitcast::statespace;
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
-using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 namespace {
 
@@ -49,15 +48,7 @@ py::dict fit_model(const Model& model, const VectorXd& start, int maxiter, doubl
     py::gil_scoped_release release;  // pure C++ on an immutable model
     r = model.fit(start, maxiter, gtol);
   }
-  py::dict d;
-  d["params"] = r.params;
-  d["loglike"] = r.loglike;
-  d["hessian"] = r.hessian;
-  d["iterations"] = r.iterations;
-  d["evaluations"] = r.evaluations;
-  d["converged"] = r.converged;
-  d["message"] = r.message;
-  return d;
+  return summitcast::bindings::fit_report_dict(r);
 }
 
 ss::SystemMatrices make_system(std::vector<MatrixXd> Z, std::vector<MatrixXd> H, std::vector<MatrixXd> T,
@@ -91,6 +82,12 @@ void register_statespace(py::module_& root) {
       .def_readonly("harmonics", &ss::TrigSeasonal::harmonics)
       .def_readonly("stochastic", &ss::TrigSeasonal::stochastic);
 
+  py::class_<ss::ComponentBlock>(m, "ComponentBlock")
+      .def_readonly("name", &ss::ComponentBlock::name)
+      .def_readonly("first", &ss::ComponentBlock::first)
+      .def_readonly("size", &ss::ComponentBlock::size)
+      .def_readonly("signal", &ss::ComponentBlock::signal);
+
   py::class_<ss::ComponentSpec>(m, "ComponentSpec")
       .def(py::init<>())
       .def_readwrite("irregular", &ss::ComponentSpec::irregular)
@@ -107,6 +104,7 @@ void register_statespace(py::module_& root) {
       .def("validate", &ss::ComponentSpec::validate)
       .def("variance_names", &ss::ComponentSpec::variance_names)
       .def("state_names", &ss::ComponentSpec::state_names)
+      .def("layout", &ss::ComponentSpec::layout)
       .def("disturbance_groups", &ss::ComponentSpec::disturbance_groups)
       .def_property_readonly("k_states", &ss::ComponentSpec::k_states_total)
       .def_property_readonly("k_params", &ss::ComponentSpec::k_params)
@@ -137,6 +135,7 @@ void register_statespace(py::module_& root) {
         ss::SystemMatrices sys = make_system(std::move(Z), std::move(H), std::move(T), std::move(R), std::move(Q),
                                              std::move(d), std::move(c), std::move(a1), std::move(P1_star),
                                              std::move(P1_inf));
+        sys.validate_covariances("kalman_filter", y.cols());
         ss::FilterOutput f;
         ss::SmootherOutput s;
         {
@@ -147,6 +146,9 @@ void register_statespace(py::module_& root) {
           opt.loglikelihood_burn = loglikelihood_burn;
           ss::KalmanFilter kf(sys, y, opt);
           f = kf.run();
+          if (std::isnan(f.loglike))
+            throw summitcast::NumericalError(
+                "kalman_filter: the log-likelihood is NaN (the system or data overflow double precision; rescale them)");
           if (smooth) s = ss::smooth(sys, f, true, true);
         }
         py::dict out = filter_dict(f);
@@ -202,40 +204,16 @@ void register_statespace(py::module_& root) {
           py::arg("params"), py::arg("cov") = true)
       .def("fit", &fit_model<ss::UnobservedComponentsModel>, py::arg("start"), py::arg("maxiter") = 500,
            py::arg("gtol") = 1e-7)
-      .def(
-          "simulation_smoother",
-          [](const ss::UnobservedComponentsModel& model, const VectorXd& params, long draws, std::uint64_t seed) {
-            if (draws < 1) throw summitcast::ValueError("simulation_smoother: draws must be >= 1, got " + std::to_string(draws));
-            const Eigen::Index n = model.n(), m = model.spec().k_states_total();
-            RowMatrix states(draws, n * m);
-            {
-              py::gil_scoped_release release;
-              ss::SystemMatrices sys = model.system(params);
-              ss::FilterOptions opt;
-              opt.store = true;
-              ss::KalmanFilter kf(sys, model.endog().transpose(), opt);
-              ss::FilterOutput f = kf.run();
-              for (long k = 0; k < draws; ++k) {
-                summitcast::Rng rng(seed, static_cast<std::uint64_t>(k));
-                ss::SimulationDraw d = ss::simulation_smoother_draw(sys, model.endog().transpose(), f, rng);
-                // row k holds the n x m state draw, time-major
-                Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(states.row(k).data(), n, m) =
-                    d.state.transpose();
-              }
-            }
-            return states;
-          },
-          py::arg("params"), py::arg("draws"), py::arg("seed"))
+      .def("simulation_smoother", &ss::UnobservedComponentsModel::simulation_smoother, py::arg("params"),
+           py::arg("draws"), py::arg("seed"), py::call_guard<py::gil_scoped_release>())
       .def("hessian", &ss::UnobservedComponentsModel::hessian, py::arg("params"),
            py::call_guard<py::gil_scoped_release>())
       .def(
           "forecast",
           [](const ss::UnobservedComponentsModel& model, const VectorXd& params, long steps, const MatrixXd& exog) {
-            ss::Forecast f;
-            {
-              py::gil_scoped_release release;
-              f = model.forecast(params, steps, exog);
-            }
+            std::atomic<bool> stop{false};
+            ss::Forecast f = summitcast::bindings::run_interruptible(
+                [&] { return model.forecast(params, steps, exog, &stop); }, stop, nullptr, py::none());
             return py::make_tuple(f.mean, f.variance);
           },
           py::arg("params"), py::arg("steps"), py::arg("exog"))

@@ -13,6 +13,8 @@
 #include <future>
 #include <thread>
 
+#include "summitcast/optim/fit_report.hpp"
+
 namespace py = pybind11;
 
 namespace summitcast::bindings {
@@ -51,6 +53,23 @@ auto run_interruptible(Work&& work, std::atomic<bool>& stop, std::atomic<long lo
   worker.join();
   if (interrupted) throw py::error_already_set();
   return future.get();
+}
+
+// The one Python form of an optimiser's answer: a dict with the keys
+// params, value, gradient, hessian, gradient_norm, iterations, evaluations,
+// converged and message; the caller adds what its layer reports beyond that.
+inline py::dict fit_report_dict(const optim::FitReport& r) {
+  py::dict d;
+  d["params"] = r.params;
+  d["value"] = r.value;
+  d["gradient"] = r.gradient;
+  d["hessian"] = r.hessian;
+  d["gradient_norm"] = r.gradient_norm;
+  d["iterations"] = r.iterations;
+  d["evaluations"] = r.evaluations;
+  d["converged"] = r.converged;
+  d["message"] = r.message;
+  return d;
 }
 
 }  // namespace summitcast::bindings

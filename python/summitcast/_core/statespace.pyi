@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AggregationModel', 'ComponentSpec', 'TrigSeasonal', 'UCModel', 'kalman_filter']
+__all__: list[str] = ['AggregationModel', 'ComponentBlock', 'ComponentSpec', 'TrigSeasonal', 'UCModel', 'kalman_filter']
 class AggregationModel:
     def __init__(self, spec: ComponentSpec, monthly: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], aggregates: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], scale: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], weight: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], period_start: collections.abc.Sequence[bool]) -> None:
         ...
@@ -29,6 +29,19 @@ class AggregationModel:
     @property
     def nobs_diffuse(self) -> int:
         ...
+class ComponentBlock:
+    @property
+    def first(self) -> int:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def signal(self) -> list[int]:
+        ...
+    @property
+    def size(self) -> int:
+        ...
 class ComponentSpec:
     exact_diffuse: bool
     irregular: bool
@@ -40,6 +53,8 @@ class ComponentSpec:
     def __init__(self) -> None:
         ...
     def disturbance_groups(self) -> list[list[int]]:
+        ...
+    def layout(self) -> list[ComponentBlock]:
         ...
     def state_names(self) -> list[str]:
         ...

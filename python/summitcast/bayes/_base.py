@@ -183,12 +183,12 @@ class BayesModel:
         """
         theta0 = np.zeros(self._core_model.dim) if start is None else np.asarray(start, dtype=float)
         r = _core.bayes.find_mode(self._core_model, theta0, bool(jacobian))
-        theta = np.asarray(r["theta"])
+        theta = np.asarray(r["params"])
         params = pd.Series(self._constrain(theta[None, :])[0], index=self._param_names, name="mode")
         return ModeResult(
             params=params,
             llf=float(self._core_model.log_likelihood(theta)),
-            log_posterior=float(r["log_density"]),
+            log_posterior=float(r["value"]),
             converged=bool(r["converged"]),
             iterations=int(r["iterations"]),
             theta=theta,

@@ -83,6 +83,13 @@ class Posterior:
 
     # ----------------------------------------------------------------- shape
     @property
+    def mode(self) -> Any:
+        """The posterior mode a Laplace approximation is centred on (a
+        ``ModeResult`` with ``params``, ``llf``, ``theta``); None for NUTS
+        draws (use ``model.fit_map()`` for the mode there)."""
+        return self.info.get("mode")
+
+    @property
     def n_chains(self) -> int:
         return int(self.draws.index.get_level_values("chain").nunique())
 

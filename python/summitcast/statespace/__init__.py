@@ -13,9 +13,8 @@ from .aggregation import TemporalAggregation
 from .aggregation_results import TemporalAggregationResults
 from .filter import kalman_filter
 from .forecast import ForecastResult
-from .persistence import load_results
 from .priors import InverseGamma
-from .unobserved_components import UnobservedComponents
+from .unobserved_components import UnobservedComponents, load_results
 
 __all__ = [
     "ForecastResult", "InverseGamma", "TemporalAggregation", "TemporalAggregationResults", "UnobservedComponents",

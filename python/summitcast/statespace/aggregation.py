@@ -352,7 +352,7 @@ class TemporalAggregation:
             if np.any(start <= 0):
                 raise ValueError("start_params variances must be positive")
         out = self._model.fit(start, maxiter, check_float(gtol, "gtol", 0.0, exclusive=True))
-        out["loglike"] = self._raw_loglike(out["loglike"])
+        out["value"] = self._raw_loglike(out["value"])
         return TemporalAggregationResults(self, out["params"] * self._variance_unit, out)
 
     def smooth(self, params: Any):
@@ -365,7 +365,7 @@ class TemporalAggregation:
         from .aggregation_results import TemporalAggregationResults
 
         arr = self._params_array(params)
-        return TemporalAggregationResults(self, arr, {"loglike": self.loglike(arr), "hessian": None})
+        return TemporalAggregationResults(self, arr, {"value": self.loglike(arr), "hessian": None})
 
     def __repr__(self) -> str:
         parts = [f"level={self.level!r}", f"how={self.how!r}", f"scale={self.scale_kind!r}"]

@@ -39,7 +39,7 @@ class TemporalAggregationResults(WaldInference):
     def __init__(self, model: TemporalAggregation, params: np.ndarray, fit_info: dict[str, Any]):
         self.model = model
         self.params = pd.Series(np.asarray(params, dtype=float), index=model.param_names, name="params")
-        self.llf = float(fit_info["loglike"])  # in the units of the data
+        self.llf = float(fit_info["value"])  # in the units of the data
         self._hessian = fit_info.get("hessian")
         self.converged = bool(fit_info.get("converged", True))
         self.iterations = int(fit_info.get("iterations", 0))

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -14,9 +13,6 @@ from .._common.summary import Summary
 from .._common.time import future_index
 from .._common.paths import ForecastPaths
 from .._common.validation import check_alpha, check_int, check_threads
-
-if TYPE_CHECKING:
-    from .unobserved_components import UnobservedComponents
 
 
 def _convergence(x: np.ndarray) -> dict[str, float]:
@@ -35,7 +31,7 @@ class UnobservedComponentsPosterior:
         One row per draw, indexed by (chain, draw), one column per parameter.
     """
 
-    def __init__(self, model: UnobservedComponents, out: dict[str, np.ndarray], draws: int, chains: int,
+    def __init__(self, model: Any, out: dict[str, np.ndarray], draws: int, chains: int,
                  signal_names: list[str], seed: int):
         self.model = model
         self.n_draws = draws
@@ -96,18 +92,13 @@ class UnobservedComponentsPosterior:
         ``paths=None`` gives one path per posterior draw; otherwise the draws
         are used in turn (cycling when ``paths`` exceeds their number).
         """
-        from .results import future_exog
-
         steps = check_int(steps, "steps", 1)
         seed = check_seed(seed)
         n_draws = len(self.draws)
         paths = n_draws if paths is None else check_int(paths, "paths", 1)
         rows = np.arange(paths) % n_draws
-        fx = future_exog(self.model, steps, exog)
-        sims = self.model._model.simulate_from_draws(
-            np.ascontiguousarray(self.draws.to_numpy()[rows]), np.ascontiguousarray(self._last_state[rows]),
-            steps, fx, seed, check_threads(cores)
-        )
+        sims = self.model.simulate_from_draws(self.draws.to_numpy()[rows], self._last_state[rows], steps, exog, seed,
+                                              check_threads(cores))
         return ForecastPaths(sims, future_index(self.model.index, steps), self.model.name, seed=seed)
 
     def forecast_summary(self, steps: int, alpha: float = 0.1, seed: int | None = None, exog: Any = None) -> pd.DataFrame:

@@ -21,20 +21,13 @@
 #include "summitcast/bayes/log_density.hpp"
 #include "summitcast/core/errors.hpp"
 #include "summitcast/core/rng.hpp"
-#include "summitcast/optim/bfgs.hpp"
+#include "summitcast/optim/fit_report.hpp"
 
 namespace summitcast::bayes {
 
-struct ModeResult {
-  Eigen::VectorXd theta;
-  double log_density = 0.0;
-  Eigen::VectorXd gradient;
-  Eigen::MatrixXd hessian;  // of log p at the mode (negative definite at a maximum)
-  int iterations = 0;
-  int evaluations = 0;
-  bool converged = false;
-  std::string message;
-};
+// The mode: params = θ̂, value = log p(θ̂), gradient and hessian of log p
+// there (negative definite at a maximum).
+using ModeResult = optim::FitReport;
 
 inline Eigen::MatrixXd hessian_fd(const LogDensity& model, const Eigen::VectorXd& theta, bool jacobian) {
   const Eigen::Index d = theta.size();
@@ -66,26 +59,24 @@ inline ModeResult find_mode(const LogDensity& model, const Eigen::VectorXd& star
   };
   optim::BfgsResult r = optim::minimize_bfgs(negative, start, opt);
   ModeResult out;
-  out.theta = r.x;
-  out.iterations = r.iterations;
-  out.evaluations = r.evaluations;
-  out.message = r.message;
+  out.record(r);
+  out.params = r.x;
   // Newton polish: theta <- theta - H^{-1} g while it improves the density.
   Eigen::VectorXd g(model.dim()), g_new(model.dim());
-  double lp = model.log_density(out.theta, g, jacobian);
+  double lp = model.log_density(out.params, g, jacobian);
   for (int it = 0; it < 8; ++it) {
     if (g.cwiseAbs().maxCoeff() <= gradient_tol) break;
-    const Eigen::MatrixXd H = hessian_fd(model, out.theta, jacobian);
+    const Eigen::MatrixXd H = hessian_fd(model, out.params, jacobian);
     Eigen::LDLT<Eigen::MatrixXd> ldlt(-H);
     if (ldlt.info() != Eigen::Success || !(ldlt.vectorD().array() > 0.0).all()) break;
     const Eigen::VectorXd step = ldlt.solve(g);
     double t = 1.0;
     bool improved = false;
     for (int ls = 0; ls < 20; ++ls, t *= 0.5) {
-      const Eigen::VectorXd x = out.theta + t * step;
+      const Eigen::VectorXd x = out.params + t * step;
       const double lp_new = model.log_density(x, g_new, jacobian);
       if (std::isfinite(lp_new) && lp_new >= lp - 1e-12 * std::abs(lp)) {
-        out.theta = x;
+        out.params = x;
         lp = lp_new;
         g = g_new;
         improved = true;
@@ -95,9 +86,9 @@ inline ModeResult find_mode(const LogDensity& model, const Eigen::VectorXd& star
     ++out.evaluations;
     if (!improved) break;
   }
-  out.log_density = lp;
+  out.value = lp;
   out.gradient = g;
-  out.hessian = hessian_fd(model, out.theta, jacobian);
+  out.hessian = hessian_fd(model, out.params, jacobian);
   out.converged = g.cwiseAbs().maxCoeff() <= std::max(gradient_tol, 1e-6 * std::max(1.0, std::abs(lp)));
   if (out.converged) out.message = "converged";
   return out;
@@ -107,6 +98,9 @@ inline ModeResult find_mode(const LogDensity& model, const Eigen::VectorXd& star
 inline Eigen::MatrixXd laplace_draws(const Eigen::VectorXd& mode, const Eigen::MatrixXd& hessian, long n,
                                      std::uint64_t seed) {
   check_size("laplace_draws", "hessian", hessian.rows(), mode.size());
+  check_size("laplace_draws", "hessian (columns)", hessian.cols(), mode.size());
+  if (!mode.allFinite()) fail_value("laplace_draws", "mode must be finite, got ", mode.transpose());
+  if (!hessian.allFinite()) fail_value("laplace_draws", "hessian must be finite");
   if (n < 1) fail_value("laplace_draws", "draws must be at least 1, got ", n);
   Eigen::LLT<Eigen::MatrixXd> llt(-hessian);
   if (llt.info() != Eigen::Success)

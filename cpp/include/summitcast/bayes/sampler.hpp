@@ -10,10 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
-#include <exception>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "summitcast/bayes/adaptation.hpp"
@@ -21,6 +18,7 @@
 #include "summitcast/bayes/metric.hpp"
 #include "summitcast/bayes/nuts.hpp"
 #include "summitcast/core/errors.hpp"
+#include "summitcast/core/parallel.hpp"
 #include "summitcast/core/rng.hpp"
 
 namespace summitcast::bayes {
@@ -160,30 +158,11 @@ inline std::vector<ChainResult> run_nuts(const LogDensity& model, const SamplerO
     check_size("sample", "init (number of chains)", static_cast<long long>(inits->size()), opt.chains);
     for (const auto& v : *inits) check_size("sample", "init", v.size(), model.dim());
   }
-  if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  threads = std::min(threads, opt.chains);
   std::vector<ChainResult> results(static_cast<std::size_t>(opt.chains));
-  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(opt.chains));
-  std::atomic<int> next{0};
-  auto worker = [&] {
-    for (int c = next.fetch_add(1); c < opt.chains; c = next.fetch_add(1)) {
-      try {
-        const Eigen::VectorXd* init = inits ? &(*inits)[static_cast<std::size_t>(c)] : nullptr;
-        results[static_cast<std::size_t>(c)] = run_nuts_chain(model, opt, seed, c, stop, progress, init);
-      } catch (...) {
-        errors[static_cast<std::size_t>(c)] = std::current_exception();
-      }
-    }
-  };
-  if (threads == 1) {
-    worker();
-  } else {
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
-    for (auto& th : pool) th.join();
-  }
-  for (auto& e : errors)
-    if (e) std::rethrow_exception(e);
+  parallel_for(opt.chains, threads, [&](int c) {
+    const Eigen::VectorXd* init = inits ? &(*inits)[static_cast<std::size_t>(c)] : nullptr;
+    results[static_cast<std::size_t>(c)] = run_nuts_chain(model, opt, seed, c, stop, progress, init);
+  });
   return results;
 }
 

@@ -6,6 +6,7 @@
 // "kalman_filter: sigma2 must be positive, got -1".
 #pragma once
 
+#include <Eigen/Eigenvalues>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -64,6 +65,26 @@ inline void check_nonnegative(const char* function, const char* name, double x) 
 inline void check_size(const char* function, const char* name, long long actual, long long expected) {
   if (actual != expected)
     fail_value(function, name, " must have size ", expected, ", got ", actual);
+}
+
+// A square, symmetric, positive semi-definite matrix (a covariance).  The
+// symmetry and eigenvalue tolerances are relative to the largest entry, so
+// rounding in a computed covariance passes while a real negative direction
+// fails.
+template <class Matrix>
+void check_covariance(const char* function, const char* name, const Matrix& A) {
+  if (A.rows() != A.cols()) fail_value(function, name, " must be square, got ", A.rows(), " x ", A.cols());
+  if (A.size() == 0) return;
+  if (!A.allFinite()) fail_value(function, name, " must be finite");
+  const double scale = A.cwiseAbs().maxCoeff();
+  if (scale == 0.0) return;
+  const double asym = (A - A.transpose()).cwiseAbs().maxCoeff();
+  if (asym > 1e-10 * scale) fail_value(function, name, " must be symmetric, got an asymmetry of ", asym);
+  for (Eigen::Index i = 0; i < A.rows(); ++i)
+    if (A(i, i) < 0.0) fail_value(function, name, " must have non-negative variances, got ", A(i, i), " at [", i, ",", i, "]");
+  const double smallest = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(A, Eigen::EigenvaluesOnly).eigenvalues()[0];
+  if (smallest < -1e-10 * scale)
+    fail_value(function, name, " must be positive semi-definite, got the eigenvalue ", smallest);
 }
 
 }  // namespace summitcast

@@ -35,21 +35,15 @@
 #include <vector>
 
 #include "summitcast/counts/ingarch_model.hpp"
-#include "summitcast/optim/bfgs.hpp"
+#include "summitcast/optim/fit_report.hpp"
 
 namespace summitcast::counts {
 
-struct IngarchFit {
-  VectorXd params;       // θ̂ (natural scale)
-  double loglike = 0.0;  // ℓ(θ̂)
-  VectorXd score;        // ∂ℓ/∂θ at θ̂
-  MatrixXd hessian;      // ∂²ℓ/∂θ∂θ' at θ̂
+// params = θ̂ (natural scale), value = ℓ(θ̂), gradient = the score ∂ℓ/∂θ,
+// hessian = ∂²ℓ/∂θ∂θ' at θ̂.
+struct IngarchFit : optim::FitReport {
   std::vector<Index> at_boundary;  // indices of θ at an identity-link constraint
-  int iterations = 0;
-  int evaluations = 0;
-  bool converged = false;
-  std::string message;
-  bool evaluated_last = false;  // the model's workspace holds the recursion at params
+  bool evaluated_last = false;     // the model's workspace holds the recursion at params
 };
 
 class IngarchTransform {
@@ -242,8 +236,9 @@ inline IngarchFit fit_ingarch_exact(const IngarchModel& m, const VectorXd& start
     if (fisher_scoring(m, th, ll, g, info, opt.max_iterations, it)) {
       IngarchFit out;
       out.params = th;
-      out.loglike = ll;
-      out.score = g;
+      out.value = ll;
+      out.gradient = g;
+      out.gradient_norm = g.cwiseAbs().maxCoeff();
       out.iterations = it;
       out.evaluations = it + 1;
       out.converged = true;
@@ -271,12 +266,9 @@ inline IngarchFit fit_ingarch_exact(const IngarchModel& m, const VectorXd& start
   o.gradient_tol = std::min(o.gradient_tol, 1e-7);
   optim::BfgsResult r = optim::minimize_bfgs(objective, tr.to_unconstrained(th0), o);
   IngarchFit out;
+  out.record(r);
   out.params = tr.to_natural(r.x);
-  out.loglike = m.loglike(out.params, &out.score);
-  out.iterations = r.iterations;
-  out.evaluations = r.evaluations;
-  out.converged = r.converged;
-  out.message = r.message;
+  out.value = m.loglike(out.params, &out.gradient);
   out.hessian = ingarch_hessian(m, out.params);
   mark_boundary(s, out);
   return out;
@@ -336,8 +328,9 @@ inline IngarchFit fit_ingarch(const IngarchModel& m, const VectorXd& start, cons
   f.params = th;
   // ℓ is the model's own likelihood (ν* a function of θ) at the plug-in
   // estimate; the reported score is the plug-in score, which is zero there.
-  f.loglike = m.loglike(th);
-  f.score = S;
+  f.value = m.loglike(th);
+  f.gradient = S;
+  f.gradient_norm = S.cwiseAbs().maxCoeff();
   f.hessian = ingarch_hessian(m, th);
   f.iterations += it;
   f.converged = f.converged && settled;

@@ -120,7 +120,9 @@ inline Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1> simulate_ingarch(const Ing
   const char* fn = "simulate_ingarch";
   s.validate();
   if (theta.size() != s.k_params()) fail_value(fn, "params must have size ", s.k_params(), ", got ", theta.size());
+  if (!theta.allFinite()) fail_value(fn, "params must be finite, got ", theta.transpose());
   if (X.cols() != s.k_exog) fail_value(fn, "exog must have ", s.k_exog, " columns, got ", X.cols());
+  if (!X.allFinite()) fail_value(fn, "exog must be finite");
   if (burn < 0) fail_value(fn, "burn must be non-negative, got ", burn);
   const Index n = X.rows(), p = s.p(), q = s.q(), r = s.k_exog, P = s.max_obs_lag(), Q = s.max_mean_lag();
   const bool log_link = s.link == Link::log;

@@ -17,19 +17,15 @@
 #include <vector>
 
 #include "summitcast/events/hawkes_model.hpp"
-#include "summitcast/optim/bfgs.hpp"
+#include "summitcast/optim/fit_report.hpp"
 
 namespace summitcast::events {
 
-struct HawkesFit {
-  VectorXd params;   // natural θ (size k_params), fixed decays included
-  double loglike = 0.0;
-  VectorXd gradient; // ∂ℓ/∂θ
-  MatrixXd hessian;  // ∂²ℓ/∂θ∂θ' over the free parameters (decays excluded if fixed)
+// params = natural θ (size k_params, fixed decays included), value = ℓ(θ̂),
+// gradient = ∂ℓ/∂θ, hessian = ∂²ℓ/∂θ∂θ' over the free parameters (decays
+// excluded if fixed).
+struct HawkesFit : optim::FitReport {
   double spectral_radius = 0.0;
-  int iterations = 0;
-  bool converged = false;
-  std::string message;
 };
 
 class HawkesTransform {
@@ -221,12 +217,14 @@ inline bool fit_hawkes_univariate_fixed(const HawkesData& d, double beta, Hawkes
   }
   out.params.resize(3);
   out.params << mu, a, beta;
-  out.loglike = ll;
+  out.value = ll;
   out.gradient.resize(3);
   out.gradient << gmu, ga, gb;
+  out.gradient_norm = std::abs(ga);  // the profile equation solved for a (μ profiled out)
   out.hessian.resize(2, 2);
   out.hessian << hmm, hma, hma, haa;
   out.spectral_radius = a;
+  out.evaluations = out.iterations + 2;  // the passes over the events
   out.converged = true;
   out.message = "profile Newton converged";
   return true;
@@ -297,22 +295,22 @@ inline HawkesFit fit_hawkes(const HawkesData& d, const HawkesShape& s, const Vec
   optim::BfgsOptions o = opt;
   o.gradient_tol = std::min(o.gradient_tol, 1e-8);  // on ℓ/N: |∂ℓ| <= 1e-8 N
   HawkesFit best;
-  best.loglike = -std::numeric_limits<double>::infinity();
-  int total_iterations = 0;
+  best.value = -std::numeric_limits<double>::infinity();
+  int total_iterations = 0, total_evaluations = 0;
   for (const VectorXd& st : starts) {
     optim::BfgsResult r = optim::minimize_bfgs(objective, tr.to_free(st), o);
     total_iterations += r.iterations;
-    const VectorXd th = tr.to_natural(r.x);
+    total_evaluations += r.evaluations;
     const double ll = -r.value / scale;
-    if (ll > best.loglike) {
-      best.params = th;
-      best.loglike = ll;
-      best.converged = r.converged;
-      best.message = r.message;
+    if (ll > best.value) {
+      best.record(r);
+      best.params = tr.to_natural(r.x);
+      best.value = ll;
     }
   }
   best.iterations = total_iterations;
-  best.loglike = hawkes_loglike(d, s, best.params, &best.gradient);
+  best.evaluations = total_evaluations;
+  best.value = hawkes_loglike(d, s, best.params, &best.gradient);
   best.spectral_radius = branching_spectral_radius(s, best.params);
   best.hessian = hawkes_hessian(d, s, best.params, fixed);
   return best;

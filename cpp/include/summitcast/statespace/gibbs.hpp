@@ -151,7 +151,7 @@ inline GibbsOutput run_gibbs(const UnobservedComponentsModel& model, const Gibbs
       if (progress) progress->fetch_add(1, std::memory_order_relaxed);
     }
   };
-  UnobservedComponentsModel::parallel_for(opt.chains, opt.threads, run_chain);
+  parallel_for(opt.chains, opt.threads, run_chain);
   out.interrupted = interrupted.load();
   return out;
 }

@@ -77,11 +77,16 @@ class KalmanFilter {
   KalmanFilter(const SystemMatrices& sys, const Eigen::Ref<const MatrixXd>& y, FilterOptions options = {})
       : sys_(sys), y_(y), opt_(options) {
     sys_.validate("kalman_filter", y.cols());
+    if (y.rows() != sys_.p())
+      fail_value("kalman_filter", "y has ", y.rows(), " series (columns) but Z has ", sys_.p(),
+                 " rows (one per series); they must agree");
     for (Index j = 0; j < y.size(); ++j) {
       const double value = y.data()[j];
       if (std::isinf(value)) fail_value("kalman_filter", "y must not contain infinite values, got ", value);
     }
-    if (opt_.loglikelihood_burn < 0) fail_value("kalman_filter", "loglikelihood_burn must be >= 0, got ", opt_.loglikelihood_burn);
+    if (opt_.loglikelihood_burn < 0 || opt_.loglikelihood_burn >= y.cols())
+      fail_value("kalman_filter", "loglikelihood_burn must be between 0 and the number of time points less one (",
+                 y.cols() - 1, "), got ", opt_.loglikelihood_burn);
   }
 
   FilterOutput run() {

@@ -20,19 +20,13 @@
 #include <vector>
 
 #include "summitcast/optim/bfgs.hpp"
+#include "summitcast/optim/fit_report.hpp"
 #include "summitcast/statespace/system.hpp"
 
 namespace summitcast::statespace {
 
-struct FitResult {
-  VectorXd params;
-  double loglike = 0.0;
-  MatrixXd hessian;  // of the log-likelihood in the natural parameters
-  int iterations = 0;
-  int evaluations = 0;
-  bool converged = false;
-  std::string message;
-};
+// The fit: value = the log-likelihood, hessian in the natural parameters.
+using FitResult = optim::FitReport;
 
 // What the fit needs to know of a model.
 struct LikelihoodProblem {
@@ -109,6 +103,9 @@ inline MatrixXd loglike_hessian(const std::function<double(const VectorXd&)>& lo
 // the caller, which knows the parameter names).
 inline FitResult maximize_likelihood(const LikelihoodProblem& problem, const VectorXd& start, int max_iterations,
                                      double gradient_tol) {
+  if (max_iterations < 0) fail_value("fit", "maxiter must be >= 0, got ", max_iterations);
+  if (!(gradient_tol > 0.0) || !std::isfinite(gradient_tol))
+    fail_value("fit", "gtol must be positive and finite, got ", gradient_tol);
   const int kv = problem.k_variances;
   const VectorXd scale = start.head(kv);
   const double inv_n = 1.0 / static_cast<double>(std::max<Index>(problem.nobs, 1));
@@ -207,12 +204,10 @@ inline FitResult maximize_likelihood(const LikelihoodProblem& problem, const Vec
     }
   }
   FitResult out;
-  out.params = natural;
-  out.loglike = problem.loglike(out.params);
-  out.iterations = best.iterations;
+  out.record(best);
   out.evaluations = evaluations;
-  out.converged = best.converged;
-  out.message = best.message;
+  out.params = natural;
+  out.value = problem.loglike(out.params);
   out.hessian = loglike_hessian(problem.loglike, out.params, kv);
   return out;
 }

@@ -94,6 +94,27 @@ inline SimulationDraw simulation_smoother_draw(const SystemMatrices& sys, const 
   return d;
 }
 
+// `draws` state draws from p(α | y) after one filter pass over y (p x n):
+// row k (draw k, from random stream k of `seed`) holds α̃_1, …, α̃_n one
+// after another (time-major, m values per time point), draws x (n m).
+using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+inline RowMatrix simulation_smoother_states(const SystemMatrices& sys, const Eigen::Ref<const MatrixXd>& y,
+                                            Index draws, std::uint64_t seed) {
+  if (draws < 1) fail_value("simulation_smoother", "draws must be >= 1, got ", draws);
+  FilterOptions opt;
+  opt.store = true;
+  KalmanFilter kf(sys, y, opt);
+  const FilterOutput f = kf.run();
+  const Index n = y.cols(), m = sys.m();
+  RowMatrix states(draws, n * m);
+  for (Index k = 0; k < draws; ++k) {
+    Rng rng(seed, static_cast<std::uint64_t>(k));
+    const SimulationDraw d = simulation_smoother_draw(sys, y, f, rng);
+    Eigen::Map<RowMatrix>(states.row(k).data(), n, m) = d.state.transpose();
+  }
+  return states;
+}
+
 // Simulate observations for the h time points that follow the data, starting
 // from a given state α_{n+1} (already drawn), with system matrices `sys`
 // describing those h future time points.  Returns y (p x h).

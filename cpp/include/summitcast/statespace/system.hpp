@@ -101,6 +101,7 @@ struct SystemMatrices {
   // Throws ValueError naming the offending matrix for any shape, finiteness
   // or definiteness problem, given n time points.
   void validate(const char* fn, Index n) const {
+    if (n < 1) fail_value(fn, "y must have at least one time point, got ", n);
     if (Z.empty() || H.empty() || T.empty() || R.empty() || Q.empty())
       fail_value(fn, "system matrices must all be given");
     const Index p_ = p(), m_ = m(), r_ = r();
@@ -141,6 +142,16 @@ struct SystemMatrices {
       fail_value(fn, "P1_star must be a finite ", m_, " x ", m_, " matrix");
     if (P1_inf.rows() != m_ || P1_inf.cols() != m_ || !P1_inf.allFinite())
       fail_value(fn, "P1_inf must be a finite ", m_, " x ", m_, " matrix");
+  }
+
+  // validate() plus the definiteness of every covariance (Q_t, P1_star,
+  // P1_inf): for systems from outside, where the component models build
+  // theirs positive semi-definite by construction.
+  void validate_covariances(const char* fn, Index n) const {
+    validate(fn, n);
+    for (const auto& q : Q) check_covariance(fn, "Q", q);
+    check_covariance(fn, "P1", P1_star);
+    check_covariance(fn, "P1_diffuse", P1_inf);
   }
 };
 

@@ -1,20 +1,24 @@
 // Likelihood, maximum-likelihood fit, forecasts and simulation for an
 // unobserved-components model on one series.
 //
-// The fit (mle.hpp) maximises the log-likelihood over the variances and
-// regression coefficients with BFGS, with the analytic score (one filter and
-// one backward pass) under exact diffuse initialisation and finite
-// differences otherwise; standard errors come from the numerical Hessian of
-// the log-likelihood in the natural parameters (σ², β).
+// The fit (mle.hpp) maximises the log-likelihood with BFGS over the square
+// roots of the variances and the regression coefficients β.  Under exact
+// diffuse initialisation (the default) the gradient is analytic: one filter
+// pass and one backward pass (score.hpp).  Under approximate diffuse
+// initialisation it is by finite differences.  Standard errors come from the
+// numerical Hessian of the log-likelihood in the natural parameters (σ², β),
+// as statsmodels' default `cov_type="approx"`.
 #pragma once
 
 #include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <functional>
-#include <thread>
+#include <limits>
 #include <vector>
 
+#include "summitcast/core/parallel.hpp"
+#include "summitcast/optim/fit_report.hpp"
 #include "summitcast/statespace/components.hpp"
 #include "summitcast/statespace/kalman_filter.hpp"
 #include "summitcast/statespace/mle.hpp"
@@ -83,7 +87,11 @@ class UnobservedComponentsModel {
     return ll;
   }
 
-  static constexpr double kMaxMagnitude = 1e100;
+  // The largest |y| and |x| accepted.  Variances scale with y², and their
+  // standard errors come from the inverse Hessian, whose entries scale with
+  // y⁴: at 1e50 that is 1e200, inside double precision with room for the
+  // sums over n; at 1e90 the Hessian underflows and the errors are NaN.
+  static constexpr double kMaxMagnitude = 1e50;
 
   // Log-likelihood and its gradient in the natural parameters (analytic,
   // one filter and one backward pass).
@@ -135,10 +143,6 @@ class UnobservedComponentsModel {
     return maximize_likelihood(likelihood_problem(), start, max_iterations, gradient_tol);
   }
 
-  MatrixXd hessian(const VectorXd& params) const {
-    return loglike_hessian([this](const VectorXd& p) { return loglike(p); }, params, spec_.k_variances());
-  }
-
   LikelihoodProblem likelihood_problem() const {
     LikelihoodProblem problem;
     problem.loglike = [this](const VectorXd& p) { return loglike(p); };
@@ -150,35 +154,52 @@ class UnobservedComponentsModel {
     return problem;
   }
 
+  // State draws from p(α | y) at the given parameters (see
+  // simulation_smoother_states for the layout).
+  RowMatrix simulation_smoother(const VectorXd& params, Index draws, std::uint64_t seed) const {
+    return simulation_smoother_states(system(params), y_.transpose(), draws, seed);
+  }
+
+  // Numerical Hessian of the log-likelihood in the natural parameters (mle.hpp).
+  MatrixXd hessian(const VectorXd& params) const {
+    return loglike_hessian([this](const VectorXd& p) { return loglike(p); }, params, spec_.k_variances());
+  }
+
   // The system for h future time points (future exog h x k_exog).
   SystemMatrices future_system(const VectorXd& params, const Eigen::Ref<const MatrixXd>& future_exog) const {
     return spec_.build(params, future_exog);
   }
 
   // h-step forecasts of y with their variances: filter to the end, then run
-  // the prediction recursion through h missing observations.
-  Forecast forecast(const VectorXd& params, Index h, const Eigen::Ref<const MatrixXd>& future_exog) const {
+  // the prediction recursion a ← T a, P ← T P T' + R Q R' for h steps, in
+  // O(m²) memory whatever h.  A set *stop (Ctrl-C) ends the loop early; the
+  // caller then discards the partial answer.
+  Forecast forecast(const VectorXd& params, Index h, const Eigen::Ref<const MatrixXd>& future_exog,
+                    const std::atomic<bool>* stop = nullptr) const {
     check_future("forecast", h, future_exog);
-    const Index n = y_.size();
-    MatrixXd exog_all(n + h, spec_.k_exog);
-    exog_all << exog_, future_exog;
-    SystemMatrices sys = spec_.build(params, exog_all);
-    VectorXd y_all(n + h);
-    y_all << y_, VectorXd::Constant(h, std::nan(""));
+    SystemMatrices sys = system(params);
     FilterOptions opt;
-    opt.store = true;
-    KalmanFilter kf(sys, y_all.transpose(), opt);
-    FilterOutput f = kf.run();
-    if (f.diffuse_periods > n)
-      fail_value("forecast", "the data do not identify all diffuse states; cannot forecast");
+    opt.loglikelihood_burn = spec_.loglikelihood_burn();
+    KalmanFilter kf(sys, y_.transpose(), opt);
+    kf.run();
+    if (kf.final_diffuse()) fail_value("forecast", "the data do not identify all diffuse states; cannot forecast");
+    const SystemMatrices fut = future_system(params, future_exog);
+    const Eigen::RowVectorXd z = fut.Z[0].row(0);
+    const MatrixXd& T = fut.T[0];
+    const MatrixXd RQR = fut.R[0] * fut.Q[0] * fut.R[0].transpose();
+    VectorXd a = kf.final_state();
+    MatrixXd P = kf.final_cov(), TP(P.rows(), P.cols());
     Forecast out;
     out.mean.resize(h);
     out.variance.resize(h);
-    const MatrixXd& Z = sys.Z[0];
     for (Index j = 0; j < h; ++j) {
-      const Index t = n + j;
-      out.mean[j] = sys.d_at(t)[0] + Z.row(0).dot(f.a_pred.col(t));
-      out.variance[j] = (Z * f.P_at(t) * Z.transpose())(0, 0) + sys.H[0](0, 0);
+      if (stop && j % 4096 == 0 && stop->load(std::memory_order_relaxed)) break;
+      out.mean[j] = fut.d_at(j)[0] + z.dot(a);
+      out.variance[j] = z.dot(P * z.transpose()) + fut.H[0](0, 0);
+      a = T * a;
+      TP.noalias() = T * P;
+      P.noalias() = TP * T.transpose();
+      P += RQR;
     }
     return out;
   }
@@ -231,30 +252,6 @@ class UnobservedComponentsModel {
       out.row(k) = simulate_forward(fut, state, h, rng).row(0);
     });
     return out;
-  }
-
-  // Run body(k) for k in [0, count) on `threads` threads (contiguous blocks).
-  template <class Body>
-  static void parallel_for(Index count, int threads, Body&& body) {
-    threads = std::max(1, std::min<int>(threads, static_cast<int>(count)));
-    if (threads == 1) {
-      for (Index k = 0; k < count; ++k) body(k);
-      return;
-    }
-    std::vector<std::thread> pool;
-    std::vector<std::exception_ptr> errors(static_cast<size_t>(threads));
-    for (int w = 0; w < threads; ++w) {
-      pool.emplace_back([&, w] {
-        try {
-          for (Index k = w; k < count; k += threads) body(k);
-        } catch (...) {
-          errors[static_cast<size_t>(w)] = std::current_exception();
-        }
-      });
-    }
-    for (auto& th : pool) th.join();
-    for (auto& e : errors)
-      if (e) std::rethrow_exception(e);
   }
 
  private:
