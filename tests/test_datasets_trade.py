@@ -228,9 +228,16 @@ def test_monthly_frame_layout(trade):
     assert list(frame.columns) == expected
     for col in _trade.COLUMNS:
         end = trade.series_record_through[col]
-        assert frame.loc[:end, col].notna().all()
+        known = frame.loc[:end, col].notna()
         assert frame.loc[end + pd.Timedelta(days=1):, col].isna().all()
         assert frame[f"{col}_estimated"].dtype == "boolean"
+        # unknown months: neither a figure nor a published total for the year
+        assert frame.loc[:end, f"{col}_estimated"][~known].isna().all()
+        years = set(known.index[~known].year)
+        pair, flow = col[len("trade_"):].rsplit("_", 1)
+        covered = {p.year for p in _trade.annual_totals_for(trade.annual, pair, flow).index}
+        assert not years & covered and all(y >= 2020 for y in years)
+    assert set(frame.index[frame["trade_kor_chn_imports"].isna() & (frame.index.year < 2024)].year) == {2020}
     assert trade.record_through == min(trade.series_record_through.values())
     assert trade.record_through >= pd.Timestamp("2019-12-31")
 

@@ -175,7 +175,9 @@ def load_trade(as_of=None) -> TradeData:
         Japan), each with ``<col>_estimated`` (True where the value is a
         nowcast from annual totals) and ``<col>_se`` (its standard error, 0
         where observed).  A column whose figures end earlier than another's
-        is NaN after its own end (``series_record_through``).
+        is NaN after its own end (``series_record_through``); a month that
+        neither has a published figure nor lies in a year with a published
+        total is NaN too (unknown, not interpolated).
 
         ``observed``: the official monthly figures used (tidy: month, pair,
         flow, value, unit, source_ids).  ``annual``: annual figures (sums of
@@ -217,7 +219,7 @@ def compute_nowcast(observed: pd.DataFrame, annual: pd.DataFrame, params_table: 
     columns, ends = {}, []
     for pair in PAIRS:
         for flow in FLOWS:
-            model, monthly, _ = nowcast_series(observed, annual, pair, flow)
+            model, monthly, totals = nowcast_series(observed, annual, pair, flow)
             name = monthly.name
             if not len(monthly):
                 return None
@@ -227,6 +229,15 @@ def compute_nowcast(observed: pd.DataFrame, annual: pd.DataFrame, params_table: 
             else:
                 frame = model.smooth(_params(params_table, name)).smoothed
                 mean, se, estimated = frame["mean"], frame["se"], ~frame["observed"]
+            # A month covered by neither its own figure nor a published total
+            # (a year with no total between two with one) stays unknown: the
+            # model could interpolate it, but its standard error would treat
+            # the scale path there as known and be too small.
+            covered = monthly.notna().to_numpy().copy()
+            for year in totals.index:
+                covered |= (monthly.index >= year.start_time) & (monthly.index <= year.end_time)
+            mean, se = mean.where(covered), se.where(covered)
+            estimated = estimated.astype("boolean").where(covered)
             columns[name], columns[f"{name}_estimated"], columns[f"{name}_se"] = mean, estimated, se
             ends.append(monthly.index[-1])
     index = month_index(_START, max(ends))

@@ -172,7 +172,10 @@ class TemporalAggregation:
     beforehand from the data: each month's value where observed or its
     period's average where only the aggregate is known, then exp of a centred
     moving average of the logs over the seasonal period.  The likelihood is
-    conditional on s (as for any weighted regression).
+    conditional on s (as for any weighted regression).  Where a span has
+    neither observations nor an aggregate, s_t there is carried from the
+    nearest proxy and treated as known, so the standard errors of such months
+    (and of forecasts) understate the uncertainty of the level.
 
     Parameters are the variances of the components (of x_t / s_t when a scale
     is given, so relative; of x_t otherwise), estimated by maximum likelihood
