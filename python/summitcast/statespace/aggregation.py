@@ -21,6 +21,7 @@ import pandas as pd
 
 from .. import _core
 from .._common.validation import check_choice, check_float, check_index, check_int
+from .aggregation_results import TemporalAggregationResults
 from .inference import params_array
 from .unobserved_components import component_spec
 
@@ -345,8 +346,6 @@ class TemporalAggregation:
         -------
         TemporalAggregationResults
         """
-        from .aggregation_results import TemporalAggregationResults
-
         maxiter = check_int(maxiter, "maxiter", 1)
         if start_params is None:
             start = self._model.start_params()
@@ -365,10 +364,25 @@ class TemporalAggregation:
         -------
         TemporalAggregationResults
         """
-        from .aggregation_results import TemporalAggregationResults
-
         arr = self._params_array(params)
         return TemporalAggregationResults(self, arr, {"value": self.loglike(arr), "hessian": None})
+
+    # -- computations at given variances (the results' engine) ---------------
+    def smoother_output(self, params: Any, future_scale: np.ndarray) -> dict[str, np.ndarray]:
+        """Smoothed high-frequency means and variances (in units of ``unit``) at
+        variances ``params``, with ``len(future_scale)`` forecast periods."""
+        inner = self._params_array(params) / self._variance_unit
+        return self._model.smooth(inner, np.asarray(future_scale, dtype=float))
+
+    def hessian(self, params: Any) -> np.ndarray:
+        """Hessian of the log-likelihood in the variances ``params`` (numerical)."""
+        inner = self._params_array(params) / self._variance_unit
+        # the core works in units of `unit`: variances q = p / unit_var, so d²/dp² = d²/dq² / unit_var²
+        return np.asarray(self._model.hessian(inner)) / self._variance_unit**2
+
+    def inner_hessian_to_natural(self, inner_hessian: Any) -> np.ndarray:
+        """A Hessian the core reported in its own units, in the variances' units."""
+        return np.asarray(inner_hessian) / self._variance_unit**2
 
     def __repr__(self) -> str:
         parts = [f"level={self.level!r}", f"how={self.how!r}", f"scale={self.scale_kind!r}"]

@@ -4,7 +4,7 @@ with standard errors, forecasts, parameter inference and presentation."""
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,9 +15,6 @@ from .._common.time import future_index
 from .._common.validation import check_alpha, check_int
 from .forecast import ForecastResult
 from .inference import WaldInference
-
-if TYPE_CHECKING:
-    from .aggregation import TemporalAggregation
 
 
 class TemporalAggregationResults(WaldInference):
@@ -36,7 +33,8 @@ class TemporalAggregationResults(WaldInference):
         ``observed``.
     """
 
-    def __init__(self, model: TemporalAggregation, params: np.ndarray, fit_info: dict[str, Any]):
+    def __init__(self, model: Any, params: np.ndarray, fit_info: dict[str, Any]):
+        # model: the TemporalAggregation these results belong to (its public engine methods only)
         self.model = model
         self.params = pd.Series(np.asarray(params, dtype=float), index=model.param_names, name="params")
         self.llf = float(fit_info["value"])  # in the units of the data
@@ -49,11 +47,8 @@ class TemporalAggregationResults(WaldInference):
 
             warnings.warn(f"maximum likelihood did not converge: {self.fit_message}", RuntimeWarning, stacklevel=3)
 
-    def _inner(self) -> np.ndarray:
-        return self.params.to_numpy() / self.model._variance_unit
-
     def _run(self, future_scale: np.ndarray) -> dict[str, np.ndarray]:
-        return self.model._model.smooth(self._inner(), np.asarray(future_scale, dtype=float))
+        return self.model.smoother_output(self.params.to_numpy(), future_scale)
 
     @cached_property
     def _smoothed(self) -> dict[str, np.ndarray]:
@@ -82,10 +77,9 @@ class TemporalAggregationResults(WaldInference):
         return -2.0 * self.llf + self.df_model * np.log(self.nobs)
 
     def _loglike_hessian(self) -> np.ndarray:
-        # the core works in units of `unit`: variances q = p / unit_var, so
-        # d²/dp² = d²/dq² / unit_var²
-        inner = self._hessian if self._hessian is not None else self.model._model.hessian(self._inner())
-        return np.asarray(inner) / self.model._variance_unit**2
+        if self._hessian is not None:  # from the fit, in the core's units
+            return self.model.inner_hessian_to_natural(self._hessian)
+        return self.model.hessian(self.params.to_numpy())
 
     # -- the high-frequency estimates -------------------------------------
     @cached_property

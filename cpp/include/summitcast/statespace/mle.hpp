@@ -25,7 +25,7 @@
 
 namespace summitcast::statespace {
 
-// The fit: value = the log-likelihood, hessian in the natural parameters.
+// The fit: value = the log-likelihood, hessian of it in the natural parameters.
 using FitResult = optim::FitReport;
 
 // What the fit needs to know of a model.
@@ -103,9 +103,6 @@ inline MatrixXd loglike_hessian(const std::function<double(const VectorXd&)>& lo
 // the caller, which knows the parameter names).
 inline FitResult maximize_likelihood(const LikelihoodProblem& problem, const VectorXd& start, int max_iterations,
                                      double gradient_tol) {
-  if (max_iterations < 0) fail_value("fit", "maxiter must be >= 0, got ", max_iterations);
-  if (!(gradient_tol > 0.0) || !std::isfinite(gradient_tol))
-    fail_value("fit", "gtol must be positive and finite, got ", gradient_tol);
   const int kv = problem.k_variances;
   const VectorXd scale = start.head(kv);
   const double inv_n = 1.0 / static_cast<double>(std::max<Index>(problem.nobs, 1));

@@ -1,13 +1,11 @@
 // Likelihood, maximum-likelihood fit, forecasts and simulation for an
 // unobserved-components model on one series.
 //
-// The fit (mle.hpp) maximises the log-likelihood with BFGS over the square
-// roots of the variances and the regression coefficients β.  Under exact
-// diffuse initialisation (the default) the gradient is analytic: one filter
-// pass and one backward pass (score.hpp).  Under approximate diffuse
-// initialisation it is by finite differences.  Standard errors come from the
-// numerical Hessian of the log-likelihood in the natural parameters (σ², β),
-// as statsmodels' default `cov_type="approx"`.
+// The fit (mle.hpp) maximises the log-likelihood over the variances and
+// regression coefficients with BFGS, with the analytic score (one filter and
+// one backward pass) under exact diffuse initialisation and finite
+// differences otherwise; standard errors come from the numerical Hessian of
+// the log-likelihood in the natural parameters (σ², β).
 #pragma once
 
 #include <algorithm>
@@ -137,10 +135,23 @@ class UnobservedComponentsModel {
   FitResult fit(const VectorXd& start, int max_iterations = 500, double gradient_tol = 1e-7) const {
     if (start.size() != spec_.k_params())
       fail_value("fit", "start_params must have length ", spec_.k_params(), ", got ", start.size());
+    if (max_iterations < 0) fail_value("fit", "maxiter must be >= 0, got ", max_iterations);
+    if (!(gradient_tol > 0.0) || !std::isfinite(gradient_tol))
+      fail_value("fit", "gtol must be positive and finite, got ", gradient_tol);
     for (int k = 0; k < spec_.k_variances(); ++k)
       if (!(start[k] > 0.0) || !std::isfinite(start[k]))
         fail_value("fit", "start_params variances must be positive, got ", start[k]);
     return maximize_likelihood(likelihood_problem(), start, max_iterations, gradient_tol);
+  }
+
+  // State draws from p(α | y) at the given parameters (see
+  // simulation_smoother_states for the layout).
+  RowMatrix simulation_smoother(const VectorXd& params, Index draws, std::uint64_t seed) const {
+    return simulation_smoother_states(system(params), y_.transpose(), draws, seed);
+  }
+
+  MatrixXd hessian(const VectorXd& params) const {
+    return loglike_hessian([this](const VectorXd& p) { return loglike(p); }, params, spec_.k_variances());
   }
 
   LikelihoodProblem likelihood_problem() const {
@@ -152,17 +163,6 @@ class UnobservedComponentsModel {
     problem.k_variances = spec_.k_variances();
     problem.nobs = nobs_;
     return problem;
-  }
-
-  // State draws from p(α | y) at the given parameters (see
-  // simulation_smoother_states for the layout).
-  RowMatrix simulation_smoother(const VectorXd& params, Index draws, std::uint64_t seed) const {
-    return simulation_smoother_states(system(params), y_.transpose(), draws, seed);
-  }
-
-  // Numerical Hessian of the log-likelihood in the natural parameters (mle.hpp).
-  MatrixXd hessian(const VectorXd& params) const {
-    return loglike_hessian([this](const VectorXd& p) { return loglike(p); }, params, spec_.k_variances());
   }
 
   // The system for h future time points (future exog h x k_exog).
