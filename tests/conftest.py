@@ -22,5 +22,8 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"CI=true but the shared data folder {SHARED_DATA} is missing")
-        pytest.skip(f"no shared data folder at {SHARED_DATA} in this checkout")
+        pytest.skip(
+            f"real-file test: needs the published files in ../shared/data ({SHARED_DATA} is absent in this "
+            "checkout); README's Development section lists them and where each comes from"
+        )
     return SHARED_DATA

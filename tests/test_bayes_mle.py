@@ -14,6 +14,7 @@ import statsmodels.api as sm
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 import summitcast.bayes as sb
+from peers import quiet_peer
 
 UCLA = Path(statsmodels.__file__).parent / "miscmodels" / "tests" / "results" / "ologit_ucla.csv"
 
@@ -38,7 +39,8 @@ def test_spector_logit_flat_prior_mode_is_stata_mle(spector, standardize):
     # Stata's llf is quoted to ~1e-6 (statsmodels checks it to 4 decimals) ...
     assert fit.llf == pytest.approx(-12.8896334653335, abs=1e-5)
     # ... statsmodels' own tight fit agrees with ours to rounding.
-    reference = sm.Logit(y, sm.add_constant(X)).fit(disp=0, tol=1e-12)
+    with quiet_peer():
+        reference = sm.Logit(y, sm.add_constant(X)).fit(disp=0, tol=1e-12)
     assert fit.llf == pytest.approx(reference.llf, rel=1e-11)
     np.testing.assert_allclose(fit.params[reference.params.index.drop("const")], reference.params.drop("const"), rtol=1e-7)
     assert list(fit.params.index) == ["Intercept", "GPA", "TUCE", "PSI"]
@@ -46,7 +48,8 @@ def test_spector_logit_flat_prior_mode_is_stata_mle(spector, standardize):
 
 def test_spector_probit_flat_prior_mode_matches_statsmodels(spector):
     X, y = spector
-    reference = sm.Probit(y, sm.add_constant(X, prepend=True)).fit(disp=0, tol=1e-12, maxiter=200)
+    with quiet_peer():
+        reference = sm.Probit(y, sm.add_constant(X, prepend=True)).fit(disp=0, tol=1e-12, maxiter=200)
     fit = sb.Logit(X, y, link="probit", prior=sb.Flat(), prior_intercept=sb.Flat()).fit_map()
     np.testing.assert_allclose(fit.params.to_numpy(), reference.params.to_numpy(), rtol=1e-6)
     assert fit.llf == pytest.approx(reference.llf, rel=1e-9)
@@ -65,7 +68,8 @@ def test_weights_equal_replicated_rows(spector):
 def test_offset_matches_statsmodels_glm(spector):
     X, y = spector
     offset = np.linspace(-0.5, 0.5, len(y))
-    reference = sm.GLM(y, sm.add_constant(X), family=sm.families.Binomial(), offset=offset).fit(tol=1e-12)
+    with quiet_peer():
+        reference = sm.GLM(y, sm.add_constant(X), family=sm.families.Binomial(), offset=offset).fit(tol=1e-12)
     fit = sb.Logit(X, y, prior=sb.Flat(), prior_intercept=sb.Flat(), offset=offset).fit_map()
     np.testing.assert_allclose(fit.params.to_numpy(), reference.params.to_numpy(), rtol=1e-6)
 
@@ -98,7 +102,8 @@ def test_ucla_ordered_flat_prior_mode_is_polr_mle(ucla, link, beta, cuts, standa
     names = ["pared", "public", "gpa", "unlikely|somewhat likely", "somewhat likely|very likely"]
     np.testing.assert_allclose(fit.params[names], beta + cuts, atol=1e-3)
     # statsmodels' OrderedModel, converged tightly, on the same data
-    reference = OrderedModel(y.cat.codes, X, distr=link).fit(method="bfgs", disp=0, gtol=1e-10, maxiter=2000)
+    with quiet_peer():
+        reference = OrderedModel(y.cat.codes, X, distr=link).fit(method="bfgs", disp=0, gtol=1e-10, maxiter=2000)
     assert fit.llf == pytest.approx(reference.llf, rel=1e-10)
     np.testing.assert_allclose(fit.params[names[:3]], reference.params.iloc[:3], rtol=1e-5)
     ref_cuts = reference.model.transform_threshold_params(reference.params.to_numpy())[1:-1]

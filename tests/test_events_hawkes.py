@@ -237,7 +237,7 @@ def test_timestamps_match_floats():
     assert r_ts.llf == pytest.approx(r_fl.llf, rel=1e-9)
     p = r_ts.prob_event_within(pd.Timedelta(7, "D"), paths=10)
     assert p.prob_any == pytest.approx(r_fl.prob_event_within(7.0, paths=10).prob_any, rel=1e-6)
-    sim = r_ts.simulate(origin + pd.Timedelta(50, "D"), seed=1)
+    sim = r_ts.sample_events(origin + pd.Timedelta(50, "D"), seed=1)
     assert isinstance(sim, pd.DatetimeIndex) and (sim >= origin).all()
     lam = r_ts.intensity([origin + pd.Timedelta(100, "D")])
     assert lam.iloc[0] == pytest.approx(r_fl.intensity([100.0]).iloc[0], rel=1e-6)
@@ -255,7 +255,7 @@ def test_results_presentation():
     res = se.Hawkes().fit(t, end_time=200.0)
     text = res.summary()
     assert "Branching ratio" in text and "beta" in text and f"{res.llf:.4f}" in text
-    assert "<pre>" in res._repr_html_()
+    assert "<table>" in res._repr_html_() and "Branching ratio" in res._repr_html_()
     import matplotlib
 
     matplotlib.use("Agg")

@@ -102,10 +102,10 @@ def test_load_rejects_other_files(tmp_path):
 
     bad = tmp_path / "other.json"
     bad.write_text('{"format": "something else"}', encoding="utf-8")
-    with pytest.raises(ValueError, match="not a summitcast unobserved-components results file"):
+    with pytest.raises(ValueError, match="not a summitcast save file"):
         load_results(bad)
     bad.write_text("not json", encoding="utf-8")
-    with pytest.raises(ValueError, match="not a summitcast results file"):
+    with pytest.raises(ValueError, match="not a summitcast save file .invalid JSON"):
         load_results(bad)
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from summitcast._bundled import load_nile
+from summitcast._common.time import future_index
 from summitcast.statespace import InverseGamma, UnobservedComponents
 
 
@@ -37,8 +38,9 @@ def test_simulated_forecast_paths_match_gaussian_forecast(nile_fit):
     sims = nile_fit.simulate(steps=4, paths=paths, seed=3)
     frame = nile_fit.get_forecast(4).summary_frame()
     se = frame["mean_se"].to_numpy()
-    assert np.all(np.abs(sims.mean(axis=1).to_numpy() - frame["mean"].to_numpy()) < 4.5 * se / np.sqrt(paths))
-    assert np.all(np.abs(sims.std(axis=1).to_numpy() / se - 1) < 4.5 * np.sqrt(1 / (2 * paths)))
+    assert list(sims.index) == list(frame.index)
+    assert np.all(np.abs(sims.mean().to_numpy() - frame["mean"].to_numpy()) < 4.5 * se / np.sqrt(paths))
+    assert np.all(np.abs(sims.sd().to_numpy() / se - 1) < 4.5 * np.sqrt(1 / (2 * paths)))
 
 
 def simulated_llt(seed: int, n: int = 300):
@@ -83,7 +85,8 @@ def test_same_seed_same_draws_whatever_the_threads():
     for other in runs[1:]:
         pd.testing.assert_frame_equal(runs[0], other)
     fit = model.fit()
-    sims = [fit.simulate(3, paths=50, seed=4, exog=x.iloc[:3], cores=k) for k in (1, 2, 4)]
+    future_x = x.iloc[:3].set_axis(future_index(y.index, 3))  # regressors for the forecast months
+    sims = [fit.simulate(3, paths=50, seed=4, exog=future_x, cores=k).to_frame() for k in (1, 2, 4)]
     for other in sims[1:]:
         pd.testing.assert_frame_equal(sims[0], other)
     different = model.fit_bayes(draws=30, tune=5, chains=4, seed=100).draws

@@ -143,4 +143,18 @@ void register_events(py::module_& root) {
       },
       py::arg("times"), py::arg("end_time"), py::arg("params"), py::arg("n_exp"), py::arg("at"), py::arg("window"),
       py::arg("paths"), py::arg("seed"));
+  m.def(
+      "hawkes_binned",
+      [](const std::vector<VectorXd>& times, double end_time, const VectorXd& params, long n_exp,
+         const VectorXd& edges, long paths, std::uint64_t seed) {
+        const se::HawkesData d = se::make_hawkes_data(times, end_time);
+        const se::HawkesShape s = make_shape(d.D, n_exp);
+        check_params(s, params);
+        std::atomic<bool> stop{false};
+        return summitcast::bindings::run_interruptible(
+            [&] { return se::hawkes_binned_counts(d, s, params, edges, paths, seed, &stop); }, stop, nullptr,
+            py::none());
+      },
+      py::arg("times"), py::arg("end_time"), py::arg("params"), py::arg("n_exp"), py::arg("edges"), py::arg("paths"),
+      py::arg("seed"));
 }

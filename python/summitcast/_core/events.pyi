@@ -6,7 +6,9 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['hawkes_compensator', 'hawkes_fit', 'hawkes_intensity', 'hawkes_loglike', 'hawkes_simulate', 'hawkes_window']
+__all__: list[str] = ['hawkes_binned', 'hawkes_compensator', 'hawkes_fit', 'hawkes_intensity', 'hawkes_loglike', 'hawkes_simulate', 'hawkes_window']
+def hawkes_binned(times: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]], end_time: typing.SupportsFloat | typing.SupportsIndex, params: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], n_exp: typing.SupportsInt | typing.SupportsIndex, edges: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], paths: typing.SupportsInt | typing.SupportsIndex, seed: typing.SupportsInt | typing.SupportsIndex) -> typing.Annotated[numpy.typing.NDArray[numpy.int64], "[m, n]"]:
+    ...
 def hawkes_compensator(times: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]], end_time: typing.SupportsFloat | typing.SupportsIndex, params: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], n_exp: typing.SupportsInt | typing.SupportsIndex = 1) -> list[typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]]:
     ...
 def hawkes_fit(times: collections.abc.Sequence[typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]], end_time: typing.SupportsFloat | typing.SupportsIndex, n_exp: typing.SupportsInt | typing.SupportsIndex = 1, decays: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"] | None = None, start_params: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"] | None = None, max_iterations: typing.SupportsInt | typing.SupportsIndex = 500) -> dict:

@@ -42,7 +42,7 @@ from .logit import Logit
 from .ordinal import OrderedLogit, OrderedProbit
 from .posterior import Posterior, PosteriorSummary
 from .priors import Cauchy, Exponential, Flat, HalfNormal, HalfStudentT, Normal, StudentT
-from .exceptions import ConvergenceWarning, DataWarning
+from .._common.exceptions import ConvergenceWarning, DataWarning
 
 __all__ = [
     "Logit",

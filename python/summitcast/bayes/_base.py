@@ -12,28 +12,11 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
-from ._progress import progress_bar
+from .._common.progress import progress as progress_bar
+from .._common.seeds import check_seed
+from .._common.validation import check_float, check_int
 from .posterior import Posterior, PosteriorSummary
 
-_U64 = 2**64
-
-
-def _check_seed(seed: object) -> int:
-    if seed is None:
-        return int(np.random.SeedSequence().entropy % _U64)
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be a non-negative integer or None, got {seed!r}")
-    if not 0 <= int(seed) < _U64:
-        raise ValueError(f"seed must be in [0, 2**64), got {seed!r}")
-    return int(seed)
-
-
-def _check_count(value: object, name: str, minimum: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if int(value) < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value!r}")
-    return int(value)
 
 
 @dataclass(frozen=True)
@@ -106,7 +89,7 @@ class BayesModel:
         chains: int = 4,
         seed: int | None = None,
         cores: int | None = None,
-        progress: bool = False,
+        progress: bool | None = None,
         *,
         target_accept: float = 0.8,
         max_tree_depth: int = 10,
@@ -126,8 +109,9 @@ class BayesModel:
             ``Posterior.info['seed']``).
         cores : int, optional
             Threads to run chains on (default: all CPUs).
-        progress : bool
-            Show a tqdm progress bar (if tqdm is installed).
+        progress : bool, optional
+            Show a tqdm progress bar (if tqdm is installed); by default only
+            on a terminal or in Jupyter, never in a pipe.
         target_accept : float
             Target mean acceptance statistic for step-size adaptation.
         max_tree_depth : int
@@ -141,14 +125,14 @@ class BayesModel:
             Warns ``ConvergenceWarning`` when R-hat > 1.01, ESS < 400, any
             divergence, tree-depth saturation or E-BFMI < 0.3.
         """
-        draws = _check_count(draws, "draws", 4)
-        tune = _check_count(tune, "tune", 0)
-        chains = _check_count(chains, "chains", 1)
-        cores = (os.cpu_count() or 1) if cores is None else _check_count(cores, "cores", 1)
-        max_tree_depth = _check_count(max_tree_depth, "max_tree_depth", 1)
-        seed = _check_seed(seed)
+        draws = check_int(draws, "draws", 4)
+        tune = check_int(tune, "tune", 0)
+        chains = check_int(chains, "chains", 1)
+        cores = (os.cpu_count() or 1) if cores is None else check_int(cores, "cores", 1)
+        max_tree_depth = check_int(max_tree_depth, "max_tree_depth", 1)
+        seed = check_seed(seed)
         started = time.perf_counter()
-        with progress_bar(chains * (draws + tune), bool(progress), type(self).__name__) as advance:
+        with progress_bar(chains * (draws + tune), type(self).__name__, progress) as advance:
             raw = _core.bayes.sample(
                 self._core_model,
                 draws,
@@ -216,8 +200,8 @@ class BayesModel:
         Returns a one-chain Posterior (``method='laplace'``); fast enough to
         refit hundreds of times in a backtest.
         """
-        draws = _check_count(draws, "draws", 4)
-        seed = _check_seed(seed)
+        draws = check_int(draws, "draws", 4)
+        seed = check_seed(seed)
         mode = self.fit_map(jacobian=True)
         hessian = _core.bayes.hessian(self._core_model, mode.theta, True)
         theta = _core.bayes.laplace_draws(mode.theta, hessian, draws, seed)

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .exceptions import DataWarning
+from .._common.validation import as_float_array
+
+from .._common.exceptions import DataWarning
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,21 @@ def as_design(X: object, name: str = "X") -> Design:
     if len(set(names)) != len(names):
         raise ValueError(f"{name} has duplicate column names: {names}")
     return Design(np.ascontiguousarray(values), names, index)
+
+
+def predictor_array(X: object, names: list[str], name: str = "X") -> np.ndarray:
+    """Predictor values for prediction: a DataFrame (columns matched to
+    ``names`` by name) becomes rows × k; an array keeps its leading shape and
+    must have ``len(names)`` entries on its last axis (in ``names`` order)."""
+    if isinstance(X, pd.DataFrame):
+        missing = [c for c in names if c not in map(str, X.columns)]
+        if missing:
+            raise ValueError(f"{name} lacks column(s) {missing} of the fitted model")
+        return as_design(X.rename(columns=str)[names], name).values
+    values = as_float_array(X, name, min_size=0)
+    if values.ndim == 0 or values.shape[-1] != len(names):
+        raise ValueError(f"{name} must have {len(names)} predictors {names} on its last axis, got shape {values.shape}")
+    return values
 
 
 def as_vector(v: object, name: str, n: int) -> np.ndarray:

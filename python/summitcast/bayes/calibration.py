@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .exceptions import ConvergenceWarning, DataWarning
+from .._common.exceptions import ConvergenceWarning, DataWarning
 
 __all__ = ["sbc_ranks", "rank_uniformity_pvalues"]
 

@@ -17,22 +17,37 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._common.time import as_monthly_index, future_months
+from .._common.validation import as_float_array, check_int
 from ._inputs import as_design
 from .logit import Logit
 from .posterior import hdi
 from .priors import Prior
-from .exceptions import DataWarning
+from .._common.exceptions import DataWarning
 
 __all__ = ["at_risk_panel", "time_terms", "DiscreteHazard"]
 
 
 def _monthly(values: object, name: str) -> pd.PeriodIndex:
+    """Monthly periods for the panel's internal month arithmetic (the edge
+    converts back to the month-start DatetimeIndex of ``summitcast._common.time``)."""
+    if isinstance(values, pd.PeriodIndex):
+        if values.hasnans:
+            raise ValueError(f"{name} contains a missing month (NaT)")
+        return values.asfreq("M")
+    return as_monthly_index(values, name, consecutive=False).to_period("M") if len(values) else pd.PeriodIndex([], freq="M")
+
+
+def _event_months(event_dates: object) -> pd.PeriodIndex:
     try:
-        if isinstance(values, pd.PeriodIndex):
-            return values.asfreq("M")
-        return pd.PeriodIndex(pd.DatetimeIndex(pd.to_datetime(values)), freq="M")
+        stamps = pd.DatetimeIndex(pd.to_datetime(pd.Index(np.atleast_1d(event_dates))))
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be dates or monthly periods: {exc}") from None
+        raise TypeError(f"event_dates must be dates: {exc}") from None
+    if stamps.hasnans:
+        raise ValueError(
+            f"event_dates contains {int(stamps.isna().sum())} missing date(s) (NaT); drop or date them first"
+        )
+    return stamps.to_period("M")
 
 
 def spline_knots(durations: np.ndarray, n_knots: int) -> np.ndarray:
@@ -119,7 +134,7 @@ def at_risk_panel(
     expected = pd.period_range(months.min(), months.max(), freq="M")
     if len(expected) != len(months) or not (months == expected).all():
         raise ValueError("index must be consecutive months in increasing order without duplicates")
-    events = _monthly(pd.Index(np.atleast_1d(event_dates)), "event_dates").sort_values()
+    events = _event_months(event_dates).sort_values()
     if len(events) == 0:
         raise ValueError("event_dates must contain at least one event")
     n_dup = int(events.duplicated().sum())
@@ -141,7 +156,6 @@ def at_risk_panel(
     frame = pd.DataFrame(
         {"event": [int(m in event_set) for m in months], "months_since_event": duration}, index=months
     )
-    frame.index.name = "month"
     if time == "spline":
         k = np.asarray(knots, dtype=float) if np.ndim(knots) else spline_knots(duration, int(knots))
     else:
@@ -165,6 +179,7 @@ def at_risk_panel(
         cov = cov.loc[months]
         as_design(cov, "covariates")  # numeric and finite, or a ValueError naming the column and month
         frame = frame.join(cov)
+    frame.index = pd.DatetimeIndex(months.to_timestamp(), freq="MS", name="month")
     frame.attrs["time"] = time
     frame.attrs["knots"] = None if k is None else [float(v) for v in k]
     return frame
@@ -225,12 +240,17 @@ class DiscreteHazard(Logit):
         gradients per draw on a simulated 200-year history)."""
         return super().sample(*args, dense_metric=dense_metric, **kwargs)
 
-    def _future_design(self, horizon: int, covariates: pd.DataFrame | None) -> pd.DataFrame:
-        last = self.panel.iloc[-1]
-        d0 = 1.0 if last["event"] == 1 else last["months_since_event"] + 1.0
-        duration = d0 + np.arange(horizon)
-        months = pd.period_range(self.panel.index[-1] + 1, periods=horizon, freq="M")
-        terms = time_terms(duration, self.time, None if self.knots is None else np.asarray(self.knots))
+    def future_design(self, horizon: int, covariates: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The predictors of the ``horizon`` months after the panel, one row per month.
+
+        The spell continues from the panel's last month: durations keep
+        growing while no event happens (the design of the *first* event
+        ahead).  ``covariates`` gives the future monthly predictors (indexed by
+        month); by default the last observed values are held.
+        """
+        horizon = check_int(horizon, "horizon", 1)
+        months = future_months(self.panel.index[-1], horizon)
+        terms = self._future_time_terms(horizon)
         terms.index = months
         if self.covariate_names:
             if covariates is None:
@@ -242,13 +262,88 @@ class DiscreteHazard(Logit):
                 )
             else:
                 cov = covariates.copy()
-                cov.index = _monthly(cov.index, "covariates.index")
+                cov.index = as_monthly_index(cov.index, "covariates.index", consecutive=False)
                 missing = months.difference(cov.index)
                 if len(missing):
                     raise ValueError(f"covariates lacks {len(missing)} forecast month(s), first {missing[0]}")
-                cov = cov.loc[months, self.covariate_names]
+                absent = [c for c in self.covariate_names if c not in map(str, cov.columns)]
+                if absent:
+                    raise ValueError(f"covariates lacks the model's column(s) {absent}")
+                cov = cov.rename(columns=str).loc[months, self.covariate_names]
             terms = terms.join(cov)
         return terms[self.exog_names]
+
+    def _future_time_terms(self, horizon: int) -> pd.DataFrame:
+        last = self.panel.iloc[-1]
+        d0 = 1.0 if last["event"] == 1 else last["months_since_event"] + 1.0
+        return time_terms(d0 + np.arange(horizon), self.time, None if self.knots is None else np.asarray(self.knots))
+
+    def hazard_paths(self, posterior: Any, covariate_paths: Any = None, horizon: int | None = None) -> np.ndarray:
+        """Monthly hazards of the first event ahead, for every posterior draw and covariate path.
+
+        Parameters
+        ----------
+        posterior : Posterior
+            A posterior of this model.
+        covariate_paths : mapping or array, optional
+            Future covariates along simulated paths: a mapping from each of
+            the model's covariate names to an array (n_paths, horizon) (or a
+            :class:`~summitcast._common.paths.ForecastPaths`), or one array
+            (n_paths, horizon, n_covariates) in ``covariate_names`` order.
+            Without it, the last observed covariates are held (one path).
+        horizon : int, optional
+            Months ahead; inferred from ``covariate_paths`` when given.
+
+        Returns
+        -------
+        ndarray
+            h[s, p, t] for draw s, path p and month t = 1..horizon: shape
+            (n_samples, n_paths, horizon).
+        """
+        X = self._path_design(covariate_paths, horizon)
+        return self.predict_draws(posterior, X)
+
+    def prob_within_paths(self, posterior: Any, covariate_paths: Any = None, horizon: int | None = None) -> np.ndarray:
+        """P(at least one event within 1..t months) = 1 − Π_{u ≤ t} (1 − h_u), for
+        every draw, path and month: shape (n_samples, n_paths, horizon)
+        (arguments as :meth:`hazard_paths`)."""
+        hazard = self.hazard_paths(posterior, covariate_paths, horizon)
+        return -np.expm1(np.cumsum(np.log1p(-hazard), axis=-1))
+
+    def _path_design(self, covariate_paths: Any, horizon: int | None) -> np.ndarray:
+        """(n_paths, horizon, k) predictors in ``exog_names`` order."""
+        if covariate_paths is None:
+            if horizon is None:
+                raise ValueError("horizon must be given when covariate_paths is not")
+            return self.future_design(horizon).to_numpy()[None, :, :]
+        names = self.covariate_names
+        if isinstance(covariate_paths, dict) or hasattr(covariate_paths, "keys"):
+            missing = [c for c in names if c not in covariate_paths]
+            if missing:
+                raise ValueError(f"covariate_paths lacks the model's covariate(s) {missing}")
+            arrays = []
+            for c in names:
+                value = covariate_paths[c]
+                value = value.values if hasattr(value, "values") and hasattr(value, "n_paths") else value
+                arrays.append(as_float_array(value, f"covariate_paths[{c!r}]", 2))
+            shapes = {a.shape for a in arrays}
+            if len(shapes) > 1:
+                raise ValueError(f"covariate_paths arrays must share one shape (paths, months), got {sorted(shapes)}")
+            cov = np.stack(arrays, axis=-1) if arrays else None
+        else:
+            cov = as_float_array(covariate_paths, "covariate_paths", 3)
+            if cov.shape[-1] != len(names):
+                raise ValueError(f"covariate_paths must have {len(names)} covariates {names} on its last axis, "
+                                 f"got shape {cov.shape}")
+        if cov is None:
+            raise ValueError("covariate_paths was given but the model has no covariates")
+        n_paths, steps = cov.shape[0], cov.shape[1]
+        if horizon is not None and check_int(horizon, "horizon", 1) != steps:
+            raise ValueError(f"horizon is {horizon} but covariate_paths covers {steps} months")
+        terms = self._future_time_terms(steps)
+        columns = {name: np.broadcast_to(terms[name].to_numpy(), (n_paths, steps)) for name in terms.columns}
+        columns.update({name: cov[:, :, j] for j, name in enumerate(names)})
+        return np.stack([columns[name] for name in self.exog_names], axis=-1)
 
     def prob_within(
         self,
@@ -266,27 +361,25 @@ class DiscreteHazard(Logit):
 
         Returns a DataFrame indexed by forecast month with ``hazard`` (posterior
         mean monthly hazard) and the cumulative probability's ``mean``, ``sd``
-        and HDI; or, with ``return_draws=True``, the (n_samples, horizon) array of
+        and ``lower``/``upper`` (the ``hdi_prob`` highest-density interval); or,
+        with ``return_draws=True``, the (n_samples, horizon) array of
         cumulative probabilities.
         """
-        if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
-            raise ValueError(f"horizon must be a positive integer, got {horizon!r}")
-        future = self._future_design(int(horizon), covariates)
-        hazard, _, _ = self._predict_draws(posterior.draws, future)  # S x H
-        # 1 - prod(1 - h) in log space: log survival = sum log1p(-h)
+        future = self.future_design(horizon, covariates)
+        hazard = self.predict_draws(posterior, future.to_numpy())  # S x H
         cumulative = -np.expm1(np.cumsum(np.log1p(-hazard), axis=1))
         if return_draws:
             return cumulative
         intervals = np.array([hdi(cumulative[:, t], hdi_prob) for t in range(cumulative.shape[1])])
-        lo = f"hdi_{100 * (1 - hdi_prob) / 2:g}%"
-        hi = f"hdi_{100 * (1 + hdi_prob) / 2:g}%"
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             {
                 "hazard": hazard.mean(axis=0),
                 "mean": cumulative.mean(axis=0),
                 "sd": cumulative.std(axis=0, ddof=1),
-                lo: intervals[:, 0],
-                hi: intervals[:, 1],
+                "lower": intervals[:, 0],
+                "upper": intervals[:, 1],
             },
-            index=future.index.rename("month"),
+            index=future.index,
         )
+        frame.attrs["hdi_prob"] = hdi_prob
+        return frame

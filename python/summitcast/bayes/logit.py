@@ -7,7 +7,16 @@ import pandas as pd
 
 from .. import _core
 from ._base import BayesModel
-from ._inputs import Standardizer, as_binary, as_design, check_separation, check_tiny, regression_inputs
+from ._inputs import (
+    Standardizer,
+    as_binary,
+    as_design,
+    check_separation,
+    check_tiny,
+    predictor_array,
+    regression_inputs,
+)
+from .posterior import Posterior
 from .priors import Normal, Prior, check_prior
 
 __all__ = ["Logit", "DEFAULT_PRIOR", "DEFAULT_PRIOR_INTERCEPT"]
@@ -123,6 +132,29 @@ class Logit(BayesModel):
         if design.values.shape[1] != len(self.exog_names):
             raise ValueError(f"X_new must have {len(self.exog_names)} columns, got {design.values.shape[1]}")
         return design.values, design.index
+
+    def predict_draws(self, posterior: Posterior, X: object) -> np.ndarray:
+        """P(y = 1) under every posterior draw, at many predictor values at once.
+
+        Parameters
+        ----------
+        posterior : Posterior
+            A posterior of this model (NUTS or Laplace).
+        X : DataFrame or array
+            A DataFrame (rows × the model's columns, matched by name) or an
+            array whose last axis holds the predictors in ``exog_names`` order,
+            of any leading shape — e.g. (paths, months, k) for covariate paths.
+
+        Returns
+        -------
+        ndarray
+            Shape (n_samples, *X.shape[:-1]).
+        """
+        Xn = predictor_array(X, self.exog_names)
+        alpha, beta = self._coefficients(posterior.draws)
+        eta = np.tensordot(beta, Xn, axes=([1], [Xn.ndim - 1]))
+        eta += alpha.reshape((-1,) + (1,) * (Xn.ndim - 1))
+        return np.asarray(_core.bayes.inverse_link(self.link, eta))
 
     def _predict_draws(self, draws: pd.DataFrame, X_new: object) -> tuple[np.ndarray, pd.Index, None]:
         Xn, index = self._new_design(X_new)

@@ -9,10 +9,11 @@ import pandas as pd
 
 from .. import _core
 from ._base import BayesModel
-from ._inputs import Standardizer, as_design, check_tiny, regression_inputs
+from ._inputs import Standardizer, as_design, check_tiny, predictor_array, regression_inputs
 from .logit import DEFAULT_PRIOR
+from .posterior import Posterior
 from .priors import Normal, Prior, check_prior
-from .exceptions import DataWarning
+from .._common.exceptions import DataWarning
 
 __all__ = ["OrderedLogit", "OrderedProbit", "DEFAULT_PRIOR_CUTPOINTS", "encode_levels"]
 
@@ -149,6 +150,27 @@ class OrderedLogit(BayesModel):
         cut = np.cumsum(steps, axis=1) + (beta @ self.scaler.center)[:, None]
         return np.hstack([beta, cut])
 
+    def predict_draws(self, posterior: Posterior, X: object) -> np.ndarray:
+        """P(y = level k) under every posterior draw, at many predictor values at once.
+
+        ``X`` is a DataFrame (rows × the model's columns, matched by name) or an
+        array whose last axis holds the predictors in ``exog_names`` order, of
+        any leading shape; the result has shape (n_samples, *X.shape[:-1],
+        n_levels), the levels in the order of ``levels``.
+        """
+        Xn = predictor_array(X, self.exog_names)
+        return self._level_probabilities(posterior.draws, Xn)
+
+    def _level_probabilities(self, draws: pd.DataFrame, Xn: np.ndarray) -> np.ndarray:
+        """P(y = k) = F(c_k − η) − F(c_{k−1} − η), with c_0 = −∞ and c_K = +∞."""
+        beta = draws[self.exog_names].to_numpy()
+        cut = draws[self.cutpoint_names].to_numpy()
+        eta = np.tensordot(beta, Xn, axes=([1], [Xn.ndim - 1]))  # S x ...
+        lead = (slice(None),) + (None,) * (Xn.ndim - 1)
+        cdf = _core.bayes.inverse_link(self.link, cut[lead] - eta[..., None])  # S x ... x (K-1)
+        ones = np.ones(eta.shape + (1,))
+        return np.concatenate([cdf, ones], axis=-1) - np.concatenate([0 * ones, cdf], axis=-1)
+
     def _predict_draws(self, draws: pd.DataFrame, X_new: object) -> tuple[np.ndarray, pd.Index, list]:
         if isinstance(X_new, pd.DataFrame):
             missing = [c for c in self.exog_names if c not in map(str, X_new.columns)]
@@ -158,14 +180,7 @@ class OrderedLogit(BayesModel):
         design = as_design(X_new, "X_new")
         if design.values.shape[1] != len(self.exog_names):
             raise ValueError(f"X_new must have {len(self.exog_names)} columns, got {design.values.shape[1]}")
-        beta = draws[self.exog_names].to_numpy()
-        cut = draws[self.cutpoint_names].to_numpy()
-        eta = beta @ design.values.T  # S x m
-        cdf = _core.bayes.inverse_link(self.link, cut[:, None, :] - eta[:, :, None])  # S x m x (K-1)
-        S, m = eta.shape
-        upper = np.concatenate([cdf, np.ones((S, m, 1))], axis=2)
-        lower = np.concatenate([np.zeros((S, m, 1)), cdf], axis=2)
-        return upper - lower, design.index, self.levels
+        return self._level_probabilities(draws, design.values), design.index, self.levels
 
     def _summary_notes(self) -> dict[str, str]:
         scale = "standardised predictors" if self.standardize else "the original scale"

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import html
 import warnings
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from .. import _core
-from .exceptions import ConvergenceWarning
+from .._common.exceptions import ConvergenceWarning
+from .._common.summary import Summary
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._base import BayesModel
@@ -41,32 +40,13 @@ def hdi(values: np.ndarray, prob: float = 0.94) -> tuple[float, float]:
     return float(a[i]), float(a[i + inc])
 
 
-@dataclass
-class PosteriorSummary:
-    """Table of posterior summaries; prints as text and renders as HTML in Jupyter."""
+class PosteriorSummary(Summary):
+    """Table of posterior summaries (the shared :class:`Summary`, with the
+    table kept as ``frame``)."""
 
-    frame: pd.DataFrame
-    title: str
-    notes: list[str] = field(default_factory=list)
-
-    def as_text(self) -> str:
-        body = self.frame.to_string(float_format=lambda v: f"{v:.4g}")
-        lines = [self.title, "=" * max(len(self.title), 20), body]
-        lines += [f"Note: {n}" for n in self.notes]
-        return "\n".join(lines)
-
-    def as_html(self) -> str:
-        notes = "".join(f"<p>{html.escape(n)}</p>" for n in self.notes)
-        table = self.frame.to_html(float_format=lambda v: f"{v:.4g}")
-        return f"<div><h4>{html.escape(self.title)}</h4>{table}{notes}</div>"
-
-    def __str__(self) -> str:
-        return self.as_text()
-
-    __repr__ = __str__
-
-    def _repr_html_(self) -> str:
-        return self.as_html()
+    def __init__(self, frame: pd.DataFrame, title: str, notes: list[str] | None = None) -> None:
+        self.frame = frame
+        super().__init__(title, (), [("", frame)], [f"Note: {n}" for n in notes or []])
 
 
 class Posterior:
@@ -102,6 +82,13 @@ class Posterior:
         self.info = dict(info or {})
 
     # ----------------------------------------------------------------- shape
+    @property
+    def mode(self) -> Any:
+        """The posterior mode a Laplace approximation is centred on (a
+        ``ModeResult`` with ``params``, ``llf``, ``theta``); None for NUTS
+        draws (use ``model.fit_map()`` for the mode there)."""
+        return self.info.get("mode")
+
     @property
     def n_chains(self) -> int:
         return int(self.draws.index.get_level_values("chain").nunique())

@@ -8,69 +8,50 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
+from .._common.paths import ForecastPaths
+from .._common.validation import as_float_array
 
 
-class CountForecast:
+class CountForecast(ForecastPaths):
     """Forecast of counts h = 1..H steps ahead from B simulated paths.
 
-    Each path b carries its draws Y_{b,h} and the conditional means λ_{b,h}
-    under which they were drawn.  Probabilities average the conditional
-    distributions over paths, p(y) ≈ (1/B) Σ_b p(y | λ_{b,h}) (a Rao–Blackwellised
-    estimate, smoother than counting draws); quantiles come from the draws.
+    A :class:`~summitcast._common.paths.ForecastPaths` whose paths also carry
+    the conditional means λ_{b,h} under which each count was drawn, so that
+    probabilities average the exact conditional distributions over paths,
+    p(y) ≈ (1/B) Σ_b p(y | λ_{b,h}) (a Rao–Blackwellised estimate, smoother
+    than counting draws), and the predictive mean is the mean of λ.
     """
 
-    def __init__(self, draws: np.ndarray, lam: np.ndarray, index: pd.Index, family: str, nb_alpha: float) -> None:
-        self.index = index
-        self.draws = pd.DataFrame(draws, columns=index)
-        self.lambda_paths = pd.DataFrame(lam, columns=index)
+    def __init__(self, draws: np.ndarray, lam: np.ndarray, index: pd.Index, family: str, nb_alpha: float,
+                 name: str = "count", seed: int | None = None) -> None:
+        self.lambda_paths = pd.DataFrame(np.asarray(lam, dtype=float), columns=index)
         self.family = family
         self.nb_alpha = nb_alpha
+        super().__init__(draws, index, name, kind="count", conditional_sf=self._sf, seed=seed)
+
+    def _dispersion(self) -> float:
+        return self.nb_alpha if self.family == "negbin" else 1.0
+
+    def _sf(self, k: int) -> np.ndarray:
+        return np.asarray(_core.counts.count_sf_at_least(float(k), self.lambda_paths.to_numpy(), self.family,
+                                                         self._dispersion()))
+
+    @property
+    def draws(self) -> pd.DataFrame:
+        """The simulated counts, paths × steps."""
+        return pd.DataFrame(self.values, columns=self.index)
 
     @property
     def paths(self) -> int:
-        return self.draws.shape[0]
+        return self.n_paths
 
     @property
     def predicted_mean(self) -> pd.Series:
         """E[Y_{n+h}] = E[λ_{n+h}] over paths."""
-        return self.lambda_paths.mean(axis=0).rename("mean")
+        return self.mean()
 
-    def _alpha(self) -> float:
-        return self.nb_alpha if self.family == "negbin" else 1.0
-
-    def quantile(self, q: float | list[float]) -> pd.Series | pd.DataFrame:
-        """Quantiles of the predictive distribution (from the draws; lower-inverse CDF)."""
-        qs = np.atleast_1d(np.asarray(q, dtype=float))
-        if ((qs <= 0) | (qs >= 1)).any():
-            raise ValueError(f"q must be in (0, 1), got {q!r}")
-        out = pd.DataFrame(
-            np.quantile(self.draws.to_numpy(), qs, axis=0, method="inverted_cdf").T, index=self.index, columns=qs
-        )
-        return out.iloc[:, 0].rename(f"q{qs[0]:g}") if np.ndim(q) == 0 else out
-
-    def prob_at_least(self, k: int) -> pd.Series:
-        """P(Y_{n+h} >= k) for each step h."""
-        if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)):
-            raise TypeError(f"k must be an integer, got {k!r}")
-        sf = _core.counts.count_sf_at_least(float(k), self.lambda_paths.to_numpy(), self.family, self._alpha())
-        return pd.Series(np.asarray(sf).mean(axis=0), index=self.index, name=f"P(Y>={k})")
-
-    def summary_frame(self, alpha: float = 0.05) -> pd.DataFrame:
-        """Mean, standard deviation, median and the central 1 − alpha prediction interval per step."""
-        if not (0.0 < alpha < 1.0):
-            raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
-        d = self.draws.to_numpy()
-        q = np.quantile(d, [alpha / 2, 0.5, 1 - alpha / 2], axis=0, method="inverted_cdf")
-        return pd.DataFrame(
-            {
-                "mean": self.predicted_mean.to_numpy(),
-                "sd": d.std(axis=0, ddof=1) if d.shape[0] > 1 else np.nan,
-                "median": q[1],
-                "pi_lower": q[0],
-                "pi_upper": q[2],
-            },
-            index=self.index,
-        )
+    def mean(self) -> pd.Series:
+        return pd.Series(self.lambda_paths.to_numpy().mean(axis=0), index=self.index, name="mean")
 
     def score(self, observed: Any) -> pd.DataFrame:
         """Log score and ranked probability score against realised counts (one per step).
@@ -79,19 +60,19 @@ class CountForecast:
         draws' empirical distribution: E|X − y| − ½E|X − X'| (which equals
         Σ_k (F(k) − 1{y ≤ k})² for integer-valued X).
         """
-        y = np.asarray(observed, dtype=float)
-        if y.shape != (len(self.index),):
-            raise ValueError(f"observed must have {len(self.index)} values (one per step), got shape {y.shape}")
-        if not np.isfinite(y).all() or (y < 0).any() or (y != np.floor(y)).any():
+        y = as_float_array(observed, "observed", 1)
+        if y.shape != (self.steps,):
+            raise ValueError(f"observed must have {self.steps} values (one per step), got shape {y.shape}")
+        if (y < 0).any() or (y != np.floor(y)).any():
             raise ValueError("observed must hold non-negative integer counts")
         lam = self.lambda_paths.to_numpy()
         logs, rps = [], []
         for h in range(lam.shape[1]):
-            d = _core.counts.count_distribution(np.full(lam.shape[0], y[h]), lam[:, h], self.family, self._alpha())
+            d = _core.counts.count_distribution(np.full(lam.shape[0], y[h]), lam[:, h], self.family, self._dispersion())
             lp = np.asarray(d["logpmf"])
             m = lp.max()
             logs.append(-(m + np.log(np.mean(np.exp(lp - m)))))
-            x = np.sort(self.draws.to_numpy()[:, h].astype(float))
+            x = np.sort(self.values[:, h])
             B = len(x)
             e_abs = np.mean(np.abs(x - y[h]))
             # E|X − X'| over all ordered pairs from the sorted sample: (2/B²) Σ_i (2i − B − 1) x_(i)
@@ -99,17 +80,5 @@ class CountForecast:
             rps.append(e_abs - 0.5 * e_pair)
         return pd.DataFrame({"log_score": logs, "rps": rps}, index=self.index)
 
-    def plot(self, ax: Any = None, alpha: float = 0.1) -> Any:
-        """Predictive mean with the central 1 − alpha interval; returns the Axes."""
-        import matplotlib.pyplot as plt
-
-        if ax is None:
-            _, ax = plt.subplots(figsize=(9, 3.5))
-        f = self.summary_frame(alpha)
-        ax.fill_between(f.index, f["pi_lower"], f["pi_upper"], step="mid", alpha=0.3, label=f"{1 - alpha:.0%} interval")
-        ax.plot(f.index, f["mean"], "-o", label="predictive mean")
-        ax.legend(loc="upper left")
-        return ax
-
     def __repr__(self) -> str:
-        return f"<CountForecast steps={len(self.index)} paths={self.paths} family={self.family}>"
+        return f"<CountForecast steps={self.steps} paths={self.n_paths} family={self.family}>"

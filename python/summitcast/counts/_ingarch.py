@@ -19,20 +19,17 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
-from .._validation import future_index
-from ._validation import as_count_series, as_exog_frame, as_lags
+from .._common import persist
+from .._common.exceptions import BoundaryWarning, ConvergenceWarning
+from .._common.persist import decode_floats, decode_index, encode_floats, encode_index
+from .._common.summary import Summary
+from .._common.seeds import check_seed
+from .._common.time import future_index
+from .._common.validation import as_count_series, as_exog_frame, as_lags, check_int
 
 _LINKS = ("log", "identity")
 _FAMILIES = ("poisson", "negbin")
 _INITS = ("marginal", "iid", "firstobs", "zero")
-
-
-class BoundaryWarning(UserWarning):
-    """An estimate sits on the boundary of the parameter space."""
-
-
-class ConvergenceWarning(UserWarning):
-    """The optimiser stopped before meeting its convergence criterion."""
 
 
 class INGARCH:
@@ -187,6 +184,7 @@ class INGARCHResults:
     def __init__(self, model: INGARCH, out: dict[str, Any], presample: str) -> None:
         self.model = model
         self.presample = presample
+        self._out = out  # the compiled fit's output, as saved by save()
         self._names = model.param_names
         self._theta = np.asarray(out["params"])
         self._hess = np.asarray(out["hessian"])
@@ -323,33 +321,65 @@ class INGARCHResults:
         return pd.Series({"log_score": float(-np.mean(d["logpmf"])), "rps": float(np.mean(d["rps"]))}, name="score")
 
     # -- forecasting ---------------------------------------------------------------
-    def get_forecast(self, steps: int = 1, exog: Any = None, paths: int = 2000, seed: int = 0) -> "CountForecast":
-        """Predictive distributions h = 1..steps ahead by seeded simulation."""
+    def simulate(self, steps: int, paths: int = 2000, seed: int | None = None, exog: Any = None) -> "CountForecast":
+        """Simulated counts for the ``steps`` periods after the data (seeded).
+
+        Returns a :class:`CountForecast` (a ``ForecastPaths`` whose
+        probabilities average the exact conditional distributions over the
+        paths).  ``exog`` gives the covariates of the forecast periods: a
+        DataFrame on the future index (matched by label) or an array.
+        """
         from ._forecast import CountForecast
 
-        if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, (int, np.integer)) or steps < 1:
-            raise ValueError(f"steps must be a positive integer, got {steps!r}")
-        if isinstance(paths, (bool, np.bool_)) or not isinstance(paths, (int, np.integer)) or paths < 1:
-            raise ValueError(f"paths must be a positive integer, got {paths!r}")
-        if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
-            raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-        index = future_index(self.model.endog.index, int(steps))
+        steps = check_int(steps, "steps", 1)
+        paths = check_int(paths, "paths", 1)
+        seed = check_seed(seed)
+        index = future_index(self.model.endog.index, steps)
         k = self.model.k_exog
         if k > 0:
             if exog is None:
                 raise ValueError(f"exog must be given for the {steps} forecast steps: the model has {k} covariate(s)")
+            if isinstance(exog, pd.DataFrame) and set(self.model.exog.columns) <= {str(c) for c in exog.columns}:
+                exog = exog.rename(columns=str)[list(self.model.exog.columns)]  # matched by name
             Xf = as_exog_frame(exog, index).to_numpy()
             if Xf.shape[1] != k:
                 raise ValueError(f"exog must have {k} column(s) like the model's, got {Xf.shape[1]}")
         else:
             if exog is not None:
                 raise ValueError("exog was given but the model has no covariates")
-            Xf = np.zeros((int(steps), 0))
+            Xf = np.zeros((steps, 0))
         y, X = self.model._arrays()
         draws, lam = _core.counts.ingarch_forecast_paths(
-            y, X, self._theta, **self.model._spec(), exog_future=Xf, steps=int(steps), paths=int(paths), seed=int(seed)
+            y, X, self._theta, **self.model._spec(), exog_future=Xf, steps=steps, paths=paths, seed=seed
         )
-        return CountForecast(np.asarray(draws), np.asarray(lam), index, self.model.family, self.nb_alpha)
+        name = str(self.model.endog.name) if self.model.endog.name is not None else "count"
+        return CountForecast(np.asarray(draws), np.asarray(lam), index, self.model.family, self.nb_alpha, name, seed)
+
+    def get_forecast(self, steps: int = 1, exog: Any = None, paths: int = 2000, seed: int | None = None) -> "CountForecast":
+        """Predictive distributions h = 1..steps ahead (``simulate`` with the
+        statsmodels argument order)."""
+        return self.simulate(steps, paths=paths, seed=seed, exog=exog)
+
+    # -- persistence -------------------------------------------------------------
+    def save(self, path: Any) -> None:
+        """Write the model, data and fit to a JSON file (read it back with ``summitcast.load``)."""
+        m = self.model
+        out = self._out
+        payload = {
+            "model": {**m._spec(), "past_obs": list(m.past_obs), "past_mean": list(m.past_mean)},
+            "endog": {"name": None if m.endog.name is None else str(m.endog.name), "values": encode_floats(m.endog),
+                      "index": encode_index(m.endog.index)},
+            "exog": None if m.exog is None else {"names": list(m.exog.columns), "values": encode_floats(m.exog)},
+            "presample": self.presample,
+            "fit": {
+                "params": encode_floats(out["params"]), "loglike": float(out["value"]),
+                "score": encode_floats(out["gradient"]), "hessian": encode_floats(out["hessian"]),
+                "linear_predictor": encode_floats(out["linear_predictor"]),
+                "at_boundary": [int(i) for i in out["at_boundary"]], "iterations": int(out["iterations"]),
+                "converged": bool(out["converged"]), "message": str(out["message"]), "nobs": int(out["nobs"]),
+            },
+        }
+        persist.save(path, "counts.INGARCHResults", payload)
 
     # -- presentation ------------------------------------------------------------
     def _header(self) -> list[tuple[str, str]]:
@@ -379,19 +409,13 @@ class INGARCHResults:
             }
         )
 
-    def summary(self) -> str:
-        """A text summary: model, fit statistics and the coefficient table."""
-        lines = [f"{k:<18}{v}" for k, v in self._header()]
-        table = self._table().to_string(float_format=lambda v: f"{v:.4f}")
-        rule = "=" * max(len(line) for line in table.splitlines())
-        out = [rule, *lines, rule, table, rule]
-        if self.at_boundary:
-            out.append(f"Warning: at the parameter-space boundary: {self.at_boundary}")
-        return "\n".join(out)
+    def summary(self) -> Summary:
+        """Model, fit statistics and the coefficient table (text and HTML)."""
+        notes = [f"Warning: at the parameter-space boundary: {self.at_boundary}"] if self.at_boundary else []
+        return Summary("INGARCH results", self._header(), [("", self._table())], notes)
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<tr><th style='text-align:left'>{k}</th><td>{v}</td></tr>" for k, v in self._header())
-        return f"<table>{head}</table>" + self._table().to_html(float_format=lambda v: f"{v:.4f}")
+        return self.summary().as_html()
 
     def __repr__(self) -> str:
         return f"<INGARCHResults {self.model.family}/{self.model.link} llf={self.llf:.4f} nobs={self.nobs}>"
@@ -441,3 +465,24 @@ def simulate_ingarch(
         link, family, burn=int(burn), seed=int(seed),
     )
     return pd.Series(np.asarray(y, dtype=float), index=idx, name="simulated_counts")
+
+
+def results_from_payload(payload: dict[str, Any]) -> INGARCHResults:
+    """Rebuild saved INGARCH results (the loader ``summitcast.load`` dispatches to)."""
+    index = decode_index(payload["endog"]["index"], "endog index")
+    endog = pd.Series(decode_floats(payload["endog"]["values"], "endog"), index=index, name=payload["endog"]["name"])
+    exog = None
+    if payload["exog"] is not None:
+        exog = pd.DataFrame(decode_floats(payload["exog"]["values"], "exog"), index=index,
+                            columns=payload["exog"]["names"])
+    spec = dict(payload["model"])
+    model = INGARCH(endog, exog=exog, **spec)
+    fit = payload["fit"]
+    out = {key: fit[key] for key in ("at_boundary", "iterations", "converged", "message", "nobs")}
+    out["value"] = float(fit["loglike"])
+    for key in ("params", "hessian", "linear_predictor"):
+        out[key] = decode_floats(fit[key], key)
+    out["gradient"] = decode_floats(fit["score"], "score")
+    if out["params"].shape != (len(model.param_names),):
+        raise ValueError(f"the saved parameters do not match the model's {model.param_names}")
+    return INGARCHResults(model, out, str(payload["presample"]))

@@ -15,15 +15,15 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
+from .._common import persist
+from .._common.exceptions import BoundaryWarning, ConvergenceWarning
+from .._common.persist import decode_floats, encode_floats
+from .._common.paths import ForecastPaths
+from .._common.seeds import check_seed
+from .._common.summary import Summary
+from .._common.time import as_month, future_months
+from .._common.validation import check_int
 from ._times import EventTimes, as_event_times
-
-
-class BoundaryWarning(UserWarning):
-    """A Hawkes fit sits on the boundary of the stationary parameter space."""
-
-
-class ConvergenceWarning(UserWarning):
-    """The optimiser stopped before meeting its convergence criterion."""
 
 
 def kolmogorov_sf(x: float) -> float:
@@ -138,6 +138,7 @@ class HawkesResults:
 
     def __init__(self, model: Hawkes, events: EventTimes, out: dict[str, Any], fixed_decays: bool) -> None:
         self.model = model
+        self._out = out  # the compiled fit's output, as saved by save()
         self.events = events
         self.fixed_decays = fixed_decays
         names = model.param_names(events.names, events.multivariate)
@@ -241,7 +242,8 @@ class HawkesResults:
         stat, p = ks_exponential(pooled)
         return pd.Series({"statistic": stat, "pvalue": p, "n": float(len(pooled))}, name="ks_test")
 
-    def prob_event_within(self, window: Any, at: Any = None, paths: int = 10000, seed: int = 0) -> "EventWindowForecast":
+    def prob_event_within(self, window: Any, at: Any = None, paths: int = 10000,
+                          seed: int | None = None) -> "EventWindowForecast":
         """Predictive distribution of events in (at, at + window] given the history up to ``at``.
 
         ``at`` defaults to the end of the observation window.  P(at least one
@@ -251,18 +253,16 @@ class HawkesResults:
         w = self.events.to_duration(window)
         if not (w > 0 and np.isfinite(w)):
             raise ValueError(f"window must be positive, got {window!r}")
-        if isinstance(paths, (bool, np.bool_)) or not isinstance(paths, (int, np.integer)) or paths < 1:
-            raise ValueError(f"paths must be a positive integer, got {paths!r}")
-        if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
-            raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+        paths = check_int(paths, "paths", 1)
+        seed = check_seed(seed)
         t0 = self.events.end_time if at is None else float(self.events.to_float(at)[0])
         p_any, counts = _core.events.hawkes_window(
             self.events.times, self.events.end_time, self._theta(), self.model.n_exp, t0, w, int(paths), int(seed)
         )
         return EventWindowForecast(float(p_any), np.asarray(counts), self.events.names, w)
 
-    def simulate(self, end_time: Any, seed: int = 0) -> Any:
-        """Simulate the fitted process on [0, end_time] (Ogata thinning, seeded).
+    def sample_events(self, end_time: Any, seed: int | None = None) -> Any:
+        """Simulate the fitted process afresh on [0, end_time] (Ogata thinning, seeded).
 
         ``end_time`` is on the fitted clock (a float, or a timestamp for
         timestamp input); returns event times of the same kind.
@@ -271,31 +271,86 @@ class HawkesResults:
         if not (T > 0 and np.isfinite(T)):
             raise ValueError(f"end_time must be after the start of the window, got {end_time!r}")
         D = len(self.events.names)
-        ev = _core.events.hawkes_simulate(self._theta(), D, self.model.n_exp, T, int(seed))
+        ev = _core.events.hawkes_simulate(self._theta(), D, self.model.n_exp, T, check_seed(seed))
         out = [self.events.from_float(np.asarray(e, dtype=float)) for e in ev]
         return out[0] if not self.events.multivariate else dict(zip(self.events.names, out))
 
+    def simulate(self, steps: int, paths: int = 1000, seed: int | None = None,
+                 dimension: str | None = None) -> ForecastPaths:
+        """Monthly counts of events in the ``steps`` months after the data.
+
+        Each path continues the fitted process from the whole history (Ogata
+        thinning), so excitation carries over from month to month; the months
+        are the calendar months after the one containing the end of the
+        observation window (events between that end and the first forecast
+        month are simulated but not counted).  Needs event times given as
+        dates.  ``dimension`` picks one type of a multivariate process
+        (default: every type together).
+        """
+        steps = check_int(steps, "steps", 1)
+        paths = check_int(paths, "paths", 1)
+        seed = check_seed(seed)
+        if self.events.origin is None:
+            raise ValueError(
+                "simulate(steps) counts events per calendar month and needs event times given as dates; "
+                "with a float clock use prob_event_within(window)"
+            )
+        names = self.events.names
+        if dimension is not None and dimension not in names:
+            raise ValueError(f"dimension must be one of {names}, got {dimension!r}")
+        # the window's end as a timestamp (rounded: the float clock carries rounding error)
+        end = pd.Timestamp(self.events.from_float(np.array([self.events.end_time]))[0]).round("1ms")
+        last_observed = as_month(end - pd.Timedelta(1, "ns"), "end_time")  # the month the window ends in
+        months = future_months(last_observed, steps)
+        starts = self.events.to_float(months.append(future_months(months[-1], 1)))  # steps + 1 month starts
+        gap = starts[0] > self.events.end_time  # the window ends inside a month: simulate the rest of it
+        edges = np.r_[self.events.end_time, starts] if gap else np.r_[self.events.end_time, starts[1:]]
+        counts = np.asarray(_core.events.hawkes_binned(
+            self.events.times, self.events.end_time, self._theta(), self.model.n_exp, edges, paths, seed
+        )).reshape(paths, steps + int(gap), len(names))[:, int(gap):]
+        pick = counts.sum(axis=2) if dimension is None else counts[:, :, names.index(dimension)]
+        label = dimension if dimension is not None else ("events" if not self.events.multivariate else "events (all types)")
+        return ForecastPaths(pick, months, label, kind="count", seed=seed)
+
+    # -- persistence ---------------------------------------------------------------
+    def save(self, path: Any) -> None:
+        """Write the model, events and fit to a JSON file (read it back with ``summitcast.load``)."""
+        ev, out = self.events, self._out
+        payload = {
+            "model": {"kernel": self.model.kernel, "n_exp": self.model.n_exp},
+            "events": {
+                "times": [encode_floats(t) for t in ev.times], "end_time": float(ev.end_time), "names": list(ev.names),
+                "origin": None if ev.origin is None else ev.origin.isoformat(),
+                "unit": None if ev.unit is None else ev.unit.isoformat(), "multivariate": bool(ev.multivariate),
+            },
+            "fixed_decays": bool(self.fixed_decays),
+            "fit": {
+                "params": encode_floats(out["params"]), "loglike": float(out["value"]),
+                "n_events": int(out["n_events"]), "converged": bool(out["converged"]), "message": str(out["message"]),
+                "gradient": encode_floats(out["gradient"]), "spectral_radius": float(out["spectral_radius"]),
+                "hessian": encode_floats(out["hessian"]),
+            },
+        }
+        persist.save(path, "events.HawkesResults", payload)
+
     # -- presentation --------------------------------------------------------------
-    def summary(self) -> str:
+    def summary(self) -> Summary:
+        """Model, fit statistics and the parameter table (text and HTML)."""
         ci = self.conf_int()
         table = pd.DataFrame({"coef": self.params, "std err": self.bse, "[0.025": ci["lower"], "0.975]": ci["upper"]})
-        head = [
-            f"Model             Hawkes ({self.model.n_exp} exponential(s), {len(self.events.names)} dimension(s))",
-            f"Events            {self.n_events} on [0, {self.events.end_time:.6g}]",
-            f"Log-likelihood    {self.llf:.4f}",
-            f"Branching ratio   {self.branching_ratio:.4f}",
-            f"Decays            {'fixed' if self.fixed_decays else 'estimated'}",
-            f"Converged         {self.converged} ({self.optimizer_message})",
+        info = [
+            ("Model", f"Hawkes ({self.model.n_exp} exponential(s), {len(self.events.names)} dimension(s))"),
+            ("Events", f"{self.n_events} on [0, {self.events.end_time:.6g}]"),
+            ("Log-likelihood", f"{self.llf:.4f}"),
+            ("Branching ratio", f"{self.branching_ratio:.4f}"),
+            ("Decays", "fixed" if self.fixed_decays else "estimated"),
+            ("Converged", f"{self.converged} ({self.optimizer_message})"),
         ]
-        body = table.to_string(float_format=lambda v: f"{v:.4f}")
-        rule = "=" * max(len(line) for line in body.splitlines() + head)
-        out = [rule, *head, rule, body, rule]
-        if self.at_boundary:
-            out.append(f"Warning: at the parameter-space boundary: {self.at_boundary}")
-        return "\n".join(out)
+        notes = [f"Warning: at the parameter-space boundary: {self.at_boundary}"] if self.at_boundary else []
+        return Summary("Hawkes process results", info, [("", table)], notes)
 
     def _repr_html_(self) -> str:
-        return "<pre>" + self.summary().replace("&", "&amp;").replace("<", "&lt;") + "</pre>"
+        return self.summary().as_html()
 
     def __repr__(self) -> str:
         return f"<HawkesResults n_events={self.n_events} llf={self.llf:.4f} branching_ratio={self.branching_ratio:.4f}>"
@@ -316,6 +371,26 @@ class HawkesResults:
         ax.set_ylabel("intensity")
         ax.legend(loc="upper left")
         return ax
+
+
+def results_from_payload(payload: dict[str, Any]) -> HawkesResults:
+    """Rebuild saved Hawkes results (the loader ``summitcast.load`` dispatches to)."""
+    model = Hawkes(**payload["model"])
+    e = payload["events"]
+    events = EventTimes(
+        [decode_floats(t, "events.times") for t in e["times"]], float(e["end_time"]), [str(n) for n in e["names"]],
+        None if e["origin"] is None else pd.Timestamp(e["origin"]),
+        None if e["unit"] is None else pd.Timedelta(e["unit"]), bool(e["multivariate"]),
+    )
+    fit = payload["fit"]
+    out = {key: fit[key] for key in ("n_events", "converged", "message", "spectral_radius")}
+    out["value"] = float(fit["loglike"])
+    for key in ("params", "gradient", "hessian"):
+        out[key] = decode_floats(fit[key], key)
+    names = model.param_names(events.names, events.multivariate)
+    if out["params"].shape != (len(names),):
+        raise ValueError(f"the saved parameters do not match the model's {names}")
+    return HawkesResults(model, events, out, bool(payload["fixed_decays"]))
 
 
 class EventWindowForecast:

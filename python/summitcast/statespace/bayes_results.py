@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import os
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .. import diagnostics
-from .._html import Summary
-from .._validation import check_alpha, check_int, check_seed, future_index
-
-if TYPE_CHECKING:
-    from .unobserved_components import UnobservedComponents
+from .._common.seeds import check_seed
+from .._common.summary import Summary
+from .._common.time import future_index
+from .._common.paths import ForecastPaths
+from .._common.validation import check_alpha, check_int, check_threads
 
 
 def _convergence(x: np.ndarray) -> dict[str, float]:
@@ -32,7 +31,7 @@ class UnobservedComponentsPosterior:
         One row per draw, indexed by (chain, draw), one column per parameter.
     """
 
-    def __init__(self, model: UnobservedComponents, out: dict[str, np.ndarray], draws: int, chains: int,
+    def __init__(self, model: Any, out: dict[str, np.ndarray], draws: int, chains: int,
                  signal_names: list[str], seed: int):
         self.model = model
         self.n_draws = draws
@@ -84,31 +83,28 @@ class UnobservedComponentsPosterior:
             frames[(name, "upper")] = np.quantile(s, 1 - alpha / 2, axis=0)
         return pd.DataFrame(frames, index=self.model.index)
 
-    def simulate(self, steps: int, seed: int | None = None, exog: Any = None, cores: int | None = None) -> pd.DataFrame:
-        """One future path of y per posterior draw (rows: periods, columns: (chain, draw)).
+    def simulate(self, steps: int, paths: int | None = None, seed: int | None = None, exog: Any = None,
+                 cores: int | None = None) -> ForecastPaths:
+        """Simulated paths of y for the ``steps`` periods after the data, each
+        from its own posterior draw, so the paths carry parameter uncertainty
+        as well as state and disturbance uncertainty.
 
-        The paths carry parameter uncertainty as well as state and
-        disturbance uncertainty.
+        ``paths=None`` gives one path per posterior draw; otherwise the draws
+        are used in turn (cycling when ``paths`` exceeds their number).
         """
-        from .results import future_exog
-
+        steps = check_int(steps, "steps", 1)
         seed = check_seed(seed)
-        fx = future_exog(self.model, steps, exog)
-        threads = (os.cpu_count() or 1) if cores is None else check_int(cores, "cores", 1)
-        sims = self.model._model.simulate_from_draws(
-            self.draws.to_numpy(), self._last_state, steps, fx, seed, threads
-        )
-        return pd.DataFrame(sims.T, index=future_index(self.model.index, steps), columns=self.draws.index)
+        n_draws = len(self.draws)
+        paths = n_draws if paths is None else check_int(paths, "paths", 1)
+        rows = np.arange(paths) % n_draws
+        sims = self.model.simulate_from_draws(self.draws.to_numpy()[rows], self._last_state[rows], steps, exog, seed,
+                                              check_threads(cores))
+        return ForecastPaths(sims, future_index(self.model.index, steps), self.model.name, seed=seed)
 
     def forecast_summary(self, steps: int, alpha: float = 0.1, seed: int | None = None, exog: Any = None) -> pd.DataFrame:
-        """Posterior predictive mean, sd and equal-tailed interval of y for each future period."""
-        alpha = check_alpha(alpha)
-        paths = self.simulate(steps, seed=seed, exog=exog).to_numpy()
-        return pd.DataFrame(
-            {"mean": paths.mean(axis=1), "sd": paths.std(axis=1, ddof=1),
-             "lower": np.quantile(paths, alpha / 2, axis=1), "upper": np.quantile(paths, 1 - alpha / 2, axis=1)},
-            index=future_index(self.model.index, steps),
-        )
+        """Posterior predictive ``mean, sd, median, lower, upper`` of y for
+        each future period (one simulated path per posterior draw)."""
+        return self.simulate(steps, seed=seed, exog=exog).summary_frame(alpha)
 
     def to_arviz(self):
         """An arviz.InferenceData with posterior (chain, draw) variables."""

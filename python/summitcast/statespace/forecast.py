@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
-from .._validation import check_alpha
+from .._common.validation import check_alpha
 
 
 class ForecastResult:
@@ -27,9 +27,13 @@ class ForecastResult:
         )
 
     def summary_frame(self, alpha: float = 0.05) -> pd.DataFrame:
+        """``mean, mean_se, lower, upper`` per period ([lower, upper] the
+        Gaussian 1 - alpha interval, the column names of every summitcast
+        forecast); ``mean_ci_lower``/``mean_ci_upper`` repeat them under
+        statsmodels' names for code written against statsmodels."""
         ci = self.conf_int(alpha)
         return pd.DataFrame(
-            {"mean": self.predicted_mean, "mean_se": self.se_mean,
+            {"mean": self.predicted_mean, "mean_se": self.se_mean, "lower": ci["lower"], "upper": ci["upper"],
              "mean_ci_lower": ci["lower"], "mean_ci_upper": ci["upper"]}
         )
 

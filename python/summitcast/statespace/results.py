@@ -3,42 +3,23 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .. import _core
-from .._html import Summary
-from .._validation import as_exog, check_alpha, check_int, check_seed, future_index
+from .._common import persist
+from .._common.seeds import check_seed
+from .._common.summary import Summary
+from .._common.time import future_index
+from .._common.paths import ForecastPaths
+from .._common.validation import check_alpha, check_int, check_threads
 from .forecast import ForecastResult
-
-if TYPE_CHECKING:
-    from .unobserved_components import UnobservedComponents
+from .inference import WaldInference
 
 
-def future_exog(model: UnobservedComponents, steps: int, exog: Any) -> np.ndarray:
-    """Regressors for the `steps` periods after the data, checked against the model's."""
-    k = len(model.exog_names)
-    if k == 0:
-        if exog is not None:
-            raise ValueError("exog was given for the forecast but the model has no regressors")
-        return np.zeros((steps, 0))
-    if exog is None:
-        raise ValueError(f"the model has regressors {model.exog_names}: give exog for the {steps} forecast steps")
-    if isinstance(exog, pd.DataFrame):
-        by_name = {str(c): c for c in exog.columns}
-        missing = [c for c in model.exog_names if c not in by_name]
-        if missing:
-            raise ValueError(f"exog for the forecast lacks columns {missing}")
-        exog = exog[[by_name[c] for c in model.exog_names]]  # in the model's order
-    values, _ = as_exog(exog, steps, pd.RangeIndex(steps))
-    if values.shape[1] != k:
-        raise ValueError(f"exog for the forecast must have {k} columns, got {values.shape[1]}")
-    return values
-
-
-class UnobservedComponentsResults:
+class UnobservedComponentsResults(WaldInference):
     """Fitted unobserved-components model (statsmodels-shaped).
 
     Attributes
@@ -51,7 +32,8 @@ class UnobservedComponentsResults:
         observations after the diffuse ones, as statsmodels does).
     """
 
-    def __init__(self, model: UnobservedComponents, params: np.ndarray, fit_info: dict[str, Any]):
+    def __init__(self, model: Any, params: np.ndarray, fit_info: dict[str, Any]):
+        # model: the UnobservedComponents these results belong to (its public engine methods only)
         self.model = model
         self.params = pd.Series(np.asarray(params, dtype=float), index=model.param_names, name="params")
         self.llf = float(fit_info["value"])
@@ -75,7 +57,7 @@ class UnobservedComponentsResults:
 
     @cached_property
     def _smoothed(self) -> dict[str, np.ndarray]:
-        return self.model._model.smooth(self.params.to_numpy(), True)
+        return self.model.smoother_output(self.params.to_numpy())
 
     @property
     def nobs_diffuse(self) -> int:
@@ -106,30 +88,10 @@ class UnobservedComponentsResults:
         """−2 log L + (parameters + diffuse states) · log(observed values)."""
         return -2.0 * self.llf + self.df_model * np.log(self.nobs_effective)
 
-    @cached_property
-    def cov_params(self) -> pd.DataFrame:
-        names = self.model.param_names
-        hess = self._hessian if self._hessian is not None else self.model._model.hessian(self.params.to_numpy())
-        hess = np.asarray(hess)
-        try:
-            cov = np.linalg.inv(-hess)
-        except np.linalg.LinAlgError:
-            cov = np.full_like(hess, np.nan)
-        return pd.DataFrame(cov, index=names, columns=names)
-
-    @property
-    def bse(self) -> pd.Series:
-        var = np.diag(self.cov_params.to_numpy())
-        with np.errstate(invalid="ignore"):
-            se = np.where(var > 0, np.sqrt(np.abs(var)), np.nan)
-        return pd.Series(se, index=self.model.param_names, name="bse")
-
-    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
-        """Wald intervals params ± z·bse."""
-        z = float(_core.normal_ppf(1.0 - check_alpha(alpha) / 2.0))
-        lower = self.params - z * self.bse
-        upper = self.params + z * self.bse
-        return pd.DataFrame({"lower": lower, "upper": upper})
+    def _loglike_hessian(self) -> np.ndarray:
+        if self._hessian is not None:
+            return self._hessian
+        return self.model.hessian(self.params.to_numpy())
 
     # -- states -------------------------------------------------------------
     @property
@@ -152,7 +114,7 @@ class UnobservedComponentsResults:
     @property
     def components(self) -> pd.DataFrame:
         """Smoothed contribution of each component to y (level, trend, seasonal, regression)."""
-        sel, labels = self.model._signal_selection()
+        sel, labels = self.model.signal_selection()
         state = self._smoothed["smoothed_state"]
         frame = pd.DataFrame(state @ sel.T, index=self.model.index, columns=labels)
         if self.model.exog_names:
@@ -204,8 +166,7 @@ class UnobservedComponentsResults:
         """Draws of the states given all the data, shape (draws, n, m) (Durbin & Koopman 2002)."""
         draws = check_int(draws, "draws", 1)
         seed = check_seed(seed)
-        raw = self.model._model.simulation_smoother(self.params.to_numpy(), draws, seed)
-        return raw.reshape(draws, self.model.endog.size, len(self.model.state_names))
+        return self.model.simulation_smoother_draws(self.params.to_numpy(), draws, seed)
 
     # -- residual diagnostics ------------------------------------------------
     def test_serial_correlation(self, lags: int = 10) -> pd.DataFrame:
@@ -248,38 +209,37 @@ class UnobservedComponentsResults:
     def get_forecast(self, steps: int = 1, exog: Any = None) -> ForecastResult:
         """Forecasts of y for the `steps` periods after the data, with variances."""
         steps = check_int(steps, "steps", 1)
-        fx = future_exog(self.model, steps, exog)
-        mean, var = self.model._model.forecast(self.params.to_numpy(), steps, fx)
+        mean, var = self.model.forecast_moments(self.params.to_numpy(), steps, exog)
         return ForecastResult(pd.Series(mean, index=future_index(self.model.index, steps), name="mean"), var)
 
     def forecast(self, steps: int = 1, exog: Any = None) -> pd.Series:
         return self.get_forecast(steps, exog).predicted_mean
 
     def simulate(self, steps: int, paths: int = 1000, seed: int | None = None, exog: Any = None,
-                 cores: int | None = None) -> pd.DataFrame:
-        """Sample paths of y after the data (rows: future periods, columns: paths).
+                 cores: int | None = None) -> ForecastPaths:
+        """Simulated paths of y for the ``steps`` periods after the data.
 
         The state after the data is drawn from its filtered distribution, so
         the paths carry state and disturbance uncertainty (not parameter
-        uncertainty: use ``fit_bayes`` for that).
+        uncertainty: use ``fit_bayes`` for that).  Returns
+        :class:`~summitcast._common.paths.ForecastPaths` (paths × periods on
+        the future index); the draws depend on ``seed`` only, not ``cores``.
         """
-        import os
-
         steps = check_int(steps, "steps", 1)
         paths = check_int(paths, "paths", 1)
         seed = check_seed(seed)
-        threads = (os.cpu_count() or 1) if cores is None else check_int(cores, "cores", 1)
-        fx = future_exog(self.model, steps, exog)
-        sims = self.model._model.simulate(self.params.to_numpy(), steps, paths, fx, seed, threads)
-        return pd.DataFrame(sims.T, index=future_index(self.model.index, steps),
-                            columns=pd.RangeIndex(paths, name="path"))
+        threads = check_threads(cores)
+        sims = self.model.simulate_paths(self.params.to_numpy(), steps, paths, exog, seed, threads)
+        return ForecastPaths(sims, future_index(self.model.index, steps), self.model.name, seed=seed)
 
     # -- persistence --------------------------------------------------------
-    def save(self, path) -> None:
-        """Write the model, data and estimates to a JSON file (see ``load_results``)."""
-        from .persistence import save_results
-
-        save_results(self, path)
+    def save(self, path: Any) -> None:
+        """Write the model, data and estimates to a JSON file (read it back with
+        ``summitcast.load(path)``; see ``summitcast._common.persist``)."""
+        payload = self.model.to_payload()
+        payload.update({"params": {k: float(v) for k, v in self.params.items()}, "llf": float(self.llf),
+                        "converged": self.converged, "iterations": self.iterations, "message": self.fit_message})
+        persist.save(path, "statespace.UnobservedComponentsResults", payload)
 
     # -- presentation -------------------------------------------------------
     def summary(self, alpha: float = 0.05) -> Summary:
@@ -328,7 +288,7 @@ class UnobservedComponentsResults:
             _, ax = plt.subplots(figsize=(9, 4))
         index = self.model.index
         x = index.to_timestamp() if isinstance(index, pd.PeriodIndex) else index
-        sel, _ = self.model._signal_selection()
+        sel, _ = self.model.signal_selection()
         z = sel.sum(axis=0)
         state = self._smoothed["smoothed_state"]
         cov = self.smoothed_state_cov

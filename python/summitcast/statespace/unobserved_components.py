@@ -11,8 +11,16 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
-from .._validation import as_endog, as_exog, check_int, check_seed
+from .._common import persist
+from .._common.persist import decode_floats, decode_index, encode_floats, encode_index
+from .._common.progress import progress as progress_bar
+from .._common.seeds import check_seed
+from .._common.time import future_index
+from .._common.validation import as_endog, as_exog, check_int
+from .bayes_results import UnobservedComponentsPosterior
+from .inference import params_array
 from .priors import InverseGamma
+from .results import UnobservedComponentsResults
 
 # level= name -> (level, stochastic_level, trend, stochastic_trend, irregular)
 TREND_SPECS: dict[str, tuple[bool, bool, bool, bool, bool]] = {
@@ -30,6 +38,63 @@ TREND_SPECS: dict[str, tuple[bool, bool, bool, bool, bool]] = {
     "smooth trend": (True, False, True, True, True),
     "random trend": (True, False, True, True, False),
 }
+
+
+def component_spec(
+    level: str | None,
+    seasonal: int | None,
+    freq_seasonal: Sequence[Mapping[str, int]] | None,
+    irregular: bool | None,
+    stochastic_seasonal: bool,
+    stochastic_freq_seasonal: Sequence[bool] | None,
+    n: int,
+) -> Any:
+    """The compiled component specification for the arguments of
+    :class:`UnobservedComponents` (checked; `n` is the number of time points)."""
+    if level is None or level is False:
+        flags = (False, False, False, False, True)
+    elif isinstance(level, str) and level in TREND_SPECS:
+        flags = TREND_SPECS[level]
+    else:
+        raise ValueError(f"level must be one of {sorted(TREND_SPECS)} or None, got {level!r}")
+    spec = _core.statespace.ComponentSpec()
+    spec.level, spec.stochastic_level, spec.trend, spec.stochastic_trend, implied_irregular = flags
+    spec.irregular = implied_irregular if irregular is None else bool(irregular)
+
+    if seasonal is not None:
+        seasonal = check_int(seasonal, "seasonal", 2)
+        if seasonal > n:
+            raise ValueError(f"seasonal period {seasonal} is longer than the data ({n} observations)")
+        spec.seasonal = seasonal
+        spec.stochastic_seasonal = bool(stochastic_seasonal)
+    trig = []
+    freq_seasonal = list(freq_seasonal or [])
+    if stochastic_freq_seasonal is None:
+        stochastic_freq_seasonal = [True] * len(freq_seasonal)
+    if len(stochastic_freq_seasonal) != len(freq_seasonal):
+        raise ValueError("stochastic_freq_seasonal must have one entry per freq_seasonal component")
+    for item, stochastic in zip(freq_seasonal, stochastic_freq_seasonal):
+        if not isinstance(item, Mapping) or "period" not in item:
+            raise ValueError(f"each freq_seasonal entry must be a dict with 'period' (and 'harmonics'), got {item!r}")
+        period = check_int(item["period"], "freq_seasonal period", 2)
+        if period > n:
+            raise ValueError(f"freq_seasonal period {period} is longer than the data ({n} observations)")
+        harmonics = check_int(item.get("harmonics", period // 2), "freq_seasonal harmonics", 1)
+        trig.append(_core.statespace.TrigSeasonal(period, harmonics, bool(stochastic)))
+    spec.trig = trig
+    stochastic = (
+        spec.irregular or spec.stochastic_level or spec.stochastic_trend
+        or (spec.seasonal > 0 and spec.stochastic_seasonal) or any(tr.stochastic for tr in trig)
+    )
+    if not stochastic:
+        # As statsmodels does: a model with no stochastic element has a
+        # degenerate likelihood, so an irregular is added (with a warning).
+        warnings.warn(
+            f"the model {level!r} has no stochastic element; an irregular component was added",
+            UserWarning, stacklevel=3,  # the caller of the model's constructor
+        )
+        spec.irregular = True
+    return spec
 
 
 class UnobservedComponents:
@@ -96,51 +161,9 @@ class UnobservedComponents:
         self.name = getattr(endog, "name", None) or "y"
         self.exog, self.exog_names = as_exog(exog, values.size, index)
 
-        if level is None or level is False:
-            flags = (False, False, False, False, True)
-        elif isinstance(level, str) and level in TREND_SPECS:
-            flags = TREND_SPECS[level]
-        else:
-            raise ValueError(f"level must be one of {sorted(TREND_SPECS)} or None, got {level!r}")
+        spec = component_spec(level, seasonal, freq_seasonal, irregular, stochastic_seasonal,
+                              stochastic_freq_seasonal, values.size)
         self.level = level
-        spec = _core.statespace.ComponentSpec()
-        spec.level, spec.stochastic_level, spec.trend, spec.stochastic_trend, implied_irregular = flags
-        spec.irregular = implied_irregular if irregular is None else bool(irregular)
-        self._irregular_added = False
-
-        if seasonal is not None:
-            seasonal = check_int(seasonal, "seasonal", 2)
-            if seasonal > values.size:
-                raise ValueError(f"seasonal period {seasonal} is longer than the data ({values.size} observations)")
-            spec.seasonal = seasonal
-            spec.stochastic_seasonal = bool(stochastic_seasonal)
-        trig = []
-        freq_seasonal = list(freq_seasonal or [])
-        if stochastic_freq_seasonal is None:
-            stochastic_freq_seasonal = [True] * len(freq_seasonal)
-        if len(stochastic_freq_seasonal) != len(freq_seasonal):
-            raise ValueError("stochastic_freq_seasonal must have one entry per freq_seasonal component")
-        for item, stochastic in zip(freq_seasonal, stochastic_freq_seasonal):
-            if not isinstance(item, Mapping) or "period" not in item:
-                raise ValueError(f"each freq_seasonal entry must be a dict with 'period' (and 'harmonics'), got {item!r}")
-            period = check_int(item["period"], "freq_seasonal period", 2)
-            if period > values.size:
-                raise ValueError(f"freq_seasonal period {period} is longer than the data ({values.size} observations)")
-            harmonics = check_int(item.get("harmonics", period // 2), "freq_seasonal harmonics", 1)
-            trig.append(_core.statespace.TrigSeasonal(period, harmonics, bool(stochastic)))
-        spec.trig = trig
-        stochastic = (
-            spec.irregular or spec.stochastic_level or spec.stochastic_trend
-            or (spec.seasonal > 0 and spec.stochastic_seasonal) or any(tr.stochastic for tr in trig)
-        )
-        if not stochastic:
-            # As statsmodels does: a model with no stochastic element has a
-            # degenerate likelihood, so an irregular is added (with a warning).
-            warnings.warn(
-                f"the model {level!r} has no stochastic element; an irregular component was added",
-                UserWarning, stacklevel=2,
-            )
-            spec.irregular = True
         spec.k_exog = self.exog.shape[1]
         if diffuse not in ("exact", "approximate"):
             raise ValueError(f"diffuse must be 'exact' or 'approximate', got {diffuse!r}")
@@ -175,20 +198,7 @@ class UnobservedComponents:
         return pd.Series(self._model.start_params(), index=self.param_names)
 
     def _params_array(self, params: Any, name: str = "params") -> np.ndarray:
-        if isinstance(params, pd.Series):
-            missing = [p for p in self.param_names if p not in params.index]
-            if missing:
-                raise ValueError(f"{name} lacks {missing}")
-            params = params[self.param_names].to_numpy(dtype=float)
-        arr = np.asarray(params, dtype=float).reshape(-1)
-        if arr.size != self.k_params:
-            raise ValueError(f"{name} must have {self.k_params} values ({self.param_names}), got {arr.size}")
-        for value, pname in zip(arr, self.param_names):
-            if not np.isfinite(value):
-                raise ValueError(f"{name}: {pname} must be finite, got {value}")
-            if pname.startswith("sigma2.") and value < 0:
-                raise ValueError(f"{name}: variance {pname} must be non-negative, got {value}")
-        return arr
+        return params_array(params, self.param_names, name)
 
     # -- likelihood ---------------------------------------------------------
     def loglike(self, params: Any) -> float:
@@ -208,8 +218,6 @@ class UnobservedComponents:
         initialisation (finite differences otherwise); standard errors from
         the numerical Hessian of the log-likelihood in (σ², β).
         """
-        from .results import UnobservedComponentsResults
-
         start = self._model.start_params() if start_params is None else self._params_array(start_params, "start_params")
         if np.any(start[: self.spec.k_variances] <= 0):
             raise ValueError("start_params variances must be positive")
@@ -219,8 +227,6 @@ class UnobservedComponents:
 
     def smooth(self, params: Any):
         """Results at given parameters without estimating them."""
-        from .results import UnobservedComponentsResults
-
         arr = self._params_array(params)
         return UnobservedComponentsResults(self, arr, {"value": self._model.loglike(arr), "hessian": None})
 
@@ -233,7 +239,7 @@ class UnobservedComponents:
         priors: Mapping[str, Any] | None = None,
         thin: int = 1,
         cores: int | None = None,
-        progress: bool = False,
+        progress: bool | None = None,
     ):
         """Posterior draws by Gibbs sampling with the simulation smoother.
 
@@ -246,8 +252,6 @@ class UnobservedComponents:
         Override any of them with ``priors={"sigma2.level": InverseGamma(a, b),
         "beta.x": (mean, sd)}``.
         """
-        from .bayes_results import UnobservedComponentsPosterior
-
         draws = check_int(draws, "draws", 1)
         tune = check_int(tune, "tune", 0)
         chains = check_int(chains, "chains", 1)
@@ -255,26 +259,13 @@ class UnobservedComponents:
         seed = check_seed(seed)
         threads = min(chains, os.cpu_count() or 1) if cores is None else check_int(cores, "cores", 1)
         shape, scale, beta_mean, beta_var = self._priors(priors or {})
-        selection, signal_names = self._signal_selection()
+        selection, signal_names = self.signal_selection()
 
-        bar = None
-        on_progress = None
-        if progress:
-            try:
-                from tqdm.auto import tqdm
-
-                bar = tqdm(total=chains * (tune + draws * thin), desc="Gibbs sweeps")
-                on_progress = bar.update
-            except ImportError:  # progress is a nicety; without tqdm it is a no-op
-                bar = None
-        try:
+        with progress_bar(chains * (tune + draws * thin), "Gibbs sweeps", progress) as on_progress:
             out = self._model.gibbs(
                 shape, scale, beta_mean, beta_var, self._model.start_params(), draws, tune, thin, chains, threads,
                 seed, selection, on_progress,
             )
-        finally:
-            if bar is not None:
-                bar.close()
         return UnobservedComponentsPosterior(self, out, draws, chains, signal_names, seed)
 
     def _priors(self, priors: Mapping[str, Any]):
@@ -313,34 +304,100 @@ class UnobservedComponents:
             beta_var.append(float(sd) ** 2)
         return (np.array(shape), np.array(scale), np.array(beta_mean), np.array(beta_var))
 
-    def _signal_selection(self) -> tuple[np.ndarray, list[str]]:
-        """Rows of a selection matrix picking each component's contribution to y."""
-        names = self.state_names
-        rows, labels = [], []
-        m = len(names)
+    # -- the component layout (from the compiled model) ------------------------
+    @property
+    def components_layout(self) -> list[dict[str, Any]]:
+        """Each component's place in the state vector: ``name``, ``first``
+        state, ``size`` and the ``signal`` states whose sum is its current
+        contribution (a trigonometric seasonal's: its cosine states)."""
+        return [{"name": b.name, "first": b.first, "size": b.size, "signal": list(b.signal)} for b in self.spec.layout()]
 
-        def pick(predicate):
-            row = np.zeros(m)
-            for k, state in enumerate(names):
-                if predicate(state):
-                    row[k] = 1.0
-            return row
+    def signal_selection(self) -> tuple[np.ndarray, list[str]]:
+        """A selection matrix (components × states) picking each component's
+        contribution, and the components' names."""
+        layout = self.components_layout
+        sel = np.zeros((len(layout), len(self.state_names)))
+        for row, block in enumerate(layout):
+            sel[row, block["signal"]] = 1.0
+        return np.ascontiguousarray(sel), [block["name"] for block in layout]
 
-        if "level" in names:
-            rows.append(pick(lambda s: s == "level"))
-            labels.append("level")
-        if "trend" in names:
-            rows.append(pick(lambda s: s == "trend"))
-            labels.append("trend")
-        if "seasonal.0" in names:
-            rows.append(pick(lambda s: s == "seasonal.0"))
-            labels.append("seasonal")
-        for tr in self.spec.trig:
-            base = f"freq_seasonal_{tr.period}({tr.harmonics})"
-            rows.append(pick(lambda s, b=base: s.startswith(b + ".cos")))
-            labels.append(base)
-        sel = np.array(rows) if rows else np.zeros((0, m))
-        return np.ascontiguousarray(sel), labels
+    # -- computations at given parameters (the results objects' engine) -------
+    def smoother_output(self, params: Any) -> dict[str, np.ndarray]:
+        """Filter and smoother output at ``params`` (states, covariances, forecast errors)."""
+        return self._model.smooth(self._params_array(params), True)
+
+    def hessian(self, params: Any) -> np.ndarray:
+        """Numerical Hessian of the log-likelihood at ``params`` (natural scale)."""
+        return np.asarray(self._model.hessian(self._params_array(params)))
+
+    def future_exog(self, steps: int, exog: Any) -> np.ndarray:
+        """Regressors for the ``steps`` periods after the data, checked against
+        the model's (a DataFrame is matched by column name and by its index)."""
+        k = len(self.exog_names)
+        if k == 0:
+            if exog is not None:
+                raise ValueError("exog was given for the forecast but the model has no regressors")
+            return np.zeros((steps, 0))
+        if exog is None:
+            raise ValueError(f"the model has regressors {self.exog_names}: give exog for the {steps} forecast steps")
+        if isinstance(exog, pd.DataFrame):
+            by_name = {str(c): c for c in exog.columns}
+            missing = [c for c in self.exog_names if c not in by_name]
+            if missing:
+                raise ValueError(f"exog for the forecast lacks columns {missing}")
+            exog = exog[[by_name[c] for c in self.exog_names]]  # in the model's order
+        values, _ = as_exog(exog, steps, future_index(self.index, steps))
+        if values.shape[1] != k:
+            raise ValueError(f"exog for the forecast must have {k} columns, got {values.shape[1]}")
+        return values
+
+    def forecast_moments(self, params: Any, steps: int, exog: Any = None) -> tuple[np.ndarray, np.ndarray]:
+        """Means and variances of y for the ``steps`` periods after the data."""
+        fx = self.future_exog(steps, exog)
+        mean, var = self._model.forecast(self._params_array(params), steps, fx)
+        return np.asarray(mean), np.asarray(var)
+
+    def simulate_paths(self, params: Any, steps: int, paths: int, exog: Any, seed: int, threads: int) -> np.ndarray:
+        """(paths, steps) simulated futures at ``params`` (state drawn from its filtered distribution)."""
+        fx = self.future_exog(steps, exog)
+        return np.asarray(self._model.simulate(self._params_array(params), steps, paths, fx, seed, threads))
+
+    def simulate_from_draws(self, draws: np.ndarray, last_states: np.ndarray, steps: int, exog: Any, seed: int,
+                            threads: int) -> np.ndarray:
+        """(n_draws, steps) simulated futures, path i from parameter draw i and its final state draw."""
+        fx = self.future_exog(steps, exog)
+        return np.asarray(self._model.simulate_from_draws(np.ascontiguousarray(draws), np.ascontiguousarray(last_states),
+                                                          steps, fx, seed, threads))
+
+    def simulation_smoother_draws(self, params: Any, draws: int, seed: int) -> np.ndarray:
+        """(draws, n, m) draws of the states given all the data (Durbin & Koopman 2002)."""
+        raw = self._model.simulation_smoother(self._params_array(params), draws, seed)
+        return np.asarray(raw).reshape(draws, self.endog.size, len(self.state_names))
+
+    # -- saving -----------------------------------------------------------------
+    def specification(self) -> dict[str, Any]:
+        """The constructor's arguments other than the data (enough to rebuild the model)."""
+        return dict(self._init_kwargs)
+
+    def to_payload(self) -> dict[str, Any]:
+        return {
+            "model": self.specification(),
+            "endog": {"name": str(self.name), "values": encode_floats(self.endog), "index": encode_index(self.index)},
+            "exog": {"names": list(self.exog_names), "values": encode_floats(self.exog)},
+        }
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> "UnobservedComponents":
+        index = decode_index(payload["endog"]["index"], "endog index")
+        endog = pd.Series(decode_floats(payload["endog"]["values"], "endog"), index=index, name=payload["endog"]["name"])
+        exog = None
+        if payload["exog"]["names"]:
+            exog = pd.DataFrame(decode_floats(payload["exog"]["values"], "exog"), index=index,
+                                columns=payload["exog"]["names"])
+        spec = payload["model"]
+        if not isinstance(spec, dict) or set(spec) - set(_SPEC_KEYS):
+            raise ValueError(f"the saved model specification has unknown entries: {sorted(set(spec) - set(_SPEC_KEYS))}")
+        return cls(endog, exog=exog, **spec)
 
     def __repr__(self) -> str:
         parts = [f"level={self.level!r}"]
@@ -351,3 +408,29 @@ class UnobservedComponents:
         if self.exog_names:
             parts.append(f"exog={self.exog_names}")
         return f"UnobservedComponents({self.name}, n={self.endog.size}, " + ", ".join(parts) + ")"
+
+
+_SPEC_KEYS = ("level", "seasonal", "freq_seasonal", "irregular", "stochastic_seasonal", "stochastic_freq_seasonal",
+              "diffuse", "approx_diffuse_variance")
+_KIND = "statespace.UnobservedComponentsResults"
+
+
+def results_from_payload(payload: dict[str, Any]) -> UnobservedComponentsResults:
+    """Rebuild saved results (the loader ``summitcast.load`` dispatches to)."""
+    model = UnobservedComponents.from_payload(payload)
+    names = model.param_names
+    saved = payload["params"]
+    if set(saved) != set(names):
+        raise ValueError(f"the saved parameters {sorted(saved)} do not match the model's {names}")
+    params = decode_floats([saved[name] for name in names], "params")
+    info = {"value": model.loglike(params), "hessian": None, "converged": bool(payload["converged"]),
+            "iterations": int(payload["iterations"]), "message": str(payload["message"])}
+    return UnobservedComponentsResults(model, params, info)
+
+
+def load_results(path: Any) -> UnobservedComponentsResults:
+    """Load unobserved-components results saved with ``results.save(path)``."""
+    kind, _ = persist.read(path)
+    if kind != _KIND:
+        raise ValueError(f"{path} holds {kind}, not unobserved-components results; use summitcast.load")
+    return persist.load(path)

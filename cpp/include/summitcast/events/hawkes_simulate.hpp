@@ -15,6 +15,7 @@
 #pragma once
 
 #include <atomic>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -51,7 +52,13 @@ inline void hawkes_thin(const HawkesShape& s, const VectorXd& theta, HawkesState
     double bound = 0.0;
     for (Index i = 0; i < s.D; ++i) bound += st.intensity(theta, i);
     const double w = -std::log(rng.uniform()) / bound;
-    if (t + w > t1) break;
+    if (t + w > t1) {
+      // No event before t1.  Leave the state at t1 so that simulation can go
+      // on from there: the exponential proposals are memoryless, so stopping
+      // at t1 and proposing afresh from it gives the same process.
+      st.advance(t1 - t, false);
+      break;
+    }
     st.advance(w, false);
     t += w;
     double total = 0.0;
@@ -107,6 +114,39 @@ inline Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic> hawkes_window
     std::fill(counts.begin(), counts.end(), 0);
     hawkes_thin(s, theta, st, t, t + window, rng, nullptr, &counts, max_events);
     for (Index i = 0; i < s.D; ++i) out(b, i) = counts[i];
+  }
+  return out;
+}
+
+// Counts per dimension in consecutive bins (edges[k-1], edges[k]] after the
+// history up to t (edges[0] = t), for `paths` simulated continuations: the
+// result is paths x (bins * D), column k * D + i holding dimension i in bin
+// k.  Each path continues through every bin, so excitation carries over from
+// one bin into the next.  Path b uses the stream Rng(seed, b), as the window
+// forecast does.
+inline Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic> hawkes_binned_counts(
+    const HawkesData& d, const HawkesShape& s, const VectorXd& theta, const VectorXd& edges, Index paths,
+    std::uint64_t seed, const std::atomic<bool>* stop = nullptr, Index max_events = 10'000'000) {
+  const char* fn = "Hawkes.simulate";
+  if (!hawkes_admissible(s, theta)) fail_value(fn, "params must have positive mu and beta and non-negative alpha");
+  if (edges.size() < 2) fail_value(fn, "edges must hold at least two times, got ", edges.size());
+  for (Index k = 0; k < edges.size(); ++k)
+    if (!std::isfinite(edges[k]) || (k > 0 && !(edges[k] > edges[k - 1])))
+      fail_value(fn, "edges must be finite and strictly increasing (at position ", k, ")");
+  if (paths < 1) fail_value(fn, "paths must be at least 1, got ", paths);
+  const Index bins = edges.size() - 1;
+  const HawkesState start = hawkes_state_at(d, s, theta, edges[0]);
+  Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic> out(paths, bins * s.D);
+  std::vector<Index> counts(s.D);
+  for (Index b = 0; b < paths; ++b) {
+    if (stop && stop->load(std::memory_order_relaxed)) break;  // interrupted: the caller discards the result
+    Rng rng(seed, static_cast<std::uint64_t>(b));
+    HawkesState st = start;
+    for (Index k = 0; k < bins; ++k) {
+      std::fill(counts.begin(), counts.end(), 0);
+      hawkes_thin(s, theta, st, edges[k], edges[k + 1], rng, nullptr, &counts, max_events);
+      for (Index i = 0; i < s.D; ++i) out(b, k * s.D + i) = counts[i];
+    }
   }
   return out;
 }

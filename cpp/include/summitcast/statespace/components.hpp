@@ -30,6 +30,16 @@ struct TrigSeasonal {
   bool stochastic = true;
 };
 
+// Where one component lives in the state vector: states [first, first + size)
+// belong to it, and its contribution to y_t (or, for the trend, the slope it
+// adds to the level) is the sum of the states listed in `signal`.
+struct ComponentBlock {
+  std::string name;
+  int first = 0;
+  int size = 0;
+  std::vector<int> signal;
+};
+
 struct ComponentSpec {
   bool irregular = true;
   bool level = true, stochastic_level = true;
@@ -95,6 +105,25 @@ struct ComponentSpec {
     }
     if (names.empty()) names.push_back("unused");
     return names;
+  }
+
+  // The components in state order (level, trend, dummy seasonal, each
+  // trigonometric seasonal): the dummy seasonal's current effect is its first
+  // state; a trigonometric seasonal's is the sum of its cosine states.
+  std::vector<ComponentBlock> layout() const {
+    std::vector<ComponentBlock> blocks;
+    int next = 0;
+    if (level) blocks.push_back({"level", next, 1, {next}}), next += 1;
+    if (trend) blocks.push_back({"trend", next, 1, {next}}), next += 1;
+    if (seasonal > 0) blocks.push_back({"seasonal", next, seasonal - 1, {next}}), next += seasonal - 1;
+    for (const auto& tr : trig) {
+      ComponentBlock b{"freq_seasonal_" + std::to_string(tr.period) + "(" + std::to_string(tr.harmonics) + ")", next,
+                       2 * tr.harmonics, {}};
+      for (int j = 0; j < tr.harmonics; ++j) b.signal.push_back(next + 2 * j);
+      blocks.push_back(b);
+      next += 2 * tr.harmonics;
+    }
+    return blocks;
   }
 
   // Number of disturbances in η and, for each state-variance parameter, the

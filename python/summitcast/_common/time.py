@@ -1,0 +1,173 @@
+"""The monthly time convention.
+
+summitcast's clock is the calendar month.  Everywhere a user meets months —
+indicator panels, forecasts, hazard panels, scenarios — they are a pandas
+``DatetimeIndex`` of month starts with ``freq="MS"``, named ``"month"``.
+Other spellings are converted at the edge by the functions here: monthly
+``PeriodIndex``, dates inside a month, and strings ``"YYYY-MM"``.
+
+A month stands for the whole month: data "as of" month m are the data dated
+on or before the last day of m, and a forecast made as of m covers months
+m + 1, m + 2, …  A table recorded through a day in the middle of a month has
+not recorded that month completely (:func:`last_complete_month`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .validation import check_int, describe
+
+__all__ = [
+    "FREQ",
+    "INDEX_NAME",
+    "as_month",
+    "as_monthly_index",
+    "future_index",
+    "future_months",
+    "last_complete_month",
+    "month_end",
+    "month_index",
+    "months_between",
+]
+
+FREQ = "MS"
+INDEX_NAME = "month"
+
+
+def as_month(value: Any, name: str = "month") -> pd.Timestamp:
+    """The month containing ``value``, as its first day (a tz-naive Timestamp).
+
+    Accepts ``"YYYY-MM"`` or ``"YYYY-MM-DD"`` strings, dates, datetimes,
+    Timestamps and Periods.  A time-zone-aware timestamp is converted to its
+    local calendar date first.
+    """
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+        raise ValueError(f"{name} must be a month (e.g. '2024-05'), got {value!r}")
+    if isinstance(value, pd.Period):
+        return value.asfreq("M").to_timestamp()
+    if isinstance(value, (bool, np.bool_, int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a month such as '2024-05' or a date, got {describe(value)}")
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            stamp = pd.Timestamp(text)
+        except (ValueError, TypeError):
+            raise ValueError(f"{name} must be a month written 'YYYY-MM' (or a date), got {value!r}") from None
+    elif isinstance(value, (pd.Timestamp, _dt.date, np.datetime64)):
+        stamp = pd.Timestamp(value)
+    else:
+        raise TypeError(f"{name} must be a month such as '2024-05' or a date, got {describe(value)}")
+    if stamp is pd.NaT:
+        raise ValueError(f"{name} must be a month (e.g. '2024-05'), got {value!r}")
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_localize(None)
+    return pd.Timestamp(year=stamp.year, month=stamp.month, day=1)
+
+
+def month_end(month: Any, name: str = "month") -> pd.Timestamp:
+    """The last day of ``month``."""
+    start = as_month(month, name)
+    return start + pd.offsets.MonthEnd(0)
+
+
+def last_complete_month(day: Any, name: str = "day") -> pd.Timestamp:
+    """The last month wholly on or before ``day``: a record through 2025-11-30
+    covers November 2025; one through 2025-11-24 covers only October."""
+    if isinstance(day, str) or isinstance(day, (_dt.date, pd.Timestamp, np.datetime64)):
+        stamp = pd.Timestamp(day)
+    else:
+        raise TypeError(f"{name} must be a date, got {describe(day)}")
+    if stamp is pd.NaT:
+        raise ValueError(f"{name} must be a date, got {day!r}")
+    stamp = stamp.tz_localize(None) if stamp.tzinfo is not None else stamp
+    start = pd.Timestamp(year=stamp.year, month=stamp.month, day=1)
+    if stamp.normalize() == start + pd.offsets.MonthEnd(0):
+        return start
+    return start - pd.offsets.MonthBegin(1)
+
+
+def month_index(start: Any, end: Any, name: str = "month") -> pd.DatetimeIndex:
+    """Every month from ``start`` to ``end`` inclusive."""
+    first, last = as_month(start, f"{name} start"), as_month(end, f"{name} end")
+    if last < first:
+        raise ValueError(f"{name}: the end {last:%Y-%m} is before the start {first:%Y-%m}")
+    # numpy's month arithmetic: ~10x faster than date_range's per-element
+    # offset loop, which dominates loading the bundled tables
+    months = np.arange(np.datetime64(f"{first:%Y-%m}"), np.datetime64(f"{last:%Y-%m}") + 1)
+    return pd.DatetimeIndex(months.astype(f"datetime64[{first.unit}]"), freq=FREQ, name=INDEX_NAME)
+
+
+def months_between(earlier: Any, later: Any) -> int:
+    """Whole months from ``earlier`` to ``later`` (0 for the same month)."""
+    a, b = as_month(earlier, "earlier"), as_month(later, "later")
+    return (b.year - a.year) * 12 + (b.month - a.month)
+
+
+def future_months(last: Any, steps: int, name: str = "steps") -> pd.DatetimeIndex:
+    """The ``steps`` months after ``last``."""
+    steps = check_int(steps, name, 0)
+    start = as_month(last, "last") + pd.offsets.MonthBegin(1)
+    return pd.date_range(start, periods=steps, freq=FREQ, name=INDEX_NAME)
+
+
+def as_monthly_index(index: Any, name: str = "index", *, consecutive: bool = True) -> pd.DatetimeIndex:
+    """A month-start ``DatetimeIndex`` (``freq="MS"``, named ``month``) from a
+    monthly PeriodIndex, a DatetimeIndex of dates (each mapped to its month) or
+    anything ``pd.DatetimeIndex`` accepts.
+
+    Duplicated months, unsorted months and (with ``consecutive=True``) gaps
+    are refused with a ValueError naming the first offending month.
+    """
+    if isinstance(index, pd.PeriodIndex):
+        if index.freqstr not in ("M",) and not index.freqstr.startswith("M"):
+            raise ValueError(f"{name} must be monthly, got a PeriodIndex with frequency {index.freqstr}")
+        months = index.to_timestamp(how="start")
+    else:
+        try:
+            stamps = pd.DatetimeIndex(index)
+        except (TypeError, ValueError) as err:
+            raise TypeError(f"{name} must hold dates or monthly periods: {err}") from None
+        if stamps.hasnans:
+            raise ValueError(f"{name} contains a missing date (NaT) at position {int(np.flatnonzero(stamps.isna())[0])}")
+        if stamps.tz is not None:
+            stamps = stamps.tz_localize(None)
+        months = stamps.to_period("M").to_timestamp(how="start")
+    months = pd.DatetimeIndex(months, name=INDEX_NAME)
+    if months.has_duplicates:
+        raise ValueError(f"{name} has the month {months[months.duplicated()][0]:%Y-%m} more than once")
+    if not months.is_monotonic_increasing:
+        raise ValueError(f"{name} must be sorted in increasing order")
+    if consecutive and len(months) > 1:
+        expected = pd.date_range(months[0], periods=len(months), freq=FREQ)
+        if not months.equals(expected):
+            gap = int(np.flatnonzero(months != expected)[0])
+            raise ValueError(f"{name} must be consecutive months; the month after {months[gap - 1]:%Y-%m} is missing")
+        return pd.DatetimeIndex(months, freq=FREQ, name=INDEX_NAME)
+    if len(months) > 1:
+        return months
+    return pd.DatetimeIndex(months, freq=FREQ, name=INDEX_NAME)
+
+
+def future_index(index: pd.Index, steps: int, name: str = "steps") -> pd.Index:
+    """The ``steps`` labels that follow ``index``: dates continue its
+    frequency (months for the monthly convention), periods their frequency,
+    integers count on with their step."""
+    steps = check_int(steps, name, 0)
+    if len(index) == 0:
+        return pd.RangeIndex(0, steps)
+    if isinstance(index, pd.PeriodIndex):
+        return pd.period_range(index[-1] + 1, periods=steps, freq=index.freq, name=index.name)
+    if isinstance(index, pd.DatetimeIndex):
+        freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
+        if freq is None:
+            raise ValueError("the DatetimeIndex has no frequency; give it one (e.g. .asfreq('MS'))")
+        return pd.date_range(index[-1], periods=steps + 1, freq=freq, name=index.name)[1:]
+    if pd.api.types.is_integer_dtype(index.dtype):
+        step = int(index[1] - index[0]) if len(index) > 1 else 1
+        return pd.RangeIndex(int(index[-1]) + step, int(index[-1]) + step * (steps + 1), step, name=index.name)
+    return pd.RangeIndex(len(index), len(index) + steps)

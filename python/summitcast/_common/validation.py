@@ -1,0 +1,384 @@
+"""Argument checks shared by every public entry point.
+
+Everything that reaches the compiled core passes through here first, so a bad
+argument gets an error that names it and its value: ``TypeError`` when the
+argument is of the wrong kind (a string where a number belongs, a complex
+array, a boolean count), ``ValueError`` when it is of the right kind but
+outside what the function accepts (a negative variance, NaN, an empty array).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "as_count_series",
+    "as_endog",
+    "as_exog",
+    "as_exog_frame",
+    "as_float_array",
+    "as_lags",
+    "check_alpha",
+    "check_bool",
+    "check_choice",
+    "check_float",
+    "check_index",
+    "check_int",
+    "check_positive",
+    "check_probability",
+    "check_threads",
+    "describe",
+]
+
+#: Values larger than this cannot be squared (as variances of them are) in
+#: double precision without overflow; refuse them instead of returning NaN.
+MAX_ABS_VALUE = 1e100
+
+
+def describe(value: Any, limit: int = 60) -> str:
+    """A short repr of ``value`` for error messages."""
+    if isinstance(value, np.ndarray):
+        return f"array of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, (pd.Series, pd.DataFrame)):
+        return f"{type(value).__name__} of shape {value.shape}"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# ----------------------------------------------------------------- scalars
+def _is_integer(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def _is_real(value: Any) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+
+
+def check_int(value: Any, name: str, minimum: int | None = None, maximum: int | None = None) -> int:
+    """``value`` as a Python int, refusing booleans, floats and strings."""
+    if not _is_integer(value):
+        raise TypeError(f"{name} must be an integer, got {describe(value)}")
+    out = int(value)
+    if minimum is not None and out < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {out}")
+    if maximum is not None and out > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, got {out}")
+    return out
+
+
+def check_float(
+    value: Any,
+    name: str,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    *,
+    exclusive: bool = False,
+    allow_inf: bool = False,
+) -> float:
+    """``value`` as a finite Python float within [minimum, maximum]
+    (open bounds with ``exclusive=True``)."""
+    if not _is_real(value):
+        raise TypeError(f"{name} must be a real number, got {describe(value)}")
+    out = float(value)
+    if math.isnan(out) or (math.isinf(out) and not allow_inf):
+        raise ValueError(f"{name} must be finite, got {out}")
+    if minimum is not None and (out < minimum or (exclusive and out == minimum)):
+        raise ValueError(f"{name} must be {'>' if exclusive else '>='} {minimum:g}, got {out:g}")
+    if maximum is not None and (out > maximum or (exclusive and out == maximum)):
+        raise ValueError(f"{name} must be {'<' if exclusive else '<='} {maximum:g}, got {out:g}")
+    return out
+
+
+def check_positive(value: Any, name: str) -> float:
+    """A finite, strictly positive float."""
+    return check_float(value, name, 0.0, exclusive=True)
+
+
+def check_probability(value: Any, name: str) -> float:
+    """A probability in [0, 1]."""
+    return check_float(value, name, 0.0, 1.0)
+
+
+def check_alpha(value: Any, name: str = "alpha") -> float:
+    """A tail probability strictly between 0 and 1 (intervals cover 1 - alpha)."""
+    out = check_float(value, name)
+    if not 0.0 < out < 1.0:
+        raise ValueError(f"{name} must be between 0 and 1 (exclusive), got {out:g}")
+    return out
+
+
+def check_threads(cores: Any, name: str = "cores") -> int:
+    """Threads to use: ``None`` for every CPU, else a positive integer."""
+    import os
+
+    if cores is None:
+        return os.cpu_count() or 1
+    return check_int(cores, name, 1)
+
+
+def check_bool(value: Any, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {describe(value)}")
+    return bool(value)
+
+
+def check_choice(value: Any, name: str, choices: Iterable[Any]) -> Any:
+    """``value`` if it is one of ``choices`` (compared with ==)."""
+    options = list(choices)
+    if isinstance(value, str) or not isinstance(value, (list, dict, set, np.ndarray)):
+        for option in options:
+            if value == option and type(value) is type(option):
+                return value
+    shown = ", ".join(repr(o) for o in options)
+    raise ValueError(f"{name} must be one of {shown}; got {describe(value)}")
+
+
+# ------------------------------------------------------------------ arrays
+def _first(mask: np.ndarray) -> int | tuple[int, ...]:
+    """Position of the first True in ``mask``: an int for 1-D, a tuple otherwise."""
+    pos = tuple(int(j) for j in np.argwhere(mask)[0])
+    return pos[0] if len(pos) == 1 else pos
+
+
+def _numeric_dtype_or_raise(dtype: Any, name: str) -> None:
+    """Refuse dtypes that numpy would silently turn into floats (or not)."""
+    if isinstance(dtype, pd.CategoricalDtype):
+        raise TypeError(f"{name} must be numeric, got a categorical dtype")
+    kind = np.dtype(dtype).kind if not isinstance(dtype, pd.api.extensions.ExtensionDtype) else None
+    if kind == "c":
+        raise TypeError(f"{name} must be real, got complex dtype {dtype} (summitcast does not drop imaginary parts)")
+    if kind == "b" or pd.api.types.is_bool_dtype(dtype):
+        raise TypeError(f"{name} must be numeric, got boolean dtype {dtype}")
+    if kind in ("M", "m") or pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
+        raise TypeError(f"{name} must be numeric, got date/time dtype {dtype}")
+    if kind in ("U", "S") or pd.api.types.is_string_dtype(dtype) and kind != "O":
+        raise TypeError(f"{name} must be numeric, got text dtype {dtype}")
+
+
+def as_float_array(
+    value: Any,
+    name: str,
+    ndim: int | Sequence[int] | None = None,
+    *,
+    allow_nan: bool = False,
+    allow_inf: bool = False,
+    min_size: int = 1,
+) -> np.ndarray:
+    """A C-contiguous float64 copy-or-view of ``value``.
+
+    Object arrays are converted element by element, and an element that is not
+    a real number gives a TypeError naming the argument and the element's
+    position.  Complex, boolean, date and text inputs are refused.  NaN and
+    infinite values are refused unless allowed; so are magnitudes above
+    ``MAX_ABS_VALUE``, which overflow once squared.
+    """
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be an array of numbers, got a string {describe(value)}")
+    if isinstance(value, (pd.Series, pd.DataFrame, pd.Index)):
+        dtypes = [value.dtype] if not isinstance(value, pd.DataFrame) else list(value.dtypes)
+        for dtype in dtypes:
+            _numeric_dtype_or_raise(dtype, name)
+        arr = value.to_numpy(dtype=float, na_value=np.nan)
+    else:
+        raw = np.asarray(value)
+        _numeric_dtype_or_raise(raw.dtype, name)
+        if raw.dtype.kind == "O":
+            flat = raw.ravel()
+            out = np.empty(flat.size)
+            for i, item in enumerate(flat):
+                if item is None:
+                    out[i] = np.nan
+                elif _is_real(item):
+                    out[i] = float(item)
+                else:
+                    pos = tuple(int(j) for j in np.unravel_index(i, raw.shape)) if raw.ndim > 1 else i
+                    raise TypeError(f"{name} must be numeric; the element at position {pos} is {describe(item)}")
+            arr = out.reshape(raw.shape)
+        else:
+            arr = raw.astype(float, copy=False)
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if arr.ndim not in allowed:
+            want = " or ".join(f"{d}-D" for d in allowed)
+            raise ValueError(f"{name} must be {want}, got shape {arr.shape}")
+    if arr.size < min_size:
+        raise ValueError(f"{name} must have at least {min_size} value(s), got {arr.size}")
+    if arr.ndim == 0 and not np.isfinite(arr) and not (np.isnan(arr) and allow_nan or np.isinf(arr) and allow_inf):
+        raise ValueError(f"{name} must be finite, got {float(arr)}")
+    nan = np.isnan(arr)
+    if nan.any() and not allow_nan:
+        raise ValueError(f"{name} contains NaN values ({int(nan.sum())} of them; first at position {_first(nan)})")
+    inf = np.isinf(arr)
+    if inf.any() and not allow_inf:
+        raise ValueError(f"{name} contains infinite values ({int(inf.sum())} of them; first at position {_first(inf)})")
+    with np.errstate(invalid="ignore"):
+        huge = (np.abs(arr) > MAX_ABS_VALUE) & ~inf
+    if huge.any():
+        raise ValueError(
+            f"{name} has values beyond ±{MAX_ABS_VALUE:g} (first at position {_first(huge)}), too large to square "
+            "in double precision; rescale the data"
+        )
+    return np.ascontiguousarray(arr)
+
+
+# ------------------------------------------------------------------ series
+def _as_one_series(value: Any, name: str) -> pd.Series:
+    if isinstance(value, pd.DataFrame):
+        if value.shape[1] != 1:
+            raise ValueError(f"{name} must be one series, got a DataFrame with {value.shape[1]} columns")
+        value = value.iloc[:, 0]
+    if isinstance(value, pd.Series):
+        return value
+    if isinstance(value, (str, bytes)) or np.ndim(value) == 0:
+        raise TypeError(f"{name} must be a Series or a 1-D array of numbers, got {describe(value)}")
+    arr = np.asarray(value)
+    if arr.ndim == 2 and 1 in arr.shape:
+        arr = arr.reshape(-1)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
+    return pd.Series(arr)
+
+
+def check_index(index: pd.Index, name: str) -> pd.Index:
+    """A sorted, unique index; a DatetimeIndex must have (or imply) a regular
+    frequency, and a time-zone-aware one is refused (months have no zone)."""
+    if index.has_duplicates:
+        dup = index[index.duplicated()][0]
+        raise ValueError(f"{name} has a duplicated index value: {dup!r}")
+    if isinstance(index, pd.MultiIndex):
+        raise TypeError(f"{name} must have a flat index, got a MultiIndex")
+    if not index.is_monotonic_increasing:
+        raise ValueError(f"{name}'s index must be sorted in increasing order")
+    if isinstance(index, pd.DatetimeIndex):
+        if index.tz is not None:
+            raise ValueError(f"{name} has a time-zone-aware index ({index.tz}); use tz-naive dates (index.tz_localize(None))")
+        freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
+        if freq is None:
+            raise ValueError(f"{name} has a DatetimeIndex with no regular frequency; give it one (e.g. .asfreq('MS'))")
+        if index.freq is None:
+            index = pd.DatetimeIndex(index, freq=freq)
+    return index
+
+
+def as_endog(endog: Any, name: str = "endog") -> tuple[np.ndarray, pd.Index]:
+    """(values as float64, index) for a 1-D series of continuous observations.
+
+    NaN marks a missing value; infinite values, non-numeric data, an all-NaN
+    series and irregular or duplicated indexes are refused.
+    """
+    series = _as_one_series(endog, name)
+    values = as_float_array(series, name, 1, allow_nan=True)
+    if np.isnan(values).all():
+        raise ValueError(f"{name} has no observed values: all {values.size} are NaN")
+    return values, check_index(series.index, name)
+
+
+def as_count_series(endog: Any, name: str = "endog") -> pd.Series:
+    """``endog`` as a float Series of non-negative integer counts.
+
+    Missing values are refused (not dropped): a count autoregression feeds
+    every observation into the conditional means that follow, so a gap has no
+    neutral value.  The error names how many there are and where the first
+    is, so the caller can fill or truncate explicitly.
+    """
+    series = _as_one_series(endog, name)
+    index = check_index(series.index, name)
+    values = as_float_array(series, name, 1, allow_nan=True, allow_inf=True)
+    missing = np.isnan(values)
+    if missing.any():
+        first = index[int(np.argmax(missing))]
+        raise ValueError(
+            f"{name} has {int(missing.sum())} missing value(s) (first at {first!r}); count models need a complete "
+            "series because each count feeds the later conditional means: fill the gaps (e.g. with 0 if no "
+            "event was recorded) or truncate the series explicitly"
+        )
+    bad = ~np.isfinite(values) | (values < 0) | (values != np.floor(values))
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValueError(
+            f"{name} must hold non-negative integer counts, got {values[i]!r} at {index[i]!r} ({int(bad.sum())} such value(s))"
+        )
+    return pd.Series(values, index=index, name=series.name)
+
+
+def as_exog(exog: Any, nobs: int, index: pd.Index, name: str = "exog") -> tuple[np.ndarray, list[str]]:
+    """(n x k float64 array, column names) for regressors aligned with ``index``.
+
+    A DataFrame or Series with a non-default index must carry exactly the
+    observations' index (it is matched by label, never by position).  Missing
+    regressors are an error: a regression effect cannot be formed where x_t is
+    unknown, and silently dropping or filling rows would change the model.
+    """
+    if exog is None:
+        return np.zeros((nobs, 0)), []
+    frame = as_exog_frame(exog, index, name)
+    return np.ascontiguousarray(frame.to_numpy()), [str(c) for c in frame.columns]
+
+
+def as_exog_frame(exog: Any, index: pd.Index, name: str = "exog") -> pd.DataFrame | None:
+    """Covariates as a float DataFrame on ``index`` (see :func:`as_exog`)."""
+    if exog is None:
+        return None
+    if isinstance(exog, pd.Series):
+        exog = exog.to_frame(name=exog.name if exog.name is not None else "x1")
+    if isinstance(exog, pd.DataFrame):
+        frame = exog
+        if len(frame) != len(index):
+            raise ValueError(f"{name} must have {len(index)} rows (one per observation), got {len(frame)}")
+        if not isinstance(frame.index, pd.RangeIndex) or not isinstance(index, pd.RangeIndex):
+            if not frame.index.equals(index):
+                raise ValueError(
+                    f"{name}'s index does not match the observations' index (regressors are matched by label, "
+                    "not position: reindex them first)"
+                )
+    else:
+        arr = np.asarray(exog) if not isinstance(exog, (str, bytes)) else exog
+        if isinstance(arr, (str, bytes)) or np.ndim(arr) == 0:
+            raise TypeError(f"{name} must be a DataFrame or a 2-D array of numbers, got {describe(exog)}")
+        if arr.ndim == 1:
+            arr = arr[:, None]
+        if arr.ndim != 2:
+            raise ValueError(f"{name} must be one- or two-dimensional, got shape {arr.shape}")
+        if arr.shape[0] != len(index):
+            raise ValueError(f"{name} must have {len(index)} rows (one per observation), got {arr.shape[0]}")
+        frame = pd.DataFrame(arr, columns=[f"x{j + 1}" for j in range(arr.shape[1])])
+    for col in frame.columns:
+        try:
+            _numeric_dtype_or_raise(frame[col].dtype, f"{name} column {col!r}")
+        except TypeError as err:
+            raise TypeError(str(err)) from None
+    values = as_float_array(frame, name, 2, allow_nan=True, allow_inf=True, min_size=0)
+    bad_rows = np.flatnonzero(~np.isfinite(values).all(axis=1))
+    if bad_rows.size:
+        raise ValueError(
+            f"{name} has NaN or infinite values in {bad_rows.size} row(s) (first at {index[bad_rows[0]]!r}); "
+            "summitcast does not fill or drop regressors for you"
+        )
+    return pd.DataFrame(values, index=index, columns=[str(c) for c in frame.columns])
+
+
+def as_lags(lags: Any, name: str) -> list[int]:
+    """Lags as tscount writes them: ``None`` (or an empty list) for none, an
+    integer ``k`` for the single lag ``k``, a sequence for exactly those lags
+    (returned sorted; repeats are refused)."""
+    if lags is None:
+        return []
+    if _is_integer(lags):
+        lags = [int(lags)]
+    elif isinstance(lags, (str, bytes, bool, np.bool_, float, np.floating)) or not isinstance(lags, Iterable):
+        raise TypeError(f"{name} must be an integer lag or a list of integer lags, got {describe(lags)}")
+    out = []
+    for lag in lags:
+        if not _is_integer(lag):
+            raise TypeError(f"{name} must contain integers, got {describe(lag)}")
+        if lag < 1:
+            raise ValueError(f"{name} lags must be positive, got {lag}")
+        out.append(int(lag))
+    if len(set(out)) != len(out):
+        raise ValueError(f"{name} has repeated lags: {out}")
+    return sorted(out)
