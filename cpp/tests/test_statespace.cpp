@@ -181,20 +181,50 @@ BOOST_AUTO_TEST_CASE(exact_diffuse_loglike_is_the_limit_of_a_vague_prior) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(sparse_propagation_equals_dense) {
+BOOST_AUTO_TEST_CASE(block_transition_equals_dense_products) {
+  // Every block shape, alone and together, plus a dense leftover block:
+  // T x, T'x, T P T' and T'P T against Eigen's dense products.
   sc::Rng rng(3, 0);
-  for (Index m : {1, 5, 13}) {
-    MatrixXd T = MatrixXd::Zero(m, m), A(m, m);
-    for (Index i = 0; i < m; ++i) {
-      T(i, i) = 0.9;
-      if (i + 1 < m) T(i, i + 1) = -1.0;
-      T(m - 1, i) = 0.25 * rng.normal();
+  auto random_block_T = [&](bool with_dense) {
+    std::vector<MatrixXd> parts;
+    parts.push_back((MatrixXd(2, 2) << 1, 1, 0, 1).finished());      // level + trend
+    MatrixXd seasonal = MatrixXd::Zero(5, 5);                         // dummy seasonal, s = 6
+    seasonal.row(0).setConstant(-1.0);
+    for (Index j = 1; j < 5; ++j) seasonal(j, j - 1) = 1.0;
+    parts.push_back(seasonal);
+    const double l = 2.0 * M_PI / 7.0;
+    parts.push_back((MatrixXd(2, 2) << std::cos(l), std::sin(l), -std::sin(l), std::cos(l)).finished());
+    parts.push_back(MatrixXd::Identity(3, 3));                        // regression states
+    if (with_dense) parts.push_back((MatrixXd(2, 2) << 0.5, 0.2, -0.1, 0.9).finished());
+    Index m = 0;
+    for (const auto& b : parts) m += b.rows();
+    MatrixXd T = MatrixXd::Zero(m, m);
+    Index at = 0;
+    for (const auto& b : parts) {
+      T.block(at, at, b.rows(), b.rows()) = b;
+      at += b.rows();
     }
+    return T;
+  };
+  for (bool with_dense : {false, true}) {
+    const MatrixXd T = random_block_T(with_dense);
+    const Index m = T.rows();
+    const ss::BlockTransition bt = ss::BlockTransition::detect(T);
+    BOOST_CHECK_EQUAL(bt.structured(), !with_dense);
+    BOOST_CHECK_EQUAL(bt.blocks().size(), with_dense ? 7u : 6u);  // the identity splits into 1 x 1 blocks
+    MatrixXd A(m, m);
     for (Index k = 0; k < A.size(); ++k) A.data()[k] = rng.normal();
     const MatrixXd P = A * A.transpose();
-    MatrixXd U(m, m), out(m, m);
-    ss::KalmanFilter::propagate_sparse(ss::SparseRows::from_dense(T), P, U, out);
-    SUMMITCAST_CHECK_MATRIX(out, MatrixXd(T * P * T.transpose()), 1e-14);
+    const VectorXd x = A.col(0);
+    for (bool transposed : {false, true}) {
+      const MatrixXd Tt = transposed ? MatrixXd(T.transpose()) : T;
+      VectorXd y = x;
+      bt.apply(y.data(), transposed);
+      SUMMITCAST_CHECK_MATRIX(y, VectorXd(Tt * x), 1e-15);
+      MatrixXd out = P;
+      bt.propagate(out, transposed);
+      SUMMITCAST_CHECK_MATRIX(out, MatrixXd(Tt * P * Tt.transpose()), 1e-14);
+    }
   }
 }
 
