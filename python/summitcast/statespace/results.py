@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from functools import cached_property
 from typing import Any
 
@@ -14,7 +15,8 @@ from .._common.seeds import check_seed
 from .._common.summary import Summary
 from .._common.time import future_index
 from .._common.paths import ForecastPaths
-from .._common.validation import check_alpha, check_int, check_threads
+from .._common.exceptions import BoundaryWarning, ConvergenceWarning
+from .._common.validation import MAX_COUNT, check_alpha, check_allocation, check_int, check_threads
 from .forecast import ForecastResult
 
 
@@ -41,9 +43,7 @@ class UnobservedComponentsResults:
         self.iterations = int(fit_info.get("iterations", 0))
         self.fit_message = str(fit_info.get("message", ""))
         if self._hessian is not None and not self.converged:
-            import warnings
-
-            warnings.warn(f"maximum likelihood did not converge: {self.fit_message}", RuntimeWarning, stacklevel=3)
+            warnings.warn(f"maximum likelihood did not converge: {self.fit_message}", ConvergenceWarning, stacklevel=3)
 
     # -- parameter inference ---------------------------------------------
     @property
@@ -100,9 +100,18 @@ class UnobservedComponentsResults:
 
     @property
     def bse(self) -> pd.Series:
+        """Standard errors; NaN, with a ``BoundaryWarning`` naming them, where
+        the information matrix gives no positive variance (typically a
+        variance estimated at its boundary 0, where Wald inference fails)."""
         var = np.diag(self.cov_params.to_numpy())
         with np.errstate(invalid="ignore"):
             se = np.where(var > 0, np.sqrt(np.abs(var)), np.nan)
+        undefined = [name for name, v in zip(self.model.param_names, se) if np.isnan(v)]
+        if undefined:
+            at_zero = [n for n in undefined if n.startswith("sigma2.") and self.params[n] <= 1e-8 * self.params.abs().max()]
+            why = f"{at_zero} at the boundary 0" if at_zero else "the Hessian is not negative definite there"
+            warnings.warn(f"standard errors of {undefined} are undefined (NaN): {why}; Wald intervals and z "
+                          "statistics do not apply to them", BoundaryWarning, stacklevel=2)
         return pd.Series(se, index=self.model.param_names, name="bse")
 
     def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
@@ -183,14 +192,16 @@ class UnobservedComponentsResults:
 
     def simulation_smoother(self, draws: int = 100, seed: int | None = None) -> np.ndarray:
         """Draws of the states given all the data, shape (draws, n, m) (Durbin & Koopman 2002)."""
-        draws = check_int(draws, "draws", 1)
+        draws = check_int(draws, "draws", 1, MAX_COUNT)
+        check_allocation("the simulation smoother's draws", draws=draws, time_points=self.model.endog.size,
+                         states=len(self.model.state_names))
         seed = check_seed(seed)
         return self.model.simulation_smoother_draws(self.params.to_numpy(), draws, seed)
 
     # -- residual diagnostics ------------------------------------------------
     def test_serial_correlation(self, lags: int = 10) -> pd.DataFrame:
         """Ljung–Box Q(k) for k = 1..lags on the standardized forecast errors."""
-        lags = check_int(lags, "lags", 1)
+        lags = check_int(lags, "lags", 1, MAX_COUNT)
         e = self.standardized_forecast_errors.dropna().to_numpy()
         n = e.size
         if lags >= n:
@@ -227,9 +238,11 @@ class UnobservedComponentsResults:
     # -- forecasting --------------------------------------------------------
     def get_forecast(self, steps: int = 1, exog: Any = None) -> ForecastResult:
         """Forecasts of y for the `steps` periods after the data, with variances."""
-        steps = check_int(steps, "steps", 1)
+        steps = check_int(steps, "steps", 1, MAX_COUNT)
+        check_allocation("the forecast", steps=steps, moments=2)
+        index = future_index(self.model.index, steps)
         mean, var = self.model.forecast_moments(self.params.to_numpy(), steps, exog)
-        return ForecastResult(pd.Series(mean, index=future_index(self.model.index, steps), name="mean"), var)
+        return ForecastResult(pd.Series(mean, index=index, name="mean"), var)
 
     def forecast(self, steps: int = 1, exog: Any = None) -> pd.Series:
         return self.get_forecast(steps, exog).predicted_mean
@@ -244,12 +257,14 @@ class UnobservedComponentsResults:
         :class:`~summitcast._common.paths.ForecastPaths` (paths × periods on
         the future index); the draws depend on ``seed`` only, not ``cores``.
         """
-        steps = check_int(steps, "steps", 1)
-        paths = check_int(paths, "paths", 1)
+        steps = check_int(steps, "steps", 1, MAX_COUNT)
+        paths = check_int(paths, "paths", 1, MAX_COUNT)
+        check_allocation("the simulated paths", paths=paths, steps=steps)
+        index = future_index(self.model.index, steps)
         seed = check_seed(seed)
         threads = check_threads(cores)
         sims = self.model.simulate_paths(self.params.to_numpy(), steps, paths, exog, seed, threads)
-        return ForecastPaths(sims, future_index(self.model.index, steps), self.model.name, seed=seed)
+        return ForecastPaths(sims, index, self.model.name, seed=seed)
 
     # -- persistence --------------------------------------------------------
     def save(self, path: Any) -> None:
