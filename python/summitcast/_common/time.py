@@ -70,9 +70,11 @@ def as_month(value: Any, name: str = "month") -> pd.Timestamp:
     return pd.Timestamp(year=stamp.year, month=stamp.month, day=1)
 
 
-def as_dates(values: Any, name: str = "dates") -> pd.DatetimeIndex:
+def as_dates(values: Any, name: str = "dates", *, utc: bool = False) -> pd.DatetimeIndex:
     """Dates (strings, datetimes, Timestamps, ``datetime64``) as a tz-naive
-    ``DatetimeIndex``; a time-zone-aware one keeps its local calendar dates.
+    ``DatetimeIndex``; a time-zone-aware one keeps its local calendar dates,
+    or with ``utc=True`` is converted to UTC first (for event times, whose
+    differences must be true elapsed times).
 
     Numbers are refused (pandas would read them as nanoseconds since 1970),
     and so are missing dates (NaT, None), which are counted in the message.
@@ -94,7 +96,9 @@ def as_dates(values: Any, name: str = "dates") -> pd.DatetimeIndex:
     if stamps.hasnans:
         raise ValueError(f"{name} contains {int(stamps.isna().sum())} missing date(s) (NaT, None or NaN) (first at "
                          f"position {int(np.flatnonzero(stamps.isna())[0])}); drop or date them first")
-    return stamps.tz_localize(None) if stamps.tz is not None else stamps
+    if stamps.tz is not None:
+        stamps = (stamps.tz_convert("UTC") if utc else stamps).tz_localize(None)
+    return stamps
 
 
 def month_end(month: Any, name: str = "month") -> pd.Timestamp:

@@ -494,8 +494,8 @@ def as_lags(lags: Any, name: str) -> list[int]:
     for lag in lags:
         if not _is_integer(lag):
             raise TypeError(f"{name} must contain integers, got {describe(lag)}")
-        if lag < 1:
-            raise ValueError(f"{name} lags must be positive, got {lag}")
+        if not 1 <= lag <= MAX_COUNT:
+            raise ValueError(f"{name} lags must be positive (and at most {MAX_COUNT}), got {lag}")
         out.append(int(lag))
     if len(set(out)) != len(out):
         raise ValueError(f"{name} has repeated lags: {out}")
