@@ -28,6 +28,7 @@ class AggregationModel:
         ...
     @property
     def nobs_diffuse(self) -> int:
+        ...
 class ComponentBlock:
     @property
     def first(self) -> int:

@@ -54,13 +54,13 @@ from ._bootstrap import (
     default_block_length,
     effective_sample_size,
 )
-from ._calibration import Reliability, ece, reliability
+from ._calibration import Reliability, ece, plot_reliability, reliability
 from ._continuous import crps_ensemble, crps_negbin, crps_normal, crps_poisson, interval_score
 from ._decomposition import BrierDecomposition, CorpDecomposition, brier_decomposition, corp_decomposition
 from ._fit_many import fit_many
 from ._protocol import HeldForecast
 from ._pit import pit
-from ._plots import plot_pit, plot_reliability, plot_score_over_time
+from ._plots import plot_pit, plot_score_over_time
 from ._stacking import stack_backtest, stacking_weights
 
 __all__ = [

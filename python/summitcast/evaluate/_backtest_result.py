@@ -135,8 +135,7 @@ class Backtest:
         -------
         Axes or array of Axes
         """
-        from ._calibration import reliability
-        from ._plots import plot_reliability
+        from ._calibration import plot_reliability, reliability
 
         model = self.models[0] if model is None else check_choice(model, "model", self.models)
         horizons = self.info["horizons"] if horizon is None else [check_choice(check_int(horizon, "horizon", 1),
