@@ -18,6 +18,7 @@ processes or on a Dask cluster.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -101,11 +102,25 @@ def _models(forecaster: Any, baselines: Any) -> tuple[list[tuple[str, Any]], lis
     return entries, [n for n, _ in reference]
 
 
+def _default_series(forecaster: Any) -> str:
+    """The forecaster's own series: its ``series`` attribute, or the default
+    of its factory's ``series`` parameter; else "trilateral"."""
+    if is_forecaster(forecaster):
+        own = getattr(forecaster, "series", None)
+    else:
+        try:
+            parameter = inspect.signature(forecaster).parameters.get("series")
+        except (TypeError, ValueError):
+            parameter = None
+        own = None if parameter is None else parameter.default
+    return own if isinstance(own, str) else "trilateral"
+
+
 def _series(series: Any, forecaster: Any, record: Any) -> list[str]:
     available = series_names(record)
     if series is None:
-        own = getattr(forecaster, "series", None) if is_forecaster(forecaster) else None
-        series = own if isinstance(own, str) else "trilateral"
+        series = _default_series(forecaster) if forecaster is not None and not isinstance(forecaster, Mapping) \
+            else "trilateral"
     if isinstance(series, str):
         series = available if series == "all" else [series]
     if not isinstance(series, Iterable):
@@ -232,7 +247,8 @@ def backtest(
         "series", series, "origin", "YYYY-MM")``.  None draws a fresh one
         (recorded in ``result.info["seed"]``).
     series : str, sequence of str or "all", optional
-        Series to forecast; default the forecaster's ``series`` attribute,
+        Series to forecast; default the forecaster's ``series`` (its
+        attribute, or the default of its factory's ``series`` parameter),
         else ``"trilateral"``.
     progress : bool, optional
         Progress bar; default: on a terminal or in Jupyter, silent in pipes.

@@ -106,6 +106,6 @@ def held_probabilities(fitted: Any, horizon: int, name: str) -> np.ndarray:
     bad = ~np.isfinite(p) | (p < 0.0) | (p > 1.0)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"{name}: p_held must be a probability in [0, 1] for months 1..{horizon}, got {p[i]!r} "
+        raise ValueError(f"{name}: p_held must be a probability in [0, 1] for months 1..{horizon}, got {float(p[i])!r} "
                          f"at months={i + 1} ({int(bad.sum())} such value(s))")
     return p

@@ -115,24 +115,30 @@ def series_names(record: Any) -> list[str]:
     return [str(s) for s in record.series["series"]]
 
 
+def _month(value: Any) -> int:
+    stamp = pd.Timestamp(value)
+    return 12 * stamp.year + stamp.month - 1
+
+
 def series_history(record: Any, series: str) -> SeriesHistory:
     """The events and observed span of ``series`` in ``record``."""
     table = record.series
     match = np.flatnonzero(table["series"].to_numpy() == series)
     if match.size != 1:
         raise ValueError(f"series must be one of {series_names(record)}, got {series!r}")
-    row = table.iloc[int(match[0])]
-    first = month_ordinal(row["coverage_start"], "coverage_start")
-    through = row["record_through"]
+    i = int(match[0])
+    first = _month(table["coverage_start"].to_numpy()[i])
+    through = table["record_through"].to_numpy()[i]
     if pd.isna(through):
         through = getattr(record, "record_through", {}).get("series_meetings", pd.NaT)
-    last = month_ordinal(record.as_of, "as_of")
+    last = _month(record.as_of)
     if pd.notna(through):
         last = min(last, month_ordinal(last_complete_month(pd.Timestamp(through), "record_through")))
     else:
         through = pd.Timestamp(record.as_of) + pd.offsets.MonthEnd(0)
-    if pd.notna(row["coverage_end"]):
-        last = min(last, month_ordinal(row["coverage_end"], "coverage_end"))
+    end = table["coverage_end"].to_numpy()[i]
+    if pd.notna(end):
+        last = min(last, _month(end))
     meetings = record.series_meetings
     dates = meetings["date"].to_numpy()[meetings["series"].to_numpy() == series]
     months = np.unique(month_ordinals(dates[~pd.isna(dates)]))
