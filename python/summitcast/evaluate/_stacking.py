@@ -43,16 +43,46 @@ def _mean_log(f: np.ndarray, w: np.ndarray) -> float:
         return float(np.mean(np.log(f @ w)))
 
 
+def _newton_direction(r: np.ndarray, g: np.ndarray, free: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Newton direction on the free weights under sum(d) = 0, maximising
+    g'd + d'Hd/2 with H = -r'r/n; a weight at 0 that the step would make
+    negative leaves the free set and the system is solved again."""
+    free = free.copy()
+    d = np.zeros(w.size)
+    while free.sum() > 1:
+        m = int(free.sum())
+        kkt = np.zeros((m + 1, m + 1))
+        kkt[:m, :m] = -(r[:, free].T @ r[:, free]) / r.shape[0]
+        kkt[:m, m] = kkt[m, :m] = 1.0
+        d[:] = 0.0
+        d[free] = np.linalg.lstsq(kkt, np.concatenate([-g[free], [0.0]]), rcond=None)[0][:m]
+        blocked = free & (w == 0.0) & (d < 0.0)
+        if not blocked.any():
+            if g @ d > 0.0:
+                return d
+            break
+        free &= ~blocked
+    # projected gradient on the weights that may move (always an ascent
+    # direction unless the optimality conditions hold)
+    movable = (w > 0.0) | (g > 1.0)
+    d = np.where(movable, g - g[movable].mean(), 0.0)
+    while ((w == 0.0) & (d < 0.0)).any():
+        movable &= ~((w == 0.0) & (d < 0.0))
+        d = np.where(movable, g - g[movable].mean(), 0.0)
+    return d
+
+
 def stacking_weights(p: Any, y: Any, *, tol: float = 1e-10, max_iter: int = 500) -> np.ndarray:
     """Weights of the mixture of K forecasters with the best mean log score.
 
     Solved by Newton steps on the face of the simplex the weights lie on
     (an active-set method): with g = ∇ mean log score, the optimum has
     g_k = 1 where w_k > 0 and g_k ≤ 1 where w_k = 0 (Σ_k w_k g_k = 1 for
-    every w).  Each step solves the Newton system on the free weights under
-    Σ d = 0, falls back to the EM direction w_k (g_k − 1) when that is not
-    an ascent direction, keeps w ≥ 0 and backtracks until the mean log score
-    rises (Armijo).  Weights of forecasters no better than the others'
+    every w).  Each step solves the Newton system on the free weights (the
+    positive ones and those whose g_k > 1) under Σ d = 0, frees no weight
+    at 0 that it would push below 0, falls back to the projected gradient
+    when that is not an ascent direction, keeps w ≥ 0 and backtracks until
+    the mean log score rises (Armijo).  Weights of forecasters no better than the others'
     mixture end exactly at 0.
 
     Parameters
@@ -89,21 +119,10 @@ def stacking_weights(p: Any, y: Any, *, tol: float = 1e-10, max_iter: int = 500)
         on = w > 0.0
         if np.all(np.abs(g[on] - 1.0) < tol) and np.all(g[~on] - 1.0 < tol):
             break
-        free = on | (g > 1.0 + tol)
-        m = int(free.sum())
-        # maximise g'd + d'Hd/2 over d on the free weights with sum(d) = 0
-        kkt = np.zeros((m + 1, m + 1))
-        kkt[:m, :m] = -(r[:, free].T @ r[:, free]) / r.shape[0]
-        kkt[:m, m] = kkt[m, :m] = 1.0
-        rhs = np.concatenate([-g[free], [0.0]])
-        d = np.zeros(k)
-        d[free] = np.linalg.lstsq(kkt, rhs, rcond=None)[0][:m]
+        d = _newton_direction(r, g, on | (g > 1.0 + tol), w)
         slope = float(g @ d)
         if not slope > 0.0:
-            d = w * (g - 1.0)  # the EM step, always an ascent direction
-            slope = float(g @ d)
-            if not slope > 0.0:
-                break
+            break
         shrinking = d < 0.0
         step = min(1.0, float(np.min(-w[shrinking] / d[shrinking]))) if shrinking.any() else 1.0
         while step > 1e-16:
