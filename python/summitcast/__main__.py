@@ -13,6 +13,10 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    if (sys.argv[1:] if argv is None else list(argv))[:1] == ["backtest"]:
+        from .evaluate.cli import main as backtest_main
+
+        return backtest_main(argv)
     parser = argparse.ArgumentParser(prog="summitcast", description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=20240526, help="seed for sampling and simulation")
     parser.add_argument("--draws", type=int, default=1000, help="posterior draws per chain (and as many tuning steps)")
