@@ -1,0 +1,4 @@
+from __future__ import annotations
+__all__ = ["ScenarioResult"]
+class ScenarioResult:  # placeholder until scenarios land
+    pass
