@@ -117,13 +117,18 @@ def trade_column_pairs(columns: pd.Index) -> dict[str, tuple[str, str]]:
 
 
 def series_inputs(record: Record, info: SeriesInfo) -> list[str]:
-    """Names of the monthly inputs the features of ``info`` read."""
-    pairs = [_pair_key(a, b) for a, b in info.pairs]
+    """Names of the monthly inputs the features of ``info`` read: crises of
+    member pairs whose countries the crisis table covers, trade of pairs with
+    trade columns, leaders and elections of members the tables cover."""
+    covered = {c for parties in record.crises["parties"] for c in parties}
+    pairs = [_pair_key(a, b) for a, b in info.pairs if a in covered and b in covered]
     trade = trade_column_pairs(record.indicators.columns)
+    leaders, elections = set(record.leaders["country"]), set(record.elections["country"])
     names = ["launches", "nuclear_tests"]
     names += [f"crisis:{p}" for p in pairs]
     names += [f"trade:{p}" for p in pairs if p in trade]
-    names += [f"leader:{c}" for c in info.members] + [f"election:{c}" for c in info.members]
+    names += [f"leader:{c}" for c in info.members if c in leaders]
+    names += [f"election:{c}" for c in info.members if c in elections]
     return names
 
 
@@ -143,7 +148,7 @@ def exogenous_features(info: SeriesInfo, inputs: dict[str, np.ndarray], hosts: n
     any_input = next(iter(inputs.values()))
     shape = any_input.shape
     lag = _lagger(shape)
-    pairs = [_pair_key(a, b) for a, b in info.pairs]
+    pairs = [_pair_key(a, b) for a, b in info.pairs if f"crisis:{_pair_key(a, b)}" in inputs]
     crisis = np.zeros(shape)
     for p in pairs:
         crisis += lag(inputs[f"crisis:{p}"])
@@ -153,7 +158,8 @@ def exogenous_features(info: SeriesInfo, inputs: dict[str, np.ndarray], hosts: n
             mask = np.array([h == code for h in hosts])
             active = np.zeros(shape)
             for p in host_pairs(info, code):
-                active += lag(inputs[f"crisis:{p}"])
+                if f"crisis:{p}" in inputs:
+                    active += lag(inputs[f"crisis:{p}"])
             host_crisis[..., mask] = (active[..., mask] > 0).astype(float)
     trade_keys = [k for k in inputs if k.startswith("trade:")]
     if trade_keys:
@@ -169,8 +175,8 @@ def exogenous_features(info: SeriesInfo, inputs: dict[str, np.ndarray], hosts: n
     launches = inputs["launches"]
     window = np.full(shape, np.nan)
     window[..., 3:] = launches[..., 2:-1] + launches[..., 1:-2] + launches[..., :-3]
-    leaders = sum((inputs[f"leader:{c}"] for c in info.members), np.zeros(shape))
-    elections = sum((inputs[f"election:{c}"] for c in info.members), np.zeros(shape))
+    leaders = sum((inputs[k] for k in inputs if k.startswith("leader:")), np.zeros(shape))
+    elections = sum((inputs[k] for k in inputs if k.startswith("election:")), np.zeros(shape))
     return {
         "crisis": crisis,
         "host_crisis": host_crisis,

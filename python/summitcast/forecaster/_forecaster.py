@@ -27,6 +27,11 @@ __all__ = ["MAX_HORIZON", "SummitForecaster"]
 #: record's regularities (leaders, crises, the series' rules) say nothing.
 MAX_HORIZON = 120
 MODES = ("fast", "full")
+#: Posterior draws and paths the fusion uses by default, and the subsets the
+#: driver attribution reruns on (its shifts are differences of runs with
+#: common random numbers, so a subset suffices).
+DEFAULT_DRAWS = 500
+DRIVER_DRAWS, DRIVER_PATHS = 200, 50
 
 
 class SummitForecaster:
@@ -45,7 +50,7 @@ class SummitForecaster:
     paths : int
         Simulated indicator paths per posterior draw.
     draws : int, optional
-        Posterior draws used by the fusion (default 1000).
+        Posterior draws used by the fusion (default 500).
     indicator_models : dict, optional
         Input name or type (``"launches"``, ``"nuclear_tests"``, ``"crisis"``,
         ``"trade"``, ``"leader"``, ``"election"``) → model kind
@@ -76,7 +81,7 @@ class SummitForecaster:
         self.series = series
         self.mode = check_choice(mode, "mode", MODES)
         self.paths = check_int(paths, "paths", 2, 100_000)
-        self.draws = check_int(draws if draws is not None else 1000, "draws", 10, 100_000)
+        self.draws = check_int(draws if draws is not None else DEFAULT_DRAWS, "draws", 10, 100_000)
         self.indicator_models = dict(indicator_models or {})
         if progress is not None:
             check_bool(progress, "progress")
@@ -107,7 +112,8 @@ class SummitForecaster:
         history = build_history(record)
         outcomes = _outcome_table(record, history)
         settings = dict(MODE_SETTINGS[self.mode])
-        settings["draws"] = self.draws if self.mode == "fast" else settings["draws"]
+        if self.mode == "fast":
+            settings["draws"] = max(settings["draws"], self.draws)
         self.models: PooledModels = fit_models(history.panel, outcomes, self.mode, self.seed, self.progress,
                                                settings=settings)
         self._warn(self.models.notes)
@@ -119,6 +125,7 @@ class SummitForecaster:
         self.record: Record = record
         self.history: History = history
         self.as_of = record.as_of
+        self._level_labels = _level_labels(data)
         self._cache: dict[tuple, Forecast] = {}
         self._fitted = True
         return self
@@ -181,7 +188,7 @@ class SummitForecaster:
         (P, T + H) arrays, the record where known and simulated paths after."""
         info = self.record.series[key]
         names = series_inputs(self.record, info)
-        paths = self.indicators.simulate(horizon, self.paths, seed)
+        paths = self.indicators.simulate(horizon, self.paths, seed, names)
         T = len(self.history.index)
         ext, shown = {}, {}
         for name in names:
@@ -212,12 +219,13 @@ class SummitForecaster:
         feats = duration_features(gap)
         return np.stack([feats[name] for name in DURATION_FEATURES], axis=-1)
 
-    def _coefficients(self, key: str) -> tuple[Coefficients, dict[str, Coefficients], Coefficients | None]:
-        n = self.draws
+    def _coefficients(self, key: str, n: int) -> tuple[Coefficients, dict[str, Coefficients], Coefficients | None]:
         a, b = self.models.summit.logit_coefficients(key, n)
         summit = Coefficients(a, b)
         steps = {}
         for cls, fm in self.models.steps.items():
+            if key not in fm.design.groups:
+                continue  # the series records no step of this class: none is simulated
             a, b = fm.logit_coefficients(key, n)
             steps[cls] = Coefficients(a, b)
         outcome = None
@@ -227,8 +235,8 @@ class SummitForecaster:
         return summit, steps, outcome
 
     def _run(self, key: str, horizon: int, ext: dict[str, np.ndarray], forced: dict[str, np.ndarray] | None = None,
-             baseline: dict[str, float] | None = None) -> SimResult:
-        summit, steps, outcome = self._coefficients(key)
+             baseline: dict[str, float] | None = None, draws: int | None = None) -> SimResult:
+        summit, steps, outcome = self._coefficients(key, self.draws if draws is None else min(draws, self.draws))
         state = self.history.state[key]
         return simulate_first_meeting(
             summit, steps, outcome, self._exogenous(key, ext, horizon), self._duration(key, horizon),
@@ -241,7 +249,7 @@ class SummitForecaster:
         ext, shown = self._inputs(key, horizon, seed)
         result = self._run(key, horizon, ext)
         frame = self._frame(result, horizon, alpha)
-        driver_table = self._drivers(key, horizon, ext, frame) if drivers else pd.DataFrame()
+        driver_table = self._drivers(key, horizon, ext) if drivers else pd.DataFrame()
         levels = {}
         if self.models.outcome is not None:
             labels = getattr(self, "_level_labels", None) or {}
@@ -282,16 +290,20 @@ class SummitForecaster:
         frame["month"] = pd.DatetimeIndex(frame["month"])
         return frame
 
-    def _drivers(self, key: str, horizon: int, ext: dict[str, np.ndarray], frame: pd.DataFrame) -> pd.DataFrame:
-        """Shift of P(held by h) when each feature group is at its baseline, with common random numbers."""
+    def _drivers(self, key: str, horizon: int, ext: dict[str, np.ndarray]) -> pd.DataFrame:
+        """Shift of P(held by h) when each feature group is at its baseline, with common random
+        numbers, on a subset of draws and paths (the reference run uses the same subset)."""
         shown = [h for h in REPORT_HORIZONS if h <= horizon] or [horizon]
+        n_paths = min(DRIVER_PATHS, self.paths)
+        sub = {name: values[:n_paths] for name, values in ext.items()}
+        reference = self._run(key, horizon, sub, draws=DRIVER_DRAWS).held.mean(axis=(0, 1))
         rows = {}
         for group, names in FEATURE_GROUPS.items():
             if not any(name in self.models.summit.features for name in names):
                 continue
             baseline = {name: float(self.models.baseline[name]) for name in names}
-            alt = self._run(key, horizon, ext, baseline=baseline).held.mean(axis=(0, 1))
-            rows[group] = {f"{h} months": float(frame["p_held"].iloc[h - 1] - alt[h - 1]) for h in shown}
+            alt = self._run(key, horizon, sub, baseline=baseline, draws=DRIVER_DRAWS).held.mean(axis=(0, 1))
+            rows[group] = {f"{h} months": float(reference[h - 1] - alt[h - 1]) for h in shown}
         table = pd.DataFrame(rows).T
         table.index.name = "feature group"
         return table
@@ -344,6 +356,14 @@ class SummitForecaster:
 
     def _repr_html_(self) -> str:
         return self.summary().as_html() if self._fitted else repr(self)
+
+
+def _level_labels(data: Any) -> dict[int, str]:
+    """Labels of the outcome levels: the data's ``outcome_levels`` mapping, else the bundled record's."""
+    labels = getattr(data, "outcome_levels", None)
+    if labels is None:
+        from ..datasets import OUTCOME_LEVELS as labels
+    return {int(k): str(v) for k, v in dict(labels).items()}
 
 
 def _outcome_table(record: Record, history: History) -> pd.DataFrame:

@@ -6,7 +6,9 @@ Defaults by type of input (``DEFAULT_KINDS``):
 input               model
 ==================  ==========================================================
 ``launches``        negative-binomial INGARCH(1, 1), log link
-                    (:class:`summitcast.counts.INGARCH`), on the recorded span
+                    (:class:`summitcast.counts.INGARCH`), on the record from
+                    2006 (the era of regular testing; the whole record when
+                    less than three years of it lie after 2006)
 ``nuclear_tests``   a monthly Bernoulli rate (six tests since 2006 do not
                     support a self-exciting fit; ``"hawkes"`` fits
                     :class:`summitcast.events.Hawkes` to the test months)
@@ -42,6 +44,8 @@ __all__ = ["DEFAULT_KINDS", "IndicatorSet", "fit_indicators"]
 
 DEFAULT_KINDS = {"launches": "ingarch", "nuclear_tests": "bernoulli", "crisis": "persistence",
                  "trade": "statespace", "leader": "bernoulli", "election": "bernoulli"}
+#: Start of the launch record the count model is fitted on.
+ERA_START = pd.Timestamp("2006-01-01")
 KINDS = ("ingarch", "bernoulli", "hawkes", "persistence", "statespace")
 
 
@@ -129,6 +133,9 @@ def _fit_one(name: str, kind: str, values: np.ndarray, index: pd.DatetimeIndex,
         from ..counts import INGARCH
 
         first = int(np.flatnonzero(~np.isnan(known))[0])
+        era = int(np.searchsorted(index, ERA_START))
+        if last - era >= 36:
+            first = max(first, era)
         series = pd.Series(known[first:], index=pd.DatetimeIndex(index[first: last + 1], freq="MS"), name=name)
         if np.isnan(series.to_numpy()).any():
             series = series.fillna(0.0)  # interior gaps of a count record: no report means no launch
@@ -183,11 +190,12 @@ class IndicatorSet:
     as_of: pd.Timestamp
     index: pd.DatetimeIndex
 
-    def simulate(self, horizon: int, paths: int, seed: int) -> dict[str, ForecastPaths]:
-        """Paths of each input from the month after its last known one to as-of + horizon."""
+    def simulate(self, horizon: int, paths: int, seed: int, names: list[str] | None = None) -> dict[str, ForecastPaths]:
+        """Paths of each input (or of ``names``) from the month after its last known one to as-of + horizon."""
         end = len(self.index) - 1
         out = {}
-        for name, model in self.models.items():
+        for name in self.models if names is None else names:
+            model = self.models[name]
             steps = (end - model.last) + horizon
             out[name] = model.simulate(steps, paths, child_seed(seed, "indicator", name))
         return out
