@@ -19,6 +19,7 @@ from ._forecast import REPORT_HORIZONS, Forecast, weighted_interval
 from ._indicators import IndicatorSet, fit_indicators
 from ._models import MODE_SETTINGS, PooledModels, fit_models
 from ._record import STEP_CLASSES, Record, read_record
+from ._scenario import ScenarioResult, apply_inputs, forced_steps, parse_scenario, shift_frame
 from ._simulate import Coefficients, SimResult, simulate_first_meeting
 
 __all__ = ["MAX_HORIZON", "SummitForecaster"]
@@ -51,6 +52,8 @@ class SummitForecaster:
         Simulated indicator paths per posterior draw.
     draws : int, optional
         Posterior draws used by the fusion (default 500).
+    chains : int
+        NUTS chains in full mode (default 4).
     indicator_models : dict, optional
         Input name or type (``"launches"``, ``"nuclear_tests"``, ``"crisis"``,
         ``"trade"``, ``"leader"``, ``"election"``) → model kind
@@ -75,13 +78,14 @@ class SummitForecaster:
     """
 
     def __init__(self, series: str = "trilateral", mode: str = "fast", paths: int = 100, draws: int | None = None,
-                 indicator_models: dict[str, str] | None = None, progress: bool | None = None) -> None:
+                 chains: int = 4, indicator_models: dict[str, str] | None = None, progress: bool | None = None) -> None:
         if not isinstance(series, str):
             raise TypeError(f"series must be a string, got {type(series).__name__}")
         self.series = series
         self.mode = check_choice(mode, "mode", MODES)
         self.paths = check_int(paths, "paths", 2, 100_000)
         self.draws = check_int(draws if draws is not None else DEFAULT_DRAWS, "draws", 10, 100_000)
+        self.chains = check_int(chains, "chains", 1, 64)
         self.indicator_models = dict(indicator_models or {})
         if progress is not None:
             check_bool(progress, "progress")
@@ -114,6 +118,9 @@ class SummitForecaster:
         settings = dict(MODE_SETTINGS[self.mode])
         if self.mode == "fast":
             settings["draws"] = max(settings["draws"], self.draws)
+        else:
+            settings["chains"] = self.chains
+            settings["draws"] = max(settings["draws"], -(-self.draws // self.chains))
         self.models: PooledModels = fit_models(history.panel, outcomes, self.mode, self.seed, self.progress,
                                                settings=settings)
         self._warn(self.models.notes)
@@ -307,6 +314,36 @@ class SummitForecaster:
         table = pd.DataFrame(rows).T
         table.index.name = "feature group"
         return table
+
+    # ------------------------------------------------------------ scenario
+    def scenario(self, horizon: int = 24, series: str | None = None, alpha: float = 0.1,
+                 **overrides: Any) -> ScenarioResult:
+        """The shift in P(held by each month) when chosen paths are overridden.
+
+        Keywords: ``nuclear_test=``, ``trade=(change, month)``, ``crisis=``,
+        ``ministers_meeting=`` (see :mod:`summitcast.forecaster._scenario`);
+        months as "YYYY-MM" or months ahead (1 = the first forecast month).
+        Baseline and scenario share every random number (common random
+        numbers); the baseline forecast itself is left as it was.
+
+        Examples
+        --------
+        >>> fc.scenario(trade=(-0.15, "2027-01")).to_frame()  # doctest: +SKIP
+        """
+        self._check_fitted()
+        horizon = check_int(horizon, "horizon", 1, MAX_HORIZON)
+        alpha = check_alpha(alpha)
+        key = self._series_key(series)
+        info = self.record.series[key]
+        spec = parse_scenario(overrides, self.as_of, horizon, info.members)
+        seed = child_seed(self.seed, "forecast", key, "paths")
+        ext, _ = self._inputs(key, horizon, seed)
+        p_end = next((m.params["p_end"] for m in self.indicators.models.values() if m.kind == "persistence"), 0.04)
+        alt = apply_inputs(spec, ext, horizon, info.members, p_end, seed)
+        base = self._run(key, horizon, ext).held
+        scen = self._run(key, horizon, alt, forced=forced_steps(spec, horizon)).held
+        frame = shift_frame(base, scen, future_months(self.as_of, horizon), alpha)
+        return ScenarioResult(series=key, as_of=self.as_of, overrides=spec.described, frame=frame, alpha=alpha)
 
     def _settings(self, horizon: int) -> dict[str, Any]:
         method = "Laplace + PSIS" if self.mode == "fast" else "NUTS"

@@ -171,6 +171,8 @@ def read_record(data: Any, as_of: Any = None) -> Record:
     rt_raw = getattr(data, "record_through", None) or {}
     record_through = {str(k): min(pd.Timestamp(v), cutoff) for k, v in dict(rt_raw).items() if pd.notna(v)}
 
+    if getattr(data, "series_meetings", None) is None and isinstance(getattr(data, "summits", None), pd.DataFrame):
+        data = _from_summit_tables(data)
     meetings = _table(data, "series_meetings", True)
     _columns(meetings, "series_meetings", ("series", "date"))
     steps = _table(data, "steps", False)
@@ -244,6 +246,47 @@ def read_record(data: Any, as_of: Any = None) -> Record:
     elections = _dated_by_country(data, "elections", "date", cutoff)
     return Record(as_of=month, series=series, indicators=indicators, crises=crises, leaders=leaders,
                   elections=elections, record_through=record_through, data_as_of=data_as_of)
+
+
+@dataclass
+class _Derived:
+    series_meetings: pd.DataFrame
+    steps: pd.DataFrame
+    series: pd.DataFrame
+    indicators: pd.DataFrame
+    as_of: pd.Timestamp
+    crises: pd.DataFrame | None
+    record_through: dict
+
+
+def _from_summit_tables(data: Any) -> _Derived:
+    """The series tables from a record that has only ``summits`` and ``meetings``
+    (the trilateral record before it gained ``series_meetings`` and ``steps``):
+    stand-alone summits are the ``trilateral`` series, foreign ministers'
+    meetings both a series and preparatory steps, other senior meetings steps."""
+    summits, meetings = data.summits, getattr(data, "meetings", None)
+    held = summits[summits["held"].fillna(False).astype(bool)]
+    rows = [pd.DataFrame({"series": np.where(held["series"] == "standalone", "trilateral", "trilateral_sideline"),
+                          "date": held["date"], "host": held.get("host"), "outcome_level": held.get("outcome_level")})]
+    steps = [pd.DataFrame({"series": [], "date": pd.to_datetime([]), "kind": []})]
+    if isinstance(meetings, pd.DataFrame):
+        done = meetings[meetings["held"].fillna(False).astype(bool)]
+        fm = done["kind"].astype(str).str.contains("foreign_ministers")
+        rows.append(pd.DataFrame({"series": "trilateral_foreign_ministers", "date": done.loc[fm, "date"],
+                                  "host": done.loc[fm].get("host")}))
+        steps.append(pd.DataFrame({"series": "trilateral", "date": done["date"],
+                                   "kind": np.where(fm, "foreign_ministers_meeting", "senior_officials_meeting")}))
+    members = "CHN;JPN;KOR"
+    series = pd.DataFrame({"series": ["trilateral", "trilateral_sideline", "trilateral_foreign_ministers"],
+                           "members": members, "host_rotation": ["Japan -> China -> ROK", None, None],
+                           "coverage_start": pd.to_datetime(["2008-01-01", "1999-01-01", "2004-01-01"]),
+                           "coverage_end": pd.to_datetime([None, "2007-12-31", None])})
+    crises = getattr(data, "crises", None)
+    if isinstance(crises, pd.DataFrame) and "parties" not in crises:
+        crises = crises.assign(parties=members)  # parties unrecorded: counted for every member pair
+    return _Derived(series_meetings=pd.concat(rows, ignore_index=True), steps=pd.concat(steps, ignore_index=True),
+                    series=series, indicators=data.indicators, as_of=_default_as_of(data), crises=crises,
+                    record_through=dict(getattr(data, "record_through", None) or {}))
 
 
 def _dated_by_country(data: Any, name: str, column: str, cutoff: pd.Timestamp, skip_acting: bool = False) -> pd.DataFrame:
