@@ -223,16 +223,23 @@ class ScenarioResult:
 
 
 def shift_frame(base: np.ndarray, scen: np.ndarray, months: pd.DatetimeIndex, alpha: float) -> pd.DataFrame:
-    """The shift table from (S, P, H) baseline and scenario probabilities."""
+    """The shift table from (S, P, H) baseline and scenario probabilities.
+
+    With the posterior draws fixed, the Monte Carlo noise comes from the
+    paths (and the step draws along them): averaged over the draws first,
+    the paths are independent units, so the standard error of the mean
+    shift is sd_p(mean_s diff) / √P; two independent runs would instead have
+    √(Var_p(mean_s base) + Var_p(mean_s scenario)) / √P.
+    """
     diff = scen - base
     per_draw = diff.mean(axis=1)
-    n = diff.shape[0] * diff.shape[1]
+    P = diff.shape[1]
     lo, hi = np.quantile(per_draw, [alpha / 2, 1 - alpha / 2], axis=0)
-    flat = lambda a: a.reshape(n, -1)  # noqa: E731
+    by_path = lambda a: a.mean(axis=0)  # noqa: E731  (P, H): averaged over the draws
     return pd.DataFrame({
         "months": np.arange(1, diff.shape[2] + 1), "month": months,
         "shift": per_draw.mean(axis=0), "lower": lo, "upper": hi,
         "p_baseline": base.mean(axis=(0, 1)), "p_scenario": scen.mean(axis=(0, 1)),
-        "mc_se": flat(diff).std(axis=0, ddof=1) / np.sqrt(n),
-        "mc_se_independent": np.sqrt(flat(base).var(axis=0, ddof=1) + flat(scen).var(axis=0, ddof=1)) / np.sqrt(n),
+        "mc_se": by_path(diff).std(axis=0, ddof=1) / np.sqrt(P),
+        "mc_se_independent": np.sqrt(by_path(base).var(axis=0, ddof=1) + by_path(scen).var(axis=0, ddof=1)) / np.sqrt(P),
     })
