@@ -81,8 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     fc.add_argument("--mode", choices=("fast", "full"), default="fast",
                     help="fast: Laplace + Pareto-smoothed importance sampling (default); full: NUTS")
     fc.add_argument("--seed", type=_seed, default=20240526, help="seed of all randomness (default 20240526)")
-    fc.add_argument("--draws", type=_positive("--draws", 100_000), default=500, metavar="N",
-                    help="posterior draws used by the fusion (default 500)")
+    fc.add_argument("--draws", type=_positive("--draws", 100_000), default=None, metavar="N",
+                    help="posterior draws used by the fusion (default 500 fast, 1000 full, split over the chains)")
     fc.add_argument("--paths", type=_positive("--paths", 100_000), default=100, metavar="N",
                     help="simulated indicator paths (default 100)")
     fc.add_argument("--chains", type=_positive("--chains", 64), default=4, metavar="N",
@@ -132,6 +132,7 @@ def _scenario_file(path: str) -> dict[str, Any]:
     spec: dict[str, Any] = {}
     for _, row in table.iterrows():
         key, month, value = row["keyword"], row["month"], row.get("value", "")
+        month = int(month) if month.strip().isdigit() else month  # months ahead
         if key not in SCENARIO_KEYWORDS:
             raise ValueError(f"{file}: unknown keyword {key!r}; use {', '.join(SCENARIO_KEYWORDS)}")
         if key == "trade":
@@ -184,9 +185,11 @@ def _plain_text(forecast: Any) -> str:
         parts = [f"{g} ({forecast.drivers.loc[g, col]:+.0%})" for g in top]
         lines += ["", f"  main drivers at {col} against a typical month of the record: " + ", ".join(parts)]
     rt = forecast.data.get("record_through", {})
+    lines += ["", f"  data: the record as of {forecast.data['data_as_of']} (the last month every outcome table covers); "
+              f"this forecast uses what was dated up to {forecast.data['as_of']}"]
     if rt:
-        lines += ["", "  data: " + "; ".join(f"{k} through {v}" for k, v in rt.items())]
-        lines.append("  (months after a table's record-through date are unknown and simulated, never taken as zero)")
+        lines.append("  record through: " + "; ".join(f"{k} {v}" for k, v in rt.items()))
+    lines.append("  (months after a table's record-through date are unknown and simulated, never taken as zero)")
     lines += ["", str(forecast.summary())]
     return "\n".join(lines)
 

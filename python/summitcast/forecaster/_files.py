@@ -140,6 +140,10 @@ def read_folder(path: Any) -> FolderData:
 
 def write_folder(data: Any, path: Any) -> Path:
     """Write the tables the forecaster reads from ``data`` into the folder ``path`` (created)."""
+    from ._record import _from_summit_tables
+
+    if getattr(data, "series_meetings", None) is None and isinstance(getattr(data, "summits", None), pd.DataFrame):
+        data = _from_summit_tables(data)
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("series_meetings", "series", "steps", "crises", "leaders", "elections"):

@@ -31,7 +31,7 @@ MODES = ("fast", "full")
 #: Posterior draws and paths the fusion uses by default, and the subsets the
 #: driver attribution reruns on (its shifts are differences of runs with
 #: common random numbers, so a subset suffices).
-DEFAULT_DRAWS = 500
+DEFAULT_DRAWS = {"fast": 500, "full": 1000}
 DRIVER_DRAWS, DRIVER_PATHS = 200, 50
 
 
@@ -51,7 +51,9 @@ class SummitForecaster:
     paths : int
         Simulated indicator paths per posterior draw.
     draws : int, optional
-        Posterior draws used by the fusion (default 500).
+        Posterior draws used by the fusion (default 500 in fast mode, 1000
+        in full mode, where they are split over the chains, each with as
+        many warm-up iterations, at least 100).
     chains : int
         NUTS chains in full mode (default 4).
     indicator_models : dict, optional
@@ -84,7 +86,7 @@ class SummitForecaster:
         self.series = series
         self.mode = check_choice(mode, "mode", MODES)
         self.paths = check_int(paths, "paths", 2, 100_000)
-        self.draws = check_int(draws if draws is not None else DEFAULT_DRAWS, "draws", 10, 100_000)
+        self.draws = check_int(draws if draws is not None else DEFAULT_DRAWS[self.mode], "draws", 10, 100_000)
         self.chains = check_int(chains, "chains", 1, 64)
         self.indicator_models = dict(indicator_models or {})
         if progress is not None:
@@ -120,7 +122,8 @@ class SummitForecaster:
             settings["draws"] = max(settings["draws"], self.draws)
         else:
             settings["chains"] = self.chains
-            settings["draws"] = max(settings["draws"], -(-self.draws // self.chains))
+            settings["draws"] = -(-self.draws // self.chains)
+            settings["tune"] = max(settings["draws"], 100)
         self.models: PooledModels = fit_models(history.panel, outcomes, self.mode, self.seed, self.progress,
                                                settings=settings)
         self._warn(self.models.notes)

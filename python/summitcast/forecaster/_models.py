@@ -172,7 +172,7 @@ def _fit(name: str, build: Any, mode: str, seed: int, progress: bool | None, set
             posterior = model.sample(draws=settings["draws"], tune=settings["tune"], chains=settings["chains"],
                                      seed=seed, progress=progress)
     notes = [f"{name}: {w.message}" for w in caught]
-    return FittedModel(name, model, posterior, list(model.exog_names), notes)
+    return FittedModel(name, model, posterior, list(model.exog_names), notes=notes)
 
 
 @dataclass
