@@ -36,7 +36,7 @@ def test_stub_matches_module():
 
 
 def test_submodule_stubs_match():
-    for sub in ("bayes", "counts", "events", "statespace"):
+    for sub in ("bayes", "counts", "events", "score", "statespace"):
         assert stub_names(STUBS / f"{sub}.pyi") == public(getattr(_core, sub))
 
 

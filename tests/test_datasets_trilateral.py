@@ -146,35 +146,6 @@ def test_missile_counts_agree_with_cns_database(data, shared_data):
     assert len(cns) == 245
 
 
-def test_trade_agrees_with_kosis_files(data, shared_data):
-    kdiplo = pd.read_csv(shared_data / "kdiplo" / "trade_data.csv")
-    chn = kdiplo[kdiplo["iso3c"] == "CHN"].set_index("year")
-    monthly = pd.read_csv(shared_data / "trade_monthly" / "korea-china-trade-data.csv", dtype={"Date": str})
-    monthly["year"] = monthly["Date"].str[:4].astype(int)
-    annual_monthly = monthly.groupby("year")[["Exports", "Imports"]].sum() / 1e6  # thousand USD -> bn
-    korea = data.trade[(data.trade["reporter"] == "KOR") & (data.trade["partner"] == "CHN")]
-    for _, row in korea.iterrows():
-        y = int(row["year"])
-        ref = {"export": chn.loc[y, "export_kosis"] / 1e9, "import": chn.loc[y, "import_kosis"] / 1e9}
-        ref["total"] = ref["export"] + ref["import"]
-        assert abs(row["value_usd_bn"] - ref[row["flow"]]) <= row["rounding"], (y, row["flow"])
-        if y in annual_monthly.index:
-            am = annual_monthly.loc[y]
-            am_ref = {"export": am["Exports"], "import": am["Imports"], "total": am.sum()}[row["flow"]]
-            assert abs(row["value_usd_bn"] - am_ref) <= max(row["rounding"], 0.005 * am_ref), (y, row["flow"])
-
-
-def test_trade_totals_equal_exports_plus_imports(data):
-    # where a source gives all three flows for a year, they must add up
-    # within the sources' rounding
-    for (year, reporter, partner), rows in data.trade.groupby(["year", "reporter", "partner"]):
-        flows = rows.set_index("flow")
-        if {"total", "export", "import"} <= set(flows.index):
-            gap = abs(flows.loc["total", "value_usd_bn"] - flows.loc["export", "value_usd_bn"] - flows.loc["import", "value_usd_bn"])
-            assert gap <= flows["rounding"].sum(), (year, reporter, partner, gap)
-    assert {"KOR", "JPN", "CHN"} <= set(data.trade["reporter"])
-
-
 def test_package_does_not_copy_shared_files(shared_data):
     shared = {hashlib.sha256(p.read_bytes()).hexdigest() for p in shared_data.rglob("*") if p.is_file()}
     folder = resources.files("summitcast.datasets").joinpath("data")

@@ -7,6 +7,7 @@ void register_statespace(py::module_& m);
 void register_counts(py::module_& m);
 void register_events(py::module_& m);
 void register_bayes(py::module_& m);
+void register_score(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "summitcast's compiled core (private; use the summitcast package)";
@@ -27,4 +28,5 @@ PYBIND11_MODULE(_core, m) {
   register_counts(m);
   register_events(m);
   register_bayes(m);
+  register_score(m);
 }

@@ -8,8 +8,9 @@ import typing
 from . import bayes
 from . import counts
 from . import events
+from . import score
 from . import statespace
-__all__: list[str] = ['NumericalError', 'bayes', 'chi2_sf', 'counts', 'events', 'f_sf', 'normal_cdf', 'normal_ppf', 'statespace']
+__all__: list[str] = ['NumericalError', 'bayes', 'chi2_sf', 'counts', 'events', 'f_sf', 'normal_cdf', 'normal_ppf', 'score', 'statespace']
 class NumericalError(ArithmeticError):
     pass
 def chi2_sf(x: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], df: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> typing.Any:

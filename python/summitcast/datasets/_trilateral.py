@@ -14,6 +14,8 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from ._trade import add_trade_indicators, load_trade
+
 #: Ordinal outcome of a held leaders' meeting.
 OUTCOME_LEVELS = {
     0: "met, no joint leaders' document",
@@ -47,6 +49,7 @@ class TrilateralData:
     crises: pd.DataFrame
     missile_launches: pd.Series
     trade: pd.DataFrame
+    trade_monthly: pd.DataFrame
     indicators: pd.DataFrame
     indicator_sources: pd.DataFrame
     sources: pd.DataFrame
@@ -148,12 +151,15 @@ def load_trilateral() -> TrilateralData:
 
         ``nuclear_tests``, ``crises`` (onset dates), ``missile_launches``
         (monthly Series, zeros included, over the span of the maintained
-        record), ``trade`` (official annual Korea–China figures quoted by the
-        trade ministry and KITA, and Japan–China figures from JETRO, China's
-        Ministry of Commerce and customs, billion USD, selected years).
+        record), ``trade`` (annual Korea–China and Japan–China figures: sums
+        of the bundled months and published totals, with units and sources)
+        and ``trade_monthly`` (the official monthly figures 2001–2019); see
+        :func:`summitcast.datasets.load_trade`.
 
         ``indicators``: monthly panel (month-start DatetimeIndex, no gaps) from
-        January 1999 to the compilation month; ``indicator_sources`` maps each
+        January 1999 to the compilation month, with the monthly trade columns
+        ``trade_kor_chn_exports`` etc. and their ``_estimated`` and ``_se``
+        companions (NaN outside the trade record); ``indicator_sources`` maps each
         column to its sources.  ``sources``: the source table.  ``as_of`` and
         ``coverage`` say how current each part is.
 
@@ -186,18 +192,17 @@ def load_trilateral() -> TrilateralData:
         index=pd.DatetimeIndex(pd.to_datetime(missiles_table["month"]), freq="MS", name="month"),
         name="missile_launches",
     )
-    trade = pd.concat(
-        [_read("trade_korea_china_annual.csv"), _read("trade_japan_china_annual.csv")], ignore_index=True
-    )
+    trade = load_trade()
     end = AS_OF.to_period("M").to_timestamp()
     indicators, indicator_sources = _indicator_panel(summits, meetings, nuclear_tests, crises, missiles, end)
+    indicators, indicator_sources = add_trade_indicators(indicators, indicator_sources, trade)
     coverage = {
         "summits": "reports to 2025-11-24 (latest found on the tenth summit)",
         "missile_launches": f"{missiles.index[0]:%Y-%m}..{missiles.index[-1]:%Y-%m}",
-        "trade": f"{int(trade['year'].min())}..{int(trade['year'].max())} (selected years)",
+        "trade": f"monthly through {trade.record_through.date()} (official 2001-2019, nowcast from annual totals after)",
     }
     return TrilateralData(
         summits=summits, meetings=meetings, nuclear_tests=nuclear_tests, crises=crises,
-        missile_launches=missiles, trade=trade, indicators=indicators,
+        missile_launches=missiles, trade=trade.annual, trade_monthly=trade.observed, indicators=indicators,
         indicator_sources=indicator_sources, sources=sources, as_of=AS_OF, coverage=coverage,
     )

@@ -16,9 +16,10 @@ from .._common.time import future_index
 from .._common.paths import ForecastPaths
 from .._common.validation import check_alpha, check_int, check_threads
 from .forecast import ForecastResult
+from .inference import WaldInference
 
 
-class UnobservedComponentsResults:
+class UnobservedComponentsResults(WaldInference):
     """Fitted unobserved-components model (statsmodels-shaped).
 
     Attributes
@@ -87,30 +88,10 @@ class UnobservedComponentsResults:
         """−2 log L + (parameters + diffuse states) · log(observed values)."""
         return -2.0 * self.llf + self.df_model * np.log(self.nobs_effective)
 
-    @cached_property
-    def cov_params(self) -> pd.DataFrame:
-        names = self.model.param_names
-        hess = self._hessian if self._hessian is not None else self.model.hessian(self.params.to_numpy())
-        hess = np.asarray(hess)
-        try:
-            cov = np.linalg.inv(-hess)
-        except np.linalg.LinAlgError:
-            cov = np.full_like(hess, np.nan)
-        return pd.DataFrame(cov, index=names, columns=names)
-
-    @property
-    def bse(self) -> pd.Series:
-        var = np.diag(self.cov_params.to_numpy())
-        with np.errstate(invalid="ignore"):
-            se = np.where(var > 0, np.sqrt(np.abs(var)), np.nan)
-        return pd.Series(se, index=self.model.param_names, name="bse")
-
-    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
-        """Wald intervals params ± z·bse."""
-        z = float(_core.normal_ppf(1.0 - check_alpha(alpha) / 2.0))
-        lower = self.params - z * self.bse
-        upper = self.params + z * self.bse
-        return pd.DataFrame({"lower": lower, "upper": upper})
+    def _loglike_hessian(self) -> np.ndarray:
+        if self._hessian is not None:
+            return self._hessian
+        return self.model.hessian(self.params.to_numpy())
 
     # -- states -------------------------------------------------------------
     @property

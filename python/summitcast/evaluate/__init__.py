@@ -1,0 +1,73 @@
+"""Forecast evaluation: proper scores, calibration and their uncertainty.
+
+Scores are negatively oriented (smaller is better), computed one per
+forecast and vectorised over numpy arrays and pandas objects (pandas in,
+pandas out, index kept), so a backtest's columns score in place::
+
+    from summitcast import evaluate
+    df["brier"] = evaluate.brier(df.forecast, df.outcome)
+    df.groupby("horizon")["brier"].mean()
+
+=========================  ==================================================
+binary and categorical     :func:`brier`, :func:`log_score`, :func:`rps`,
+                           :func:`brier_decomposition`, :func:`skill_score`,
+                           :func:`auc`
+continuous and counts      :func:`crps_normal`, :func:`crps_poisson`,
+                           :func:`crps_negbin`, :func:`crps_ensemble`,
+                           :func:`interval_score`, :func:`pit`
+calibration                :func:`reliability` (bins or CORP isotonic),
+                           :func:`corp_decomposition`, :func:`ece`
+dependence                 :func:`bootstrap_mean`, :func:`bootstrap_skill`,
+                           :func:`effective_sample_size` (block bootstrap
+                           for overlapping forecast windows)
+plots                      :func:`plot_reliability`, :func:`plot_pit`,
+                           :func:`plot_score_over_time`
+=========================  ==================================================
+"""
+
+from __future__ import annotations
+
+from ._binary import auc, brier, log_score, rps, skill_score
+from ._bootstrap import (
+    BlockBootstrap,
+    BootstrapInterval,
+    bootstrap_mean,
+    bootstrap_skill,
+    default_block_length,
+    effective_sample_size,
+)
+from ._calibration import Reliability, ece, plot_reliability, reliability
+from ._continuous import crps_ensemble, crps_negbin, crps_normal, crps_poisson, interval_score
+from ._decomposition import BrierDecomposition, CorpDecomposition, brier_decomposition, corp_decomposition
+from ._pit import pit
+from ._plots import plot_pit, plot_score_over_time
+
+__all__ = [
+    "BlockBootstrap",
+    "BootstrapInterval",
+    "BrierDecomposition",
+    "CorpDecomposition",
+    "Reliability",
+    "auc",
+    "bootstrap_mean",
+    "bootstrap_skill",
+    "brier",
+    "brier_decomposition",
+    "corp_decomposition",
+    "crps_ensemble",
+    "crps_negbin",
+    "crps_normal",
+    "crps_poisson",
+    "default_block_length",
+    "ece",
+    "effective_sample_size",
+    "interval_score",
+    "log_score",
+    "pit",
+    "plot_pit",
+    "plot_reliability",
+    "plot_score_over_time",
+    "reliability",
+    "rps",
+    "skill_score",
+]
