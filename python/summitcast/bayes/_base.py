@@ -3,7 +3,6 @@ the Laplace approximation, and turning unconstrained draws into a Posterior."""
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -13,8 +12,18 @@ import pandas as pd
 
 from .. import _core
 from .._common.progress import progress as progress_bar
-from .._common.seeds import check_seed
-from .._common.validation import check_float, check_int
+from .._common.seeds import check_seed, child_seed
+from .._common.validation import (
+    MAX_COUNT,
+    MAX_ITERATIONS,
+    as_param_vector,
+    check_allocation,
+    check_bool,
+    check_float,
+    check_int,
+    check_threads,
+)
+from .importance import PSISResult, psis, systematic_resample, warn_if_unreliable
 from .posterior import Posterior, PosteriorSummary
 
 
@@ -78,9 +87,13 @@ class BayesModel:
         """Names of the reported parameters (columns of ``Posterior.draws``)."""
         return list(self._param_names)
 
+    def _theta(self, theta: Any, name: str) -> np.ndarray:
+        """Unconstrained parameters: a finite vector of the model's dimension."""
+        return as_param_vector(theta, name, [f"theta[{i}]" for i in range(self._core_model.dim)])
+
     def log_density(self, theta: np.ndarray, jacobian: bool = True) -> tuple[float, np.ndarray]:
         """Log posterior density (up to a constant) and gradient at unconstrained ``theta``."""
-        return self._core_model.log_density(np.asarray(theta, dtype=float), jacobian)
+        return self._core_model.log_density(self._theta(theta, "theta"), check_bool(jacobian, "jacobian"))
 
     def sample(
         self,
@@ -122,14 +135,28 @@ class BayesModel:
         Returns
         -------
         Posterior
-            Warns ``ConvergenceWarning`` when R-hat > 1.01, ESS < 400, any
-            divergence, tree-depth saturation or E-BFMI < 0.3.
+            Warns ``ConvergenceWarning`` when the draws fail a threshold of
+            :mod:`summitcast.diagnostics` (R-hat > 1.01, bulk or tail ESS below
+            100 per chain, E-BFMI < 0.3) or show a divergence or tree-depth
+            saturation.
+
+        Raises
+        ------
+        ValueError
+            For settings out of range, including runs that would keep more
+            than ``MAX_ARRAY_VALUES`` numbers (draws × chains × (parameters +
+            sampler statistics)) or iterate more than ``MAX_ITERATIONS``
+            times per chain (see ``summitcast._common.validation``).
         """
-        draws = check_int(draws, "draws", 4)
-        tune = check_int(tune, "tune", 0)
-        chains = check_int(chains, "chains", 1)
-        cores = (os.cpu_count() or 1) if cores is None else check_int(cores, "cores", 1)
-        max_tree_depth = check_int(max_tree_depth, "max_tree_depth", 1)
+        draws = check_int(draws, "draws", 4, MAX_ITERATIONS)
+        tune = check_int(tune, "tune", 0, MAX_ITERATIONS)
+        chains = check_int(chains, "chains", 1, MAX_COUNT)
+        check_allocation("the posterior", draws=draws, chains=chains,
+                         values_per_draw=self._core_model.dim + len(self._param_names) + 7)
+        cores = check_threads(cores)
+        max_tree_depth = check_int(max_tree_depth, "max_tree_depth", 1, 30)
+        target_accept = check_float(target_accept, "target_accept", 0.0, 1.0, exclusive=True)
+        dense_metric = check_bool(dense_metric, "dense_metric")
         seed = check_seed(seed)
         started = time.perf_counter()
         with progress_bar(chains * (draws + tune), type(self).__name__, progress) as advance:
@@ -141,8 +168,8 @@ class BayesModel:
                 seed,
                 cores,
                 max_tree_depth=max_tree_depth,
-                target_accept=float(target_accept),
-                dense_metric=bool(dense_metric),
+                target_accept=target_accept,
+                dense_metric=dense_metric,
                 on_progress=advance,
             )
         elapsed = time.perf_counter() - started
@@ -162,8 +189,8 @@ class BayesModel:
             "seed": seed,
             "tune": tune,
             "max_tree_depth": max_tree_depth,
-            "target_accept": float(target_accept),
-            "dense_metric": bool(dense_metric),
+            "target_accept": target_accept,
+            "dense_metric": dense_metric,
             "gradient_evaluations": raw["gradient_evaluations"],
             "inverse_metric": raw["inverse_metric"],
             "step_size": raw["step_size"][:, 0] if n_draws else None,
@@ -181,8 +208,8 @@ class BayesModel:
         parameters, as Stan's optimizer does; ``True`` the mode of the
         unconstrained ones, which centres the Laplace approximation.
         """
-        theta0 = np.zeros(self._core_model.dim) if start is None else np.asarray(start, dtype=float)
-        r = _core.bayes.find_mode(self._core_model, theta0, bool(jacobian))
+        theta0 = np.zeros(self._core_model.dim) if start is None else self._theta(start, "start")
+        r = _core.bayes.find_mode(self._core_model, theta0, check_bool(jacobian, "jacobian"))
         theta = np.asarray(r["params"])
         params = pd.Series(self._constrain(theta[None, :])[0], index=self._param_names, name="mode")
         return ModeResult(
@@ -194,18 +221,63 @@ class BayesModel:
             theta=theta,
         )
 
-    def fit_laplace(self, draws: int = 4000, seed: int | None = None) -> Posterior:
+    def fit_laplace(self, draws: int = 4000, seed: int | None = None, *, importance: bool = False,
+                    inflate: float | None = None) -> Posterior:
         """Gaussian approximation N(mode, (-H)^{-1}) on the unconstrained scale, and draws from it.
+
+        Parameters
+        ----------
+        draws : int
+            Draws from the approximation.
+        seed : int, optional
+            Seed of the draws (and of the resampling).
+        importance : bool
+            Correct the approximation towards the posterior: weight each draw
+            by p(θ)/q(θ), smooth the weights by Pareto-smoothed importance
+            sampling (:func:`summitcast.bayes.importance.psis`) and resample
+            ``draws`` equally weighted draws from them systematically.  The
+            Pareto k̂ and the importance ESS are in ``info["psis"]``; a
+            ``ConvergenceWarning`` says when k̂ ≥ 0.7 (unreliable weights).
+        inflate : float, optional
+            Factor on the covariance of the Gaussian the draws come from
+            (default 1, or 1.5 with ``importance=True``: a proposal wider
+            than the target keeps the importance ratios bounded where the
+            posterior is skewed, e.g. under separation).
 
         Returns a one-chain Posterior (``method='laplace'``); fast enough to
         refit hundreds of times in a backtest.
         """
-        draws = check_int(draws, "draws", 4)
+        draws = check_int(draws, "draws", 4, MAX_COUNT)
+        check_allocation("the Laplace draws", draws=draws, values_per_draw=self._core_model.dim + len(self._param_names))
         seed = check_seed(seed)
+        importance = check_bool(importance, "importance")
+        inflate = check_float((1.5 if importance else 1.0) if inflate is None else inflate, "inflate", 0.0,
+                              exclusive=True)
         mode = self.fit_map(jacobian=True)
         hessian = _core.bayes.hessian(self._core_model, mode.theta, True)
-        theta = _core.bayes.laplace_draws(mode.theta, hessian, draws, seed)
+        proposal = hessian / inflate  # the precision of the proposal
+        theta = _core.bayes.laplace_draws(mode.theta, proposal, draws, seed)
+        info: dict[str, Any] = {"seed": seed, "mode": mode, "hessian": hessian, "converged": mode.converged,
+                                "inflate": inflate}
+        if importance:
+            result = self._laplace_importance(theta, mode.theta, proposal)
+            warn_if_unreliable(result, f"{type(self).__name__} Laplace approximation")
+            theta = theta[systematic_resample(result.log_weights, draws, child_seed(seed, "psis-resample"))]
+            info["psis"] = result
+        info["theta"] = theta
         index = pd.MultiIndex.from_product([[0], range(draws)], names=["chain", "draw"])
         frame = pd.DataFrame(self._constrain(theta), index=index, columns=self._param_names)
-        info = {"seed": seed, "mode": mode, "hessian": hessian, "converged": mode.converged}
         return Posterior(frame, self, "laplace", None, info)
+
+    def _laplace_importance(self, theta: np.ndarray, mode: np.ndarray, hessian: np.ndarray) -> PSISResult:
+        """PSIS weights of Laplace draws: log p(θ) (the model's density with the
+        Jacobian of the unconstraining transform) minus the Gaussian log q(θ)."""
+        log_p = np.array([self._core_model.log_density(t, True)[0] for t in theta])
+        diff = theta - mode
+        log_ratios = log_p + 0.5 * np.einsum("si,ij,sj->s", diff, -hessian, diff)
+        bad = ~np.isfinite(log_ratios)
+        if bad.all():
+            raise ValueError("the model's log density is not finite at any Laplace draw")
+        # a draw where the density breaks down gets (numerically) zero weight
+        log_ratios[bad] = log_ratios[~bad].min() - 1e3
+        return psis(log_ratios)
