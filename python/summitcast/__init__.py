@@ -10,6 +10,7 @@ Layers (each usable alone; see the README):
 ``summitcast.diagnostics`` R-hat and ESS
 ``summitcast.datasets``    the bundled trilateral record and simulated worlds
 ``summitcast.io``          readers for GDELT, ICEWS, Comtrade, CNS and ACLED files
+``summitcast.evaluate``    proper scores, calibration, block bootstrap for forecasts
 
 Submodules load on first use (``import summitcast as sc;
 sc.statespace.UnobservedComponents(...)`` works without importing
@@ -27,7 +28,7 @@ from ._core import NumericalError
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("bayes", "counts", "datasets", "diagnostics", "events", "io", "statespace")
+_SUBMODULES = ("bayes", "counts", "datasets", "diagnostics", "evaluate", "events", "io", "statespace")
 
 __all__ = [
     "BoundaryWarning",
