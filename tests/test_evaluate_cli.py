@@ -3,6 +3,7 @@ arguments in one line with exit status 2, quiet in a pipe."""
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -18,7 +19,7 @@ from summitcast.__main__ import main
 from summitcast._common.time import month_index
 from summitcast.datasets import load_trilateral
 
-ARGS = ["backtest", "--from", "2018-01", "--to", "2019-06", "--horizons", "6,12", "--seed", "7"]
+ARGS = ["backtest", "--from", "2018-01", "--to", "2019-06", "--horizons", "6,12", "--seed", "7", "--baselines-only"]
 
 
 def run(capsys, *extra):
@@ -29,10 +30,7 @@ def run(capsys, *extra):
 
 @pytest.fixture(scope="module")
 def api():
-    from summitcast.evaluate.cli import _forecaster
-
-    forecaster, _ = _forecaster("fast")
-    return ev.backtest(forecaster, load_trilateral(), month_index("2018-01", "2019-06"), [6, 12], seed=7)
+    return ev.backtest(None, load_trilateral(), month_index("2018-01", "2019-06"), [6, 12], seed=7)
 
 
 def test_json_holds_the_api_scores(capsys, api):
@@ -92,12 +90,35 @@ def test_bad_months(capsys, argv, message):
     assert status == 2 and out == "" and len(lines) == 1 and message in lines[0]
 
 
-def test_cold_process_in_a_pipe_is_quiet_and_runs_on_workers():
+def test_the_forecaster_runs_in_the_chosen_mode(capsys, monkeypatch):
+    from summitcast.evaluate import cli
+
+    modes = []
+
+    def factory(mode):
+        modes.append(mode)
+        return functools.partial(ev.Constant, value=0.3), None
+
+    monkeypatch.setattr(cli, "_forecaster", factory)
+    status = main(["backtest", "--from", "2019-01", "--to", "2019-03", "--horizons", "6", "--mode", "full",
+                   "--format", "json"])
+    out, _ = capsys.readouterr()
+    doc = json.loads(out)
+    assert status == 0 and modes == ["full"] and doc["settings"]["mode"] == "full"
+    assert doc["settings"]["models"][0] == "constant_0.3"
+    assert "--baselines-only" in subprocess.run([sys.executable, "-m", "summitcast", "backtest", "--help"],
+                                                capture_output=True, text=True, env=_env(), timeout=300).stdout
+
+
+def _env():
     root = Path(__file__).resolve().parents[1]
-    env = dict(os.environ, PYTHONPATH=str(root / "python"))
+    return dict(os.environ, PYTHONPATH=str(root / "python"))
+
+
+def test_cold_process_in_a_pipe_is_quiet_and_runs_on_workers():
     done = subprocess.run([sys.executable, "-m", "summitcast", "backtest", "--from", "2019-01", "--to", "2019-04",
-                           "--horizons", "6", "--format", "csv", "--workers", "2"],
-                          capture_output=True, text=True, env=env, timeout=600)
+                           "--horizons", "6", "--format", "csv", "--workers", "2", "--baselines-only"],
+                          capture_output=True, text=True, env=_env(), timeout=600)
     assert done.returncode == 0, done.stderr
     assert "%|" not in done.stderr  # no progress bar in a pipe
     table = pd.read_csv(io.StringIO(done.stdout))
