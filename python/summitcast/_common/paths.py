@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .summary import Summary
+from .summary import HtmlSummary, Summary
 from .validation import as_float_array, check_alpha, check_choice, check_int
 
 __all__ = ["ForecastPaths"]
@@ -28,7 +28,7 @@ __all__ = ["ForecastPaths"]
 _KINDS = ("continuous", "count")
 
 
-class ForecastPaths:
+class ForecastPaths(HtmlSummary):
     """Simulated future paths of one indicator.
 
     Parameters
@@ -183,9 +183,6 @@ class ForecastPaths:
         ax.set_ylabel(self.name)
         ax.legend(loc="upper left", fontsize="small")
         return ax
-
-    def _repr_html_(self) -> str:
-        return self.summary().as_html()
 
     def __repr__(self) -> str:
         span = f"{self.index[0]}..{self.index[-1]}" if self.steps else "empty"

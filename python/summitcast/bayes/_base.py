@@ -13,6 +13,7 @@ import pandas as pd
 from .. import _core
 from .._common.progress import progress as progress_bar
 from .._common.seeds import check_seed
+from .._common.summary import HtmlSummary
 from .._common.validation import (
     MAX_COUNT,
     MAX_ITERATIONS,
@@ -28,7 +29,7 @@ from .posterior import Posterior, PosteriorSummary
 
 
 @dataclass(frozen=True)
-class ModeResult:
+class ModeResult(HtmlSummary):
     """Posterior mode (or, with flat priors, maximum-likelihood estimate).
 
     Attributes
@@ -53,9 +54,6 @@ class ModeResult:
     def summary(self) -> PosteriorSummary:
         frame = self.params.to_frame("mode")
         return PosteriorSummary(frame, "Posterior mode", [f"log-likelihood {self.llf:.6f}", f"converged {self.converged}"])
-
-    def _repr_html_(self) -> str:
-        return self.summary().as_html()
 
 
 class BayesModel:

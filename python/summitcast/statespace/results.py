@@ -12,15 +12,16 @@ import pandas as pd
 from .. import _core
 from .._common import persist
 from .._common.seeds import check_seed
-from .._common.summary import Summary
+from .._common.inference import coefficient_table, standard_errors, wald_intervals
+from .._common.summary import HtmlSummary, Summary
 from .._common.time import future_index
 from .._common.paths import ForecastPaths
-from .._common.exceptions import BoundaryWarning, ConvergenceWarning
+from .._common.exceptions import ConvergenceWarning
 from .._common.validation import MAX_COUNT, check_alpha, check_allocation, check_int, check_threads
 from .forecast import ForecastResult
 
 
-class UnobservedComponentsResults:
+class UnobservedComponentsResults(HtmlSummary):
     """Fitted unobserved-components model (statsmodels-shaped).
 
     Attributes
@@ -103,23 +104,14 @@ class UnobservedComponentsResults:
         """Standard errors; NaN, with a ``BoundaryWarning`` naming them, where
         the information matrix gives no positive variance (typically a
         variance estimated at its boundary 0, where Wald inference fails)."""
-        var = np.diag(self.cov_params.to_numpy())
-        with np.errstate(invalid="ignore"):
-            se = np.where(var > 0, np.sqrt(np.abs(var)), np.nan)
-        undefined = [name for name, v in zip(self.model.param_names, se) if np.isnan(v)]
-        if undefined:
-            at_zero = [n for n in undefined if n.startswith("sigma2.") and self.params[n] <= 1e-8 * self.params.abs().max()]
-            why = f"{at_zero} at the boundary 0" if at_zero else "the Hessian is not negative definite there"
-            warnings.warn(f"standard errors of {undefined} are undefined (NaN): {why}; Wald intervals and z "
-                          "statistics do not apply to them", BoundaryWarning, stacklevel=2)
-        return pd.Series(se, index=self.model.param_names, name="bse")
+        scale = self.params.abs().max()
+        at_zero = [n for n in self.model.param_names if n.startswith("sigma2.") and self.params[n] <= 1e-8 * scale]
+        reason = f"{at_zero} at the boundary 0" if at_zero else None
+        return standard_errors(np.diag(self.cov_params.to_numpy()), self.model.param_names, reason=reason)
 
     def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
         """Wald intervals params ± z·bse."""
-        z = float(_core.normal_ppf(1.0 - check_alpha(alpha) / 2.0))
-        lower = self.params - z * self.bse
-        upper = self.params + z * self.bse
-        return pd.DataFrame({"lower": lower, "upper": upper})
+        return wald_intervals(self.params, self.bse, alpha)
 
     # -- states -------------------------------------------------------------
     @property
@@ -277,12 +269,7 @@ class UnobservedComponentsResults:
 
     # -- presentation -------------------------------------------------------
     def summary(self, alpha: float = 0.05) -> Summary:
-        ci = self.conf_int(alpha)
-        z = self.params / self.bse
-        table = pd.DataFrame(
-            {"coef": self.params, "std err": self.bse, "z": z,
-             f"[{alpha / 2:.3g}": ci["lower"], f"{1 - alpha / 2:.3g}]": ci["upper"]}
-        )
+        table = coefficient_table(self.params, self.bse, alpha, pvalues=False)
         info = [
             ("Dependent variable", str(self.model.name)),
             ("Model", repr(self.model)),
@@ -306,9 +293,6 @@ class UnobservedComponentsResults:
         except ValueError:
             pass
         return Summary("Unobserved components: maximum likelihood", info, frames)
-
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
 
     def __repr__(self) -> str:
         return f"<UnobservedComponentsResults llf={self.llf:.4f} params={dict(self.params.round(6))}>"
