@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._common.validation import MAX_COUNT, MAX_ITERATIONS, as_float_array, check_choice, check_int
+from .._common.validation import MAX_COUNT, MAX_ITERATIONS, as_float_array, check_allocation, check_choice, check_int
 from .logit import Logit
 from .ordinal import OrderedLogit
 from .posterior import Posterior
@@ -56,6 +56,7 @@ class _BayesClassifier(_Classifier, _Base):
         chains = check_int(self.chains, "chains", 1, MAX_COUNT)
         if method == "nuts":
             return model.sample(draws=draws, tune=self.tune, chains=chains, seed=self.seed, cores=self.cores)
+        check_allocation("the Laplace draws", draws=draws, chains=chains)
         return model.fit_laplace(draws=draws * chains, seed=self.seed)
 
     def _check_fitted(self) -> None:

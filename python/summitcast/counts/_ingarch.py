@@ -31,6 +31,7 @@ from .._common.validation import (
     MAX_ITERATIONS,
     as_count_series,
     as_exog_frame,
+    as_future_exog,
     as_lags,
     as_param_vector,
     check_allocation,
@@ -321,19 +322,8 @@ class INGARCHResults(HtmlSummary):
         check_allocation("the simulated paths (counts and their means)", paths=paths, steps=steps, arrays=2)
         seed = check_seed(seed)
         index = future_index(self.model.endog.index, steps)
-        k = self.model.k_exog
-        if k > 0:
-            if exog is None:
-                raise ValueError(f"exog must be given for the {steps} forecast steps: the model has {k} covariate(s)")
-            if isinstance(exog, pd.DataFrame) and set(self.model.exog.columns) <= {str(c) for c in exog.columns}:
-                exog = exog.rename(columns=str)[list(self.model.exog.columns)]  # matched by name
-            Xf = as_exog_frame(exog, index).to_numpy()
-            if Xf.shape[1] != k:
-                raise ValueError(f"exog must have {k} column(s) like the model's, got {Xf.shape[1]}")
-        else:
-            if exog is not None:
-                raise ValueError("exog was given but the model has no covariates")
-            Xf = np.zeros((steps, 0))
+        columns = [] if self.model.exog is None else list(self.model.exog.columns)
+        Xf = as_future_exog(exog, columns, index)
         y, X = self.model._arrays()
         draws, lam = _core.counts.ingarch_forecast_paths(
             y, X, self._theta, **self.model._spec(), exog_future=Xf, steps=steps, paths=paths, seed=seed

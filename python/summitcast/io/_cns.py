@@ -116,7 +116,9 @@ def read_cns_missile_db(path, encoding: str = "auto", errors: str = "raise") -> 
                 break
         if ok:
             records.append(rec)
-    result = pd.DataFrame.from_records(records)
+    result = pd.DataFrame.from_records(records, columns=CNS_COLUMNS + [
+        "date", "date_precision", "apogee_km_low", "apogee_km_high", "distance_km_low", "distance_km_high",
+        "latitude", "longitude"])
     for col in CNS_COLUMNS:
         result[col] = result[col].astype("str").replace("", pd.NA)
     result["date"] = pd.to_datetime(result["date"])

@@ -84,7 +84,10 @@ def locate_decode_error(path, data: bytes, exc: UnicodeDecodeError, sep: bytes, 
     if sep == b",":
         # count fields with the csv rules, so commas inside quotes do not count
         prefix = data[line_start:start].decode("latin-1")
-        field = len(next(csv.reader([prefix + "x"])))
+        try:
+            field = len(next(csv.reader([prefix + "x"])))
+        except csv.Error:  # the line is not even CSV (a stray carriage return, a NUL byte)
+            field = None
     else:
         field = data.count(sep, line_start, start) + 1
     return DataFileError(path, line, field,
