@@ -22,9 +22,15 @@ from .. import _core
 from .exceptions import BoundaryWarning
 from .validation import check_alpha
 
-__all__ = ["coefficient_table", "covariance_from_hessian", "standard_errors", "wald_intervals"]
+__all__ = ["coefficient_table", "covariance_from_hessian", "standard_errors", "two_sided_z", "wald_intervals"]
 
 FIXED = "held fixed, not estimated"
+
+
+def two_sided_z(alpha: float) -> float:
+    """z with P(|Z| > z) = alpha, from the lower tail (−Φ^{-1}(alpha/2)), so a
+    tiny alpha is not lost to rounding 1 − alpha/2 to 1."""
+    return -float(_core.normal_ppf(check_alpha(alpha) / 2.0))
 
 
 def covariance_from_hessian(hessian: np.ndarray) -> np.ndarray:
@@ -66,7 +72,7 @@ def standard_errors(variances: np.ndarray, names: Sequence[str], fixed: Sequence
 def wald_intervals(params: pd.Series, bse: pd.Series, alpha: float = 0.05) -> pd.DataFrame:
     """``lower, upper`` = params ∓ z_{1−alpha/2} · bse (NaN rows warned about
     as by :func:`standard_errors`, fixed ones explained in ``attrs``)."""
-    z = float(_core.normal_ppf(1.0 - check_alpha(alpha) / 2.0))
+    z = two_sided_z(alpha)
     _warn_undefined(bse)
     frame = pd.DataFrame({"lower": params - z * bse, "upper": params + z * bse})
     frame.attrs["why_nan"] = dict(bse.attrs.get("why_nan", {}))

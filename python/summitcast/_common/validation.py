@@ -138,6 +138,8 @@ def check_alpha(value: Any, name: str = "alpha") -> float:
     out = check_float(value, name)
     if not 0.0 < out < 1.0:
         raise ValueError(f"{name} must be between 0 and 1 (exclusive), got {out:g}")
+    if out < 1e-300:  # alpha / 2 would underflow
+        raise ValueError(f"{name} must be at least 1e-300, got {out:g}")
     return out
 
 

@@ -19,7 +19,7 @@ def check_encoding(encoding: object) -> str:
     if encoding != "auto":
         try:
             codecs.lookup(encoding)
-        except LookupError:
+        except (LookupError, ValueError):  # unknown, or a name with a NUL character
             raise ValueError(f"encoding must be 'auto' or a codec name such as 'utf-8', got {encoding!r}") from None
     return encoding
 

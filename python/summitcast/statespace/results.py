@@ -12,7 +12,7 @@ import pandas as pd
 from .. import _core
 from .._common import persist
 from .._common.seeds import check_seed
-from .._common.inference import coefficient_table, standard_errors, wald_intervals
+from .._common.inference import coefficient_table, standard_errors, two_sided_z, wald_intervals
 from .._common.summary import HtmlSummary, Summary
 from .._common.time import future_index
 from .._common.paths import ForecastPaths
@@ -312,7 +312,7 @@ class UnobservedComponentsResults(HtmlSummary):
         cov = self.smoothed_state_cov
         signal = state @ z + (self.components["regression"].to_numpy() if self.model.exog_names else 0.0)
         sd = np.sqrt(np.maximum(np.einsum("i,tij,j->t", z, cov, z), 0.0))
-        q = float(_core.normal_ppf(1 - alpha / 2))
+        q = two_sided_z(alpha)
         ax.plot(x, self.model.endog, ".", color="0.4", label=str(self.model.name))
         ax.plot(x, signal, color="C0", label="smoothed signal")
         ax.fill_between(x, signal - q * sd, signal + q * sd, color="C0", alpha=0.2,
