@@ -57,10 +57,16 @@ def _draws(x: Any, name: str = "x") -> np.ndarray:
     return a
 
 
-def _explained(value: float, x: np.ndarray, what: str, name: str = "x") -> float:
-    """``value``, warning with the reason when it is NaN."""
+def _explained(value: float, x: np.ndarray, what: str, *, undefined_if_constant: bool = False,
+               name: str = "x") -> float:
+    """``value``, warning with the reason when it is NaN.  Where the quantity
+    is undefined for constant draws (a ratio of zero spreads), constant draws
+    give NaN whatever rounding made of it."""
+    constant = bool(np.all(x == x.flat[0]))
+    if undefined_if_constant and constant:
+        value = np.nan
     if np.isnan(value):
-        reason = _CONSTANT if np.all(x == x.flat[0]) else "they do not vary enough"
+        reason = _CONSTANT if constant else "they do not vary enough"
         warnings.warn(f"{what} of {name} is undefined (NaN): {reason}", ConvergenceWarning, stacklevel=3)
     return float(value)
 
@@ -68,7 +74,7 @@ def _explained(value: float, x: np.ndarray, what: str, name: str = "x") -> float
 def rhat(x: object) -> float:
     """Rank-normalised split R-hat (the larger of the bulk and tail versions)."""
     a = _draws(x)
-    return _explained(_core.bayes.rhat(a), a, "R-hat")
+    return _explained(_core.bayes.rhat(a), a, "R-hat", undefined_if_constant=True)
 
 
 def ess_bulk(x: object) -> float:
@@ -98,14 +104,15 @@ def mcse_mean(x: object) -> float:
 def mcse_sd(x: object) -> float:
     """Monte Carlo standard error of the posterior standard deviation."""
     a = _draws(x)
-    return _explained(_core.bayes.mcse_sd(a), a, "MCSE of the sd")
+    return _explained(_core.bayes.mcse_sd(a), a, "MCSE of the sd", undefined_if_constant=True)
 
 
 def bfmi(energy: object) -> np.ndarray:
     """Estimated Bayesian fraction of missing information, one value per chain
     (NaN, with a ``ConvergenceWarning``, for a chain whose energy is constant)."""
     a = _draws(energy, "energy")
-    out = np.asarray(_core.bayes.bfmi(a))
+    out = np.asarray(_core.bayes.bfmi(a), dtype=float)
+    out[np.all(a == a[:, :1], axis=1)] = np.nan  # 0 / 0, whatever rounding made of it
     stuck = np.flatnonzero(np.isnan(out))
     if stuck.size:
         warnings.warn(f"E-BFMI of chain(s) {stuck.tolist()} is undefined (NaN): their energy is constant",
@@ -125,11 +132,12 @@ def summary_diagnostics(cube: np.ndarray, names: list[str]) -> pd.DataFrame:
     raw = np.asarray(_core.bayes.summary_diagnostics(cube))
     frame = pd.DataFrame(raw[:, :5], index=pd.Index(names, name="parameter"),
                          columns=["mcse_mean", "mcse_sd", "ess_bulk", "ess_tail", "r_hat"])
+    constant = [n for j, n in enumerate(names) if np.all(cube[:, :, j] == cube.flat[j])]
+    frame.loc[constant, ["mcse_sd", "r_hat"]] = np.nan  # undefined, whatever rounding made of them
     why: dict[str, str] = {}
     if cube.shape[0] < 2:
         frame["r_hat"] = np.nan
         why["r_hat"] = "R-hat needs at least two chains"
-    constant = [n for j, n in enumerate(names) if np.all(cube[:, :, j] == cube.flat[j])]
     if constant:
         warnings.warn(f"R-hat and the MCSE of the sd are undefined (NaN) for {constant}: {_CONSTANT}",
                       ConvergenceWarning, stacklevel=3)
