@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .._common.time import as_dates, as_monthly_index, future_months
-from .._common.validation import as_float_array, check_allocation, check_choice, check_int
+from .._common.validation import as_float_array, check_choice, check_int
 from ._inputs import as_design
 from .logit import Logit
 from .posterior import hdi
