@@ -71,40 +71,30 @@ def _explained(value: float, x: np.ndarray, what: str, *, undefined_if_constant:
     return float(value)
 
 
-def rhat(x: object) -> float:
-    """Rank-normalised split R-hat (the larger of the bulk and tail versions)."""
-    a = _draws(x)
-    return _explained(_core.bayes.rhat(a), a, "R-hat", undefined_if_constant=True)
+def _diagnostic(name: str, what: str, doc: str, *, undefined_if_constant: bool = False):
+    """The public function ``name``: the core's diagnostic of checked draws,
+    NaN explained (see :func:`_explained`)."""
+    compute = getattr(_core.bayes, name)
+
+    def diagnostic(x: object) -> float:
+        a = _draws(x)
+        return _explained(compute(a), a, what, undefined_if_constant=undefined_if_constant)
+
+    diagnostic.__name__ = diagnostic.__qualname__ = name
+    diagnostic.__doc__ = doc
+    return diagnostic
 
 
-def ess_bulk(x: object) -> float:
-    """Bulk effective sample size (rank-normalised split chains)."""
-    a = _draws(x)
-    return _explained(_core.bayes.ess_bulk(a), a, "bulk ESS")
-
-
-def ess_tail(x: object) -> float:
-    """Tail effective sample size: the smaller ESS of the 5% and 95% quantile indicators."""
-    a = _draws(x)
-    return _explained(_core.bayes.ess_tail(a), a, "tail ESS")
-
-
-def ess_mean(x: object) -> float:
-    """Effective sample size for the mean (split chains, no rank normalisation)."""
-    a = _draws(x)
-    return _explained(_core.bayes.ess_mean(a), a, "ESS of the mean")
-
-
-def mcse_mean(x: object) -> float:
-    """Monte Carlo standard error of the posterior mean."""
-    a = _draws(x)
-    return _explained(_core.bayes.mcse_mean(a), a, "MCSE of the mean")
-
-
-def mcse_sd(x: object) -> float:
-    """Monte Carlo standard error of the posterior standard deviation."""
-    a = _draws(x)
-    return _explained(_core.bayes.mcse_sd(a), a, "MCSE of the sd", undefined_if_constant=True)
+rhat = _diagnostic("rhat", "R-hat", "Rank-normalised split R-hat (the larger of the bulk and tail versions).",
+                   undefined_if_constant=True)
+ess_bulk = _diagnostic("ess_bulk", "bulk ESS", "Bulk effective sample size (rank-normalised split chains).")
+ess_tail = _diagnostic("ess_tail", "tail ESS",
+                       "Tail effective sample size: the smaller ESS of the 5% and 95% quantile indicators.")
+ess_mean = _diagnostic("ess_mean", "ESS of the mean",
+                       "Effective sample size for the mean (split chains, no rank normalisation).")
+mcse_mean = _diagnostic("mcse_mean", "MCSE of the mean", "Monte Carlo standard error of the posterior mean.")
+mcse_sd = _diagnostic("mcse_sd", "MCSE of the sd", "Monte Carlo standard error of the posterior standard deviation.",
+                      undefined_if_constant=True)
 
 
 def bfmi(energy: object) -> np.ndarray:
