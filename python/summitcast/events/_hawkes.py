@@ -185,28 +185,18 @@ class HawkesResults(HtmlSummary):
             self.at_boundary.append("beta")
         if not self.converged:
             warnings.warn(f"Hawkes fit did not converge: {self.optimizer_message}", ConvergenceWarning, stacklevel=3)
-        if "branching_ratio" in self.at_boundary:
-            warnings.warn(
-                f"the fitted branching ratio {self.branching_ratio:.4f} is at the stationarity boundary (1): the "
-                "process is (nearly) explosive; estimates and standard errors are unreliable",
-                BoundaryWarning,
-                stacklevel=3,
-            )
-        if "beta" in self.at_boundary:
-            warnings.warn(
-                f"a fitted decay beta ({betas.tolist()}) is at its boundary: slower than the observation window "
-                "(beta * end_time < 1) or faster than any gap between events; the kernel is not identified "
-                "(the events may be closer to a Poisson process)",
-                BoundaryWarning,
-                stacklevel=3,
-            )
-        if "alpha" in self.at_boundary:
-            warnings.warn(
-                "the fitted excitation alpha is at its boundary 0: the events look like a Poisson process and the "
-                "decay beta is not identified",
-                BoundaryWarning,
-                stacklevel=3,
-            )
+        why = {
+            "branching_ratio": f"the fitted branching ratio {self.branching_ratio:.4f} is at the stationarity "
+                               "boundary (1): the process is (nearly) explosive; estimates and standard errors are "
+                               "unreliable",
+            "alpha": "the fitted excitation alpha is at its boundary 0: the events look like a Poisson process and "
+                     "the decay beta is not identified",
+            "beta": f"a fitted decay beta ({betas.tolist()}) is at its boundary: slower than the observation window "
+                    "(beta * end_time < 1) or faster than any gap between events; the kernel is not identified (the "
+                    "events may be closer to a Poisson process)",
+        }
+        for where in self.at_boundary:
+            warnings.warn(why[where], BoundaryWarning, stacklevel=3)
 
     # -- quantities ---------------------------------------------------------------
     @property

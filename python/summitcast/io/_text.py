@@ -9,7 +9,8 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 
-from ._errors import DataFileError
+from .._common.validation import check_path
+from ._errors import DataFileError, Problems
 
 
 def check_encoding(encoding: object) -> str:
@@ -140,6 +141,16 @@ def csv_records(reader, path, n_fields: int, problems, drop_trailing_empty: bool
             problems.add(path, line, None, f"expected {n_fields} comma-separated fields, found {len(row)}")
             continue
         yield line, row
+
+
+def open_csv(path, encoding: str, errors: str):
+    """The checks and decoding every single-file CSV reader starts with:
+    (path, problems, csv.reader over the text, the encoding used)."""
+    path = check_path(path, "path")
+    encoding = check_encoding(encoding)
+    problems = Problems(errors)
+    text, used = decode(path, read_all(path), encoding, b",")
+    return path, problems, csv.reader(text_stream(text)), used
 
 
 def csv_header(reader, path) -> list[str] | None:
