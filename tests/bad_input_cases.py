@@ -389,6 +389,15 @@ def _forward(fn: Callable[..., Any], argument: str, family: str, key: str, *name
     entry(key, family, *names, nan_means=nan_means)(lambda v: fn(**fixed, **{argument: v}))
 
 
+def methods(key: str, call: Callable[..., Any], arguments: list[tuple[str, str]], nan_means: str | None = None,
+            **defaults: Any) -> None:
+    """Register ``key(argument)`` for each (argument, family): ``call`` with
+    ``defaults`` and the bad value in place of that argument."""
+    for argument, family in arguments:
+        entry(f"{key}({argument})", family, nan_means=nan_means)(
+            lambda v, a=argument: call(**{**defaults, a: v}))
+
+
 # -- statespace -----------------------------------------------------------
 def _uc(**kw: Any) -> Any:
     from summitcast.statespace import UnobservedComponents
@@ -408,40 +417,35 @@ for _arg, _fam, _extra in [("endog", "series", {}), ("level", "choice", {}), ("s
     _forward(_uc, _arg, _fam, f"statespace.UnobservedComponents({_arg})", **_extra)
 
 
-for _arg, _fam in [("start_params", "params"), ("maxiter", "int"), ("gtol", "float")]:
-    entry(f"statespace.UnobservedComponents.fit({_arg})", _fam)(
-        lambda v, a=_arg: (lambda r: (r.params, r.bse, r.llf))(uc_fit().model.fit(**{a: v})))
+def estimates(fit: Any) -> tuple[Any, ...]:
+    return fit.params, fit.bse, fit.llf
 
-for _arg, _fam in [("draws", "int"), ("tune", "int"), ("chains", "int"), ("seed", "seed"), ("thin", "int"),
-                   ("cores", "int"), ("progress", "bool"), ("priors", "any")]:
-    _fixed = {"draws": 20, "tune": 10, "chains": 1, "seed": 1, "cores": 1}
-    _fixed.pop(_arg, None)
-    entry(f"statespace.UnobservedComponents.fit_bayes({_arg})", _fam)(
-        lambda v, a=_arg, f=_fixed: uc_fit().model.fit_bayes(**f, **{a: v}).draws)
+
+methods("statespace.UnobservedComponents.fit", lambda **kw: estimates(uc_fit().model.fit(**kw)),
+        [("start_params", "params"), ("maxiter", "int"), ("gtol", "float")])
+methods("statespace.UnobservedComponents.fit_bayes", lambda **kw: uc_fit().model.fit_bayes(**kw).draws,
+        [("draws", "int"), ("tune", "int"), ("chains", "int"), ("seed", "seed"), ("thin", "int"), ("cores", "int"),
+         ("progress", "bool"), ("priors", "any")], draws=20, tune=10, chains=1, seed=1, cores=1)
 
 for _method in ("loglike", "smooth"):
     entry(f"statespace.UnobservedComponents.{_method}(params)", "params")(
         lambda v, m=_method: (lambda r: r if isinstance(r, float) else (r.llf, r.params))(
             getattr(uc_fit().model, m)(v)))
 
-for _arg, _fam in [("steps", "int"), ("exog", "future_frame")]:
-    entry(f"statespace.UnobservedComponentsResults.get_forecast({_arg})", _fam)(
-        lambda v, a=_arg: uc_exog_fit().get_forecast(**{"steps": 6, "exog": regressor(FUTURE), a: v}).summary_frame())
-for _arg, _fam in [("steps", "int"), ("paths", "int"), ("seed", "seed"), ("cores", "int"), ("exog", "future_frame")]:
-    entry(f"statespace.UnobservedComponentsResults.simulate({_arg})", _fam)(
-        lambda v, a=_arg: uc_exog_fit().simulate(**{"steps": 6, "paths": 20, "seed": 1, "exog": regressor(FUTURE),
-                                                    a: v}).summary_frame())
+methods("statespace.UnobservedComponentsResults.get_forecast",
+        lambda **kw: uc_exog_fit().get_forecast(**kw).summary_frame(), [("steps", "int"), ("exog", "future_frame")],
+        steps=6, exog=regressor(FUTURE))
+methods("statespace.UnobservedComponentsResults.simulate", lambda **kw: uc_exog_fit().simulate(**kw).summary_frame(),
+        [("steps", "int"), ("paths", "int"), ("seed", "seed"), ("cores", "int"), ("exog", "future_frame")],
+        steps=6, paths=20, seed=1, exog=regressor(FUTURE))
 entry("statespace.UnobservedComponentsResults.conf_int(alpha)", "float")(lambda v: uc_fit().conf_int(v))
 entry("statespace.UnobservedComponentsResults.summary(alpha)", "float")(lambda v: uc_fit().summary(v).tables)
 entry("statespace.UnobservedComponentsResults.test_serial_correlation(lags)", "int")(
     lambda v: uc_fit().test_serial_correlation(v))
-for _arg, _fam in [("draws", "int"), ("seed", "seed")]:
-    entry(f"statespace.UnobservedComponentsResults.simulation_smoother({_arg})", _fam)(
-        lambda v, a=_arg: uc_fit().simulation_smoother(**{"draws": 3, "seed": 1, a: v}))
-
-for _arg, _fam in [("steps", "int"), ("paths", "int"), ("seed", "seed"), ("cores", "int")]:
-    entry(f"statespace.UnobservedComponentsPosterior.simulate({_arg})", _fam)(
-        lambda v, a=_arg: uc_posterior().simulate(**{"steps": 4, "paths": 20, "seed": 1, a: v}).summary_frame())
+methods("statespace.UnobservedComponentsResults.simulation_smoother", lambda **kw: uc_fit().simulation_smoother(**kw),
+        [("draws", "int"), ("seed", "seed")], draws=3, seed=1)
+methods("statespace.UnobservedComponentsPosterior.simulate", lambda **kw: uc_posterior().simulate(**kw).summary_frame(),
+        [("steps", "int"), ("paths", "int"), ("seed", "seed"), ("cores", "int")], steps=4, paths=20, seed=1)
 entry("statespace.UnobservedComponentsPosterior.components(alpha)", "float")(lambda v: uc_posterior().components(v))
 entry("statespace.UnobservedComponentsPosterior.summary(alpha)", "float")(lambda v: uc_posterior().summary(v).tables)
 entry("statespace.UnobservedComponentsPosterior.forecast_summary(alpha)", "float")(
@@ -489,14 +493,12 @@ def _ingarch(**kw: Any) -> Any:
 for _arg, _fam in [("endog", "counts"), ("past_obs", "lags"), ("past_mean", "lags"), ("exog", "frame"),
                    ("link", "choice"), ("family", "choice"), ("init", "choice"), ("init_drop", "bool")]:
     _forward(_ingarch, _arg, _fam, f"counts.INGARCH({_arg})")
-for _arg, _fam in [("start_params", "params"), ("presample", "choice"), ("maxiter", "int")]:
-    entry(f"counts.INGARCH.fit({_arg})", _fam)(
-        lambda v, a=_arg: (lambda r: (r.params, r.bse, r.llf))(ingarch_fit().model.fit(**{a: v})))
+methods("counts.INGARCH.fit", lambda **kw: estimates(ingarch_fit().model.fit(**kw)),
+        [("start_params", "params"), ("presample", "choice"), ("maxiter", "int")])
 entry("counts.INGARCH.loglike(params)", "params")(lambda v: ingarch_fit().model.loglike(v))
-for _arg, _fam in [("steps", "int"), ("paths", "int"), ("seed", "seed"), ("exog", "future_frame")]:
-    entry(f"counts.INGARCHResults.simulate({_arg})", _fam)(
-        lambda v, a=_arg: ingarch_exog_fit().simulate(**{"steps": 6, "paths": 20, "seed": 1, "exog": regressor(FUTURE),
-                                                        a: v}).summary_frame())
+methods("counts.INGARCHResults.simulate", lambda **kw: ingarch_exog_fit().simulate(**kw).summary_frame(),
+        [("steps", "int"), ("paths", "int"), ("seed", "seed"), ("exog", "future_frame")],
+        steps=6, paths=20, seed=1, exog=regressor(FUTURE))
 entry("counts.INGARCHResults.conf_int(alpha)", "float")(lambda v: ingarch_fit().conf_int(v))
 entry("counts.INGARCHResults.pit(bins)", "int")(lambda v: ingarch_fit().pit(v))
 entry("counts.CountForecast.score(observed)", "vector")(lambda v: count_forecast().score(v))
@@ -547,16 +549,13 @@ entry("events.Hawkes.loglike(times)", "times")(lambda v: __import__("summitcast.
 entry("events.Hawkes.loglike(params)", "params")(lambda v: __import__("summitcast.events").events.Hawkes().loglike(
     event_floats(), v))
 entry("events.HawkesResults.intensity(at)", "times")(lambda v: hawkes_fit().intensity(v))
-for _arg, _fam in [("window", "float"), ("at", "float"), ("paths", "int"), ("seed", "seed")]:
-    entry(f"events.HawkesResults.prob_event_within({_arg})", _fam)(
-        lambda v, a=_arg: (lambda r: (r.prob_any, r.counts))(
-            hawkes_fit().prob_event_within(**{"window": 5.0, "paths": 50, "seed": 1, a: v})))
-for _arg, _fam in [("end_time", "float"), ("seed", "seed")]:
-    entry(f"events.HawkesResults.sample_events({_arg})", _fam)(
-        lambda v, a=_arg: hawkes_fit().sample_events(**{"end_time": 50.0, "seed": 1, a: v}))
-for _arg, _fam in [("steps", "int"), ("paths", "int"), ("seed", "seed"), ("dimension", "choice")]:
-    entry(f"events.HawkesResults.simulate({_arg})", _fam)(
-        lambda v, a=_arg: hawkes_dates_fit().simulate(**{"steps": 3, "paths": 20, "seed": 1, a: v}).summary_frame())
+methods("events.HawkesResults.prob_event_within",
+        lambda **kw: (lambda r: (r.prob_any, r.counts))(hawkes_fit().prob_event_within(**kw)),
+        [("window", "float"), ("at", "float"), ("paths", "int"), ("seed", "seed")], window=5.0, paths=50, seed=1)
+methods("events.HawkesResults.sample_events", lambda **kw: hawkes_fit().sample_events(**kw),
+        [("end_time", "float"), ("seed", "seed")], end_time=50.0, seed=1)
+methods("events.HawkesResults.simulate", lambda **kw: hawkes_dates_fit().simulate(**kw).summary_frame(),
+        [("steps", "int"), ("paths", "int"), ("seed", "seed"), ("dimension", "choice")], steps=3, paths=20, seed=1)
 entry("events.HawkesResults.conf_int(alpha)", "float")(lambda v: hawkes_fit().conf_int(v))
 entry("events.ks_exponential(residuals)", "times")(lambda v: __import__("summitcast.events").events.ks_exponential(v))
 
@@ -578,15 +577,12 @@ for _arg, _fam in [("X", "design"), ("y", "vector"), ("link", "choice"), ("prior
                    ("standardize", "bool")]:
     _forward(_logit, _arg, _fam, f"bayes.Logit({_arg})")
 
-for _arg, _fam in [("draws", "int"), ("tune", "int"), ("chains", "int"), ("seed", "seed"), ("cores", "int"),
-                   ("progress", "bool"), ("target_accept", "float"), ("max_tree_depth", "int"),
-                   ("dense_metric", "bool")]:
-    _fixed = {"draws": 20, "tune": 20, "chains": 1, "seed": 1, "cores": 1}
-    _fixed.pop(_arg, None)
-    entry(f"bayes.Logit.sample({_arg})", _fam)(lambda v, a=_arg, f=_fixed: logit().sample(**f, **{a: v}).draws)
-for _arg, _fam in [("draws", "int"), ("seed", "seed")]:
-    entry(f"bayes.Logit.fit_laplace({_arg})", _fam)(
-        lambda v, a=_arg: logit().fit_laplace(**{"draws": 20, "seed": 1, a: v}).draws)
+methods("bayes.Logit.sample", lambda **kw: logit().sample(**kw).draws,
+        [("draws", "int"), ("tune", "int"), ("chains", "int"), ("seed", "seed"), ("cores", "int"),
+         ("progress", "bool"), ("target_accept", "float"), ("max_tree_depth", "int"), ("dense_metric", "bool")],
+        draws=20, tune=20, chains=1, seed=1, cores=1)
+methods("bayes.Logit.fit_laplace", lambda **kw: logit().fit_laplace(**kw).draws, [("draws", "int"), ("seed", "seed")],
+        draws=20, seed=1)
 entry("bayes.Logit.fit_map(jacobian)", "bool")(lambda v: logit().fit_map(jacobian=v).params)
 entry("bayes.Logit.fit_map(start)", "params", "start")(lambda v: logit().fit_map(start=v).params)
 entry("bayes.Logit.log_density(theta)", "params")(lambda v: logit().log_density(v))
@@ -639,12 +635,10 @@ entry("bayes.time_terms(duration)", "times")(lambda v: __import__("summitcast.ba
 entry("bayes.time_terms(kind)", "choice")(lambda v: __import__("summitcast.bayes").bayes.time_terms([1.0, 2.0], v))
 entry("bayes.time_terms(knots)", "params")(
     lambda v: __import__("summitcast.bayes").bayes.time_terms([1.0, 2.0, 30.0], "spline", v))
-for _arg, _fam in [("horizon", "int"), ("covariates", "hazard_future_frame"), ("hdi_prob", "float")]:
-    entry(f"bayes.DiscreteHazard.prob_within({_arg})", _fam)(
-        lambda v, a=_arg: hazard_model().prob_within(hazard_laplace(), **{"horizon": 6, a: v}))
-for _arg, _fam in [("horizon", "int"), ("covariates", "hazard_future_frame")]:
-    entry(f"bayes.DiscreteHazard.future_design({_arg})", _fam)(
-        lambda v, a=_arg: hazard_model().future_design(**{"horizon": 6, a: v}))
+methods("bayes.DiscreteHazard.prob_within", lambda **kw: hazard_model().prob_within(hazard_laplace(), **kw),
+        [("horizon", "int"), ("covariates", "hazard_future_frame"), ("hdi_prob", "float")], horizon=6)
+methods("bayes.DiscreteHazard.future_design", lambda **kw: hazard_model().future_design(**kw),
+        [("horizon", "int"), ("covariates", "hazard_future_frame")], horizon=6)
 entry("bayes.DiscreteHazard.hazard_paths(covariate_paths)", "draws")(
     lambda v: hazard_model().hazard_paths(hazard_laplace(), {"tension": v}))
 entry("bayes.DiscreteHazard.hazard_paths(horizon)", "int")(
@@ -701,13 +695,11 @@ for _reader, _fixture in [("read_acled", "acled"), ("read_cns_missile_db", "cns"
     entry(f"io.{_reader}(encoding)", "choice", nan_means=MISSING_FIELD)(
         lambda v, r=_reader, f=_fixture: _io(r)(files()[f], encoding=v))
 entry("io.iter_gdelt_events(paths)", "paths", nan_means=MISSING_FIELD)(lambda v: list(_io("iter_gdelt_events")(v)))
-for _arg, _fam in [("version", "choice"), ("countries", "any"), ("match", "choice"), ("columns", "any"),
-                   ("block_bytes", "int"), ("engine", "choice")]:
-    entry(f"io.read_gdelt_events({_arg})", _fam, nan_means=MISSING_FIELD)(
-        lambda v, a=_arg: _io("read_gdelt_events")(files()["gdelt"], **{a: v}))
-for _arg, _fam in [("na_values", "any"), ("block_bytes", "int")]:
-    entry(f"io.read_icews({_arg})", _fam, nan_means=MISSING_FIELD)(
-        lambda v, a=_arg: _io("read_icews")(files()["icews"], **{a: v}))
+methods("io.read_gdelt_events", lambda **kw: _io("read_gdelt_events")(files()["gdelt"], **kw),
+        [("version", "choice"), ("countries", "any"), ("match", "choice"), ("columns", "any"), ("block_bytes", "int"),
+         ("engine", "choice")], nan_means=MISSING_FIELD)
+methods("io.read_icews", lambda **kw: _io("read_icews")(files()["icews"], **kw),
+        [("na_values", "any"), ("block_bytes", "int")], nan_means=MISSING_FIELD)
 entry("io.parse_distance_km(text)", "text", nan_means="an unknown distance")(lambda v: _io("parse_distance_km")(v))
 entry("io.quad_class_from_root(root)", "any", nan_means="a root that is not a CAMEO root")(
     lambda v: _io("quad_class_from_root")(v))
