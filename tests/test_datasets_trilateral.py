@@ -87,7 +87,8 @@ def test_preparatory_meetings(data):
 def test_every_row_and_column_is_sourced(data):
     known = set(data.sources.index)
     assert data.sources["url"].str.startswith("http").all()
-    tables = [data.summits, data.meetings, data.nuclear_tests, data.crises, data.trade]
+    tables = [data.summits, data.meetings, data.nuclear_tests, data.crises, data.trade, data.steps,
+              data.series_meetings, data.series, data.leaders, data.elections]
     for table in tables:
         assert table["source_ids"].notna().all()
         for cell in table["source_ids"]:
@@ -101,7 +102,8 @@ def test_every_row_and_column_is_sourced(data):
 def test_indicator_panel_index_and_flags(data):
     ind = data.indicators
     assert isinstance(ind.index, pd.DatetimeIndex) and ind.index.freqstr == "MS"
-    expected = pd.date_range("1999-01-01", data.as_of.to_period("M").to_timestamp(), freq="MS")
+    # the panel runs to the last month any table completes (missile record: April 2026)
+    expected = pd.date_range("1999-01-01", "2026-04-01", freq="MS")
     assert ind.index.equals(expected)
     tests = ind.index[ind["nuclear_tests"] > 0].strftime("%Y-%m").tolist()
     assert tests == ["2006-10", "2009-05", "2013-02", "2016-01", "2016-09", "2017-09"]
@@ -110,6 +112,8 @@ def test_indicator_panel_index_and_flags(data):
                       "export_controls": ["2019-07"], "treated_water": ["2023-08"],
                       "taiwan_remarks": ["2025-11"]}
     assert ind.loc["2016-06-01", "thaad_since"] == 0 and ind.loc["2016-07-01", "thaad_since"] == 1
+    # ended by the normalisation announcement of 31 Oct 2017
+    assert ind.loc["2017-10-01", "thaad_since"] == 1 and ind.loc["2017-11-01", "thaad_since"] == 0
     assert ind.loc["2024-05-01", "leader_meetings"] == 1
     assert ind.loc["2023-11-01", "foreign_ministers_meetings"] == 1
     # missile counts: covered months are numbers (zeros included), later months NaN
@@ -146,35 +150,6 @@ def test_missile_counts_agree_with_cns_database(data, shared_data):
     assert len(cns) == 245
 
 
-def test_trade_agrees_with_kosis_files(data, shared_data):
-    kdiplo = pd.read_csv(shared_data / "kdiplo" / "trade_data.csv")
-    chn = kdiplo[kdiplo["iso3c"] == "CHN"].set_index("year")
-    monthly = pd.read_csv(shared_data / "trade_monthly" / "korea-china-trade-data.csv", dtype={"Date": str})
-    monthly["year"] = monthly["Date"].str[:4].astype(int)
-    annual_monthly = monthly.groupby("year")[["Exports", "Imports"]].sum() / 1e6  # thousand USD -> bn
-    korea = data.trade[(data.trade["reporter"] == "KOR") & (data.trade["partner"] == "CHN")]
-    for _, row in korea.iterrows():
-        y = int(row["year"])
-        ref = {"export": chn.loc[y, "export_kosis"] / 1e9, "import": chn.loc[y, "import_kosis"] / 1e9}
-        ref["total"] = ref["export"] + ref["import"]
-        assert abs(row["value_usd_bn"] - ref[row["flow"]]) <= row["rounding"], (y, row["flow"])
-        if y in annual_monthly.index:
-            am = annual_monthly.loc[y]
-            am_ref = {"export": am["Exports"], "import": am["Imports"], "total": am.sum()}[row["flow"]]
-            assert abs(row["value_usd_bn"] - am_ref) <= max(row["rounding"], 0.005 * am_ref), (y, row["flow"])
-
-
-def test_trade_totals_equal_exports_plus_imports(data):
-    # where a source gives all three flows for a year, they must add up
-    # within the sources' rounding
-    for (year, reporter, partner), rows in data.trade.groupby(["year", "reporter", "partner"]):
-        flows = rows.set_index("flow")
-        if {"total", "export", "import"} <= set(flows.index):
-            gap = abs(flows.loc["total", "value_usd_bn"] - flows.loc["export", "value_usd_bn"] - flows.loc["import", "value_usd_bn"])
-            assert gap <= flows["rounding"].sum(), (year, reporter, partner, gap)
-    assert {"KOR", "JPN", "CHN"} <= set(data.trade["reporter"])
-
-
 def test_package_does_not_copy_shared_files(shared_data):
     shared = {hashlib.sha256(p.read_bytes()).hexdigest() for p in shared_data.rglob("*") if p.is_file()}
     folder = resources.files("summitcast.datasets").joinpath("data")
@@ -184,5 +159,8 @@ def test_package_does_not_copy_shared_files(shared_data):
 
 def test_summary_and_html(data):
     text = data.summary()
-    assert "9 stand-alone summits" in text and "coverage" in text
+    assert "9 stand-alone summits" in text and "record through" in text
+    for name, date in data.record_through.items():
+        assert f"{name}" in text and f"{date:%Y-%m-%d}" in text
+    assert "2026-01 (as_of)" in text
     assert data._repr_html_().startswith("<pre>")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from summitcast import __main__ as cli
 from summitcast.mainjob import run, summit_covariates
@@ -38,8 +39,10 @@ def test_future_covariates_roll_on_and_scenarios_apply():
     data = load_trilateral()
     base = summit_covariates(data, horizon=12)
     future = base.iloc[-12:]
-    # the Nov 2025 crisis onset leaves the 12-month window after the record ends
-    assert future["crisis_past12"].sum() == 0
+    # the frame ends at as_of (Jan 2026): the forecast months are Feb 2026 .. Jan 2027
+    assert base.index[-13] == data.as_of and future.index[0] == data.as_of + pd.DateOffset(months=1)
+    # the Nov 2025 crisis onset stays in the 12-month window through Nov 2026, then leaves it
+    assert future["crisis_past12"].tolist() == [1.0] * 10 + [0.0] * 2
     meeting = summit_covariates(data, horizon=12, meetings_ahead=[0]).iloc[-12:]
     assert meeting["fm_meeting_past6"].tolist() == [0.0] + [1.0] * 6 + [0.0] * 5
     import pytest

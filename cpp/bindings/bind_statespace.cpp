@@ -1,6 +1,7 @@
 // Bindings for the state-space layer: thin wrappers that convert arrays and
 // release the GIL around the C++ loops (which touch no Python object).
 #include "prelude.hpp"
+#include "summitcast/statespace/aggregation.hpp"
 #include "summitcast/statespace/gibbs.hpp"
 
 namespace ss = summitcast::statespace;
@@ -37,6 +38,17 @@ py::dict smoother_dict(const ss::SmootherOutput& s) {
     d["smoothed_state_disturbance"] = MatrixXd(s.state_disturbance.transpose());
   }
   return d;
+}
+
+// Maximum likelihood for any model with fit(start, maxiter, gtol) -> FitResult.
+template <class Model>
+py::dict fit_model(const Model& model, const VectorXd& start, int maxiter, double gtol) {
+  ss::FitResult r;
+  {
+    py::gil_scoped_release release;  // pure C++ on an immutable model
+    r = model.fit(start, maxiter, gtol);
+  }
+  return summitcast::bindings::fit_report_dict(r);
 }
 
 ss::SystemMatrices make_system(std::vector<MatrixXd> Z, std::vector<MatrixXd> H, std::vector<MatrixXd> T,
@@ -190,17 +202,8 @@ void register_statespace(py::module_& root) {
             return out;
           },
           py::arg("params"), py::arg("cov") = true)
-      .def(
-          "fit",
-          [](const ss::UnobservedComponentsModel& model, const VectorXd& start, int maxiter, double gtol) {
-            ss::FitResult r;
-            {
-              py::gil_scoped_release release;
-              r = model.fit(start, maxiter, gtol);
-            }
-            return summitcast::bindings::fit_report_dict(r);
-          },
-          py::arg("start"), py::arg("maxiter") = 500, py::arg("gtol") = 1e-7)
+      .def("fit", &fit_model<ss::UnobservedComponentsModel>, py::arg("start"), py::arg("maxiter") = 500,
+           py::arg("gtol") = 1e-7)
       .def("simulation_smoother", &ss::UnobservedComponentsModel::simulation_smoother, py::arg("params"),
            py::arg("draws"), py::arg("seed"), py::call_guard<py::gil_scoped_release>())
       .def("hessian", &ss::UnobservedComponentsModel::hessian, py::arg("params"),
@@ -248,4 +251,36 @@ void register_statespace(py::module_& root) {
           py::arg("shape"), py::arg("scale"), py::arg("beta_mean"), py::arg("beta_var"), py::arg("start"),
           py::arg("draws"), py::arg("tune"), py::arg("thin"), py::arg("chains"), py::arg("threads"), py::arg("seed"),
           py::arg("selection"), py::arg("on_progress") = py::none());
+  py::class_<ss::AggregationModel>(m, "AggregationModel")
+      .def(py::init([](ss::ComponentSpec spec, VectorXd monthly, VectorXd aggregates, VectorXd scale,
+                       VectorXd weight, std::vector<bool> period_start) {
+             ss::AggregationLayout layout{std::move(scale), std::move(weight), std::move(period_start)};
+             return ss::AggregationModel(std::move(spec), std::move(monthly), std::move(aggregates),
+                                         std::move(layout));
+           }),
+           py::arg("spec"), py::arg("monthly"), py::arg("aggregates"), py::arg("scale"), py::arg("weight"),
+           py::arg("period_start"))
+      .def_property_readonly("nobs", &ss::AggregationModel::nobs)
+      .def_property_readonly("nobs_diffuse", &ss::AggregationModel::nobs_diffuse)
+      .def_property_readonly("k_states", &ss::AggregationModel::k_states)
+      .def("start_params", &ss::AggregationModel::start_params)
+      .def("loglike", &ss::AggregationModel::loglike, py::arg("params"), py::call_guard<py::gil_scoped_release>())
+      .def("hessian", &ss::AggregationModel::hessian, py::arg("params"), py::call_guard<py::gil_scoped_release>())
+      .def("fit", &fit_model<ss::AggregationModel>, py::arg("start"), py::arg("maxiter") = 500,
+           py::arg("gtol") = 1e-7)
+      .def(
+          "smooth",
+          [](const ss::AggregationModel& model, const VectorXd& params, const VectorXd& future_scale) {
+            ss::AggregationSmooth s;
+            {
+              py::gil_scoped_release release;
+              s = model.smooth(params, future_scale);
+            }
+            py::dict out = filter_dict(s.filter);
+            out.attr("update")(smoother_dict(s.smoother));
+            out["mean"] = s.mean;
+            out["variance"] = s.variance;
+            return out;
+          },
+          py::arg("params"), py::arg("future_scale"));
 }

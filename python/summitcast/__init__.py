@@ -10,6 +10,9 @@ Layers (each usable alone; see the README):
 ``summitcast.diagnostics`` R-hat and ESS
 ``summitcast.datasets``    the bundled trilateral record and simulated worlds
 ``summitcast.io``          readers for GDELT, ICEWS, Comtrade, CNS and ACLED files
+``summitcast.evaluate``    proper scores, calibration, block bootstrap for forecasts
+``summitcast.forecaster``  ``SummitForecaster``: the layers composed into summit
+                           probabilities, scenarios and the ``summitcast`` CLI
 
 Submodules load on first use (``import summitcast as sc;
 sc.statespace.UnobservedComponents(...)`` works without importing
@@ -27,13 +30,14 @@ from ._core import NumericalError
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("bayes", "counts", "datasets", "diagnostics", "events", "io", "statespace")
+_SUBMODULES = ("bayes", "counts", "datasets", "diagnostics", "evaluate", "events", "forecaster", "io", "statespace")
 
 __all__ = [
     "BoundaryWarning",
     "ConvergenceWarning",
     "DataWarning",
     "NumericalError",
+    "SummitForecaster",
     "SummitcastWarning",
     "__version__",
     "load",
@@ -51,7 +55,12 @@ def load(path: Any) -> Any:
 
 
 def __getattr__(name: str) -> Any:
-    # PEP 562: import a layer the first time it is used.
+    # PEP 562: import a layer (or the forecaster) the first time it is used.
+    if name == "SummitForecaster":
+        from .forecaster import SummitForecaster
+
+        globals()[name] = SummitForecaster
+        return SummitForecaster
     if name in _SUBMODULES:
         module = importlib.import_module(f".{name}", __name__)
         globals()[name] = module
@@ -60,4 +69,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_SUBMODULES))
+    return sorted(set(globals()) | set(_SUBMODULES) | {"SummitForecaster"})

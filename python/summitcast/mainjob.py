@@ -39,12 +39,14 @@ def summit_covariates(data, horizon: int = 0, meetings_ahead: list[int] | None =
     previous months (preparatory diplomacy); ``crisis_past12``: the onset of
     one of the dated bilateral crises in the twelve previous months.
 
-    With ``horizon`` > 0 the frame runs that many months past the record,
-    assuming no new meeting or crisis (a baseline), except foreign ministers'
-    meetings in the forecast months listed in ``meetings_ahead`` (0 = the
-    first forecast month) — a scenario.
+    The frame ends at ``data.as_of`` (the last month the outcome tables are
+    complete; later panel months are NaN for these columns).  With
+    ``horizon`` > 0 it runs that many months past ``as_of``, assuming no new
+    meeting or crisis (a baseline), except foreign ministers' meetings in the
+    forecast months listed in ``meetings_ahead`` (0 = the first forecast
+    month) — a scenario.
     """
-    ind = data.indicators
+    ind = data.indicators.loc[: pd.Timestamp(data.as_of)]
     fm = ind["foreign_ministers_meetings"].fillna(0)
     onsets = ind[[c for c in ind.columns if c.endswith("_onset")]].fillna(0).sum(axis=1)
     if horizon > 0:

@@ -319,6 +319,8 @@ def as_float_array(
             raise ValueError(f"{name} must be {want}, got shape {arr.shape}")
     if arr.size < min_size:
         raise ValueError(f"{name} must have at least {min_size} value(s), got {arr.size}")
+    if arr.ndim == 0 and not np.isfinite(arr) and not (np.isnan(arr) and allow_nan or np.isinf(arr) and allow_inf):
+        raise ValueError(f"{name} must be finite, got {float(arr)}")
     nan = np.isnan(arr)
     if nan.any() and not allow_nan:
         raise ValueError(f"{name} contains NaN values ({int(nan.sum())} of them; first at position {_first(nan)})")

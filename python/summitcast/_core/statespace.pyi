@@ -6,7 +6,29 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['ComponentBlock', 'ComponentSpec', 'TrigSeasonal', 'UCModel', 'kalman_filter']
+__all__: list[str] = ['AggregationModel', 'ComponentBlock', 'ComponentSpec', 'TrigSeasonal', 'UCModel', 'kalman_filter']
+class AggregationModel:
+    def __init__(self, spec: ComponentSpec, monthly: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], aggregates: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], scale: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], weight: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], period_start: collections.abc.Sequence[bool]) -> None:
+        ...
+    def fit(self, start: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], maxiter: typing.SupportsInt | typing.SupportsIndex = 500, gtol: typing.SupportsFloat | typing.SupportsIndex = 1e-07) -> dict:
+        ...
+    def hessian(self, params: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
+        ...
+    def loglike(self, params: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]) -> float:
+        ...
+    def smooth(self, params: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], future_scale: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"]) -> dict:
+        ...
+    def start_params(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+        ...
+    @property
+    def k_states(self) -> int:
+        ...
+    @property
+    def nobs(self) -> int:
+        ...
+    @property
+    def nobs_diffuse(self) -> int:
+        ...
 class ComponentBlock:
     @property
     def first(self) -> int:

@@ -12,7 +12,8 @@ DiscreteHazard, at_risk_panel
     Discrete-time event-history model (Beck, Katz & Tucker 1998) and the
     helper building its at-risk panel.
 
-Each model has ``sample()`` (NUTS), ``fit_laplace()`` and ``fit_map()``,
+Each model has ``sample()`` (NUTS), ``fit_laplace()`` (optionally corrected by
+Pareto-smoothed importance sampling, :func:`psis`) and ``fit_map()``,
 returning a :class:`Posterior` (draws indexed by (chain, draw), ``summary()``,
 ``predict_proba()``, ``to_arviz()``).
 
@@ -38,6 +39,7 @@ from __future__ import annotations
 from .estimators import BayesianLogisticRegression, BayesianOrderedLogit
 from .hazard import DiscreteHazard, at_risk_panel, time_terms
 from .hierarchical import HierarchicalLogit
+from .importance import PSISResult, psis
 from .logit import Logit
 from .ordinal import OrderedLogit, OrderedProbit
 from .posterior import Posterior, PosteriorSummary
@@ -55,6 +57,8 @@ __all__ = [
     "BayesianLogisticRegression",
     "BayesianOrderedLogit",
     "Posterior",
+    "PSISResult",
+    "psis",
     "PosteriorSummary",
     "Normal",
     "StudentT",

@@ -141,6 +141,9 @@ class Posterior(HtmlSummary):
             )
         if self.method == "laplace":
             notes.append("Gaussian (Laplace) approximation at the posterior mode; R-hat does not apply")
+            psis = self.info.get("psis")
+            if psis is not None:
+                notes.append(f"importance-resampled by PSIS: Pareto k-hat {psis.khat:.2f}, importance ESS {psis.ess:.0f}")
         return PosteriorSummary(frame, title, notes)
 
     def __repr__(self) -> str:

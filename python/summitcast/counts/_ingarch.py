@@ -455,5 +455,7 @@ def results_from_payload(payload: dict[str, Any]) -> INGARCHResults:
     for key in ("params", "hessian", "linear_predictor"):
         out[key] = decode_floats(fit[key], key)
     out["gradient"] = decode_floats(fit["score"], "score")
+    if out["params"].shape != (len(model.param_names),):
+        raise ValueError(f"the saved parameters do not match the model's {model.param_names}")
     out["params"] = as_param_vector(out["params"], "the saved params", model.param_names)
     return INGARCHResults(model, out, str(payload["presample"]))

@@ -32,16 +32,11 @@ from .._common.summary import Summary
 from .._common.validation import check_choice, check_float
 from ._bins import bin_forecasts
 from ._bootstrap import BlockBootstrap, percentile_band, time_ordered
-from ._decomposition import (
-    BrierDecomposition,
-    CorpDecomposition,
-    brier_decomposition,
-    corp_from_fit,
-    isotonic_fit,
-    paired,
-)
+from ._decomposition import BrierDecomposition, CorpDecomposition, brier_decomposition, corp_from_fit, isotonic_fit
+from ._inputs import paired
+from ._plots import draw_reliability
 
-__all__ = ["Reliability", "ece", "reliability"]
+__all__ = ["Reliability", "ece", "plot_reliability", "reliability"]
 
 
 @dataclass(frozen=True)
@@ -102,9 +97,7 @@ class Reliability:
     def plot(self, ax: Any = None, *, histogram: bool = True, title: str | None = None) -> Any:
         """Reliability diagram with a sharpness histogram; see
         :func:`summitcast.evaluate.plot_reliability`."""
-        from ._plots import plot_reliability
-
-        return plot_reliability(self, ax=ax, histogram=histogram, title=title)
+        return draw_reliability(self, ax=ax, histogram=histogram, title=title)
 
 
 def reliability(
@@ -201,3 +194,42 @@ def ece(p: Any, y: Any, bins: Any = 10) -> float:
     prob, outcome = paired(p, y)
     b = bin_forecasts(prob, outcome, bins)
     return float(np.sum(b.count * np.abs(b.forecast_mean - b.observed)) / prob.size)
+
+
+def plot_reliability(
+    result: Any,
+    y: Any = None,
+    *,
+    method: str = "bins",
+    ax: Any = None,
+    histogram: bool = True,
+    title: str | None = None,
+    **options: Any,
+) -> Any:
+    """Reliability diagram: observed frequency against forecast probability,
+    with the bootstrap band and a sharpness histogram of the forecasts.
+
+    Parameters
+    ----------
+    result : Reliability or array_like
+        A :func:`reliability` result, or the forecasts ``p`` (then ``y`` is
+        required and ``method`` and ``options`` go to :func:`reliability`).
+    y : array_like, optional
+        Outcomes when ``result`` is the forecasts.
+    method : {"bins", "isotonic"}
+    ax : matplotlib Axes, optional
+    histogram : bool, default True
+        Add an inset histogram of the forecasts (their sharpness).
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    if not isinstance(result, Reliability):
+        if y is None:
+            raise TypeError("plot_reliability needs a Reliability result, or forecasts p and outcomes y")
+        result = reliability(result, y, method, **options)
+    elif y is not None or options:
+        raise TypeError("give either a Reliability result or forecasts and outcomes, not both")
+    return draw_reliability(result, ax=ax, histogram=histogram, title=title)

@@ -17,7 +17,7 @@ from .. import _core
 from .._common.validation import as_float_array, check_bool, check_float, check_int
 from ._inputs import refuse
 
-__all__ = ["plot_pit", "plot_reliability", "plot_score_over_time"]
+__all__ = ["draw_reliability", "plot_pit", "plot_score_over_time"]
 
 
 def _axes(ax: Any) -> Any:
@@ -25,50 +25,17 @@ def _axes(ax: Any) -> Any:
         return ax
     try:
         import matplotlib.pyplot as plt
-    except ImportError as err:  # pragma: no cover - exercised with matplotlib hidden
+    except ImportError as err:
         raise ImportError("plotting needs matplotlib: pip install 'summitcast[plot]'") from err
     _, ax = plt.subplots(figsize=(6, 5))
     return ax
 
 
-def plot_reliability(
-    result: Any,
-    y: Any = None,
-    *,
-    method: str = "bins",
-    ax: Any = None,
-    histogram: bool = True,
-    title: str | None = None,
-    **options: Any,
-) -> Any:
-    """Reliability diagram: observed frequency against forecast probability,
-    with the bootstrap band and a sharpness histogram of the forecasts.
-
-    Parameters
-    ----------
-    result : Reliability or array_like
-        A :func:`reliability` result, or the forecasts ``p`` (then ``y`` is
-        required and ``method`` and ``options`` go to :func:`reliability`).
-    y : array_like, optional
-        Outcomes when ``result`` is the forecasts.
-    method : {"bins", "isotonic"}
-    ax : matplotlib Axes, optional
-    histogram : bool, default True
-        Add an inset histogram of the forecasts (their sharpness).
-    title : str, optional
-
-    Returns
-    -------
-    matplotlib Axes
-    """
-    from ._calibration import Reliability, reliability
-
-    if not isinstance(result, Reliability):
-        if y is None:
-            raise TypeError("plot_reliability needs a Reliability result, or forecasts p and outcomes y")
-        result = reliability(result, y, method, **options)
-    elif y is not None or options:
-        raise TypeError("give either a Reliability result or forecasts and outcomes, not both")
+def draw_reliability(result: Any, *, ax: Any = None, histogram: bool = True, title: str | None = None) -> Any:
+    """Draw a :class:`~summitcast.evaluate.Reliability` result: observed
+    frequency against forecast probability, the bootstrap band and a
+    sharpness histogram (see :func:`summitcast.evaluate.plot_reliability`,
+    which also takes forecasts and outcomes)."""
     histogram = check_bool(histogram, "histogram")
     ax = _axes(ax)
     t = result.table

@@ -415,8 +415,10 @@ def results_from_payload(payload: dict[str, Any]) -> HawkesResults:
     out["value"] = float(fit["loglike"])
     for key in ("params", "gradient", "hessian"):
         out[key] = decode_floats(fit[key], key)
-    out["params"] = as_param_vector(out["params"], "the saved params", model.param_names(events.names,
-                                                                                         events.multivariate))
+    names = model.param_names(events.names, events.multivariate)
+    if out["params"].shape != (len(names),):
+        raise ValueError(f"the saved parameters do not match the model's {names}")
+    out["params"] = as_param_vector(out["params"], "the saved params", names)
     return HawkesResults(model, events, out, bool(payload["fixed_decays"]))
 
 

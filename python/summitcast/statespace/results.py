@@ -12,16 +12,17 @@ import pandas as pd
 from .. import _core
 from .._common import persist
 from .._common.seeds import check_seed
-from .._common.inference import coefficient_table, standard_errors, two_sided_z, wald_intervals
+from .._common.inference import coefficient_table, two_sided_z
 from .._common.summary import HtmlSummary, Summary
 from .._common.time import future_index
 from .._common.paths import ForecastPaths
 from .._common.exceptions import ConvergenceWarning
 from .._common.validation import MAX_COUNT, check_alpha, check_allocation, check_int, check_threads
 from .forecast import ForecastResult
+from .inference import WaldInference
 
 
-class UnobservedComponentsResults(HtmlSummary):
+class UnobservedComponentsResults(WaldInference, HtmlSummary):
     """Fitted unobserved-components model (statsmodels-shaped).
 
     Attributes
@@ -88,30 +89,10 @@ class UnobservedComponentsResults(HtmlSummary):
         """−2 log L + (parameters + diffuse states) · log(observed values)."""
         return -2.0 * self.llf + self.df_model * np.log(self.nobs_effective)
 
-    @cached_property
-    def cov_params(self) -> pd.DataFrame:
-        names = self.model.param_names
-        hess = self._hessian if self._hessian is not None else self.model.hessian(self.params.to_numpy())
-        hess = np.asarray(hess)
-        try:
-            cov = np.linalg.inv(-hess)
-        except np.linalg.LinAlgError:
-            cov = np.full_like(hess, np.nan)
-        return pd.DataFrame(cov, index=names, columns=names)
-
-    @property
-    def bse(self) -> pd.Series:
-        """Standard errors; NaN, with a ``BoundaryWarning`` naming them, where
-        the information matrix gives no positive variance (typically a
-        variance estimated at its boundary 0, where Wald inference fails)."""
-        scale = self.params.abs().max()
-        at_zero = [n for n in self.model.param_names if n.startswith("sigma2.") and self.params[n] <= 1e-8 * scale]
-        reason = f"{at_zero} at the boundary 0" if at_zero else None
-        return standard_errors(np.diag(self.cov_params.to_numpy()), self.model.param_names, reason=reason)
-
-    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
-        """Wald intervals params ± z·bse."""
-        return wald_intervals(self.params, self.bse, alpha)
+    def _loglike_hessian(self) -> np.ndarray:
+        if self._hessian is not None:
+            return self._hessian
+        return self.model.hessian(self.params.to_numpy())
 
     # -- states -------------------------------------------------------------
     @property

@@ -23,7 +23,6 @@ from .._common.validation import (
     as_endog,
     as_exog,
     as_future_exog,
-    as_param_vector,
     check_allocation,
     check_bool,
     check_choice,
@@ -33,6 +32,7 @@ from .._common.validation import (
     describe,
 )
 from .bayes_results import UnobservedComponentsPosterior
+from .inference import params_array
 from .priors import InverseGamma
 from .results import UnobservedComponentsResults
 
@@ -52,6 +52,62 @@ TREND_SPECS: dict[str, tuple[bool, bool, bool, bool, bool]] = {
     "smooth trend": (True, False, True, True, True),
     "random trend": (True, False, True, True, False),
 }
+
+
+def component_spec(
+    level: str | None,
+    seasonal: int | None,
+    freq_seasonal: Sequence[Mapping[str, int]] | None,
+    irregular: bool | None,
+    stochastic_seasonal: bool,
+    stochastic_freq_seasonal: Sequence[bool] | None,
+    n: int,
+) -> Any:
+    """The compiled component specification for the arguments of
+    :class:`UnobservedComponents` (checked; `n` is the number of time points)."""
+    if level is None or level is False:
+        flags = (False, False, False, False, True)
+    else:
+        flags = TREND_SPECS[check_choice(level, "level", sorted(TREND_SPECS))]
+    spec = _core.statespace.ComponentSpec()
+    spec.level, spec.stochastic_level, spec.trend, spec.stochastic_trend, implied_irregular = flags
+    spec.irregular = implied_irregular if irregular is None else bool(irregular)
+
+    if seasonal is not None:
+        seasonal = check_int(seasonal, "seasonal", 2)
+        if seasonal > n:
+            raise ValueError(f"seasonal period {seasonal} is longer than the data ({n} observations)")
+        spec.seasonal = seasonal
+        spec.stochastic_seasonal = bool(stochastic_seasonal)
+    trig = []
+    freq_seasonal = list(freq_seasonal or [])
+    if stochastic_freq_seasonal is None:
+        stochastic_freq_seasonal = [True] * len(freq_seasonal)
+    if len(stochastic_freq_seasonal) != len(freq_seasonal):
+        raise ValueError(f"stochastic_freq_seasonal must have one entry per freq_seasonal component "
+                         f"({len(freq_seasonal)}), got {len(stochastic_freq_seasonal)}")
+    for item, stochastic in zip(freq_seasonal, stochastic_freq_seasonal):
+        if not isinstance(item, Mapping) or "period" not in item:
+            raise ValueError(f"each freq_seasonal entry must be a dict with 'period' (and 'harmonics'), got {item!r}")
+        period = check_int(item["period"], "freq_seasonal period", 2)
+        if period > n:
+            raise ValueError(f"freq_seasonal period {period} is longer than the data ({n} observations)")
+        harmonics = check_int(item.get("harmonics", period // 2), "freq_seasonal harmonics", 1)
+        trig.append(_core.statespace.TrigSeasonal(period, harmonics, bool(stochastic)))
+    spec.trig = trig
+    stochastic = (
+        spec.irregular or spec.stochastic_level or spec.stochastic_trend
+        or (spec.seasonal > 0 and spec.stochastic_seasonal) or any(tr.stochastic for tr in trig)
+    )
+    if not stochastic:
+        # As statsmodels does: a model with no stochastic element has a
+        # degenerate likelihood, so an irregular is added (with a warning).
+        warnings.warn(
+            f"the model {level!r} has no stochastic element; an irregular component was added",
+            UserWarning, stacklevel=3,  # the caller of the model's constructor
+        )
+        spec.irregular = True
+    return spec
 
 
 class UnobservedComponents:
@@ -131,45 +187,9 @@ class UnobservedComponents:
         self.name = getattr(endog, "name", None) or "y"
         self.exog, self.exog_names = as_exog(exog, values.size, index)
 
-        if level is None or level is False:
-            flags = (False, False, False, False, True)
-        else:
-            flags = TREND_SPECS[check_choice(level, "level", sorted(TREND_SPECS))]
+        spec = component_spec(level, seasonal, freq_seasonal, irregular, stochastic_seasonal,
+                              stochastic_freq_seasonal, values.size)
         self.level = level
-        spec = _core.statespace.ComponentSpec()
-        spec.level, spec.stochastic_level, spec.trend, spec.stochastic_trend, implied_irregular = flags
-        spec.irregular = implied_irregular if irregular is None else irregular
-        self._irregular_added = False
-
-        if seasonal is not None:
-            seasonal = check_int(seasonal, "seasonal", 2)
-            if seasonal > values.size:
-                raise ValueError(f"seasonal period {seasonal} is longer than the data ({values.size} observations)")
-            spec.seasonal = seasonal
-            spec.stochastic_seasonal = stochastic_seasonal
-        trig = []
-        if len(stochastic_freq_seasonal) != len(freq_seasonal):
-            raise ValueError(f"stochastic_freq_seasonal must have one entry per freq_seasonal component "
-                             f"({len(freq_seasonal)}), got {len(stochastic_freq_seasonal)}")
-        for item, stochastic in zip(freq_seasonal, stochastic_freq_seasonal):
-            period = check_int(item["period"], "freq_seasonal period", 2)
-            if period > values.size:
-                raise ValueError(f"freq_seasonal period {period} is longer than the data ({values.size} observations)")
-            harmonics = check_int(item.get("harmonics", period // 2), "freq_seasonal harmonics", 1)
-            trig.append(_core.statespace.TrigSeasonal(period, harmonics, stochastic))
-        spec.trig = trig
-        stochastic = (
-            spec.irregular or spec.stochastic_level or spec.stochastic_trend
-            or (spec.seasonal > 0 and spec.stochastic_seasonal) or any(tr.stochastic for tr in trig)
-        )
-        if not stochastic:
-            # As statsmodels does: a model with no stochastic element has a
-            # degenerate likelihood, so an irregular is added (with a warning).
-            warnings.warn(
-                f"the model {level!r} has no stochastic element; an irregular component was added",
-                UserWarning, stacklevel=2,
-            )
-            spec.irregular = True
         spec.k_exog = self.exog.shape[1]
         spec.exact_diffuse = diffuse == "exact"
         spec.approx_diffuse_variance = approx_diffuse_variance
@@ -200,16 +220,7 @@ class UnobservedComponents:
         return pd.Series(self._model.start_params(), index=self.param_names)
 
     def _params_array(self, params: Any, name: str = "params") -> np.ndarray:
-        if isinstance(params, pd.Series):
-            missing = [p for p in self.param_names if p not in params.index]
-            if missing:
-                raise ValueError(f"{name} lacks {missing}")
-            params = params[self.param_names]
-        arr = as_param_vector(params, name, self.param_names)
-        for value, pname in zip(arr, self.param_names):
-            if pname.startswith("sigma2.") and value < 0:
-                raise ValueError(f"{name}: variance {pname} must be non-negative, got {value}")
-        return arr
+        return params_array(params, self.param_names, name)
 
     # -- likelihood ---------------------------------------------------------
     def loglike(self, params: Any) -> float:

@@ -1,15 +1,11 @@
 // Likelihood, maximum-likelihood fit, forecasts and simulation for an
 // unobserved-components model on one series.
 //
-// The fit maximises the log-likelihood with BFGS over θ, where each variance
-// is σ²_k = s_k θ_k² (s_k its starting value, so θ starts at 1) and each
-// regression coefficient β enters as itself.  Under exact diffuse
-// initialisation (the default) the gradient is analytic: one filter pass and
-// one backward pass (score.hpp).  Under approximate diffuse initialisation it
-// is by finite differences, forward while far from the optimum and central to
-// polish.  Standard errors come from the numerical Hessian (central
-// differences of the log-likelihood) in the natural parameters (σ², β), as
-// statsmodels' default `cov_type="approx"`.
+// The fit (mle.hpp) maximises the log-likelihood over the variances and
+// regression coefficients with BFGS, with the analytic score (one filter and
+// one backward pass) under exact diffuse initialisation and finite
+// differences otherwise; standard errors come from the numerical Hessian of
+// the log-likelihood in the natural parameters (σ², β).
 #pragma once
 
 #include <algorithm>
@@ -23,14 +19,12 @@
 #include "summitcast/optim/fit_report.hpp"
 #include "summitcast/statespace/components.hpp"
 #include "summitcast/statespace/kalman_filter.hpp"
+#include "summitcast/statespace/mle.hpp"
 #include "summitcast/statespace/score.hpp"
 #include "summitcast/statespace/simulation_smoother.hpp"
 #include "summitcast/statespace/smoother.hpp"
 
 namespace summitcast::statespace {
-
-// The fit: value = the log-likelihood, hessian in the natural parameters.
-using FitResult = optim::FitReport;
 
 struct Forecast {
   VectorXd mean;
@@ -112,22 +106,6 @@ class UnobservedComponentsModel {
     return f.loglike;
   }
 
-  // θ ↔ natural parameters.  Variances are σ²_k = s_k θ_k², with s_k the
-  // starting value: unconstrained, scaled so θ starts at 1, and (unlike a log
-  // transform) able to reach a zero variance with a gradient that fades only
-  // linearly, so optima close to the boundary are found (statsmodels uses the
-  // same square transform).
-  VectorXd to_natural(const VectorXd& theta, const VectorXd& scale) const {
-    VectorXd p = theta;
-    for (int k = 0; k < spec_.k_variances(); ++k) p[k] = scale[k] * theta[k] * theta[k];
-    return p;
-  }
-  VectorXd to_theta(const VectorXd& params, const VectorXd& scale) const {
-    VectorXd th = params;
-    for (int k = 0; k < spec_.k_variances(); ++k) th[k] = std::sqrt(std::max(params[k], 0.0) / scale[k]);
-    return th;
-  }
-
   // Starting values: β by least squares on the observed rows; each variance
   // a share of the variance of the first differences of y − Xβ.
   VectorXd start_params() const {
@@ -148,17 +126,7 @@ class UnobservedComponentsModel {
       params.tail(spec_.k_exog) = beta;
       resid = y_ - exog_ * beta;
     }
-    double sum = 0.0, sum2 = 0.0;
-    Index count = 0;
-    for (Index t = 1; t < n; ++t) {
-      if (std::isnan(resid[t]) || std::isnan(resid[t - 1])) continue;
-      const double dlt = resid[t] - resid[t - 1];
-      sum += dlt;
-      sum2 += dlt * dlt;
-      ++count;
-    }
-    double var = count > 1 ? (sum2 - sum * sum / count) / (count - 1) : 1.0;
-    if (!(var > 0.0) || !std::isfinite(var)) var = 1.0;
+    const double var = difference_variance(resid);
     const int kv = spec_.k_variances();
     for (int k = 0; k < kv; ++k) params[k] = var / std::max(kv, 1);
     return params;
@@ -173,103 +141,7 @@ class UnobservedComponentsModel {
     for (int k = 0; k < spec_.k_variances(); ++k)
       if (!(start[k] > 0.0) || !std::isfinite(start[k]))
         fail_value("fit", "start_params variances must be positive, got ", start[k]);
-    const int kv = spec_.k_variances();
-    const VectorXd scale = start.head(kv);
-    const double inv_n = 1.0 / static_cast<double>(nobs_);
-    auto objective = [&](const VectorXd& theta) -> double {
-      double ll;
-      try {
-        ll = loglike(to_natural(theta, scale));
-      } catch (const std::exception&) {
-        return std::numeric_limits<double>::infinity();
-      }
-      return std::isfinite(ll) ? -ll * inv_n : std::numeric_limits<double>::infinity();
-    };
-    // Gradients: analytic (one filter and one backward pass) under exact
-    // diffuse initialisation; otherwise finite differences, forward (k + 1
-    // passes) while far from the optimum and central (2k + 1) to polish.
-    const bool analytic = spec_.exact_diffuse;
-    bool central = false;
-    auto fg = [&](const VectorXd& theta, VectorXd& g) -> double {
-      if (analytic) {
-        VectorXd gn;
-        double ll;
-        try {
-          ll = loglike_and_score(to_natural(theta, scale), gn);
-        } catch (const std::exception&) {
-          return std::numeric_limits<double>::infinity();
-        }
-        if (!std::isfinite(ll) || !gn.allFinite()) return std::numeric_limits<double>::infinity();
-        for (Index k = 0; k < theta.size(); ++k) {
-          const double dnat = k < kv ? 2.0 * scale[k] * theta[k] : 1.0;
-          g[k] = -gn[k] * dnat * inv_n;
-        }
-        return -ll * inv_n;
-      }
-      const double f = objective(theta);
-      VectorXd th = theta;
-      for (Index k = 0; k < theta.size(); ++k) {
-        const double h = (central ? 1e-6 : 1e-7) * std::max(1.0, std::abs(theta[k]));
-        th[k] = theta[k] + h;
-        const double fp = objective(th);
-        if (central) {
-          th[k] = theta[k] - h;
-          g[k] = (fp - objective(th)) / (2.0 * h);
-        } else {
-          g[k] = (fp - f) / h;
-        }
-        th[k] = theta[k];
-      }
-      return f;
-    };
-    optim::BfgsOptions opt;
-    opt.max_iterations = max_iterations;
-    opt.gradient_tol = analytic ? gradient_tol : 10.0 * gradient_tol;
-    int evaluations = 0;
-    auto solve = [&](const VectorXd& from) {
-      central = false;
-      optim::BfgsResult first = optim::minimize_bfgs(fg, from, opt);
-      if (analytic) {
-        evaluations += 2 * first.evaluations;  // a filter and a backward pass each
-        return first;
-      }
-      evaluations += first.evaluations * (1 + static_cast<int>(from.size()));
-      central = true;
-      optim::BfgsOptions polish = opt;
-      polish.gradient_tol = gradient_tol;
-      optim::BfgsResult second = optim::minimize_bfgs(fg, first.x, polish);
-      evaluations += second.evaluations * (1 + 2 * static_cast<int>(from.size()));
-      second.iterations += first.iterations;
-      return second.value <= first.value ? second : first;
-    };
-    optim::BfgsResult best = solve(to_theta(start, scale));
-    // A variance driven to (almost) zero may sit on a flat stretch short of a
-    // small interior optimum.  Where the log-likelihood still rises when that
-    // variance is increased from where it sits, restart from a moderate value
-    // and keep whichever optimum is higher.
-    VectorXd natural = to_natural(best.x, scale);
-    const double largest = natural.head(kv).maxCoeff();
-    for (int k = 0; k < kv; ++k) {
-      if (natural[k] > 1e-6 * largest) continue;
-      VectorXd probe = natural;
-      probe[k] += 1e-6 * largest;
-      ++evaluations;
-      if (!(loglike(probe) > -best.value * static_cast<double>(nobs_))) continue;
-      VectorXd restart = natural;
-      restart[k] = 1e-3 * largest;
-      optim::BfgsResult alt = solve(to_theta(restart, scale));
-      if (alt.value < best.value) {
-        best = alt;
-        natural = to_natural(best.x, scale);
-      }
-    }
-    FitResult out;
-    out.record(best);
-    out.evaluations = evaluations;
-    out.params = natural;
-    out.value = loglike(out.params);
-    out.hessian = hessian(out.params);
-    return out;
+    return maximize_likelihood(likelihood_problem(), start, max_iterations, gradient_tol);
   }
 
   // State draws from p(α | y) at the given parameters (see
@@ -278,47 +150,19 @@ class UnobservedComponentsModel {
     return simulation_smoother_states(system(params), y_.transpose(), draws, seed);
   }
 
-  // Numerical Hessian of the log-likelihood in the natural parameters by
-  // central differences; a variance too close to zero for a step below it is
-  // differenced forwards instead (the boundary of the parameter space).
   MatrixXd hessian(const VectorXd& params) const {
-    const Index k = params.size();
-    VectorXd h(k);
-    std::vector<bool> forward(static_cast<size_t>(k), false);
-    for (Index i = 0; i < k; ++i) {
-      h[i] = 1e-4 * std::max(std::abs(params[i]), 1e-4);
-      if (i < spec_.k_variances()) {
-        const double largest = params.head(spec_.k_variances()).maxCoeff();
-        h[i] = 1e-4 * std::max(params[i], 1e-6 * largest);
-        forward[static_cast<size_t>(i)] = params[i] - h[i] < 0.0;
-      }
-    }
-    VectorXd x = params;
-    auto at = [&](Index i, double si, Index j, double sj) {
-      x[i] += si * h[i];
-      if (j >= 0) x[j] += sj * h[j];
-      const double v = loglike(x);
-      x = params;
-      return v;
-    };
-    const double f0 = loglike(params);
-    MatrixXd Hm(k, k);
-    for (Index i = 0; i < k; ++i) {
-      const bool fi = forward[static_cast<size_t>(i)];
-      Hm(i, i) = fi ? (at(i, 2, -1, 0) - 2.0 * at(i, 1, -1, 0) + f0) / (h[i] * h[i])
-                    : (at(i, 1, -1, 0) - 2.0 * f0 + at(i, -1, -1, 0)) / (h[i] * h[i]);
-      for (Index j = 0; j < i; ++j) {
-        double v;
-        if (fi || forward[static_cast<size_t>(j)]) {
-          v = (at(i, 1, j, 1) - at(i, 1, -1, 0) - at(j, 1, -1, 0) + f0) / (h[i] * h[j]);
-        } else {
-          v = (at(i, 1, j, 1) - at(i, 1, j, -1) - at(i, -1, j, 1) + at(i, -1, j, -1)) / (4.0 * h[i] * h[j]);
-        }
-        Hm(i, j) = v;
-        Hm(j, i) = v;
-      }
-    }
-    return Hm;
+    return loglike_hessian([this](const VectorXd& p) { return loglike(p); }, params, spec_.k_variances());
+  }
+
+  LikelihoodProblem likelihood_problem() const {
+    LikelihoodProblem problem;
+    problem.loglike = [this](const VectorXd& p) { return loglike(p); };
+    // The analytic score needs exact diffuse initialisation.
+    if (spec_.exact_diffuse)
+      problem.loglike_and_score = [this](const VectorXd& p, VectorXd& g) { return loglike_and_score(p, g); };
+    problem.k_variances = spec_.k_variances();
+    problem.nobs = nobs_;
+    return problem;
   }
 
   // The system for h future time points (future exog h x k_exog).

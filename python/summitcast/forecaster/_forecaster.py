@@ -1,0 +1,420 @@
+"""SummitForecaster: indicator paths fused with pooled Bayesian hazard and outcome models."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._common.exceptions import ConvergenceWarning
+from .._common.seeds import check_seed, child_seed
+from .._common.summary import Summary
+from .._common.time import future_months
+from .._common.validation import check_alpha, check_bool, check_choice, check_int
+from ._features import (DURATION_FEATURES, EXOGENOUS_FEATURES, FEATURE_GROUPS, FEATURES, History, build_history,
+                        duration_features, exogenous_features, series_inputs)
+from ._forecast import REPORT_HORIZONS, Forecast, weighted_interval
+from ._indicators import IndicatorSet, fit_indicators
+from ._models import MODE_SETTINGS, PooledModels, fit_models
+from ._record import STEP_CLASSES, Record, read_record
+from ._scenario import ScenarioResult, apply_inputs, forced_steps, parse_scenario, shift_frame
+from ._simulate import Coefficients, SimResult, simulate_first_meeting
+
+__all__ = ["MAX_HORIZON", "SummitForecaster"]
+
+#: Longest horizon (months) a forecast may ask for: beyond ten years the
+#: record's regularities (leaders, crises, the series' rules) say nothing.
+MAX_HORIZON = 120
+MODES = ("fast", "full")
+#: Posterior draws and paths the fusion uses by default, and the subsets the
+#: driver attribution reruns on (its shifts are differences of runs with
+#: common random numbers, so a subset suffices).
+DEFAULT_DRAWS = {"fast": 500, "full": 1000}
+DRIVER_DRAWS, DRIVER_PATHS = 200, 50
+
+
+class SummitForecaster:
+    """How likely a meeting of a summit series is held within each coming month.
+
+    Parameters
+    ----------
+    series : str
+        The series to forecast (a key of the data's ``series`` table, e.g.
+        ``"trilateral"``, ``"japan_korea_visits"``).  Every series of the data
+        is fitted together (the models pool across them); ``forecast`` can
+        be asked for any of them.
+    mode : {"fast", "full"}
+        ``"fast"``: Laplace approximations corrected by Pareto-smoothed
+        importance sampling (seconds); ``"full"``: NUTS.
+    paths : int
+        Simulated indicator paths per posterior draw.
+    draws : int, optional
+        Posterior draws used by the fusion (default 500 in fast mode, 1000
+        in full mode, where they are split over the chains, each with as
+        many warm-up iterations, at least 100).
+    chains : int
+        NUTS chains in full mode (default 4).
+    indicator_models : dict, optional
+        Input name or type (``"launches"``, ``"nuclear_tests"``, ``"crisis"``,
+        ``"trade"``, ``"leader"``, ``"election"``) → model kind
+        (``"ingarch"``, ``"bernoulli"``, ``"hawkes"``, ``"persistence"``,
+        ``"statespace"``); see :mod:`summitcast.forecaster._indicators`.
+    progress : bool, optional
+        Progress bars of the samplers (default: on a terminal or in Jupyter).
+
+    Notes
+    -----
+    The data is the bundled record (``summitcast.datasets.load_trilateral()``)
+    or any object with the same tables; :mod:`summitcast.forecaster._record`
+    lists the tables and columns used.  Features and models are described in
+    :mod:`summitcast.forecaster._features` and :mod:`~summitcast.forecaster._models`;
+    the fusion in :mod:`~summitcast.forecaster._simulate`.
+
+    Examples
+    --------
+    >>> import summitcast as sc
+    >>> fc = sc.SummitForecaster().fit(sc.datasets.load_trilateral(), seed=1)  # doctest: +SKIP
+    >>> fc.forecast(24).summary()  # doctest: +SKIP
+    """
+
+    def __init__(self, series: str = "trilateral", mode: str = "fast", paths: int = 100, draws: int | None = None,
+                 chains: int = 4, indicator_models: dict[str, str] | None = None, progress: bool | None = None) -> None:
+        if not isinstance(series, str):
+            raise TypeError(f"series must be a string, got {type(series).__name__}")
+        self.series = series
+        self.mode = check_choice(mode, "mode", MODES)
+        self.paths = check_int(paths, "paths", 2, 100_000)
+        self.draws = check_int(draws if draws is not None else DEFAULT_DRAWS[self.mode], "draws", 10, 100_000)
+        self.chains = check_int(chains, "chains", 1, 64)
+        self.indicator_models = dict(indicator_models or {})
+        if progress is not None:
+            check_bool(progress, "progress")
+        self.progress = progress
+        self._fitted = False
+
+    # ----------------------------------------------------------------- fit
+    def fit(self, data: Any, as_of: Any = None, seed: int | None = None) -> "SummitForecaster":
+        """Fit every model on the data as of the end of month ``as_of``.
+
+        Parameters
+        ----------
+        data : TrilateralData or an object of the same shape
+        as_of : month, optional
+            "YYYY-MM", a date or a Period; default the data's own ``as_of``
+            (the month all its outcome tables cover completely), not the
+            calendar.  Only what is dated up to the end of that month is
+            used; a month after the data's as-of is an error.
+        seed : int, optional
+            Seed of every random stream (derived per component); fresh
+            entropy when None (recorded in ``settings``).
+        """
+        self.seed = check_seed(seed)
+        record = read_record(data, as_of)
+        if self.series not in record.series:
+            raise ValueError(f"series {self.series!r} is not in the data (series with months at risk by "
+                             f"{record.as_of:%Y-%m}: {sorted(record.series)})")
+        history = build_history(record)
+        outcomes = _outcome_table(record, history)
+        settings = dict(MODE_SETTINGS[self.mode])
+        if self.mode == "fast":
+            settings["draws"] = max(settings["draws"], self.draws)
+        else:
+            settings["chains"] = self.chains
+            settings["draws"] = -(-self.draws // self.chains)
+            settings["tune"] = max(settings["draws"], 100)
+        self.models: PooledModels = fit_models(history.panel, outcomes, self.mode, self.seed, self.progress,
+                                               settings=settings)
+        self._warn(self.models.notes)
+        inputs = {}
+        for key in record.series:
+            for name in series_inputs(record, record.series[key]):
+                inputs[name] = history.inputs[key][name]
+        self.indicators: IndicatorSet = fit_indicators(inputs, history.index, self.indicator_models)
+        self.record: Record = record
+        self.history: History = history
+        self.as_of = record.as_of
+        self._level_labels = _level_labels(data)
+        self._cache: dict[tuple, Forecast] = {}
+        self._fitted = True
+        return self
+
+    def _warn(self, notes: list[str]) -> None:
+        """Re-issue sampler and importance-sampling trouble (ConvergenceWarning) so it is never hidden."""
+        for note in notes:
+            if "k-hat" in note or "sampler diagnostics" in note:
+                warnings.warn(note, ConvergenceWarning, stacklevel=3)
+
+    def _check_fitted(self) -> None:
+        if not self._fitted:
+            raise ValueError("the forecaster is not fitted: call fit(data) first")
+
+    @property
+    def series_names(self) -> list[str]:
+        """Series that can be forecast from the fitted as-of month (recorded through it)."""
+        self._check_fitted()
+        return [k for k, info in self.record.series.items() if info.end == self.as_of]
+
+    # ------------------------------------------------------------ forecast
+    def forecast(self, horizon: int = 24, series: str | None = None, alpha: float = 0.1,
+                 drivers: bool = True) -> Forecast:
+        """P(a meeting held by each of the next ``horizon`` months), with intervals, outcomes and drivers.
+
+        Parameters
+        ----------
+        horizon : int
+            Months ahead (1 … 120).
+        series : str, optional
+            Another fitted series (default: the forecaster's).
+        alpha : float
+            The credible intervals cover 1 − alpha (default 90%).
+        drivers : bool
+            Compute the driver attribution (one more simulation per feature group).
+        """
+        self._check_fitted()
+        horizon = check_int(horizon, "horizon", 1, MAX_HORIZON)
+        alpha = check_alpha(alpha)
+        drivers = check_bool(drivers, "drivers")
+        key = self._series_key(series)
+        cache_key = (key, horizon, alpha, drivers)
+        if cache_key not in self._cache:
+            self._cache[cache_key] = self._forecast(key, horizon, alpha, drivers)
+        return self._cache[cache_key]
+
+    def _series_key(self, series: str | None) -> str:
+        key = self.series if series is None else series
+        if key not in self.record.series:
+            raise ValueError(f"series must be one of {sorted(self.record.series)}, got {key!r}")
+        info = self.record.series[key]
+        if info.end < self.as_of:
+            raise ValueError(f"series {key!r} is recorded only through {info.end:%Y-%m}, before the as-of month "
+                             f"{self.as_of:%Y-%m}: its meetings since are unknown; fit with as_of <= {info.end:%Y-%m}")
+        return key
+
+    # the pieces of one run -------------------------------------------------
+    def _inputs(self, key: str, horizon: int, seed: int) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        """Each input of the series on the panel months plus ``horizon`` months:
+        (P, T + H) arrays, the record where known and simulated paths after."""
+        info = self.record.series[key]
+        names = series_inputs(self.record, info)
+        paths = self.indicators.simulate(horizon, self.paths, seed, names)
+        T = len(self.history.index)
+        ext, shown = {}, {}
+        for name in names:
+            hist = self.history.inputs[key][name]
+            model = self.indicators.models[name]
+            sim = paths[name]
+            arr = np.empty((self.paths, T + horizon))
+            arr[:, : model.last + 1] = hist[: model.last + 1]
+            arr[:, model.last + 1:] = sim.values
+            ext[name] = arr
+            shown[name] = sim
+        return ext, shown
+
+    def _exogenous(self, key: str, ext: dict[str, np.ndarray], horizon: int) -> np.ndarray:
+        info = self.record.series[key]
+        state = self.history.state[key]
+        T = len(self.history.index)
+        hosts = np.empty(T + horizon, dtype=object)
+        hosts[:] = None
+        if info.rotation is not None:
+            hosts[:T] = self.history.hosts[key]
+            hosts[T:] = state["host_next"]
+        feats = exogenous_features(info, ext, hosts if info.rotation is not None else None)
+        return np.stack([feats[name][:, T:] for name in EXOGENOUS_FEATURES], axis=-1)
+
+    def _duration(self, key: str, horizon: int) -> np.ndarray:
+        gap = self.history.state[key]["gap_next"] + np.arange(horizon)
+        feats = duration_features(gap)
+        return np.stack([feats[name] for name in DURATION_FEATURES], axis=-1)
+
+    def _coefficients(self, key: str, n: int) -> tuple[Coefficients, dict[str, Coefficients], Coefficients | None]:
+        a, b = self.models.summit.logit_coefficients(key, n)
+        summit = Coefficients(a, b)
+        steps = {}
+        for cls, fm in self.models.steps.items():
+            if key not in fm.design.groups:
+                continue  # the series records no step of this class: none is simulated
+            a, b = fm.logit_coefficients(key, n)
+            steps[cls] = Coefficients(a, b)
+        outcome = None
+        if self.models.outcome is not None:
+            cut, b = self.models.outcome.ordered_coefficients(key, n)
+            outcome = Coefficients(None, b, cut)
+        return summit, steps, outcome
+
+    def _run(self, key: str, horizon: int, ext: dict[str, np.ndarray], forced: dict[str, np.ndarray] | None = None,
+             baseline: dict[str, float] | None = None, draws: int | None = None) -> SimResult:
+        summit, steps, outcome = self._coefficients(key, self.draws if draws is None else min(draws, self.draws))
+        state = self.history.state[key]
+        return simulate_first_meeting(
+            summit, steps, outcome, self._exogenous(key, ext, horizon), self._duration(key, horizon),
+            {cls: state[cls] for cls in STEP_CLASSES}, child_seed(self.seed, "forecast", key, "steps"),
+            forced=forced, baseline=baseline,
+        )
+
+    def _forecast(self, key: str, horizon: int, alpha: float, drivers: bool) -> Forecast:
+        seed = child_seed(self.seed, "forecast", key, "paths")
+        ext, shown = self._inputs(key, horizon, seed)
+        result = self._run(key, horizon, ext)
+        frame = self._frame(result, horizon, alpha)
+        driver_table = self._drivers(key, horizon, ext) if drivers else pd.DataFrame()
+        levels = {}
+        if self.models.outcome is not None:
+            labels = getattr(self, "_level_labels", None) or {}
+            levels = {int(k): labels.get(int(k), f"level {k}") for k in self.models.outcome.model.levels}
+        return Forecast(
+            series=key, as_of=self.as_of, frame=frame, outcome_levels=levels, drivers=driver_table,
+            baseline="every feature group at its mean over the pooled record (a typical series-month)",
+            indicators=shown, settings=self._settings(horizon), diagnostics=self._diagnostics(),
+            data=self._data_info(), alpha=alpha, notes=self._notes(key), draws=result.held.mean(axis=1),
+        )
+
+    def _frame(self, result: SimResult, horizon: int, alpha: float) -> pd.DataFrame:
+        held = result.held  # (S, P, H)
+        per_draw = held.mean(axis=1)  # (S, H)
+        lower, upper = weighted_interval(per_draw, alpha)
+        p = per_draw.mean(axis=0)
+        var_ind = held.var(axis=1).mean(axis=0)  # E_theta Var_paths
+        var_par = per_draw.var(axis=0)  # Var_theta E_paths
+        survival_prev = np.concatenate([[1.0], 1.0 - p[:-1]])
+        frame = pd.DataFrame({
+            "months": np.arange(1, horizon + 1),
+            "month": future_months(self.as_of, horizon),
+            "p_held": p, "lower": lower, "upper": upper, "sd": np.sqrt(var_ind + var_par),
+            "var_indicators": var_ind, "var_parameters": var_par,
+            "hazard": np.diff(np.concatenate([[0.0], p])) / np.maximum(survival_prev, 1e-300),
+        })
+        if result.outcome_at_least is not None:
+            at_least = result.outcome_at_least.mean(axis=0)  # (H, K-1): P(held & level >= k)
+            K = at_least.shape[1] + 1
+            cum = np.column_stack([p, at_least, np.zeros(horizon)])  # P(held & level >= k), k = 0..K
+            with np.errstate(invalid="ignore", divide="ignore"):
+                for k in range(K):
+                    frame[f"p_level_{k}"] = np.where(p > 0, (cum[:, k] - cum[:, k + 1]) / p, np.nan)
+            for k in range(1, K):
+                frame[f"p_held_level_ge_{k}"] = at_least[:, k - 1]
+        for cls, prob in result.steps.items():
+            frame[f"p_{cls}_step"] = prob.mean(axis=0)
+        frame["month"] = pd.DatetimeIndex(frame["month"])
+        return frame
+
+    def _drivers(self, key: str, horizon: int, ext: dict[str, np.ndarray]) -> pd.DataFrame:
+        """Shift of P(held by h) when each feature group is at its baseline, with common random
+        numbers, on a subset of draws and paths (the reference run uses the same subset)."""
+        shown = [h for h in REPORT_HORIZONS if h <= horizon] or [horizon]
+        n_paths = min(DRIVER_PATHS, self.paths)
+        sub = {name: values[:n_paths] for name, values in ext.items()}
+        reference = self._run(key, horizon, sub, draws=DRIVER_DRAWS).held.mean(axis=(0, 1))
+        rows = {}
+        for group, names in FEATURE_GROUPS.items():
+            if not any(name in self.models.summit.features for name in names):
+                continue
+            baseline = {name: float(self.models.baseline[name]) for name in names}
+            alt = self._run(key, horizon, sub, baseline=baseline, draws=DRIVER_DRAWS).held.mean(axis=(0, 1))
+            rows[group] = {f"{h} months": float(reference[h - 1] - alt[h - 1]) for h in shown}
+        table = pd.DataFrame(rows).T
+        table.index.name = "feature group"
+        return table
+
+    # ------------------------------------------------------------ scenario
+    def scenario(self, horizon: int = 24, series: str | None = None, alpha: float = 0.1,
+                 **overrides: Any) -> ScenarioResult:
+        """The shift in P(held by each month) when chosen paths are overridden.
+
+        Keywords: ``nuclear_test=``, ``trade=(change, month)``, ``crisis=``,
+        ``ministers_meeting=`` (see :mod:`summitcast.forecaster._scenario`);
+        months as "YYYY-MM" or months ahead (1 = the first forecast month).
+        Baseline and scenario share every random number (common random
+        numbers); the baseline forecast itself is left as it was.
+
+        Examples
+        --------
+        >>> fc.scenario(trade=(-0.15, "2027-01")).to_frame()  # doctest: +SKIP
+        """
+        self._check_fitted()
+        horizon = check_int(horizon, "horizon", 1, MAX_HORIZON)
+        alpha = check_alpha(alpha)
+        key = self._series_key(series)
+        info = self.record.series[key]
+        spec = parse_scenario(overrides, self.as_of, horizon, info.members)
+        seed = child_seed(self.seed, "forecast", key, "paths")
+        ext, _ = self._inputs(key, horizon, seed)
+        p_end = next((m.params["p_end"] for m in self.indicators.models.values() if m.kind == "persistence"), 0.04)
+        alt = apply_inputs(spec, ext, horizon, info.members, p_end, seed)
+        base = self._run(key, horizon, ext).held
+        scen = self._run(key, horizon, alt, forced=forced_steps(spec, horizon)).held
+        frame = shift_frame(base, scen, future_months(self.as_of, horizon), alpha)
+        return ScenarioResult(series=key, as_of=self.as_of, overrides=spec.described, frame=frame, alpha=alpha)
+
+    def _settings(self, horizon: int) -> dict[str, Any]:
+        method = "Laplace + PSIS" if self.mode == "fast" else "NUTS"
+        return {"mode": self.mode, "method": method, "seed": self.seed, "draws": self.draws, "paths": self.paths,
+                "horizon": horizon, "as_of": f"{self.as_of:%Y-%m}", "series": self.series}
+
+    def _diagnostics(self) -> dict[str, Any]:
+        return {name: fm.diagnostics for name, fm in self.models.all.items()}
+
+    def _data_info(self) -> dict[str, Any]:
+        rt = {k: f"{v:%Y-%m-%d}" for k, v in self.record.record_through.items()}
+        return {"record_through": rt, "as_of": f"{self.record.as_of:%Y-%m}",
+                "data_as_of": f"{self.record.data_as_of:%Y-%m}",
+                "series": {k: {"start": f"{v.start:%Y-%m}", "end": f"{v.end:%Y-%m}", "meetings": int(len(v.meetings))}
+                           for k, v in self.record.series.items()},
+                "imputed": {k: round(v, 4) for k, v in self.models.imputed.items()}}
+
+    def _notes(self, key: str) -> list[str]:
+        notes = list(self.models.notes) + self.indicators.notes()
+        dropped = [f for f in FEATURES if f not in self.models.summit.features]
+        if dropped:
+            notes.append(f"features constant in the record and left out: {', '.join(dropped)}")
+        for name, share in self.models.imputed.items():
+            notes.append(f"{name}: {share:.0%} of the pooled series-months unknown in the record, set to the mean")
+        return notes
+
+    # ------------------------------------------------------------- display
+    def summary(self) -> Summary:
+        self._check_fitted()
+        rows = []
+        for name, fm in self.models.all.items():
+            d = fm.diagnostics
+            shown = (f"k-hat {d['khat']:.2f}, ESS {d['ess']:.0f}" if d["method"] == "laplace+psis"
+                     else f"R-hat {d['max_r_hat']:.3f}, ESS {d['min_ess_bulk']:.0f}, divergences {d['divergences']}")
+            rows.append({"model": name, "observations": int(fm.model.nobs), "parameters": len(fm.model.param_names),
+                         "fit": shown})
+        table = pd.DataFrame(rows).set_index("model")
+        info = [("Series", self.series), ("As of", f"{self.as_of:%Y-%m}"), ("Mode", self.mode), ("Seed", str(self.seed)),
+                ("Series pooled", ", ".join(self.record.series))]
+        return Summary("SummitForecaster (fitted)", info, [("Models", table)],
+                       [f"indicator {k}: {m.describe()}" for k, m in self.indicators.models.items()])
+
+    def __repr__(self) -> str:
+        if not self._fitted:
+            return f"<SummitForecaster series={self.series!r} mode={self.mode!r} (not fitted)>"
+        return f"<SummitForecaster series={self.series!r} mode={self.mode!r} as_of={self.as_of:%Y-%m}>"
+
+    def _repr_html_(self) -> str:
+        return self.summary().as_html() if self._fitted else repr(self)
+
+
+def _level_labels(data: Any) -> dict[int, str]:
+    """Labels of the outcome levels: the data's ``outcome_levels`` mapping, else the bundled record's."""
+    labels = getattr(data, "outcome_levels", None)
+    if labels is None:
+        from ..datasets import OUTCOME_LEVELS as labels
+    return {int(k): str(v) for k, v in dict(labels).items()}
+
+
+def _outcome_table(record: Record, history: History) -> pd.DataFrame:
+    """Held meetings with a recorded outcome level, with the features of their month."""
+    rows = []
+    panel = history.panel.set_index(["series", "month"])
+    for key, info in record.series.items():
+        known = info.meetings.dropna(subset=["outcome_level"])
+        for month, level in known.groupby("month")["outcome_level"].max().items():
+            if (key, month) in panel.index:
+                row = panel.loc[(key, month)]
+                rows.append({"series": key, "month": month, "outcome_level": int(level),
+                             **{f: row[f] for f in FEATURES}})
+    return pd.DataFrame(rows, columns=["series", "month", "outcome_level", *FEATURES])

@@ -1,0 +1,67 @@
+"""What every maximum-likelihood result of this layer shares: checking a
+parameter vector against the model's names, and Wald inference from the
+Hessian of the log-likelihood (statsmodels' ``cov_type="approx"``)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._common.inference import standard_errors, wald_intervals
+from .._common.validation import as_param_vector
+
+
+def params_array(params: Any, names: list[str], name: str = "params") -> np.ndarray:
+    """`params` (a Series labelled with `names`, or array-like in their order)
+    as a float array; ValueError for a missing label, a wrong length, a
+    non-finite value or a negative variance (names starting ``sigma2.``),
+    TypeError for values that are not real numbers."""
+    if isinstance(params, pd.Series):
+        missing = [p for p in names if p not in params.index]
+        if missing:
+            raise ValueError(f"{name} lacks {missing}")
+        params = params[names]
+    arr = as_param_vector(params, name, names)
+    for value, pname in zip(arr, names):
+        if pname.startswith("sigma2.") and value < 0:
+            raise ValueError(f"{name}: variance {pname} must be non-negative, got {value}")
+    return arr
+
+
+class WaldInference:
+    """``cov_params``, ``bse`` and ``conf_int`` for a results class with
+    ``params`` (a Series) and ``_loglike_hessian()`` (the Hessian of the
+    log-likelihood in the natural parameters)."""
+
+    params: pd.Series
+
+    def _loglike_hessian(self) -> np.ndarray:
+        raise NotImplementedError
+
+    @cached_property
+    def cov_params(self) -> pd.DataFrame:
+        """Inverse of the negative Hessian (NaN where it cannot be inverted)."""
+        names = list(self.params.index)
+        hess = np.asarray(self._loglike_hessian(), dtype=float)
+        try:
+            cov = np.linalg.inv(-hess)
+        except np.linalg.LinAlgError:
+            cov = np.full_like(hess, np.nan)
+        return pd.DataFrame(cov, index=names, columns=names)
+
+    @property
+    def bse(self) -> pd.Series:
+        """Standard errors (NaN, with a ``BoundaryWarning`` naming them, where
+        the variance estimate is not positive, as at a variance on its zero
+        boundary; see :mod:`summitcast._common.inference`)."""
+        scale = self.params.abs().max()
+        at_zero = [n for n, v in self.params.items() if str(n).startswith("sigma2.") and v <= 1e-8 * scale]
+        reason = f"{at_zero} at the boundary 0" if at_zero else None
+        return standard_errors(np.diag(self.cov_params.to_numpy()), list(self.params.index), reason=reason)
+
+    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
+        """Wald intervals params ± z·bse."""
+        return wald_intervals(self.params, self.bse, alpha)
