@@ -222,7 +222,13 @@ class SummitForecaster:
             hosts[:T] = self.history.hosts[key]
             hosts[T:] = state["host_next"]
         feats = exogenous_features(info, ext, hosts if info.rotation is not None else None)
-        return np.stack([feats[name][:, T:] for name in EXOGENOUS_FEATURES], axis=-1)
+        out = np.stack([feats[name][:, T:] for name in EXOGENOUS_FEATURES], axis=-1)
+        bad = ~np.isfinite(out)
+        if bad.any():
+            name = EXOGENOUS_FEATURES[int(np.argwhere(bad)[0][-1])]
+            raise ValueError(f"feature {name!r} of series {key!r} is not finite in the forecast months; an input "
+                             "the indicator models should simulate is missing there")
+        return out
 
     def _duration(self, key: str, horizon: int) -> np.ndarray:
         gap = self.history.state[key]["gap_next"] + np.arange(horizon)
