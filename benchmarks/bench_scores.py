@@ -155,6 +155,7 @@ def bench_counts(mods, rng):
 
 def main():
     mods = peers_available()
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (a shared machine: compare ratios, not times)")
     print("peers:", ", ".join(f"{k} {getattr(v, '__version__', 'installed') if v else 'absent'}" for k, v in mods.items()))
     rng = np.random.default_rng(20251)
     bench_crps_normal(mods, rng)

@@ -6,7 +6,11 @@ seasonal of period 12 + irregular, on the scale of a smooth path through the
 level, so the variances are relative) by maximum likelihood on the bundled
 official monthly figures 2001-01..2019-12 alone (their annual sums ride
 along and are only checked), and writes the estimates with their standard
-errors to python/summitcast/datasets/data/trade_nowcast_params.csv.
+errors to python/summitcast/datasets/data/trade_nowcast_params.csv; then
+computes the default-vintage nowcast with them (every bundled figure) and
+writes it to python/summitcast/datasets/data/trade_nowcast.csv (one row per
+month: each series, its _estimated flag and its _se), which load_trade()
+reads instead of recomputing.
 
 Only the 2001-2019 months enter, so the parameters use nothing that a
 vintage with a month to estimate (as of January 2021 or later) had not seen.
@@ -20,7 +24,8 @@ import pandas as pd
 from summitcast.datasets import _trade
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-OUT = ROOT / "python" / "summitcast" / "datasets" / "data" / "trade_nowcast_params.csv"
+DATA = ROOT / "python" / "summitcast" / "datasets" / "data"
+OUT = DATA / "trade_nowcast_params.csv"
 
 
 def main() -> None:
@@ -43,6 +48,12 @@ def main() -> None:
             print(res.summary())
     pd.DataFrame(rows).to_csv(OUT, index=False)
     print(f"wrote {len(rows)} parameters to {OUT}")
+
+    frame = _trade.compute_nowcast(observed, _trade._read("trade_annual.csv"), _trade._read(OUT.name))
+    table = frame.reset_index()
+    table["month"] = table["month"].dt.strftime("%Y-%m")
+    table.to_csv(DATA / "trade_nowcast.csv", index=False)
+    print(f"wrote the default nowcast ({len(table)} months) to {DATA / 'trade_nowcast.csv'}")
 
 
 if __name__ == "__main__":

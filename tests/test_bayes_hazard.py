@@ -56,7 +56,7 @@ def test_panel_warnings_and_errors():
     bad.iloc[7, 0] = np.nan
     with pytest.raises(ValueError, match="covariates contains 1 non-finite.*row 7.*'trade'"):
         sb.at_risk_panel(MONTHS, SUMMITS, bad)
-    with pytest.raises(ValueError, match="time_terms must be"):
+    with pytest.raises(ValueError, match="time must be one of .cubic., .spline."):
         sb.at_risk_panel(MONTHS, SUMMITS, time="quartic")
 
 

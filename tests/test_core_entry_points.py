@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summitcast import _core
+from summitcast import ConvergenceWarning, _core
 from summitcast.bayes import Logit
 from summitcast.statespace import UnobservedComponents, kalman_filter
 
@@ -111,12 +111,13 @@ def test_loglikelihood_burn_inside_the_data_drops_exactly_those_terms():
        p1=st.sampled_from([1e-300, 1.0, 1e150, 1e300]), h=st.sampled_from([1e-300, 1.0, 1e300]))
 def test_huge_systems_never_give_a_silent_nan(y, t, p1, h):
     """Values near the end of double precision: a finite log-likelihood, −inf
-    (the data impossible under the model) or a NumericalError, never NaN."""
+    (the data impossible under the model), a NumericalError or (for inputs
+    beyond ±1e100, refused before the filter runs) a ValueError; never NaN."""
     one = np.eye(1)
     try:
         out = kalman_filter(np.array([y, -y, y, 0.5 * y]), one, one * h, one * t, one, one, a1=np.zeros(1),
                             P1=one * p1)
-    except ArithmeticError as err:
+    except (ArithmeticError, ValueError) as err:
         assert "rescale" in str(err)
         return
     assert not np.isnan(out["loglike"])
@@ -143,7 +144,7 @@ def test_large_but_accepted_values_give_finite_standard_errors():
 @pytest.mark.parametrize("gtol", [-1.0, 0.0, np.nan, np.inf])
 def test_fit_gtol_must_be_positive(gtol):
     model = UnobservedComponents(walk(), level="local level")
-    with pytest.raises(ValueError, match="gtol must be positive and finite"):
+    with pytest.raises(ValueError, match="gtol must be (> 0|finite)"):
         model.fit(gtol=gtol)
 
 
@@ -152,7 +153,8 @@ def test_negative_cores_are_refused_everywhere():
     fit = model.fit()
     with pytest.raises(ValueError, match="cores must be >= 1, got -1"):
         fit.simulate(2, paths=3, seed=1, cores=-1)
-    post = model.fit_bayes(draws=20, tune=20, chains=1, seed=1, cores=1)
+    with pytest.warns(ConvergenceWarning):  # 20 draws are too few, and the sampler says so
+        post = model.fit_bayes(draws=20, tune=20, chains=1, seed=1, cores=1)
     with pytest.raises(ValueError, match="cores must be >= 1, got -2"):
         post.simulate(2, seed=1, cores=-2)
     rng = np.random.default_rng(0)

@@ -46,10 +46,15 @@ def test_ordered_outcome_frequencies_match_cutpoints():
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"n_months": 0}, "n_months must be a positive integer"),
-    ({"p_crisis": 1.5}, "p_crisis must be in"),
-    ({"cutpoints": (1.0, 0.0)}, "cutpoints must increase"),
+    ({"n_months": 0}, "n_months must be >= 1, got 0"),
+    ({"p_crisis": 1.5}, "p_crisis must be <= 1, got 1.5"),
+    ({"cutpoints": (1.0, 0.0)}, "cutpoints must be two increasing numbers"),
     ({"crisis_duration": 0.5}, "crisis_duration must be >= 1"),
+    ({"trade_sigma": -0.1}, "trade_sigma must be >= 0, got -0.1"),
+    ({"beta_crisis": np.nan}, "beta_crisis must be finite, got nan"),
+    ({"omega": 50.0}, "omega=50.0 and alpha=0.4 make the launch rate explode"),
+    ({"start": "2000-13"}, "start must be a month"),
+    ({"n_months": 10**7}, "n_months=10000000 periods after 1999-12 run past the last date"),
 ])
 def test_bad_parameters(kwargs, message):
     with pytest.raises(ValueError, match=message):

@@ -228,9 +228,16 @@ def test_monthly_frame_layout(trade):
     assert list(frame.columns) == expected
     for col in _trade.COLUMNS:
         end = trade.series_record_through[col]
-        assert frame.loc[:end, col].notna().all()
+        known = frame.loc[:end, col].notna()
         assert frame.loc[end + pd.Timedelta(days=1):, col].isna().all()
         assert frame[f"{col}_estimated"].dtype == "boolean"
+        # unknown months: neither a figure nor a published total for the year
+        assert frame.loc[:end, f"{col}_estimated"][~known].isna().all()
+        years = set(known.index[~known].year)
+        pair, flow = col[len("trade_"):].rsplit("_", 1)
+        covered = {p.year for p in _trade.annual_totals_for(trade.annual, pair, flow).index}
+        assert not years & covered and all(y >= 2020 for y in years)
+    assert set(frame.index[frame["trade_kor_chn_imports"].isna() & (frame.index.year < 2024)].year) == {2020}
     assert trade.record_through == min(trade.series_record_through.values())
     assert trade.record_through >= pd.Timestamp("2019-12-31")
 
@@ -264,7 +271,7 @@ def test_vintage_publication_lags():
 
 def test_vintage_uses_nothing_published_later(monkeypatch):
     before = load_trade("2021-06").monthly
-    default = load_trade().monthly
+    latest = load_trade("2026-11").monthly  # a vintage late enough to see every figure
     original = _trade._read
 
     def altered(name, **kwargs):
@@ -275,8 +282,9 @@ def test_vintage_uses_nothing_published_later(monkeypatch):
 
     monkeypatch.setattr(_trade, "_read", altered)
     pd.testing.assert_frame_equal(load_trade("2021-06").monthly, before)
-    changed = load_trade().monthly  # while the full record does
-    assert not changed["trade_kor_chn_exports"].loc["2021"].equals(default["trade_kor_chn_exports"].loc["2021"])
+    changed = load_trade("2026-11").monthly  # while the late vintage does
+    assert not changed["trade_kor_chn_exports"].loc["2021"].equals(latest["trade_kor_chn_exports"].loc["2021"])
+    pd.testing.assert_frame_equal(latest, load_trade().monthly.loc[latest.index], rtol=1e-12)
 
 
 def test_bad_as_of():
@@ -294,3 +302,12 @@ def test_nowcast_params_table():
     assert (table.groupby("series").size() == 4).all()
     assert (table["value"] >= 0).all()
     assert set(table["fitted_on"]) == {"monthly 2001-01..2019-12"}
+
+
+def test_bundled_default_nowcast_is_the_computation(trade):
+    # load_trade() reads the precomputed default; recomputing it from the
+    # bundled figures must give the same frame (else rerun the script)
+    observed = bundled("trade_monthly.csv")
+    observed["month"] = pd.to_datetime(observed["month"], format="%Y-%m")
+    computed = _trade.compute_nowcast(observed, bundled("trade_annual.csv"), bundled("trade_nowcast_params.csv"))
+    pd.testing.assert_frame_equal(trade.monthly, computed, check_exact=False, rtol=1e-12, check_freq=True)

@@ -87,7 +87,8 @@ def test_preparatory_meetings(data):
 def test_every_row_and_column_is_sourced(data):
     known = set(data.sources.index)
     assert data.sources["url"].str.startswith("http").all()
-    tables = [data.summits, data.meetings, data.nuclear_tests, data.crises, data.trade]
+    tables = [data.summits, data.meetings, data.nuclear_tests, data.crises, data.trade, data.steps,
+              data.series_meetings, data.series, data.leaders, data.elections]
     for table in tables:
         assert table["source_ids"].notna().all()
         for cell in table["source_ids"]:
@@ -101,7 +102,8 @@ def test_every_row_and_column_is_sourced(data):
 def test_indicator_panel_index_and_flags(data):
     ind = data.indicators
     assert isinstance(ind.index, pd.DatetimeIndex) and ind.index.freqstr == "MS"
-    expected = pd.date_range("1999-01-01", data.as_of.to_period("M").to_timestamp(), freq="MS")
+    # the panel runs to the last month any table completes (missile record: April 2026)
+    expected = pd.date_range("1999-01-01", "2026-04-01", freq="MS")
     assert ind.index.equals(expected)
     tests = ind.index[ind["nuclear_tests"] > 0].strftime("%Y-%m").tolist()
     assert tests == ["2006-10", "2009-05", "2013-02", "2016-01", "2016-09", "2017-09"]
@@ -110,6 +112,8 @@ def test_indicator_panel_index_and_flags(data):
                       "export_controls": ["2019-07"], "treated_water": ["2023-08"],
                       "taiwan_remarks": ["2025-11"]}
     assert ind.loc["2016-06-01", "thaad_since"] == 0 and ind.loc["2016-07-01", "thaad_since"] == 1
+    # ended by the normalisation announcement of 31 Oct 2017
+    assert ind.loc["2017-10-01", "thaad_since"] == 1 and ind.loc["2017-11-01", "thaad_since"] == 0
     assert ind.loc["2024-05-01", "leader_meetings"] == 1
     assert ind.loc["2023-11-01", "foreign_ministers_meetings"] == 1
     # missile counts: covered months are numbers (zeros included), later months NaN
@@ -155,5 +159,8 @@ def test_package_does_not_copy_shared_files(shared_data):
 
 def test_summary_and_html(data):
     text = data.summary()
-    assert "9 stand-alone summits" in text and "coverage" in text
+    assert "9 stand-alone summits" in text and "record through" in text
+    for name, date in data.record_through.items():
+        assert f"{name}" in text and f"{date:%Y-%m-%d}" in text
+    assert "2026-01 (as_of)" in text
     assert data._repr_html_().startswith("<pre>")

@@ -304,6 +304,21 @@ def test_pandas_in_pandas_out(call):
     assert np.isfinite(out).all()
 
 
+def test_forecast_paths_score_month_by_month():
+    from summitcast._common.paths import ForecastPaths
+    from summitcast._common.time import future_months
+
+    rng = np.random.default_rng(13)
+    values = rng.poisson(3.0, size=(500, 4)).astype(float)  # paths x months
+    paths = ForecastPaths(values, future_months("2025-11", 4), "launches", kind="count")
+    observed = pd.Series([2.0, 0.0, 5.0, 3.0], index=paths.index)
+    got = ev.crps_ensemble(observed, paths)
+    assert got.index.equals(paths.index)
+    np.testing.assert_allclose(got, ev.crps_ensemble(observed.to_numpy(), values.T), rtol=1e-15)
+    u = ev.pit(observed, samples=paths, seed=1)
+    assert u.index.equals(paths.index) and ((u > 0) & (u < 1)).all()
+
+
 def test_scalars_in_float_out():
     for value in (ev.brier(0.3, 1), ev.log_score(0.3, 0), ev.crps_normal(0.0, 0.0, 1.0), ev.crps_poisson(2, 1.5),
                   ev.crps_negbin(2, 3.0, 0.5), ev.interval_score(1.0, 0.0, 2.0, 0.1), ev.crps_ensemble(0.0, [1.0, 2.0])):

@@ -19,6 +19,11 @@ from summitcast._common.paths import ForecastPaths
 MONTHS = pd.date_range("2010-01-01", periods=120, freq="MS", name="month")
 
 
+def _short_gibbs_run(model):
+    with pytest.warns(sc.ConvergenceWarning):  # 200 draws are too few for the diagnostics, and it says so
+        return model.fit_bayes(draws=200, tune=200, chains=2, seed=1)
+
+
 @pytest.fixture(scope="module")
 def fitted():
     rng = np.random.default_rng(4)
@@ -29,7 +34,7 @@ def fitted():
     uc = sc.statespace.UnobservedComponents(tone, level="local level")
     return {
         "uc": uc.fit(),
-        "uc_posterior": uc.fit_bayes(draws=200, tune=200, chains=2, seed=1),
+        "uc_posterior": _short_gibbs_run(uc),
         "ingarch": sc.counts.INGARCH(counts, past_obs=1, past_mean=1).fit(),
         "hawkes": sc.events.Hawkes().fit(times, end_time=pd.Timestamp("2020-01-01")),
     }

@@ -165,7 +165,7 @@ def test_icews_quad_derivation():
     ({"dyads": []}, ValueError, "dyads is empty"),
     ({"dyads": [("CHN", "JPN"), ("CHN", "JPN")]}, ValueError, "given twice"),
     ({"dyads": ["CHN"]}, ValueError, "each dyad must be a pair"),
-    ({"date": "published"}, ValueError, "date must be 'event' or 'added'"),
+    ({"date": "published"}, ValueError, "date must be one of 'event', 'added'"),
 ])
 def test_bad_arguments(hand, kwargs, exc, message):
     args = {"dyads": [("CHN", "JPN")], **kwargs}

@@ -8,6 +8,8 @@ simulated series (named so); they must keep loading to the same numbers.
 
 from __future__ import annotations
 
+import contextlib
+
 import json
 from pathlib import Path
 
@@ -47,7 +49,10 @@ def test_round_trip_gives_the_same_results(fitted, name, tmp_path):
     back = sc.load(path)
     assert type(back) is type(res)
     pd.testing.assert_series_equal(back.params, res.params)
-    pd.testing.assert_series_equal(back.bse, res.bse)
+    # the Nile's trend variance is at 0: its standard error is NaN, and says why
+    undefined = pytest.warns(sc.BoundaryWarning, match="sigma2.trend") if name == "uc" else contextlib.nullcontext()
+    with undefined:
+        pd.testing.assert_series_equal(back.bse, res.bse)
     assert back.llf == res.llf
     kwargs = {}
     if name == "ingarch":  # the forecast months' regressor, on their index

@@ -51,6 +51,7 @@ def test_plot_returns_axes(fit):
     plt.close("all")
 
 
+@pytest.mark.filterwarnings("ignore::summitcast.ConvergenceWarning")  # 200 draws: too few, and flagged
 def test_posterior_presentation():
     post = UnobservedComponents(load_nile()).fit_bayes(draws=200, tune=50, chains=2, seed=1)
     assert post.draws.index.names == ["chain", "draw"]

@@ -56,6 +56,7 @@ def simulated_llt(seed: int, n: int = 300):
     return pd.Series(y, index=idx, name="simulated_llt"), pd.DataFrame({"x": x}, index=idx), truth
 
 
+@pytest.mark.filterwarnings("ignore::summitcast.ConvergenceWarning")  # the Gibbs chains of a trend variance mix slowly: truthfully flagged
 def test_gibbs_posterior_concentrates_on_truth():
     y, x, truth = simulated_llt(21)
     post = UnobservedComponents(y, level="local linear trend", exog=x).fit_bayes(
@@ -70,6 +71,7 @@ def test_gibbs_posterior_concentrates_on_truth():
     assert abs(draws["beta.x"].mean() - 2.0) < 4 * draws["beta.x"].std()
 
 
+@pytest.mark.filterwarnings("ignore::summitcast.ConvergenceWarning")  # sigma2.level mixes slowly under the vague default prior (R-hat ~1.02): flagged
 def test_gibbs_agrees_with_mle_on_nile(nile_fit):
     # With ~100 observations and weak priors the posterior median of the
     # variances sits near the MLE (within a posterior sd).
@@ -78,6 +80,7 @@ def test_gibbs_agrees_with_mle_on_nile(nile_fit):
         assert abs(post.draws[name].median() - nile_fit.params[name]) < post.draws[name].std()
 
 
+@pytest.mark.filterwarnings("ignore::summitcast.ConvergenceWarning")  # 30 draws: too few, and flagged
 def test_same_seed_same_draws_whatever_the_threads():
     y, x, _ = simulated_llt(2, n=80)
     model = UnobservedComponents(y, level="local linear trend", exog=x)
@@ -93,6 +96,7 @@ def test_same_seed_same_draws_whatever_the_threads():
     assert not np.allclose(different.to_numpy(), runs[0].to_numpy())
 
 
+@pytest.mark.filterwarnings("ignore::summitcast.ConvergenceWarning")  # sigma2.level mixes slowly under the vague default prior: flagged
 def test_posterior_forecast_is_wider_than_plug_in(nile_fit):
     post = UnobservedComponents(load_nile()).fit_bayes(draws=2000, tune=300, chains=2, seed=1)
     bayes = post.forecast_summary(10, alpha=0.1, seed=2)

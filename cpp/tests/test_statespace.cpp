@@ -8,6 +8,7 @@
 
 #include "check.hpp"
 #include "summitcast/core/rng.hpp"
+#include "summitcast/statespace/aggregation.hpp"
 #include "summitcast/statespace/kalman_filter.hpp"
 #include "summitcast/statespace/score.hpp"
 #include "summitcast/statespace/smoother.hpp"
@@ -180,20 +181,50 @@ BOOST_AUTO_TEST_CASE(exact_diffuse_loglike_is_the_limit_of_a_vague_prior) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(sparse_propagation_equals_dense) {
+BOOST_AUTO_TEST_CASE(block_transition_equals_dense_products) {
+  // Every block shape, alone and together, plus a dense leftover block:
+  // T x, T'x, T P T' and T'P T against Eigen's dense products.
   sc::Rng rng(3, 0);
-  for (Index m : {1, 5, 13}) {
-    MatrixXd T = MatrixXd::Zero(m, m), A(m, m);
-    for (Index i = 0; i < m; ++i) {
-      T(i, i) = 0.9;
-      if (i + 1 < m) T(i, i + 1) = -1.0;
-      T(m - 1, i) = 0.25 * rng.normal();
+  auto random_block_T = [&](bool with_dense) {
+    std::vector<MatrixXd> parts;
+    parts.push_back((MatrixXd(2, 2) << 1, 1, 0, 1).finished());      // level + trend
+    MatrixXd seasonal = MatrixXd::Zero(5, 5);                         // dummy seasonal, s = 6
+    seasonal.row(0).setConstant(-1.0);
+    for (Index j = 1; j < 5; ++j) seasonal(j, j - 1) = 1.0;
+    parts.push_back(seasonal);
+    const double l = 2.0 * M_PI / 7.0;
+    parts.push_back((MatrixXd(2, 2) << std::cos(l), std::sin(l), -std::sin(l), std::cos(l)).finished());
+    parts.push_back(MatrixXd::Identity(3, 3));                        // regression states
+    if (with_dense) parts.push_back((MatrixXd(2, 2) << 0.5, 0.2, -0.1, 0.9).finished());
+    Index m = 0;
+    for (const auto& b : parts) m += b.rows();
+    MatrixXd T = MatrixXd::Zero(m, m);
+    Index at = 0;
+    for (const auto& b : parts) {
+      T.block(at, at, b.rows(), b.rows()) = b;
+      at += b.rows();
     }
+    return T;
+  };
+  for (bool with_dense : {false, true}) {
+    const MatrixXd T = random_block_T(with_dense);
+    const Index m = T.rows();
+    const ss::BlockTransition bt = ss::BlockTransition::detect(T);
+    BOOST_CHECK_EQUAL(bt.structured(), !with_dense);
+    BOOST_CHECK_EQUAL(bt.blocks().size(), with_dense ? 7u : 6u);  // the identity splits into 1 x 1 blocks
+    MatrixXd A(m, m);
     for (Index k = 0; k < A.size(); ++k) A.data()[k] = rng.normal();
     const MatrixXd P = A * A.transpose();
-    MatrixXd U(m, m), out(m, m);
-    ss::KalmanFilter::propagate_sparse(ss::SparseRows::from_dense(T), P, U, out);
-    SUMMITCAST_CHECK_MATRIX(out, MatrixXd(T * P * T.transpose()), 1e-14);
+    const VectorXd x = A.col(0);
+    for (bool transposed : {false, true}) {
+      const MatrixXd Tt = transposed ? MatrixXd(T.transpose()) : T;
+      VectorXd y = x;
+      bt.apply(y.data(), transposed);
+      SUMMITCAST_CHECK_MATRIX(y, VectorXd(Tt * x), 1e-15);
+      MatrixXd out = P;
+      bt.propagate(out, transposed);
+      SUMMITCAST_CHECK_MATRIX(out, MatrixXd(Tt * P * Tt.transpose()), 1e-14);
+    }
   }
 }
 
@@ -262,6 +293,78 @@ BOOST_AUTO_TEST_CASE(analytic_score_matches_finite_differences) {
     const double fd = (model.loglike(up) - model.loglike(down)) / (2.0 * h);
     SUMMITCAST_CHECK_CLOSE(grad[k], fd, 1e-5);
   }
+}
+
+// Temporal aggregation: with every month observed and no aggregate the
+// cumulator adds nothing, so the model is the unobserved-components model
+// (the irregular carried as a state instead of as observation noise); with
+// aggregates, the smoothed months of each aggregated period add up to it.
+namespace {
+
+ss::ComponentSpec trend_and_seasonal() {
+  ss::ComponentSpec spec;
+  spec.trend = spec.stochastic_trend = true;
+  spec.seasonal = 4;
+  return spec;
+}
+
+ss::AggregationLayout yearly_layout(Index n, double scale) {
+  ss::AggregationLayout layout;
+  layout.scale = VectorXd::Constant(n, scale);
+  layout.weight = VectorXd::Ones(n);
+  layout.period_start.assign(static_cast<size_t>(n), false);
+  for (Index t = 0; t < n; t += 12) layout.period_start[static_cast<size_t>(t)] = true;
+  return layout;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(aggregation_without_aggregates_is_the_component_model) {
+  sc::Rng rng(11, 0);
+  const Index n = 48;
+  VectorXd y(n);
+  for (Index t = 0; t < n; ++t) y[t] = 0.1 * t + ((t % 4) - 1.5) + rng.normal();
+  y[9] = kNaN;
+  VectorXd params(4);
+  params << 0.7, 0.2, 0.01, 0.05;
+  const ss::UnobservedComponentsModel uc(trend_and_seasonal(), y, MatrixXd::Zero(n, 0));
+  const ss::AggregationModel agg(trend_and_seasonal(), y, VectorXd::Constant(n, kNaN), yearly_layout(n, 1.0));
+  SUMMITCAST_CHECK_CLOSE(agg.loglike(params), uc.loglike(params), 1e-10);
+}
+
+BOOST_AUTO_TEST_CASE(aggregated_months_add_up_to_their_aggregate) {
+  sc::Rng rng(12, 0);
+  const Index n = 48;
+  VectorXd y(n), totals = VectorXd::Constant(n, kNaN);
+  for (Index t = 0; t < n; ++t) y[t] = 10.0 + 0.1 * t + ((t % 4) - 1.5) + rng.normal();
+  totals[35] = y.segment(24, 12).sum() + 3.0;  // the third year: only its total
+  totals[47] = y.segment(36, 12).sum() - 2.0;  // the fourth: its total and two months
+  for (Index t = 24; t < 48; ++t)
+    if (t != 40 && t != 41) y[t] = kNaN;
+  VectorXd params(4);
+  params << 0.7, 0.2, 0.01, 0.05;
+  const ss::AggregationModel agg(trend_and_seasonal(), y, totals, yearly_layout(n, 2.0));
+  const ss::AggregationSmooth s = agg.smooth(params, VectorXd::Constant(3, 2.0));
+  SUMMITCAST_CHECK_CLOSE(s.mean.segment(24, 12).sum(), totals[35], 1e-9);
+  SUMMITCAST_CHECK_CLOSE(s.mean.segment(36, 12).sum(), totals[47], 1e-9);
+  SUMMITCAST_CHECK_CLOSE(s.mean[40], y[40], 1e-9);  // observed months are reproduced
+  BOOST_CHECK_LE(s.variance[40], 1e-9);
+  BOOST_CHECK_GT(s.variance[30], 0.1);
+  BOOST_CHECK_GT(s.variance[49], s.variance[48]);  // predictions after the data widen
+}
+
+BOOST_AUTO_TEST_CASE(aggregation_refuses_bad_layouts) {
+  const Index n = 24;
+  const VectorXd y = VectorXd::Ones(n), none = VectorXd::Constant(n, kNaN);
+  ss::AggregationLayout bad = yearly_layout(n, 1.0);
+  bad.scale[3] = -1.0;
+  BOOST_CHECK_THROW(ss::AggregationModel(trend_and_seasonal(), y, none, bad), sc::ValueError);
+  bad = yearly_layout(n, 1.0);
+  bad.weight.resize(5);
+  BOOST_CHECK_THROW(ss::AggregationModel(trend_and_seasonal(), y, none, bad), sc::ValueError);
+  VectorXd all_missing = VectorXd::Constant(n, kNaN);
+  BOOST_CHECK_THROW(ss::AggregationModel(trend_and_seasonal(), all_missing, none, yearly_layout(n, 1.0)),
+                    sc::ValueError);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -10,6 +10,7 @@ Layers (each usable alone; see the README):
 ``summitcast.diagnostics`` R-hat and ESS
 ``summitcast.datasets``    the bundled trilateral record and simulated worlds
 ``summitcast.io``          readers for GDELT, ICEWS, Comtrade, CNS and ACLED files
+``summitcast.evaluate``    proper scores, calibration, block bootstrap for forecasts
 ``summitcast.forecaster``  ``SummitForecaster``: the layers composed into summit
                            probabilities, scenarios and the ``summitcast`` CLI
 
@@ -29,7 +30,7 @@ from ._core import NumericalError
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("bayes", "counts", "datasets", "diagnostics", "events", "forecaster", "io", "statespace")
+_SUBMODULES = ("bayes", "counts", "datasets", "diagnostics", "evaluate", "events", "forecaster", "io", "statespace")
 
 __all__ = [
     "BoundaryWarning",

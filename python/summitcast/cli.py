@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = _Parser(prog="summitcast", description="How likely a summit is held within the coming months, "
                      "from the bundled public record or your own data.")
-    sub = parser.add_subparsers(dest="command", metavar="{forecast,data}", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="{forecast,data,backtest}", parser_class=_Parser)
     fc = sub.add_parser("forecast", help="forecast a summit series",
                         description="P(a meeting of the series is held within each of the next N months), with "
                         "credible intervals, outcomes, drivers and the data's limits.")
@@ -92,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     dt.add_argument("--format", choices=("text", "json"), default="text")
     dt.add_argument("--export", metavar="DIR", help="write the tables the forecaster reads as CSV files into DIR "
                     "(the --data format)")
+    from .evaluate.cli import add_backtest_parser
+
+    add_backtest_parser(sub)
     return parser
 
 
@@ -285,10 +288,13 @@ def main(argv: list[str] | None = None) -> int:
         parser = build_parser()
         args = parser.parse_args(argv)
         if args.command is None:
-            raise UsageError("choose a command: forecast or data (summitcast --help)")
+            raise UsageError("choose a command: forecast, data or backtest (summitcast --help)")
+        from .evaluate.cli import run_backtest
+
+        commands = {"forecast": _forecast, "data": _data, "backtest": run_backtest}
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            status = _forecast(args) if args.command == "forecast" else _data(args)
+            status = commands[args.command](args)
         _notes(caught)
         return status
     except UsageError as err:

@@ -28,6 +28,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .validation import check_path
+
 __all__ = ["FORMAT", "LOADERS", "VERSION", "decode_floats", "decode_index", "encode_floats", "encode_index",
            "load", "save"]
 
@@ -62,9 +64,10 @@ def save(path: str | Path, kind: str, payload: dict[str, Any]) -> Path:
 
 def read(path: str | Path) -> tuple[str, dict[str, Any]]:
     """The (kind, payload) of a summitcast document, checked."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no summitcast file at {path}")
+    try:
+        path = Path(check_path(path, "path"))
+    except FileNotFoundError as err:
+        raise FileNotFoundError(f"no summitcast file: {err}") from None
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as err:

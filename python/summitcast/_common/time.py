@@ -20,11 +20,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .validation import check_int, describe
+from .validation import MAX_COUNT, check_int, describe
 
 __all__ = [
     "FREQ",
     "INDEX_NAME",
+    "as_dates",
     "as_month",
     "as_monthly_index",
     "future_index",
@@ -69,6 +70,37 @@ def as_month(value: Any, name: str = "month") -> pd.Timestamp:
     return pd.Timestamp(year=stamp.year, month=stamp.month, day=1)
 
 
+def as_dates(values: Any, name: str = "dates", *, utc: bool = False) -> pd.DatetimeIndex:
+    """Dates (strings, datetimes, Timestamps, ``datetime64``) as a tz-naive
+    ``DatetimeIndex``; a time-zone-aware one keeps its local calendar dates,
+    or with ``utc=True`` is converted to UTC first (for event times, whose
+    differences must be true elapsed times).
+
+    Numbers are refused (pandas would read them as nanoseconds since 1970),
+    and so are missing dates (NaT, None), which are counted in the message.
+    """
+    if isinstance(values, (str, pd.Timestamp, _dt.date, np.datetime64)):
+        values = [values]
+    if values is None or isinstance(values, (dict, set, bytes)) or np.ndim(values) == 0:
+        raise TypeError(f"{name} must be a list of dates, got {describe(values)}")
+    items = pd.Index(np.asarray(values, dtype=object).ravel()) if not isinstance(values, pd.Index) else values
+    if not isinstance(items, pd.DatetimeIndex):
+        numeric = [v for v in items if isinstance(v, (bool, int, float, complex, np.number, np.bool_))
+                   and not (isinstance(v, float) and np.isnan(v))]
+        if numeric:
+            raise TypeError(f"{name} must hold dates, got the number {numeric[0]!r}")
+    try:
+        stamps = pd.DatetimeIndex(pd.to_datetime(items))
+    except (TypeError, ValueError, OverflowError, pd.errors.OutOfBoundsDatetime) as err:
+        raise ValueError(f"{name} must hold dates: {err}") from None
+    if stamps.hasnans:
+        raise ValueError(f"{name} contains {int(stamps.isna().sum())} missing date(s) (NaT, None or NaN) (first at "
+                         f"position {int(np.flatnonzero(stamps.isna())[0])}); drop or date them first")
+    if stamps.tz is not None:
+        stamps = (stamps.tz_convert("UTC") if utc else stamps).tz_localize(None)
+    return stamps
+
+
 def month_end(month: Any, name: str = "month") -> pd.Timestamp:
     """The last day of ``month``."""
     start = as_month(month, name)
@@ -108,11 +140,22 @@ def months_between(earlier: Any, later: Any) -> int:
     return (b.year - a.year) * 12 + (b.month - a.month)
 
 
+def _representable(make: Any, steps: int, name: str, after: Any) -> Any:
+    """``make()``, or a ValueError naming ``steps`` when the dates it builds
+    run past the last date pandas can represent."""
+    try:
+        return make()
+    except (pd.errors.OutOfBoundsDatetime, OverflowError):
+        raise ValueError(f"{name}={steps} periods after {after} run past the last date pandas can represent; "
+                         "ask for fewer") from None
+
+
 def future_months(last: Any, steps: int, name: str = "steps") -> pd.DatetimeIndex:
     """The ``steps`` months after ``last``."""
-    steps = check_int(steps, name, 0)
+    steps = check_int(steps, name, 0, MAX_COUNT)
     start = as_month(last, "last") + pd.offsets.MonthBegin(1)
-    return pd.date_range(start, periods=steps, freq=FREQ, name=INDEX_NAME)
+    return _representable(lambda: pd.date_range(start, periods=steps, freq=FREQ, name=INDEX_NAME), steps, name,
+                          f"{start - pd.offsets.MonthBegin(1):%Y-%m}")
 
 
 def as_monthly_index(index: Any, name: str = "index", *, consecutive: bool = True) -> pd.DatetimeIndex:
@@ -128,6 +171,9 @@ def as_monthly_index(index: Any, name: str = "index", *, consecutive: bool = Tru
             raise ValueError(f"{name} must be monthly, got a PeriodIndex with frequency {index.freqstr}")
         months = index.to_timestamp(how="start")
     else:
+        if isinstance(index, pd.Index) and (pd.api.types.is_numeric_dtype(index.dtype)
+                                            or pd.api.types.is_bool_dtype(index.dtype)):
+            raise TypeError(f"{name} must hold dates or monthly periods, got {index.dtype} numbers")
         try:
             stamps = pd.DatetimeIndex(index)
         except (TypeError, ValueError) as err:
@@ -157,16 +203,18 @@ def future_index(index: pd.Index, steps: int, name: str = "steps") -> pd.Index:
     """The ``steps`` labels that follow ``index``: dates continue its
     frequency (months for the monthly convention), periods their frequency,
     integers count on with their step."""
-    steps = check_int(steps, name, 0)
+    steps = check_int(steps, name, 0, MAX_COUNT)
     if len(index) == 0:
         return pd.RangeIndex(0, steps)
     if isinstance(index, pd.PeriodIndex):
-        return pd.period_range(index[-1] + 1, periods=steps, freq=index.freq, name=index.name)
+        return _representable(lambda: pd.period_range(index[-1] + 1, periods=steps, freq=index.freq, name=index.name),
+                              steps, name, index[-1])
     if isinstance(index, pd.DatetimeIndex):
         freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
         if freq is None:
             raise ValueError("the DatetimeIndex has no frequency; give it one (e.g. .asfreq('MS'))")
-        return pd.date_range(index[-1], periods=steps + 1, freq=freq, name=index.name)[1:]
+        return _representable(lambda: pd.date_range(index[-1], periods=steps + 1, freq=freq, name=index.name)[1:],
+                              steps, name, f"{index[-1]:%Y-%m-%d}")
     if pd.api.types.is_integer_dtype(index.dtype):
         step = int(index[1] - index[0]) if len(index) > 1 else 1
         return pd.RangeIndex(int(index[-1]) + step, int(index[-1]) + step * (steps + 1), step, name=index.name)

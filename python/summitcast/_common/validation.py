@@ -17,18 +17,28 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "MAX_ABS_VALUE",
+    "MAX_ARRAY_VALUES",
+    "MAX_COUNT",
+    "MAX_ITERATIONS",
+    "MAX_THREADS",
     "as_count_series",
     "as_endog",
     "as_exog",
     "as_exog_frame",
     "as_float_array",
     "as_lags",
+    "as_names",
+    "as_param_vector",
     "check_alpha",
+    "check_allocation",
     "check_bool",
     "check_choice",
     "check_float",
     "check_index",
     "check_int",
+    "check_path",
+    "check_paths",
     "check_positive",
     "check_probability",
     "check_threads",
@@ -38,6 +48,24 @@ __all__ = [
 #: Values larger than this cannot be squared (as variances of them are) in
 #: double precision without overflow; refuse them instead of returning NaN.
 MAX_ABS_VALUE = 1e100
+
+#: Counts handed to the compiled core (draws, paths, steps, lags, threads) are
+#: C ints there; a larger one is refused here with its name, not by pybind11.
+MAX_COUNT = 2**31 - 1
+
+#: Results summitcast allocates for you (draws × chains × parameters, paths ×
+#: months, ...) are refused beyond this many values (1 GiB of float64), with
+#: the sizes in the message: asking for more is a typo far more often than a
+#: plan, and failing fast beats a MemoryError (or swapping) minutes later.
+MAX_ARRAY_VALUES = 2**27
+
+#: Iterations of one loop (warm-up or kept sampler iterations per chain,
+#: burn-in of a simulation): a hundred million is hours of work for the
+#: cheapest model, so more is refused as a typo.  Long runs poll Ctrl-C.
+MAX_ITERATIONS = 10**8
+
+#: Threads (``cores``) beyond this are refused as a typo.
+MAX_THREADS = 4096
 
 
 def describe(value: Any, limit: int = 60) -> str:
@@ -113,18 +141,83 @@ def check_alpha(value: Any, name: str = "alpha") -> float:
 
 
 def check_threads(cores: Any, name: str = "cores") -> int:
-    """Threads to use: ``None`` for every CPU, else a positive integer."""
+    """Threads to use: ``None`` for every CPU, else an integer in [1, MAX_THREADS]."""
     import os
 
     if cores is None:
         return os.cpu_count() or 1
-    return check_int(cores, name, 1)
+    return check_int(cores, name, 1, MAX_THREADS)
+
+
+def check_allocation(what: str, **sizes: int) -> None:
+    """Refuse a result of ``prod(sizes)`` values beyond :data:`MAX_ARRAY_VALUES`,
+    naming every size: ``check_allocation("posterior draws", draws=10**9,
+    chains=4, parameters=3)``."""
+    total = math.prod(int(v) for v in sizes.values())
+    if total > MAX_ARRAY_VALUES:
+        factors = " x ".join(f"{k}={int(v):,}" for k, v in sizes.items())
+        raise ValueError(
+            f"{what} would hold {factors} = {total:,} values, beyond summitcast's limit of {MAX_ARRAY_VALUES:,} "
+            f"({MAX_ARRAY_VALUES * 8 / 2**30:g} GiB of float64): ask for fewer"
+        )
 
 
 def check_bool(value: Any, name: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False, got {describe(value)}")
     return bool(value)
+
+
+def as_names(value: Any, name: str, *, single: bool = True, allow_empty: bool = True) -> list[str]:
+    """A list of labels (strings) from a string (one label, when ``single``)
+    or an iterable of strings; anything else is a TypeError naming ``name``."""
+    if isinstance(value, str):
+        if not single:
+            raise TypeError(f"{name} must be a list of strings, got the string {value!r}")
+        return [value]
+    if isinstance(value, (bytes, dict)) or not isinstance(value, Iterable):
+        raise TypeError(f"{name} must be a list of strings, got {describe(value)}")
+    out = list(value)
+    bad = [v for v in out if not isinstance(v, str)]
+    if bad:
+        raise TypeError(f"{name} must hold strings, got {describe(bad[0])}")
+    if not out and not allow_empty:
+        raise ValueError(f"{name} must not be empty")
+    return out
+
+
+def check_path(value: Any, name: str = "path") -> str:
+    """An existing file: a str or ``os.PathLike`` (TypeError otherwise),
+    FileNotFoundError naming the path when there is no file there."""
+    import os
+
+    if isinstance(value, (bytes, bytearray)) or not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a path (str or pathlib.Path), got {describe(value)}")
+    path = os.fspath(value)
+    if not isinstance(path, str):
+        raise TypeError(f"{name} must be a text path, got {describe(path)}")
+    if "\0" in path:
+        raise ValueError(f"{name} contains a NUL character: {path!r}")
+    if os.path.isdir(path):
+        raise FileNotFoundError(f"{name} is a directory, not a file: {path}")
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"{name}: no such file: {path}")
+    return path
+
+
+def check_paths(value: Any, name: str = "paths") -> list[str]:
+    """One path or an iterable of paths, each checked by :func:`check_path`
+    (an element is named by its position: ``paths[1]``)."""
+    import os
+
+    if isinstance(value, (str, os.PathLike)):
+        return [check_path(value, name)]
+    if isinstance(value, (bytes, bytearray, dict)) or not isinstance(value, Iterable):
+        raise TypeError(f"{name} must be a path or a list of paths, got {describe(value)}")
+    items = list(value)
+    if not items:
+        raise ValueError(f"{name} is empty: give at least one file")
+    return [check_path(p, f"{name}[{i}]") for i, p in enumerate(items)]
 
 
 def check_choice(value: Any, name: str, choices: Iterable[Any]) -> Any:
@@ -160,6 +253,22 @@ def _numeric_dtype_or_raise(dtype: Any, name: str) -> None:
         raise TypeError(f"{name} must be numeric, got text dtype {dtype}")
 
 
+def _objects_to_float(raw: np.ndarray, name: str) -> np.ndarray:
+    """An object array as floats, element by element (None is NaN); an element
+    that is not a real number is a TypeError naming its position."""
+    flat = raw.ravel()
+    out = np.empty(flat.size)
+    for i, item in enumerate(flat):
+        if item is None:
+            out[i] = np.nan
+        elif _is_real(item):
+            out[i] = float(item)
+        else:
+            pos = tuple(int(j) for j in np.unravel_index(i, raw.shape)) if raw.ndim > 1 else i
+            raise TypeError(f"{name} must be numeric; the element at position {pos} is {describe(item)}")
+    return out.reshape(raw.shape)
+
+
 def as_float_array(
     value: Any,
     name: str,
@@ -179,28 +288,27 @@ def as_float_array(
     """
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be an array of numbers, got a string {describe(value)}")
+    if value is None or isinstance(value, (dict, set)):
+        raise TypeError(f"{name} must be an array of numbers, got {describe(value)}")
     if isinstance(value, (pd.Series, pd.DataFrame, pd.Index)):
-        dtypes = [value.dtype] if not isinstance(value, pd.DataFrame) else list(value.dtypes)
-        for dtype in dtypes:
-            _numeric_dtype_or_raise(dtype, name)
-        arr = value.to_numpy(dtype=float, na_value=np.nan)
-    else:
-        raw = np.asarray(value)
-        _numeric_dtype_or_raise(raw.dtype, name)
-        if raw.dtype.kind == "O":
-            flat = raw.ravel()
-            out = np.empty(flat.size)
-            for i, item in enumerate(flat):
-                if item is None:
-                    out[i] = np.nan
-                elif _is_real(item):
-                    out[i] = float(item)
-                else:
-                    pos = tuple(int(j) for j in np.unravel_index(i, raw.shape)) if raw.ndim > 1 else i
-                    raise TypeError(f"{name} must be numeric; the element at position {pos} is {describe(item)}")
-            arr = out.reshape(raw.shape)
+        if isinstance(value, pd.DataFrame):
+            dtypes = list(value.dtypes)
+            for column, dtype in zip(value.columns, dtypes):
+                _numeric_dtype_or_raise(dtype, f"{name} column {column!r}")
         else:
-            arr = raw.astype(float, copy=False)
+            dtypes = [value.dtype]
+            _numeric_dtype_or_raise(value.dtype, name)
+        if any(isinstance(d, np.dtype) and d.kind == "O" for d in dtypes):
+            arr = _objects_to_float(value.to_numpy(dtype=object), name)
+        else:
+            arr = value.to_numpy(dtype=float, na_value=np.nan)
+    else:
+        try:
+            raw = np.asarray(value)
+        except ValueError:  # ragged nesting: [[1, 2], [3]]
+            raise ValueError(f"{name} must be a rectangular array of numbers, got ragged nested sequences") from None
+        _numeric_dtype_or_raise(raw.dtype, name)
+        arr = _objects_to_float(raw, name) if raw.dtype.kind == "O" else raw.astype(float, copy=False)
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
@@ -224,6 +332,18 @@ def as_float_array(
             "in double precision; rescale the data"
         )
     return np.ascontiguousarray(arr)
+
+
+def as_param_vector(value: Any, name: str, names: Sequence[str], *, allow_empty: bool = False) -> np.ndarray:
+    """Parameters as a finite 1-D float64 array with one value per entry of
+    ``names`` (in that order), e.g. a model's ``param_names``."""
+    arr = as_float_array(value, name, 1, allow_nan=True, allow_inf=True, min_size=0 if allow_empty or not names else 1)
+    if arr.shape[0] != len(names):
+        raise ValueError(f"{name} must have {len(names)} values ({', '.join(map(str, names))}), got {arr.shape[0]}")
+    bad = np.flatnonzero(~np.isfinite(arr))
+    if bad.size:
+        raise ValueError(f"{name}: {names[bad[0]]} must be finite, got {arr[bad[0]]}")
+    return arr
 
 
 # ------------------------------------------------------------------ series
@@ -376,8 +496,8 @@ def as_lags(lags: Any, name: str) -> list[int]:
     for lag in lags:
         if not _is_integer(lag):
             raise TypeError(f"{name} must contain integers, got {describe(lag)}")
-        if lag < 1:
-            raise ValueError(f"{name} lags must be positive, got {lag}")
+        if not 1 <= lag <= MAX_COUNT:
+            raise ValueError(f"{name} lags must be positive (and at most {MAX_COUNT}), got {lag}")
         out.append(int(lag))
     if len(set(out)) != len(out):
         raise ValueError(f"{name} has repeated lags: {out}")

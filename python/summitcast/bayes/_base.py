@@ -3,7 +3,6 @@ the Laplace approximation, and turning unconstrained draws into a Posterior."""
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +13,16 @@ import pandas as pd
 from .. import _core
 from .._common.progress import progress as progress_bar
 from .._common.seeds import check_seed, child_seed
-from .._common.validation import check_bool, check_float, check_int
+from .._common.validation import (
+    MAX_COUNT,
+    MAX_ITERATIONS,
+    as_param_vector,
+    check_allocation,
+    check_bool,
+    check_float,
+    check_int,
+    check_threads,
+)
 from .importance import PSISResult, psis, systematic_resample, warn_if_unreliable
 from .posterior import Posterior, PosteriorSummary
 
@@ -79,9 +87,13 @@ class BayesModel:
         """Names of the reported parameters (columns of ``Posterior.draws``)."""
         return list(self._param_names)
 
+    def _theta(self, theta: Any, name: str) -> np.ndarray:
+        """Unconstrained parameters: a finite vector of the model's dimension."""
+        return as_param_vector(theta, name, [f"theta[{i}]" for i in range(self._core_model.dim)])
+
     def log_density(self, theta: np.ndarray, jacobian: bool = True) -> tuple[float, np.ndarray]:
         """Log posterior density (up to a constant) and gradient at unconstrained ``theta``."""
-        return self._core_model.log_density(np.asarray(theta, dtype=float), jacobian)
+        return self._core_model.log_density(self._theta(theta, "theta"), check_bool(jacobian, "jacobian"))
 
     def sample(
         self,
@@ -123,14 +135,28 @@ class BayesModel:
         Returns
         -------
         Posterior
-            Warns ``ConvergenceWarning`` when R-hat > 1.01, ESS < 400, any
-            divergence, tree-depth saturation or E-BFMI < 0.3.
+            Warns ``ConvergenceWarning`` when the draws fail a threshold of
+            :mod:`summitcast.diagnostics` (R-hat > 1.01, bulk or tail ESS below
+            100 per chain, E-BFMI < 0.3) or show a divergence or tree-depth
+            saturation.
+
+        Raises
+        ------
+        ValueError
+            For settings out of range, including runs that would keep more
+            than ``MAX_ARRAY_VALUES`` numbers (draws × chains × (parameters +
+            sampler statistics)) or iterate more than ``MAX_ITERATIONS``
+            times per chain (see ``summitcast._common.validation``).
         """
-        draws = check_int(draws, "draws", 4)
-        tune = check_int(tune, "tune", 0)
-        chains = check_int(chains, "chains", 1)
-        cores = (os.cpu_count() or 1) if cores is None else check_int(cores, "cores", 1)
-        max_tree_depth = check_int(max_tree_depth, "max_tree_depth", 1)
+        draws = check_int(draws, "draws", 4, MAX_ITERATIONS)
+        tune = check_int(tune, "tune", 0, MAX_ITERATIONS)
+        chains = check_int(chains, "chains", 1, MAX_COUNT)
+        check_allocation("the posterior", draws=draws, chains=chains,
+                         values_per_draw=self._core_model.dim + len(self._param_names) + 7)
+        cores = check_threads(cores)
+        max_tree_depth = check_int(max_tree_depth, "max_tree_depth", 1, 30)
+        target_accept = check_float(target_accept, "target_accept", 0.0, 1.0, exclusive=True)
+        dense_metric = check_bool(dense_metric, "dense_metric")
         seed = check_seed(seed)
         started = time.perf_counter()
         with progress_bar(chains * (draws + tune), type(self).__name__, progress) as advance:
@@ -142,8 +168,8 @@ class BayesModel:
                 seed,
                 cores,
                 max_tree_depth=max_tree_depth,
-                target_accept=float(target_accept),
-                dense_metric=bool(dense_metric),
+                target_accept=target_accept,
+                dense_metric=dense_metric,
                 on_progress=advance,
             )
         elapsed = time.perf_counter() - started
@@ -163,8 +189,8 @@ class BayesModel:
             "seed": seed,
             "tune": tune,
             "max_tree_depth": max_tree_depth,
-            "target_accept": float(target_accept),
-            "dense_metric": bool(dense_metric),
+            "target_accept": target_accept,
+            "dense_metric": dense_metric,
             "gradient_evaluations": raw["gradient_evaluations"],
             "inverse_metric": raw["inverse_metric"],
             "step_size": raw["step_size"][:, 0] if n_draws else None,
@@ -182,8 +208,8 @@ class BayesModel:
         parameters, as Stan's optimizer does; ``True`` the mode of the
         unconstrained ones, which centres the Laplace approximation.
         """
-        theta0 = np.zeros(self._core_model.dim) if start is None else np.asarray(start, dtype=float)
-        r = _core.bayes.find_mode(self._core_model, theta0, bool(jacobian))
+        theta0 = np.zeros(self._core_model.dim) if start is None else self._theta(start, "start")
+        r = _core.bayes.find_mode(self._core_model, theta0, check_bool(jacobian, "jacobian"))
         theta = np.asarray(r["params"])
         params = pd.Series(self._constrain(theta[None, :])[0], index=self._param_names, name="mode")
         return ModeResult(
@@ -222,7 +248,8 @@ class BayesModel:
         Returns a one-chain Posterior (``method='laplace'``); fast enough to
         refit hundreds of times in a backtest.
         """
-        draws = check_int(draws, "draws", 4)
+        draws = check_int(draws, "draws", 4, MAX_COUNT)
+        check_allocation("the Laplace draws", draws=draws, values_per_draw=self._core_model.dim + len(self._param_names))
         seed = check_seed(seed)
         importance = check_bool(importance, "importance")
         df = check_float(df, "df", 0.0, exclusive=True)

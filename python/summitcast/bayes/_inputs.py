@@ -27,28 +27,35 @@ class Design:
     index: pd.Index
 
 
+def _bool_as_float(X: object) -> object:
+    """Boolean columns (dummies) as 0/1 floats; every other dtype is left for
+    :func:`as_float_array` to accept or refuse."""
+    if isinstance(X, pd.DataFrame):
+        flags = [c for c, d in X.dtypes.items() if pd.api.types.is_bool_dtype(d)]
+        return X.astype({c: float for c in flags}) if flags else X
+    if isinstance(X, np.ndarray) and X.dtype.kind == "b":
+        return X.astype(float)
+    return X
+
+
 def as_design(X: object, name: str = "X") -> Design:
-    """Validate a design matrix (DataFrame, Series, 2-d or 1-d array)."""
-    if X is None:
-        raise TypeError(f"{name} must be an array or DataFrame, got None")
+    """Validate a design matrix (DataFrame, Series, 2-d or 1-d array).
+
+    Numbers and booleans (dummies, as 0/1) are accepted; complex, text,
+    date, categorical and object columns are refused with a TypeError, NaN
+    and infinite values with a ValueError naming the row and column.
+    """
     if isinstance(X, pd.Series):
         X = X.to_frame()
     if isinstance(X, pd.DataFrame):
         names = [str(c) for c in X.columns]
+        if len(set(names)) != len(names):
+            raise ValueError(f"{name} has duplicate column names: {names}")
         index = X.index
-        bad = [c for c in X.columns if not (pd.api.types.is_numeric_dtype(X[c]) or pd.api.types.is_bool_dtype(X[c]))]
-        if bad:
-            raise TypeError(f"{name} column {bad[0]!r} is not numeric (dtype {X[bad[0]].dtype})")
-        values = X.to_numpy(dtype=float, na_value=np.nan)
-    else:
-        try:
-            values = np.asarray(X, dtype=float)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"{name} must be numeric: {exc}") from None
-        if values.ndim == 1:
-            values = values[:, None]
-        if values.ndim != 2:
-            raise ValueError(f"{name} must be 2-dimensional (rows x columns), got {values.ndim} dimensions")
+    values = as_float_array(_bool_as_float(X), name, (1, 2), allow_nan=True, allow_inf=True, min_size=0)
+    if values.ndim == 1:
+        values = values[:, None]
+    if not isinstance(X, pd.DataFrame):
         names = [f"x{j}" for j in range(values.shape[1])]
         index = pd.RangeIndex(values.shape[0])
     if values.shape[0] == 0:
@@ -60,8 +67,6 @@ def as_design(X: object, name: str = "X") -> Design:
             f"{name} contains {int(bad.sum())} non-finite value(s) (NaN or inf); first at row {i}, "
             f"column {names[j]!r}: {float(values[i, j])!r}"
         )
-    if len(set(names)) != len(names):
-        raise ValueError(f"{name} has duplicate column names: {names}")
     return Design(np.ascontiguousarray(values), names, index)
 
 
@@ -86,15 +91,9 @@ def as_vector(v: object, name: str, n: int) -> np.ndarray:
         if v.shape[1] != 1:
             raise ValueError(f"{name} must be one column, got {v.shape[1]}")
         v = v.iloc[:, 0]
-    if isinstance(v, pd.Series):
-        if not (pd.api.types.is_numeric_dtype(v) or pd.api.types.is_bool_dtype(v)):
-            raise TypeError(f"{name} must be numeric, got dtype {v.dtype}")
-        arr = v.to_numpy(dtype=float, na_value=np.nan)
-    else:
-        try:
-            arr = np.asarray(v, dtype=float)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"{name} must be numeric: {exc}") from None
+    if isinstance(v, pd.Series) and pd.api.types.is_bool_dtype(v.dtype):
+        v = v.astype(float)
+    arr = as_float_array(_bool_as_float(v), name, allow_nan=True, allow_inf=True, min_size=0)
     arr = np.ravel(arr) if arr.ndim > 1 and arr.size == max(arr.shape) else arr
     if arr.ndim != 1:
         raise ValueError(f"{name} must be 1-dimensional, got shape {arr.shape}")

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._common.validation import MAX_COUNT, MAX_ITERATIONS, as_float_array, check_choice, check_int
 from .logit import Logit
 from .ordinal import OrderedLogit
 from .posterior import Posterior
@@ -49,11 +50,13 @@ except ImportError:  # pragma: no cover
 
 class _BayesClassifier(_Classifier, _Base):
     def _fit_posterior(self, model: Any) -> Posterior:
-        if self.method == "nuts":
-            return model.sample(draws=self.draws, tune=self.tune, chains=self.chains, seed=self.seed, cores=self.cores)
-        if self.method == "laplace":
-            return model.fit_laplace(draws=self.draws * self.chains, seed=self.seed)
-        raise ValueError(f"method must be 'nuts' or 'laplace', got {self.method!r}")
+        # scikit-learn convention: the constructor stores, fit validates
+        method = check_choice(self.method, "method", ("nuts", "laplace"))
+        draws = check_int(self.draws, "draws", 4, MAX_ITERATIONS)
+        chains = check_int(self.chains, "chains", 1, MAX_COUNT)
+        if method == "nuts":
+            return model.sample(draws=draws, tune=self.tune, chains=chains, seed=self.seed, cores=self.cores)
+        return model.fit_laplace(draws=draws * chains, seed=self.seed)
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "posterior_"):
@@ -63,7 +66,7 @@ class _BayesClassifier(_Classifier, _Base):
         """Give arrays the column names seen in fit, so models match columns by name."""
         if isinstance(X, pd.DataFrame):
             return X
-        arr = np.asarray(X, dtype=float)
+        arr = as_float_array(X, "X", allow_nan=True, allow_inf=True)  # the model checks the values
         if arr.ndim == 2 and arr.shape[1] == len(self.model_.exog_names):
             return pd.DataFrame(arr, columns=self.model_.exog_names)
         return arr

@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._common.time import as_monthly_index, future_months
-from .._common.validation import as_float_array, check_int
+from .._common.time import as_dates, as_monthly_index, future_months
+from .._common.validation import as_float_array, check_allocation, check_choice, check_int
 from ._inputs import as_design
 from .logit import Logit
 from .posterior import hdi
@@ -31,23 +31,24 @@ __all__ = ["at_risk_panel", "time_terms", "DiscreteHazard"]
 def _monthly(values: object, name: str) -> pd.PeriodIndex:
     """Monthly periods for the panel's internal month arithmetic (the edge
     converts back to the month-start DatetimeIndex of ``summitcast._common.time``)."""
-    if isinstance(values, pd.PeriodIndex):
-        if values.hasnans:
-            raise ValueError(f"{name} contains a missing month (NaT)")
-        return values.asfreq("M")
-    return as_monthly_index(values, name, consecutive=False).to_period("M") if len(values) else pd.PeriodIndex([], freq="M")
+    if isinstance(values, pd.PeriodIndex) and values.hasnans:
+        raise ValueError(f"{name} contains a missing month (NaT)")
+    return as_monthly_index(values, name, consecutive=False).to_period("M")
 
 
 def _event_months(event_dates: object) -> pd.PeriodIndex:
-    try:
-        stamps = pd.DatetimeIndex(pd.to_datetime(pd.Index(np.atleast_1d(event_dates))))
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"event_dates must be dates: {exc}") from None
-    if stamps.hasnans:
-        raise ValueError(
-            f"event_dates contains {int(stamps.isna().sum())} missing date(s) (NaT); drop or date them first"
-        )
-    return stamps.to_period("M")
+    return as_dates(event_dates, "event_dates").to_period("M")
+
+
+TIME_TERMS = ("cubic", "spline")
+
+
+def _check_knots(knots: object) -> np.ndarray:
+    """Spline knots: at least three, finite and strictly increasing (months)."""
+    k = as_float_array(knots, "knots", 1)
+    if k.size < 3 or np.any(np.diff(k) <= 0):
+        raise ValueError(f"knots must be at least 3 strictly increasing positions in months, got {k.tolist()}")
+    return k
 
 
 def spline_knots(durations: np.ndarray, n_knots: int) -> np.ndarray:
@@ -71,26 +72,26 @@ def time_terms(duration: np.ndarray, kind: str = "cubic", knots: np.ndarray | No
     + (d - k_K)_+^3 (k_{K-1} - k_j)/(k_K - k_{K-1})] / (k_K - k_1)^2``,
     linear beyond the outer knots.
     """
-    d = np.asarray(duration, dtype=float)
+    d = as_float_array(duration, "duration", 1, min_size=0)
+    kind = check_choice(kind, "kind", TIME_TERMS)
     if kind == "cubic":
         years = d / 12.0
         return pd.DataFrame({"duration": years, "duration^2": years**2, "duration^3": years**3})
-    if kind == "spline":
-        if knots is None:
-            raise ValueError("a spline needs knots")
-        k = np.asarray(knots, dtype=float)
-        K = k.size
-        cols = {"duration": d / 12.0}
-        pos = lambda v: np.clip(v, 0.0, None) ** 3  # noqa: E731
-        for j in range(K - 2):
-            term = (
-                pos(d - k[j])
-                - pos(d - k[K - 2]) * (k[K - 1] - k[j]) / (k[K - 1] - k[K - 2])
-                + pos(d - k[K - 1]) * (k[K - 2] - k[j]) / (k[K - 1] - k[K - 2])
-            )
-            cols[f"duration_spline{j + 1}"] = term / (k[K - 1] - k[0]) ** 2
-        return pd.DataFrame(cols)
-    raise ValueError(f"time_terms must be 'cubic' or 'spline', got {kind!r}")
+    # the restricted cubic spline
+    if knots is None:
+        raise ValueError("knots must be given for kind='spline'")
+    k = _check_knots(knots)
+    K = k.size
+    cols = {"duration": d / 12.0}
+    pos = lambda v: np.clip(v, 0.0, None) ** 3  # noqa: E731
+    for j in range(K - 2):
+        term = (
+            pos(d - k[j])
+            - pos(d - k[K - 2]) * (k[K - 1] - k[j]) / (k[K - 1] - k[K - 2])
+            + pos(d - k[K - 1]) * (k[K - 2] - k[j]) / (k[K - 1] - k[K - 2])
+        )
+        cols[f"duration_spline{j + 1}"] = term / (k[K - 1] - k[0]) ** 2
+    return pd.DataFrame(cols)
 
 
 def at_risk_panel(
@@ -128,6 +129,9 @@ def at_risk_panel(
         1 in the month after an event), the time terms and the covariates.
         ``attrs`` records the knots and the spline kind for forecasting.
     """
+    time = check_choice(time, "time", TIME_TERMS)
+    if covariates is not None and not isinstance(covariates, pd.DataFrame):
+        raise TypeError(f"covariates must be a DataFrame indexed by month, got {type(covariates).__name__}")
     months = _monthly(index, "index")
     if len(months) == 0:
         raise ValueError("index must contain at least one month")
@@ -157,15 +161,13 @@ def at_risk_panel(
         {"event": [int(m in event_set) for m in months], "months_since_event": duration}, index=months
     )
     if time == "spline":
-        k = np.asarray(knots, dtype=float) if np.ndim(knots) else spline_knots(duration, int(knots))
+        k = _check_knots(knots) if np.ndim(knots) else spline_knots(duration, check_int(knots, "knots", 3, 5))
     else:
         k = None
     terms = time_terms(duration, time, k)
     terms.index = months
     frame = frame.join(terms)
     if covariates is not None:
-        if not isinstance(covariates, pd.DataFrame):
-            raise TypeError(f"covariates must be a DataFrame indexed by month, got {type(covariates).__name__}")
         cov = covariates.copy()
         cov.index = _monthly(cov.index, "covariates.index")
         if cov.index.duplicated().any():
@@ -249,7 +251,9 @@ class DiscreteHazard(Logit):
         month); by default the last observed values are held.
         """
         horizon = check_int(horizon, "horizon", 1)
-        months = future_months(self.panel.index[-1], horizon)
+        months = future_months(self.panel.index[-1], horizon, "horizon")
+        if covariates is not None and not isinstance(covariates, pd.DataFrame):
+            raise TypeError(f"covariates must be a DataFrame indexed by month, got {type(covariates).__name__}")
         terms = self._future_time_terms(horizon)
         terms.index = months
         if self.covariate_names:

@@ -11,6 +11,7 @@ from .. import _core
 from ._base import BayesModel
 from ._inputs import Standardizer, as_binary, as_design, check_separation, check_tiny, regression_inputs
 from .logit import DEFAULT_PRIOR, DEFAULT_PRIOR_INTERCEPT
+from .._common.validation import as_names, check_bool
 from .priors import Exponential, Prior, ScalePrior, check_prior, check_scale_prior
 
 __all__ = ["HierarchicalLogit", "DEFAULT_PRIOR_SCALE", "encode_groups"]
@@ -101,16 +102,16 @@ class HierarchicalLogit(BayesModel):
         self.prior = check_prior(prior, "prior", DEFAULT_PRIOR)
         self.prior_intercept = check_prior(prior_intercept, "prior_intercept", DEFAULT_PRIOR_INTERCEPT)
         self.prior_scale = check_scale_prior(prior_scale, "prior_scale", DEFAULT_PRIOR_SCALE)
-        self.standardize = bool(standardize)
+        self.standardize = check_bool(standardize, "standardize")
         self.design = design
         self.exog_names = design.names
-        slopes = [str(s) for s in varying_slopes]
+        slopes = as_names(varying_slopes, "varying_slopes", single=False)
         unknown = [s for s in slopes if s not in design.names]
         if unknown:
             raise ValueError(f"varying_slopes names {unknown} that are not columns of X {design.names}")
-        if not varying_intercept and not slopes:
+        self.varying_intercept = check_bool(varying_intercept, "varying_intercept")
+        if not self.varying_intercept and not slopes:
             raise ValueError("varying_intercept=False needs at least one varying slope")
-        self.varying_intercept = bool(varying_intercept)
         self.varying_slopes = slopes
         self.varying_terms = (["Intercept"] if self.varying_intercept else []) + slopes
         self.scaler = (

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
 from .. import _core
+from .._common.validation import check_allocation, check_bool
 from ._base import BayesModel
 from ._inputs import (
     Standardizer,
@@ -81,8 +84,8 @@ class Logit(BayesModel):
         self.y = as_binary(y, n)
         self.prior = check_prior(prior, "prior", DEFAULT_PRIOR)
         self.prior_intercept = check_prior(prior_intercept, "prior_intercept", DEFAULT_PRIOR_INTERCEPT)
-        self.intercept = bool(intercept)
-        self.standardize = bool(standardize)
+        self.intercept = check_bool(intercept, "intercept")
+        self.standardize = check_bool(standardize, "standardize")
         self.design = design
         self.exog_names = design.names
         self.scaler = (
@@ -151,6 +154,7 @@ class Logit(BayesModel):
             Shape (n_samples, *X.shape[:-1]).
         """
         Xn = predictor_array(X, self.exog_names)
+        check_allocation("the predicted probabilities", samples=len(posterior.draws), rows=math.prod(Xn.shape[:-1]))
         alpha, beta = self._coefficients(posterior.draws)
         eta = np.tensordot(beta, Xn, axes=([1], [Xn.ndim - 1]))
         eta += alpha.reshape((-1,) + (1,) * (Xn.ndim - 1))

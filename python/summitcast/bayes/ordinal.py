@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
+
 import warnings
+from collections.abc import Hashable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -14,6 +17,7 @@ from .logit import DEFAULT_PRIOR
 from .posterior import Posterior
 from .priors import Normal, Prior, check_prior
 from .._common.exceptions import DataWarning
+from .._common.validation import check_allocation, check_bool, describe
 
 __all__ = ["OrderedLogit", "OrderedProbit", "DEFAULT_PRIOR_CUTPOINTS", "encode_levels"]
 
@@ -48,9 +52,13 @@ def encode_levels(y: object, n: int, levels: list | None) -> tuple[np.ndarray, l
             levels = list(series.cat.categories)
         else:
             levels = sorted(pd.unique(series.to_numpy()).tolist())
+    if isinstance(levels, (str, bytes, dict)) or not isinstance(levels, Iterable):
+        raise TypeError(f"levels must be a list of the outcome's levels in increasing order, got {describe(levels)}")
     levels = list(levels)
     if len(levels) < 2:
         raise ValueError(f"y must have at least 2 levels, got {levels}")
+    if not all(isinstance(v, Hashable) for v in levels):
+        raise TypeError(f"levels must hold labels (strings or numbers), got {levels!r}")
     if len(set(levels)) != len(levels):
         raise ValueError(f"levels must be distinct, got {levels}")
     lookup = {v: k for k, v in enumerate(levels)}
@@ -115,7 +123,7 @@ class OrderedLogit(BayesModel):
         self.codes, self.levels = encode_levels(y, n, levels)
         self.prior = check_prior(prior, "prior", DEFAULT_PRIOR)
         self.prior_cutpoints = check_prior(prior_cutpoints, "prior_cutpoints", DEFAULT_PRIOR_CUTPOINTS)
-        self.standardize = bool(standardize)
+        self.standardize = check_bool(standardize, "standardize")
         self.design = design
         self.exog_names = design.names
         self.scaler = (
@@ -159,6 +167,8 @@ class OrderedLogit(BayesModel):
         n_levels), the levels in the order of ``levels``.
         """
         Xn = predictor_array(X, self.exog_names)
+        check_allocation("the predicted probabilities", samples=len(posterior.draws),
+                         rows=math.prod(Xn.shape[:-1]), levels=len(self.levels))
         return self._level_probabilities(posterior.draws, Xn)
 
     def _level_probabilities(self, draws: pd.DataFrame, Xn: np.ndarray) -> np.ndarray:

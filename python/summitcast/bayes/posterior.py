@@ -8,27 +8,22 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .. import _core
+from .. import diagnostics as _diagnostics
 from .._common.exceptions import ConvergenceWarning
 from .._common.summary import Summary
+from .._common.validation import check_alpha, check_choice
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._base import BayesModel
 
 __all__ = ["Posterior", "PosteriorSummary", "hdi"]
 
-#: Thresholds of Vehtari et al. (2021) and Betancourt (2016).
-RHAT_MAX = 1.01
-ESS_MIN = 400.0
-BFMI_MIN = 0.3
-
 _STAT_NAMES = ("lp", "acceptance_rate", "step_size", "tree_depth", "n_steps", "diverging", "energy")
 
 
 def hdi(values: np.ndarray, prob: float = 0.94) -> tuple[float, float]:
     """Narrowest interval holding ``prob`` of the sorted draws (ArviZ's convention)."""
-    if not 0 < prob < 1:
-        raise ValueError(f"hdi_prob must be in (0, 1), got {prob!r}")
+    prob = check_alpha(prob, "hdi_prob")
     a = np.sort(np.ravel(values))
     n = a.size
     inc = int(np.floor(prob * n))
@@ -103,8 +98,7 @@ class Posterior:
 
     def array(self, name: str) -> np.ndarray:
         """Draws of one parameter as a (chain, draw) array."""
-        if name not in self.draws.columns:
-            raise KeyError(f"no parameter {name!r}; parameters are {self.names}")
+        check_choice(name, "name", self.names)
         return self.draws[name].to_numpy().reshape(self.n_chains, self.n_draws)
 
     def _cube(self) -> np.ndarray:
@@ -112,9 +106,12 @@ class Posterior:
 
     # ------------------------------------------------------------- summaries
     def summary_frame(self, hdi_prob: float = 0.94) -> pd.DataFrame:
-        """Mean, sd, HDI, MCSE, bulk/tail ESS and rank-normalised R-hat per parameter."""
+        """Mean, sd, HDI, MCSE, bulk/tail ESS and rank-normalised R-hat per
+        parameter (see :func:`summitcast.diagnostics.summary_diagnostics` for
+        when a diagnostic is NaN and why)."""
+        hdi_prob = check_alpha(hdi_prob, "hdi_prob")
         cube = self._cube()
-        diag = _core.bayes.summary_diagnostics(cube)
+        diag = _diagnostics.summary_diagnostics(cube, self.names)
         flat = cube.reshape(-1, cube.shape[2])
         lo_name = f"hdi_{100 * (1 - hdi_prob) / 2:g}%"
         hi_name = f"hdi_{100 * (1 + hdi_prob) / 2:g}%"
@@ -125,16 +122,10 @@ class Posterior:
                 "sd": flat.std(axis=0, ddof=1),
                 lo_name: intervals[:, 0],
                 hi_name: intervals[:, 1],
-                "mcse_mean": diag[:, 0],
-                "mcse_sd": diag[:, 1],
-                "ess_bulk": diag[:, 2],
-                "ess_tail": diag[:, 3],
-                "r_hat": diag[:, 4],
             },
             index=pd.Index(self.names, name="parameter"),
-        )
-        if self.n_chains < 2:
-            frame["r_hat"] = np.nan  # as ArviZ: R-hat needs at least two chains
+        ).join(diag)
+        frame.attrs["why_nan"] = diag.attrs["why_nan"]
         return frame
 
     def summary(self, hdi_prob: float = 0.94) -> PosteriorSummary:
@@ -185,7 +176,7 @@ class Posterior:
         if names is not None:
             missing = [n for n in names if n not in frame.index]
             if missing:
-                raise KeyError(f"no parameter(s) {missing}; parameters are {self.names}")
+                raise ValueError(f"names has unknown parameter(s) {missing}; parameters are {self.names}")
             frame = frame.loc[list(names)]
         if ax is None:
             _, ax = plt.subplots(figsize=(6, 0.4 * len(frame) + 1))
@@ -215,23 +206,20 @@ class Posterior:
             max_depth = self.info.get("max_tree_depth", 10)
             out["max_tree_depth_hits"] = int((stats["tree_depth"] >= max_depth).sum())
             energy = stats["energy"].to_numpy().reshape(self.n_chains, self.n_draws)
-            out["bfmi"] = [float(v) for v in _core.bayes.bfmi(energy)]
+            out["bfmi"] = [float(v) for v in _diagnostics.bfmi(energy)]
         return out
 
     def _warn_if_unhealthy(self) -> None:
+        """A ConvergenceWarning listing every threshold of
+        :mod:`summitcast.diagnostics` the draws fail, and NUTS's own checks."""
         d = self.diagnostics()
-        problems = []
-        if self.n_chains > 1 and d["max_r_hat"] > RHAT_MAX:
-            problems.append(f"R-hat up to {d['max_r_hat']:.3f} (> {RHAT_MAX})")
-        ess = min(d["min_ess_bulk"], d["min_ess_tail"])
-        if ess < ESS_MIN:
-            problems.append(f"ESS as low as {ess:.0f} (< {ESS_MIN:.0f}); draw more")
+        problems = _diagnostics.convergence_problems(self.summary_frame(), self.n_chains)
         if d.get("divergences", 0) > 0:
             problems.append(f"{d['divergences']} divergent transition(s); raise target_accept or reparameterise")
         if d.get("max_tree_depth_hits", 0) > 0:
             problems.append(f"{d['max_tree_depth_hits']} transition(s) hit the maximum tree depth")
-        if "bfmi" in d and min(d["bfmi"]) < BFMI_MIN:
-            problems.append(f"E-BFMI as low as {min(d['bfmi']):.2f} (< {BFMI_MIN})")
+        if "bfmi" in d and min(d["bfmi"]) < _diagnostics.BFMI_MIN:
+            problems.append(f"E-BFMI as low as {min(d['bfmi']):.2f} (< {_diagnostics.BFMI_MIN})")
         if problems:
             warnings.warn("sampler diagnostics failed: " + "; ".join(problems), ConvergenceWarning, stacklevel=3)
 

@@ -9,10 +9,10 @@ constructor validates its arguments and names the one that is wrong.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from .. import _core
+from .._common.validation import check_float
 
 __all__ = [
     "Prior",
@@ -28,23 +28,14 @@ __all__ = [
 
 
 def _check_positive(cls: str, name: str, value: float) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise TypeError(f"{cls}: {name} must be a number, got {value!r}") from None
-    if not (v > 0 and math.isfinite(v)):
+    v = check_float(value, f"{cls}: {name}")
+    if v <= 0:
         raise ValueError(f"{cls}: {name} must be positive and finite, got {value!r}")
     return v
 
 
 def _check_finite(cls: str, name: str, value: float) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise TypeError(f"{cls}: {name} must be a number, got {value!r}") from None
-    if not math.isfinite(v):
-        raise ValueError(f"{cls}: {name} must be finite, got {value!r}")
-    return v
+    return check_float(value, f"{cls}: {name}")
 
 
 class Prior:

@@ -25,7 +25,20 @@ from .._common.persist import decode_floats, decode_index, encode_floats, encode
 from .._common.summary import Summary
 from .._common.seeds import check_seed
 from .._common.time import future_index
-from .._common.validation import as_count_series, as_exog_frame, as_lags, check_int
+from .._common.validation import (
+    MAX_COUNT,
+    MAX_ITERATIONS,
+    as_count_series,
+    as_exog_frame,
+    as_lags,
+    as_param_vector,
+    check_allocation,
+    check_alpha,
+    check_bool,
+    check_choice,
+    check_int,
+    describe,
+)
 
 _LINKS = ("log", "identity")
 _FAMILIES = ("poisson", "negbin")
@@ -80,20 +93,17 @@ class INGARCH:
         init: str = "marginal",
         init_drop: bool = False,
     ) -> None:
-        if link not in _LINKS:
-            raise ValueError(f"link must be one of {_LINKS}, got {link!r}")
-        if family not in _FAMILIES:
-            raise ValueError(f"family must be one of {_FAMILIES}, got {family!r}")
-        if init not in _INITS:
-            raise ValueError(f"init must be one of {_INITS}, got {init!r}")
+        self.link = check_choice(link, "link", _LINKS)
+        self.family = check_choice(family, "family", _FAMILIES)
+        self.init = check_choice(init, "init", _INITS)
+        self.init_drop = check_bool(init_drop, "init_drop")
         self.endog = as_count_series(endog)
         self.exog = as_exog_frame(exog, self.endog.index)
         self.past_obs = as_lags(past_obs, "past_obs")
         self.past_mean = as_lags(past_mean, "past_mean")
-        self.link = link
-        self.family = family
-        self.init = init
-        self.init_drop = bool(init_drop)
+        for name, lags in (("past_obs", self.past_obs), ("past_mean", self.past_mean)):
+            if lags and lags[-1] >= len(self.endog):
+                raise ValueError(f"{name} has lag {lags[-1]}, beyond the {len(self.endog)} observations of endog")
         if self.link == "identity" and self.exog is not None and (self.exog.to_numpy() < 0).any():
             col = self.exog.columns[(self.exog < 0).any().to_numpy()][0]
             raise ValueError(f"exog column {col!r} has negative values; the identity link needs non-negative covariates")
@@ -105,14 +115,8 @@ class INGARCH:
     # -- helpers ---------------------------------------------------------
     @property
     def param_names(self) -> list[str]:
-        names = ["intercept"]
-        names += [f"beta_{i}" for i in self.past_obs]
-        names += [f"alpha_{j}" for j in self.past_mean]
-        if self.exog is not None:
-            names += list(self.exog.columns)
-        if self.family == "negbin":
-            names.append("nb_alpha")
-        return names
+        return _param_names(self.past_obs, self.past_mean, [] if self.exog is None else list(self.exog.columns),
+                            self.family)
 
     @property
     def k_exog(self) -> int:
@@ -140,9 +144,7 @@ class INGARCH:
     def loglike_and_score(self, params: Any) -> tuple[float, np.ndarray]:
         """Log-likelihood and its analytic gradient at ``params``."""
         y, X = self._arrays()
-        p = np.asarray(params, dtype=float)
-        if p.shape != (len(self.param_names),):
-            raise ValueError(f"params must have {len(self.param_names)} values {self.param_names}, got shape {p.shape}")
+        p = as_param_vector(params, "params", self.param_names)
         ll, grad, _ = _core.counts.ingarch_loglike(y, X, p, **self._spec())
         return float(ll), np.asarray(grad)
 
@@ -162,17 +164,9 @@ class INGARCH:
         maxiter : int
             Maximum BFGS iterations.
         """
-        if presample not in ("exact", "plugin"):
-            raise ValueError(f"presample must be 'exact' or 'plugin', got {presample!r}")
-        if not isinstance(maxiter, (int, np.integer)) or maxiter < 1:
-            raise ValueError(f"maxiter must be a positive integer, got {maxiter!r}")
-        start = None
-        if start_params is not None:
-            start = np.asarray(start_params, dtype=float)
-            if start.shape != (len(self.param_names),):
-                raise ValueError(
-                    f"start_params must have {len(self.param_names)} values {self.param_names}, got shape {start.shape}"
-                )
+        presample = check_choice(presample, "presample", ("exact", "plugin"))
+        maxiter = check_int(maxiter, "maxiter", 1, MAX_COUNT)
+        start = None if start_params is None else as_param_vector(start_params, "start_params", self.param_names)
         y, X = self._arrays()
         out = _core.counts.ingarch_fit(y, X, **self._spec(), start_params=start, max_iterations=int(maxiter), presample=presample)
         return INGARCHResults(self, out, presample)
@@ -274,9 +268,7 @@ class INGARCHResults:
 
     def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
         """Wald intervals params ± z_{1−alpha/2}·bse."""
-        if not (0.0 < alpha < 1.0):
-            raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
-        z = float(_core.normal_ppf(1.0 - alpha / 2.0))
+        z = float(_core.normal_ppf(1.0 - check_alpha(alpha) / 2.0))
         return pd.DataFrame({"lower": self.params - z * self.bse, "upper": self.params + z * self.bse})
 
     @property
@@ -306,8 +298,8 @@ class INGARCHResults:
         gives F̄(u), and the bin heights F̄(u_j) − F̄(u_{j−1}) are ≈ 1/bins for a
         calibrated model.  Returns them indexed by the bins' upper edges.
         """
-        if not isinstance(bins, (int, np.integer)) or bins < 2:
-            raise ValueError(f"bins must be an integer >= 2, got {bins!r}")
+        bins = check_int(bins, "bins", 2, MAX_COUNT)
+        check_allocation("the PIT histogram", bins=bins + 1, observations=self.nobs)
         d = self._fitted_distribution()
         lo, hi = np.asarray(d["cdf_below"]), np.asarray(d["cdf"])
         u = np.linspace(0.0, 1.0, bins + 1)
@@ -331,8 +323,9 @@ class INGARCHResults:
         """
         from ._forecast import CountForecast
 
-        steps = check_int(steps, "steps", 1)
-        paths = check_int(paths, "paths", 1)
+        steps = check_int(steps, "steps", 1, MAX_COUNT)
+        paths = check_int(paths, "paths", 1, MAX_COUNT)
+        check_allocation("the simulated paths (counts and their means)", paths=paths, steps=steps, arrays=2)
         seed = check_seed(seed)
         index = future_index(self.model.endog.index, steps)
         k = self.model.k_exog
@@ -451,20 +444,31 @@ def simulate_ingarch(
     The recursion starts at the stationary mean and discards ``burn`` steps.
     The returned Series is named ``"simulated_counts"``.
     """
-    if link not in _LINKS:
-        raise ValueError(f"link must be one of {_LINKS}, got {link!r}")
-    if family not in _FAMILIES:
-        raise ValueError(f"family must be one of {_FAMILIES}, got {family!r}")
-    if isinstance(nobs, (bool, np.bool_)) or not isinstance(nobs, (int, np.integer)) or nobs < 1:
-        raise ValueError(f"nobs must be a positive integer, got {nobs!r}")
-    idx = index if index is not None else pd.RangeIndex(int(nobs))
+    link = check_choice(link, "link", _LINKS)
+    family = check_choice(family, "family", _FAMILIES)
+    nobs = check_int(nobs, "nobs", 1, MAX_COUNT)
+    check_allocation("the simulated series", nobs=nobs)
+    burn = check_int(burn, "burn", 0, MAX_ITERATIONS)
+    seed = check_seed(seed)
+    if index is None:
+        idx = pd.RangeIndex(nobs)
+    elif not isinstance(index, pd.Index) or len(index) != nobs:
+        raise ValueError(f"index must be a pandas Index of nobs={nobs} labels, got {describe(index)}")
+    else:
+        idx = index
+    obs, mean = as_lags(past_obs, "past_obs"), as_lags(past_mean, "past_mean")
     X = as_exog_frame(exog, idx)
-    Xa = np.zeros((int(nobs), 0)) if X is None else X.to_numpy()
-    y = _core.counts.ingarch_simulate(
-        np.asarray(params, dtype=float), Xa, as_lags(past_obs, "past_obs"), as_lags(past_mean, "past_mean"),
-        link, family, burn=int(burn), seed=int(seed),
-    )
+    Xa = np.zeros((nobs, 0)) if X is None else X.to_numpy()
+    names = _param_names(obs, mean, [] if X is None else list(X.columns), family)
+    theta = as_param_vector(params, "params", names)
+    y = _core.counts.ingarch_simulate(theta, Xa, obs, mean, link, family, burn=burn, seed=seed)
     return pd.Series(np.asarray(y, dtype=float), index=idx, name="simulated_counts")
+
+
+def _param_names(past_obs: list[int], past_mean: list[int], exog_names: list[str], family: str) -> list[str]:
+    """The parameters of an INGARCH model in the order the core takes them."""
+    names = ["intercept"] + [f"beta_{i}" for i in past_obs] + [f"alpha_{j}" for j in past_mean] + list(exog_names)
+    return names + (["nb_alpha"] if family == "negbin" else [])
 
 
 def results_from_payload(payload: dict[str, Any]) -> INGARCHResults:

@@ -15,6 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._common.time import as_dates
+from .._common.validation import as_float_array, check_choice, check_float, describe
+
 _KINDS = {"spike": 0.0, "level": 1.0}
 
 
@@ -38,19 +41,25 @@ def intervention(index: pd.Index, at: Any, kind: str = "level", delta: float | N
     pandas.Series
         X_t on ``index``, named ``"<kind>_<at>"``.
     """
+    kind = check_choice(kind, "kind", ("level", "spike", "decay"))
     if kind in _KINDS:
         if delta is not None:
             raise ValueError(f"delta is only used with kind='decay', got delta={delta!r} for kind={kind!r}")
         rate = _KINDS[kind]
-    elif kind == "decay":
-        if delta is None or not (0.0 < float(delta) < 1.0):
-            raise ValueError(f"delta must be in (0, 1) for kind='decay', got {delta!r}")
-        rate = float(delta)
     else:
-        raise ValueError(f"kind must be 'level', 'spike' or 'decay', got {kind!r}")
+        if delta is None:
+            raise ValueError("delta must be given (in (0, 1)) for kind='decay'")
+        rate = check_float(delta, "delta", 0.0, 1.0, exclusive=True)
+    if not isinstance(index, pd.Index) or len(index) == 0:
+        raise TypeError(f"index must be a non-empty pandas Index (dates or numbers), got {describe(index)}")
     if isinstance(index, pd.DatetimeIndex):
-        tau = pd.Timestamp(at)
-        freq = index.freq or pd.infer_freq(index)
+        if index.tz is not None:
+            raise ValueError(f"index must be time-zone-naive, got zone {index.tz}")
+        dates = as_dates(at, "at")
+        if len(dates) != 1:
+            raise ValueError(f"at must be one date, got {len(dates)}")
+        tau = dates[0]
+        freq = index.freq or (pd.infer_freq(index) if len(index) >= 3 else None)
         if freq is None:
             raise ValueError("index must have a frequency to measure time since the intervention")
         full = pd.date_range(min(tau, index[0]), max(tau, index[-1]), freq=freq)
@@ -58,8 +67,10 @@ def intervention(index: pd.Index, at: Any, kind: str = "level", delta: float | N
         if tau not in pos.index:
             raise ValueError(f"at={at!r} is not on the {freq} grid of index")
         elapsed = pos.reindex(index).to_numpy() - pos[tau]
+    elif pd.api.types.is_numeric_dtype(index.dtype) and not pd.api.types.is_bool_dtype(index.dtype):
+        elapsed = as_float_array(index, "index") - check_float(at, "at")
     else:
-        elapsed = np.asarray(index, dtype=float) - float(at)
+        raise TypeError(f"index must hold dates (a DatetimeIndex) or numbers, got dtype {index.dtype}")
     after = elapsed >= 0
     values = np.where(after, np.power(rate, np.where(after, elapsed, 0.0)), 0.0)
     if rate == 0.0:

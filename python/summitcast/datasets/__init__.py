@@ -2,12 +2,16 @@
 
 ``load_trilateral()`` returns facts of public record compiled with a source for
 every value (China–Japan–ROK summits since 1999, preparatory ministerial
-meetings, North Korean nuclear tests and missile launches, dated crises and
-official Korea–China and Japan–China trade figures).  ``load_trade()``
-returns the official monthly trade figures with a monthly nowcast, marked as
-estimated, for the months known only through annual totals.  ``simulate_world()`` draws a synthetic
-indicator panel and summit history from known parameters; everything it
-returns is labelled simulated.
+meetings and the dated diplomatic steps before each summit, six more series
+of leaders' meetings in the region, leaders' terms and elections, North
+Korean nuclear tests and missile launches, dated crises and official
+Korea–China and Japan–China trade figures), each table with the date through
+which it is complete, and earlier vintages via
+``TrilateralData.truncate(as_of)``.  ``load_trade()`` returns the official
+monthly trade figures with a monthly nowcast, marked as estimated, for the
+months known only through annual totals.  ``simulate_world()`` draws a
+synthetic indicator panel and summit history from known parameters;
+everything it returns is labelled simulated.
 """
 
 from __future__ import annotations
@@ -15,8 +19,11 @@ from __future__ import annotations
 
 from ._simulate import SimulatedWorld, simulate_world
 from ._trade import TradeData, load_trade
-from ._trilateral import OUTCOME_LEVELS, TrilateralData, load_trilateral
+from ._trilateral import (
+    MEETING_KINDS, OUTCOME_LEVELS, OUTCOME_TABLES, STEP_KIND_RULES, STEP_KINDS, TrilateralData, load_trilateral,
+)
 
 __all__ = [
-    "OUTCOME_LEVELS", "SimulatedWorld", "TradeData", "TrilateralData", "load_trade", "load_trilateral", "simulate_world",
+    "MEETING_KINDS", "OUTCOME_LEVELS", "OUTCOME_TABLES", "STEP_KINDS", "STEP_KIND_RULES", "SimulatedWorld",
+    "TradeData", "TrilateralData", "load_trade", "load_trilateral", "simulate_world",
 ]

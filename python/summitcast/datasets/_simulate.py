@@ -21,9 +21,14 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from .._common.seeds import check_seed
+from .._common.time import as_month, future_months
+from .._common.validation import MAX_ABS_VALUE, MAX_COUNT, as_float_array, check_float, check_int
 
 _DEFAULTS = {
     "omega": 0.2, "alpha": 0.4,
@@ -32,6 +37,34 @@ _DEFAULTS = {
     "beta0": -3.0, "beta_missile": -0.3, "beta_crisis": -1.5, "beta_gap": 0.4,
     "gamma_crisis": -1.0, "cutpoints": (-1.5, 0.5),
 }
+
+
+#: a monthly launch rate beyond this is an exploding autoregression (numpy's
+#: Poisson sampler refuses rates near 1e19)
+_MAX_RATE = 1e12
+_MAX_LOG_RATE = float(np.log(_MAX_RATE))
+
+
+def _checked_params(p: dict[str, Any]) -> dict[str, Any]:
+    """The model's parameters as finite floats within their ranges (a
+    probability, a duration of at least a month, a non-negative sd, two
+    increasing cut-points), each named in the error; magnitudes beyond
+    ±MAX_ABS_VALUE are refused because they overflow the simulation."""
+    out: dict[str, Any] = {}
+    for name, value in p.items():
+        if name == "cutpoints":
+            cuts = as_float_array(value, "cutpoints", 1)
+            if cuts.shape != (2,) or not cuts[0] < cuts[1]:
+                raise ValueError(f"cutpoints must be two increasing numbers, got {value!r}")
+            out[name] = (float(cuts[0]), float(cuts[1]))
+            continue
+        low, high = _RANGES.get(name, (-MAX_ABS_VALUE, MAX_ABS_VALUE))
+        out[name] = check_float(value, name, low, high)
+    return out
+
+
+#: the parameters with a narrower range than ±MAX_ABS_VALUE
+_RANGES = {"p_crisis": (0.0, 1.0), "crisis_duration": (1.0, MAX_ABS_VALUE), "trade_sigma": (0.0, MAX_ABS_VALUE)}
 
 
 @dataclass(frozen=True)
@@ -64,11 +97,15 @@ def simulate_world(seed: int, n_months: int = 240, start: str = "2000-01", **par
     n_months : int
         Number of months (> 0).
     start : str
-        First month (anything ``pandas.Period`` accepts, e.g. ``"2000-01"``).
+        First month (``"2000-01"``, a date or a Period).
     **params
         Overrides of the defaults: ``omega, alpha, p_crisis, crisis_duration,
         trade_drift, trade_sigma, trade_start, beta0, beta_missile,
         beta_crisis, beta_gap, gamma_crisis, cutpoints`` (see the module notes).
+        Each must be a finite number in its range (``p_crisis`` in [0, 1],
+        ``crisis_duration`` ≥ 1, the standard deviation ``trade_sigma`` ≥ 0,
+        two increasing ``cutpoints``); anything else is a TypeError or
+        ValueError naming it.
 
     Returns
     -------
@@ -82,18 +119,12 @@ def simulate_world(seed: int, n_months: int = 240, start: str = "2000-01", **par
     unknown = set(params) - set(_DEFAULTS)
     if unknown:
         raise TypeError(f"simulate_world got unknown parameters {sorted(unknown)}")
-    if not isinstance(n_months, (int, np.integer)) or n_months <= 0:
-        raise ValueError(f"n_months must be a positive integer, got {n_months!r}")
-    p = {**_DEFAULTS, **params}
-    if not 0.0 <= p["p_crisis"] <= 1.0:
-        raise ValueError(f"p_crisis must be in [0, 1], got {p['p_crisis']}")
-    if p["crisis_duration"] < 1.0:
-        raise ValueError(f"crisis_duration must be >= 1, got {p['crisis_duration']}")
+    seed = check_seed(seed)
+    n_months = check_int(n_months, "n_months", 1, MAX_COUNT)
+    index = future_months(as_month(start, "start") - pd.offsets.MonthBegin(1), n_months, "n_months")
+    p = _checked_params({**_DEFAULTS, **params})
     k1, k2 = p["cutpoints"]
-    if not k1 < k2:
-        raise ValueError(f"cutpoints must increase, got {p['cutpoints']}")
     rng = np.random.default_rng(seed)
-    index = pd.date_range(pd.Period(start, freq="M").to_timestamp(), periods=n_months, freq="MS", name="month")
     launches = np.zeros(n_months, dtype=np.int64)
     onset = np.zeros(n_months, dtype=np.int64)
     active = np.zeros(n_months, dtype=np.int64)
@@ -104,8 +135,11 @@ def simulate_world(seed: int, n_months: int = 240, start: str = "2000-01", **par
     prev_y, remaining, trade, gap = 0, 0, p["trade_start"], 0
     stop = 1.0 / p["crisis_duration"]
     for t in range(n_months):
-        lam = np.exp(p["omega"] + p["alpha"] * np.log1p(prev_y))
-        launches[t] = prev_y = rng.poisson(lam)
+        log_rate = p["omega"] + p["alpha"] * np.log1p(prev_y)
+        if log_rate > _MAX_LOG_RATE:
+            raise ValueError(f"omega={p['omega']} and alpha={p['alpha']} make the launch rate explode (λ > "
+                             f"{_MAX_RATE:.0e} in month {t}); keep omega moderate and alpha < 1")
+        launches[t] = prev_y = rng.poisson(np.exp(log_rate))
         if remaining == 0 and rng.random() < p["p_crisis"]:
             onset[t] = 1
             remaining = rng.geometric(stop)

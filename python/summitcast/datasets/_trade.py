@@ -26,7 +26,11 @@ vintage's figures alone; its variance parameters are the maximum-likelihood
 estimates on the 2001–2019 monthly figures (``data/trade_nowcast_params.csv``,
 written by ``scripts/fit_trade_nowcast.py``), which every vintage that has
 a month to estimate has already seen (the first annual-only total, 2020's,
-appears in January 2021).
+appears in January 2021).  The default vintage (every bundled figure) is
+precomputed by the same script into ``data/trade_nowcast.csv``, each
+estimate marked as one, so that loading it costs a file read; a test checks
+that it equals the computation.  Any other vintage is computed when asked
+for, from its own figures.
 """
 
 from __future__ import annotations
@@ -171,7 +175,9 @@ def load_trade(as_of=None) -> TradeData:
         Japan), each with ``<col>_estimated`` (True where the value is a
         nowcast from annual totals) and ``<col>_se`` (its standard error, 0
         where observed).  A column whose figures end earlier than another's
-        is NaN after its own end (``series_record_through``).
+        is NaN after its own end (``series_record_through``); a month that
+        neither has a published figure nor lies in a year with a published
+        total is NaN too (unknown, not interpolated).
 
         ``observed``: the official monthly figures used (tidy: month, pair,
         flow, value, unit, source_ids).  ``annual``: annual figures (sums of
@@ -191,35 +197,68 @@ def load_trade(as_of=None) -> TradeData:
     observed["month"] = pd.to_datetime(observed["month"], format="%Y-%m")
     annual = _read("trade_annual.csv")
     params_table = _read("trade_nowcast_params.csv")
-    observed, annual = _vintage(observed, annual, month)
+    if month is None:
+        # the default vintage is precomputed (scripts/fit_trade_nowcast.py; a
+        # test checks it equals compute_nowcast on the bundled figures)
+        frame = read_bundled_nowcast()
+    else:
+        observed, annual = _vintage(observed, annual, month)
+        frame = compute_nowcast(observed, annual, params_table)
+        if frame is None:
+            raise ValueError(f"as_of={as_of!r} is before the first bundled trade figure was published")
+    ends = {col: month_end(frame[col].last_valid_index()) for col in COLUMNS}
+    return TradeData(
+        monthly=frame, observed=observed.reset_index(drop=True), annual=annual.reset_index(drop=True),
+        params=params_table, record_through=min(ends.values()), series_record_through=ends, as_of=month,
+    )
 
-    columns, ends = {}, {}
+
+def compute_nowcast(observed: pd.DataFrame, annual: pd.DataFrame, params_table: pd.DataFrame) -> pd.DataFrame | None:
+    """The monthly frame of :func:`load_trade` from the given figures (None
+    when some series has no figure at all)."""
+    columns, ends = {}, []
     for pair in PAIRS:
         for flow in FLOWS:
-            model, monthly, _ = nowcast_series(observed, annual, pair, flow)
+            model, monthly, totals = nowcast_series(observed, annual, pair, flow)
             name = monthly.name
+            if not len(monthly):
+                return None
             if model is None:
                 mean, se = monthly, pd.Series(0.0, index=monthly.index)
                 estimated = pd.Series(False, index=monthly.index)
             else:
                 frame = model.smooth(_params(params_table, name)).smoothed
                 mean, se, estimated = frame["mean"], frame["se"], ~frame["observed"]
+            # A month covered by neither its own figure nor a published total
+            # (a year with no total between two with one) stays unknown: the
+            # model could interpolate it, but its standard error would treat
+            # the scale path there as known and be too small.
+            covered = monthly.notna().to_numpy().copy()
+            for year in totals.index:
+                covered |= (monthly.index >= year.start_time) & (monthly.index <= year.end_time)
+            mean, se = mean.where(covered), se.where(covered)
+            estimated = estimated.astype("boolean").where(covered)
             columns[name], columns[f"{name}_estimated"], columns[f"{name}_se"] = mean, estimated, se
-            ends[name] = month_end(monthly.index[-1]) if len(monthly) else None
-    if any(end is None for end in ends.values()):
-        raise ValueError(f"as_of={as_of!r} is before the first bundled trade figure was published")
-    last = max(ends.values())
-    index = month_index(_START, last)
+            ends.append(monthly.index[-1])
+    index = month_index(_START, max(ends))
     frame = pd.DataFrame(index=index)
     for col in COLUMNS:
         frame[col] = columns[col].reindex(index)
         # nullable: <NA> past the column's own end, where the value is NaN
         frame[f"{col}_estimated"] = columns[f"{col}_estimated"].astype("boolean").reindex(index)
         frame[f"{col}_se"] = columns[f"{col}_se"].reindex(index)
-    return TradeData(
-        monthly=frame, observed=observed.reset_index(drop=True), annual=annual.reset_index(drop=True),
-        params=params_table, record_through=min(ends.values()), series_record_through=ends, as_of=month,
-    )
+    return frame
+
+
+def read_bundled_nowcast() -> pd.DataFrame:
+    """The precomputed default-vintage frame (``data/trade_nowcast.csv``)."""
+    dtypes = {f"{col}_estimated": "boolean" for col in COLUMNS}
+    table = _read("trade_nowcast.csv", dtype={"month": str, **dtypes})
+    frame = table.drop(columns="month")
+    frame.index = month_index(table["month"].iloc[0], table["month"].iloc[-1])
+    if len(frame.index) != len(table):
+        raise ValueError("trade_nowcast.csv must have one row per month, without gaps")
+    return frame
 
 
 def add_trade_indicators(panel: pd.DataFrame, sources: pd.DataFrame, trade: TradeData):

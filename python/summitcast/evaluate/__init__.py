@@ -22,11 +22,29 @@ dependence                 :func:`bootstrap_mean`, :func:`bootstrap_skill`,
                            for overlapping forecast windows)
 plots                      :func:`plot_reliability`, :func:`plot_pit`,
                            :func:`plot_score_over_time`
+backtests                  :func:`backtest` (rolling origin, no look-ahead,
+                           any executor) → :class:`Backtest`;
+                           :func:`stack_backtest`, :func:`stacking_weights`
+                           (leave-future-out stacking)
+baselines                  :class:`BaseRateWindows`, :class:`BaseRateMonthly`,
+                           :class:`TimeSinceLast`, :class:`Persistence`,
+                           :class:`Constant` (``DEFAULT_BASELINES``)
+many series                :func:`fit_many` (one model per series of a panel)
 =========================  ==================================================
 """
 
 from __future__ import annotations
 
+from ._backtest import backtest
+from ._backtest_result import Backtest
+from ._baselines import (
+    DEFAULT_BASELINES,
+    BaseRateMonthly,
+    BaseRateWindows,
+    Constant,
+    Persistence,
+    TimeSinceLast,
+)
 from ._binary import auc, brier, log_score, rps, skill_score
 from ._bootstrap import (
     BlockBootstrap,
@@ -39,16 +57,28 @@ from ._bootstrap import (
 from ._calibration import Reliability, ece, plot_reliability, reliability
 from ._continuous import crps_ensemble, crps_negbin, crps_normal, crps_poisson, interval_score
 from ._decomposition import BrierDecomposition, CorpDecomposition, brier_decomposition, corp_decomposition
+from ._fit_many import fit_many
+from ._protocol import HeldForecast
 from ._pit import pit
 from ._plots import plot_pit, plot_score_over_time
+from ._stacking import stack_backtest, stacking_weights
 
 __all__ = [
+    "DEFAULT_BASELINES",
+    "Backtest",
+    "BaseRateMonthly",
+    "BaseRateWindows",
     "BlockBootstrap",
     "BootstrapInterval",
     "BrierDecomposition",
+    "Constant",
     "CorpDecomposition",
+    "HeldForecast",
+    "Persistence",
     "Reliability",
+    "TimeSinceLast",
     "auc",
+    "backtest",
     "bootstrap_mean",
     "bootstrap_skill",
     "brier",
@@ -61,6 +91,7 @@ __all__ = [
     "default_block_length",
     "ece",
     "effective_sample_size",
+    "fit_many",
     "interval_score",
     "log_score",
     "pit",
@@ -70,4 +101,6 @@ __all__ = [
     "reliability",
     "rps",
     "skill_score",
+    "stack_backtest",
+    "stacking_weights",
 ]

@@ -31,18 +31,12 @@ from .. import _core
 from .._common.summary import Summary
 from .._common.validation import check_choice, check_float
 from ._bins import bin_forecasts
-from ._plots import draw_reliability
 from ._bootstrap import BlockBootstrap, percentile_band, time_ordered
-from ._decomposition import (
-    BrierDecomposition,
-    CorpDecomposition,
-    brier_decomposition,
-    corp_from_fit,
-    isotonic_fit,
-    paired,
-)
+from ._decomposition import BrierDecomposition, CorpDecomposition, brier_decomposition, corp_from_fit, isotonic_fit
+from ._inputs import paired
+from ._plots import draw_reliability
 
-__all__ = ["Reliability", "ece", "reliability"]
+__all__ = ["Reliability", "ece", "plot_reliability", "reliability"]
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from .. import _core
 from .._common.validation import MAX_ABS_VALUE, check_bool, check_int
-from ._inputs import broadcast, counts, numbers, output, pandas_index, probabilities, refuse
+from ._inputs import broadcast, counts, member_rows, numbers, output, pandas_index, probabilities, refuse
 
 __all__ = ["crps_ensemble", "crps_negbin", "crps_normal", "crps_poisson", "interval_score"]
 
@@ -126,9 +125,10 @@ def crps_ensemble(y: Any, samples: Any, fair: bool = False, *, axis: int = -1) -
     ----------
     y : float, array_like or Series
         Outcomes, one per forecast (shape ``samples.shape`` without ``axis``).
-    samples : array_like or DataFrame
+    samples : array_like, DataFrame or ForecastPaths
         The members; a DataFrame has one row per forecast and one column per
-        member.  A 1-D array is one forecast.
+        member, a ForecastPaths one forecast per month (its paths are the
+        members).  A 1-D array is one forecast.
     fair : bool, default False
         The fair (unbiased) form; needs at least 2 members.
     axis : int, default -1
@@ -139,6 +139,7 @@ def crps_ensemble(y: Any, samples: Any, fair: bool = False, *, axis: int = -1) -
     float, ndarray or Series
     """
     check_bool(fair, "fair")
+    samples = member_rows(samples)
     index = pandas_index(y=y, samples=samples)
     x = _members(samples)
     axis = check_int(axis, "axis")

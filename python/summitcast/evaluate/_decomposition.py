@@ -38,19 +38,9 @@ import pandas as pd
 from .. import _core
 from .._common.summary import Summary
 from ._bins import bin_forecasts
-from ._inputs import binary_outcomes, pandas_index, probabilities
+from ._inputs import paired
 
 __all__ = ["BrierDecomposition", "CorpDecomposition", "brier_decomposition", "corp_decomposition", "isotonic_fit"]
-
-
-def paired(p: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
-    """1-D probability forecasts and binary outcomes of equal length."""
-    pandas_index(p=p, y=y)
-    prob = probabilities(p, "p", 1)
-    outcome = binary_outcomes(y, "y")
-    if outcome.ndim != 1 or outcome.size != prob.size:
-        raise ValueError(f"p and y must have the same length, got {prob.size} and {outcome.size}")
-    return prob, outcome
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,11 @@ __all__ = [
     "broadcast",
     "categorical",
     "counts",
+    "member_rows",
     "numbers",
     "output",
     "refuse",
+    "paired",
     "pandas_index",
     "probabilities",
 ]
@@ -103,11 +105,31 @@ def binary_outcomes(value: Any, name: str) -> np.ndarray:
     return y
 
 
+def paired(p: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    """1-D probability forecasts and binary outcomes of equal length (for the
+    scores of a whole sample: decompositions, calibration, AUC)."""
+    pandas_index(p=p, y=y)
+    prob = probabilities(p, "p", 1)
+    outcome = binary_outcomes(y, "y")
+    if outcome.ndim != 1 or outcome.size != prob.size:
+        raise ValueError(f"p and y must have the same length, got {prob.size} and {outcome.size}")
+    return prob, outcome
+
+
 def counts(value: Any, name: str) -> np.ndarray:
     """Non-negative integer counts (as float64)."""
     y = numbers(value, name)
     refuse(y, (y < 0.0) | (y != np.floor(y)), name, "a non-negative integer count")
     return y
+
+
+def member_rows(samples: Any) -> Any:
+    """Samples with one row per forecast: a ForecastPaths (paths x months)
+    becomes its months x paths frame, on its monthly index; anything else is
+    returned as it is."""
+    from .._common.paths import ForecastPaths
+
+    return samples.to_frame() if isinstance(samples, ForecastPaths) else samples
 
 
 def broadcast(**arrays: np.ndarray) -> list[np.ndarray]:

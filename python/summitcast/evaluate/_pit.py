@@ -19,7 +19,7 @@ import numpy as np
 
 from .._common.seeds import check_seed, generator
 from .._common.validation import as_float_array, check_bool, describe
-from ._inputs import counts, numbers, output, pandas_index
+from ._inputs import counts, member_rows, numbers, output, pandas_index
 
 __all__ = ["pit"]
 
@@ -63,8 +63,9 @@ def pit(
         Vectorised predictive CDF: ``cdf(x)`` returns F_i(x_i) for an array
         x shaped like y (e.g. a frozen ``scipy.stats`` distribution with
         array parameters, or ``lambda x: norm.cdf(x, mu, sigma)``).
-    samples : (n, m) array_like or DataFrame, optional
-        m draws from each of the n predictive distributions (rows).
+    samples : (n, m) array_like, DataFrame or ForecastPaths, optional
+        m draws from each of the n predictive distributions (rows; a
+        ForecastPaths' paths for each of its months).
     discrete : bool, optional
         Whether the predictive distributions are integer-valued (counts): then
         y must be integers and the PIT is randomised over the jump
@@ -85,6 +86,7 @@ def pit(
     if (cdf is None) == (samples is None):
         raise TypeError("give exactly one of cdf and samples")
     randomized = check_bool(randomized, "randomized")
+    samples = member_rows(samples)
     index = pandas_index(y=y, samples=samples)
     if samples is not None:
         outcome = numbers(y, "y", (0, 1))

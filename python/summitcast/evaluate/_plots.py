@@ -25,7 +25,7 @@ def _axes(ax: Any) -> Any:
         return ax
     try:
         import matplotlib.pyplot as plt
-    except ImportError as err:  # pragma: no cover - exercised with matplotlib hidden
+    except ImportError as err:
         raise ImportError("plotting needs matplotlib: pip install 'summitcast[plot]'") from err
     _, ax = plt.subplots(figsize=(6, 5))
     return ax

@@ -22,8 +22,25 @@ from .._common.paths import ForecastPaths
 from .._common.seeds import check_seed
 from .._common.summary import Summary
 from .._common.time import as_month, future_months
-from .._common.validation import check_int
+from .._common.validation import (
+    MAX_COUNT,
+    as_float_array,
+    as_param_vector,
+    check_allocation,
+    check_alpha,
+    check_choice,
+    check_int,
+)
 from ._times import EventTimes, as_event_times
+
+
+#: exponential components of a kernel beyond this are refused (each adds a
+#: decay and D² branching ratios; a dozen is already far beyond identifiable)
+MAX_EXPONENTIALS = 64
+#: the core refuses to simulate more events than these in one path: of the
+#: whole process (sample_events) and of a forecast window or months ahead
+MAX_SIMULATED_EVENTS = 5e7
+MAX_WINDOW_EVENTS = 1e7
 
 
 def kolmogorov_sf(x: float) -> float:
@@ -39,10 +56,8 @@ def kolmogorov_sf(x: float) -> float:
 
 def ks_exponential(residuals: np.ndarray) -> tuple[float, float]:
     """Two-sided KS statistic of ``residuals`` against Exp(1) and its asymptotic p-value."""
-    x = np.sort(np.asarray(residuals, dtype=float))
+    x = np.sort(as_float_array(residuals, "residuals", 1))
     n = len(x)
-    if n == 0:
-        return float("nan"), float("nan")
     F = -np.expm1(-x)
     i = np.arange(1, n + 1)
     d = max(np.max(i / n - F), np.max(F - (i - 1) / n))
@@ -68,12 +83,8 @@ class Hawkes:
     """
 
     def __init__(self, kernel: str = "exp", n_exp: int = 1) -> None:
-        if kernel != "exp":
-            raise ValueError(f"kernel must be 'exp' (exponential or sum of exponentials), got {kernel!r}")
-        if isinstance(n_exp, (bool, np.bool_)) or not isinstance(n_exp, (int, np.integer)) or n_exp < 1:
-            raise ValueError(f"n_exp must be a positive integer, got {n_exp!r}")
-        self.kernel = kernel
-        self.n_exp = int(n_exp)
+        self.kernel = check_choice(kernel, "kernel", ("exp",))
+        self.n_exp = check_int(n_exp, "n_exp", 1, MAX_EXPONENTIALS)
 
     def param_names(self, dims: list[str], multivariate: bool) -> list[str]:
         U = self.n_exp
@@ -88,7 +99,7 @@ class Hawkes:
     def loglike(self, times: Any, params: Any, end_time: Any = None, start_time: Any = None) -> tuple[float, np.ndarray]:
         """Log-likelihood and gradient at ``params`` (natural scale, order of :meth:`param_names`)."""
         ev = as_event_times(times, end_time, start_time)
-        p = np.asarray(params, dtype=float)
+        p = as_param_vector(params, "params", self.param_names(ev.names, ev.multivariate))
         ll, grad = _core.events.hawkes_loglike(ev.times, ev.end_time, p, self.n_exp)
         return float(ll), np.asarray(grad)
 
@@ -121,15 +132,22 @@ class Hawkes:
             The unit of the float clock for timestamps (rates are per unit).
         """
         ev = as_event_times(times, end_time, start_time, time_unit)
+        names = self.param_names(ev.names, ev.multivariate)
         dec = None
         if decays is not None:
-            dec = np.atleast_1d(np.asarray(decays, dtype=float))
-            if dec.shape != (self.n_exp,):
-                raise ValueError(f"decays must have {self.n_exp} value(s), got {dec.shape}")
-            if not np.all(np.isfinite(dec) & (dec > 0)):
-                raise ValueError(f"decays must be positive and finite, got {dec.tolist()}")
-        start = None if start_params is None else np.asarray(start_params, dtype=float)
-        out = _core.events.hawkes_fit(ev.times, ev.end_time, self.n_exp, decays=dec, start_params=start, max_iterations=int(maxiter))
+            dec = as_param_vector(np.atleast_1d(as_float_array(decays, "decays", (0, 1))), "decays",
+                                  names[len(names) - self.n_exp:])
+            if not np.all(dec > 0):
+                raise ValueError(f"decays must be positive, got {dec.tolist()}")
+        free = len(names) - (self.n_exp if dec is not None else 0)
+        n_events = sum(len(t) for t in ev.times)
+        if n_events <= free:
+            raise ValueError(f"times has {n_events} event(s): too few events to fit the {free} free parameters of a Hawkes "
+                             f"process with {len(ev.names)} dimension(s) and n_exp={self.n_exp} (need at least "
+                             f"{free + 1})")
+        start = None if start_params is None else as_param_vector(start_params, "start_params", names)
+        maxiter = check_int(maxiter, "maxiter", 1, MAX_COUNT)
+        out = _core.events.hawkes_fit(ev.times, ev.end_time, self.n_exp, decays=dec, start_params=start, max_iterations=maxiter)
         return HawkesResults(self, ev, out, fixed_decays=dec is not None)
 
 
@@ -208,8 +226,7 @@ class HawkesResults:
 
     def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
         """Wald intervals on the natural scale."""
-
-        z = float(_core.normal_ppf(1 - alpha / 2))
+        z = float(_core.normal_ppf(1 - check_alpha(alpha) / 2))
         return pd.DataFrame({"lower": self.params - z * self.bse, "upper": self.params + z * self.bse})
 
     def _theta(self) -> np.ndarray:
@@ -218,8 +235,8 @@ class HawkesResults:
     def intensity(self, at: Any) -> pd.Series | pd.DataFrame:
         """Conditional intensity λ(t) (left limit) at times ``at`` (same kind as the fitted times)."""
         t = self.events.to_float(at)
-        if not np.all(np.isfinite(t)) or (t < 0).any():
-            raise ValueError("at must lie at or after the start of the observation window")
+        if (t < 0).any():
+            raise ValueError(f"at must lie at or after the start of the observation window, got {at!r}")
         lam = np.asarray(_core.events.hawkes_intensity(self.events.times, self.events.end_time, self._theta(), self.model.n_exp, t))
         index = pd.Index(np.atleast_1d(at) if self.events.origin is None else pd.to_datetime(np.atleast_1d(at)), name="at")
         if not self.events.multivariate:
@@ -251,11 +268,13 @@ class HawkesResults:
         distribution come from ``paths`` seeded Ogata simulations.
         """
         w = self.events.to_duration(window)
-        if not (w > 0 and np.isfinite(w)):
-            raise ValueError(f"window must be positive, got {window!r}")
-        paths = check_int(paths, "paths", 1)
+        paths = check_int(paths, "paths", 1, MAX_COUNT)
+        check_allocation("the simulated window counts", paths=paths, dimensions=len(self.events.names))
         seed = check_seed(seed)
-        t0 = self.events.end_time if at is None else float(self.events.to_float(at)[0])
+        t0 = self.events.end_time if at is None else self._one_time(at, "at")
+        if t0 < 0:
+            raise ValueError(f"at must lie at or after the start of the observation window, got {at!r}")
+        self._check_expected_events(w, "window", MAX_WINDOW_EVENTS)
         p_any, counts = _core.events.hawkes_window(
             self.events.times, self.events.end_time, self._theta(), self.model.n_exp, t0, w, int(paths), int(seed)
         )
@@ -267,9 +286,10 @@ class HawkesResults:
         ``end_time`` is on the fitted clock (a float, or a timestamp for
         timestamp input); returns event times of the same kind.
         """
-        T = float(self.events.to_float(end_time)[0])
-        if not (T > 0 and np.isfinite(T)):
+        T = self._one_time(end_time, "end_time")
+        if not T > 0:
             raise ValueError(f"end_time must be after the start of the window, got {end_time!r}")
+        self._check_expected_events(T, "end_time", MAX_SIMULATED_EVENTS)
         D = len(self.events.names)
         ev = _core.events.hawkes_simulate(self._theta(), D, self.model.n_exp, T, check_seed(seed))
         out = [self.events.from_float(np.asarray(e, dtype=float)) for e in ev]
@@ -287,8 +307,9 @@ class HawkesResults:
         dates.  ``dimension`` picks one type of a multivariate process
         (default: every type together).
         """
-        steps = check_int(steps, "steps", 1)
-        paths = check_int(paths, "paths", 1)
+        steps = check_int(steps, "steps", 1, MAX_COUNT)
+        paths = check_int(paths, "paths", 1, MAX_COUNT)
+        check_allocation("the simulated monthly counts", paths=paths, steps=steps, dimensions=len(self.events.names))
         seed = check_seed(seed)
         if self.events.origin is None:
             raise ValueError(
@@ -296,12 +317,14 @@ class HawkesResults:
                 "with a float clock use prob_event_within(window)"
             )
         names = self.events.names
-        if dimension is not None and dimension not in names:
-            raise ValueError(f"dimension must be one of {names}, got {dimension!r}")
+        if dimension is not None:
+            check_choice(dimension, "dimension", names)
         # the window's end as a timestamp (rounded: the float clock carries rounding error)
         end = pd.Timestamp(self.events.from_float(np.array([self.events.end_time]))[0]).round("1ms")
         last_observed = as_month(end - pd.Timedelta(1, "ns"), "end_time")  # the month the window ends in
         months = future_months(last_observed, steps)
+        horizon = float(self.events.to_float(months[-1:] + pd.offsets.MonthBegin(1))[0]) - self.events.end_time
+        self._check_expected_events(horizon, "steps", MAX_WINDOW_EVENTS)
         starts = self.events.to_float(months.append(future_months(months[-1], 1)))  # steps + 1 month starts
         gap = starts[0] > self.events.end_time  # the window ends inside a month: simulate the rest of it
         edges = np.r_[self.events.end_time, starts] if gap else np.r_[self.events.end_time, starts[1:]]
@@ -311,6 +334,25 @@ class HawkesResults:
         pick = counts.sum(axis=2) if dimension is None else counts[:, :, names.index(dimension)]
         label = dimension if dimension is not None else ("events" if not self.events.multivariate else "events (all types)")
         return ForecastPaths(pick, months, label, kind="count", seed=seed)
+
+    def _one_time(self, value: Any, name: str) -> float:
+        t = self.events.to_float(value, name)
+        if t.size != 1:
+            raise ValueError(f"{name} must be one time, got {t.size}")
+        return float(t[0])
+
+    def _check_expected_events(self, span: float, name: str, cap: float) -> None:
+        """Refuse a simulation over ``span`` time units that would draw more
+        events per path than the core's ``cap``, naming the argument that asked
+        for it (the stationary rate is 1'(I − A)^{-1} μ)."""
+        if self.branching_ratio >= 1.0:
+            return  # not stationary: the core's own cap stops the simulation
+        D = len(self.events.names)
+        rate = float(np.sum(np.linalg.solve(np.eye(D) - self.branching_matrix.to_numpy(), self._theta()[:D])))
+        expected = span * rate
+        if not expected < cap:
+            raise ValueError(f"{name}: the simulation would draw about {expected:.3g} events per path (more than "
+                             f"{cap:.0e}); simulate a shorter span")
 
     # -- persistence ---------------------------------------------------------------
     def save(self, path: Any) -> None:

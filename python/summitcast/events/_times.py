@@ -8,6 +8,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._common.time import as_dates
+from .._common.validation import as_float_array, check_choice, check_float, describe
+
+#: time units for the float clock of timestamp input
+_UNITS = ("D", "h", "min", "s", "ms", "us", "ns", "W")
+
 
 @dataclass
 class EventTimes:
@@ -23,21 +29,24 @@ class EventTimes:
     def to_float(self, at: Any, name: str = "at") -> np.ndarray:
         """Convert times of the input's kind (timestamps or floats) to the float clock."""
         if self.origin is not None:
-            stamps = pd.DatetimeIndex(pd.to_datetime(np.atleast_1d(at)))
-            return np.asarray((stamps - self.origin) / self.unit, dtype=float)
-        arr = np.atleast_1d(np.asarray(at, dtype=float))
-        return arr
+            return np.asarray((as_dates(at, name, utc=True) - self.origin) / self.unit, dtype=float)
+        return np.atleast_1d(as_float_array(at, name, (0, 1)))
 
     def to_duration(self, window: Any, name: str = "window") -> float:
-        if self.origin is not None:
-            if isinstance(window, (pd.Timedelta, np.timedelta64)) or isinstance(window, str):
-                return float(pd.Timedelta(window) / self.unit)
-        if isinstance(window, (pd.Timedelta, np.timedelta64)):
+        """A positive, finite length of time on the float clock (a Timedelta
+        or a string like "30D" for timestamp input, else a number)."""
+        if self.origin is not None and isinstance(window, (pd.Timedelta, np.timedelta64, str)):
+            try:
+                length = float(pd.Timedelta(window) / self.unit)
+            except ValueError as err:
+                raise ValueError(f"{name} must be a time delta such as '30D', got {window!r} ({err})") from None
+        elif isinstance(window, (pd.Timedelta, np.timedelta64)):
             raise TypeError(f"{name} is a time delta but the event times are floats")
-        try:
-            return float(window)
-        except (TypeError, ValueError):
-            raise TypeError(f"{name} must be a number (or a Timedelta for timestamp input), got {window!r}") from None
+        else:
+            length = check_float(window, name)
+        if not length > 0:
+            raise ValueError(f"{name} must be positive, got {window!r}")
+        return length
 
     def from_float(self, t: np.ndarray) -> Any:
         if self.origin is None:
@@ -51,10 +60,14 @@ def _is_datetime(x: Any) -> bool:
     if isinstance(x, pd.Series):
         return pd.api.types.is_datetime64_any_dtype(x.dtype)
     arr = np.asarray(x)
-    return np.issubdtype(arr.dtype, np.datetime64) or (arr.dtype == object and arr.size > 0 and isinstance(arr.flat[0], (pd.Timestamp, np.datetime64)))
+    if np.issubdtype(arr.dtype, np.datetime64):
+        return True
+    return arr.dtype == object and arr.size > 0 and any(isinstance(v, (pd.Timestamp, np.datetime64)) for v in arr.flat)
 
 
 def _split_dimensions(times: Any) -> tuple[list[Any], list[str], bool]:
+    if times is None or isinstance(times, (str, bytes)):
+        raise TypeError(f"times must be an array of event times (numbers or dates), got {describe(times)}")
     if isinstance(times, dict):
         return list(times.values()), [str(k) for k in times.keys()], True
     if isinstance(times, (list, tuple)) and len(times) > 0 and all(
@@ -62,6 +75,13 @@ def _split_dimensions(times: Any) -> tuple[list[Any], list[str], bool]:
     ):
         return list(times), [str(i) for i in range(len(times))], True
     return [times], ["0"], False
+
+
+def _bound(value: Any, name: str, origin: pd.Timestamp | None, unit: pd.Timedelta | None) -> float:
+    """A window bound (``start_time``/``end_time``) on the float clock."""
+    if origin is None:
+        return check_float(value, name)
+    return float((as_dates(value, name, utc=True)[0] - origin) / unit)
 
 
 def as_event_times(times: Any, end_time: Any = None, start_time: Any = None, time_unit: str = "D") -> EventTimes:
@@ -74,47 +94,28 @@ def as_event_times(times: Any, end_time: Any = None, start_time: Any = None, tim
     arrays, names, multivariate = _split_dimensions(times)
     if not arrays:
         raise ValueError("times must hold at least one dimension")
+    label = (lambda i: f"times[{names[i]!r}]") if multivariate else (lambda i: "times")
     is_dt = [_is_datetime(a) for a in arrays]
     if any(is_dt) and not all(is_dt):
         raise TypeError("times must be all timestamps or all numbers, not a mix")
     if all(is_dt):
-        stamps = [pd.DatetimeIndex(pd.to_datetime(np.asarray(a).ravel())) for a in arrays]
-        for i, s in enumerate(stamps):
-            if s.tz is not None:
-                stamps[i] = s.tz_convert("UTC").tz_localize(None)
-            if s.hasnans:
-                raise ValueError(f"times[{names[i]}] contains {int(s.isna().sum())} missing timestamp(s) (NaT)")
+        stamps = [as_dates(a, label(i), utc=True) for i, a in enumerate(arrays)]
         nonempty = [s for s in stamps if len(s)]
-        if start_time is None:
-            if not nonempty:
-                raise ValueError("times has no events; give start_time and end_time")
-            origin = min(s.min() for s in nonempty)
-        else:
-            origin = pd.Timestamp(start_time)
-        unit = pd.Timedelta(1, time_unit)
+        if start_time is None and not nonempty:
+            raise ValueError("times has no events; give start_time and end_time")
+        origin = min(s.min() for s in nonempty) if start_time is None else as_dates(start_time, "start_time", utc=True)[0]
+        unit = pd.Timedelta(1, check_choice(time_unit, "time_unit", _UNITS))
+        shift = 0.0
         floats = [np.asarray((s - origin) / unit, dtype=float) for s in stamps]
-        if end_time is None:
-            end = max((f.max() for f in floats if len(f)), default=0.0)
-        else:
-            end = float((pd.Timestamp(end_time) - origin) / unit)
-        out = EventTimes(floats, end, names, origin, unit, multivariate)
     else:
-        floats = []
-        for i, a in enumerate(arrays):
-            try:
-                f = np.asarray(a, dtype=float).ravel()
-            except (TypeError, ValueError):
-                raise TypeError(f"times[{names[i]}] must hold numbers or timestamps") from None
-            if np.isnan(f).any():
-                raise ValueError(f"times[{names[i]}] contains {int(np.isnan(f).sum())} NaN value(s)")
-            floats.append(f)
-        shift = 0.0 if start_time is None else float(start_time)
-        floats = [f - shift for f in floats]
-        if end_time is None:
-            end = max((f.max() for f in floats if len(f)), default=0.0)
-        else:
-            end = float(end_time) - shift
-        out = EventTimes(floats, end, names, None, None, multivariate)
-    if not np.isfinite(out.end_time) or out.end_time <= 0:
-        raise ValueError(f"end_time must be after the start of the window, got {end_time!r} (window length {out.end_time})")
-    return out
+        origin = unit = None
+        shift = 0.0 if start_time is None else check_float(start_time, "start_time")
+        floats = [as_float_array(a, label(i), (0, 1), min_size=0).ravel() - shift for i, a in enumerate(arrays)]
+    if end_time is None:
+        end = max((f.max() for f in floats if len(f)), default=0.0)
+    else:
+        end = _bound(end_time, "end_time", origin, unit) - shift
+    if not np.isfinite(end) or end <= 0:
+        raise ValueError(f"end_time must be after the start of the window, got {end_time!r} (window length {end}); "
+                         "with no end_time given, times must have an event after the start")
+    return EventTimes(floats, end, names, origin, unit, multivariate)

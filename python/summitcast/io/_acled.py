@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from ._errors import DataFileError, Problems
-from ._text import as_path_list, csv_records, decode, read_all, text_stream
+from .._common.validation import check_path
+from ._text import check_encoding, csv_header, csv_records, decode, read_all, text_stream
 
 ACLED_COLUMNS = {
     "2019": ["data_id", "iso", "event_id_cnty", "event_id_no_cnty", "event_date", "year", "time_precision",
@@ -52,11 +53,12 @@ def read_acled(path, encoding: str = "auto", errors: str = "raise") -> pd.DataFr
         floats, the rest strings) plus ``date``.  ``attrs``: ``layout``
         ("2019" or "2023"), ``skipped``, ``encoding``.
     """
-    (path,) = as_path_list([path])
+    path = check_path(path, "path")
+    encoding = check_encoding(encoding)
     problems = Problems(errors)
     text, used = decode(path, read_all(path), encoding, b",")
     reader = csv.reader(text_stream(text))
-    header = next(reader, None) or []
+    header = csv_header(reader, path) or []
     layout = next((k for k, v in ACLED_COLUMNS.items() if header == v), None)
     if layout is None:
         raise DataFileError(path, 1, None, f"header is neither ACLED 31-column layout ({len(header)} names: "

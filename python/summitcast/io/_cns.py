@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from ._errors import DataFileError, DataFileWarning, Problems
-from ._text import as_path_list, csv_records, decode, read_all, text_stream
+from .._common.validation import check_path
+from ._text import check_encoding, csv_header, csv_records, decode, read_all, text_stream
 
 CNS_COLUMNS = ["F1", "Date", "Date Entered/Updated", "Launch Time (UTC)", "Missile Name", "Missile Type",
                "Launch Agency/Authority", "Facility Name", "Facility Location", "Other Name", "Facility Latitude",
@@ -30,7 +31,10 @@ _RANGE = re.compile(r"^\s*between\s+([0-9][0-9,]*(?:\.[0-9]+)?)\s+and\s+([0-9][0
 
 
 def parse_distance_km(text: str) -> tuple[float, float, str | None]:
-    """(low, high, note) in km from a CNS distance string; NaNs for unknown.  Raises ValueError if unreadable."""
+    """(low, high, note) in km from a CNS distance string; NaNs for unknown
+    (an empty field, "Unknown", "N/A").  Raises ValueError if unreadable."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a string such as '1,000 km', got {text!r}")
     s = text.strip()
     if s.lower() in _MISSING:
         return np.nan, np.nan, None
@@ -45,7 +49,7 @@ def parse_distance_km(text: str) -> tuple[float, float, str | None]:
         if lo > hi:
             raise ValueError(f"range {s!r} has low > high")
         return lo, hi, None
-    raise ValueError(f"cannot read {s!r} as a distance (expected 'N km', 'between N and M km' or Unknown)")
+    raise ValueError(f"cannot read {s!r} as a distance (the text must be 'N km', 'between N and M km' or Unknown)")
 
 
 def _parse_date(text: str) -> tuple[pd.Timestamp, str]:
@@ -73,11 +77,12 @@ def read_cns_missile_db(path, encoding: str = "auto", errors: str = "raise") -> 
         when unknown), ``latitude`` and ``longitude``.  ``attrs``: ``skipped``,
         ``encoding``, ``notes`` (values reinterpreted, with line numbers).
     """
-    (path,) = as_path_list([path])
+    path = check_path(path, "path")
+    encoding = check_encoding(encoding)
     problems = Problems(errors)
     text, used = decode(path, read_all(path), encoding, b",")
     reader = csv.reader(text_stream(text))
-    header = next(reader, None)
+    header = csv_header(reader, path)
     if header != CNS_COLUMNS:
         raise DataFileError(path, 1, None, f"header is not the 19-column CNS layout: {(header or [])[:4]}...")
     records, notes = [], []

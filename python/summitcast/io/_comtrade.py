@@ -30,7 +30,8 @@ import numpy as np
 import pandas as pd
 
 from ._errors import DataFileError, Problems
-from ._text import as_path_list, csv_records, decode, read_all, text_stream
+from .._common.validation import check_paths
+from ._text import check_encoding, csv_header, csv_records, decode, read_all, text_stream
 
 CURRENT_COLUMNS = [
     "typeCode", "freqCode", "refPeriodId", "refYear", "refMonth", "period", "reporterCode", "reporterISO",
@@ -83,10 +84,9 @@ def comtrade_area_codes() -> pd.DataFrame:
 def _rows(path, text: str, problems: Problems):
     """Header and data rows, with the trailing-comma field removed and field counts checked."""
     reader = csv.reader(text_stream(text))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise DataFileError(path, 1, None, "empty file") from None
+    header = csv_header(reader, path)
+    if header is None:
+        raise DataFileError(path, 1, None, "empty file")
     if header == CURRENT_COLUMNS or header == CURRENT_COLUMNS + [""]:
         layout, names = "current", CURRENT_COLUMNS
     elif header == LEGACY_COLUMNS:
@@ -161,7 +161,8 @@ def read_comtrade(paths, encoding: str = "auto", errors: str = "raise") -> pd.Da
         qty``.  ``attrs``: ``skipped``, ``encodings`` (per file) and
         ``unmapped_codes``.
     """
-    files = as_path_list(paths)
+    files = check_paths(paths, "paths")
+    encoding = check_encoding(encoding)
     problems = Problems(errors)
     table = comtrade_area_codes().set_index("code")["iso3"]
     frames, encodings, unmapped = [], {}, set()

@@ -15,7 +15,8 @@ import pandas as pd
 
 from ._errors import DataFileError, Problems
 from ._tabular import TabSpec, iter_tab_files
-from ._text import as_path_list, open_binary
+from .._common.validation import as_names, check_choice, check_path, check_paths
+from ._text import open_binary
 
 _ACTOR = ["Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code", "Religion2Code",
           "Type1Code", "Type2Code", "Type3Code"]
@@ -55,6 +56,7 @@ PANEL_COLUMNS = ["GLOBALEVENTID", "SQLDATE", "Actor1CountryCode", "Actor2Country
 
 def detect_gdelt_version(path: str) -> str:
     """"2", "1" or "1-historical" from the number of fields on the first line."""
+    path = check_path(path, "path")
     with open_binary(path) as fh:
         first = fh.readline(1 << 20)
     n = first.count(b"\t") + 1
@@ -72,6 +74,8 @@ def _spec(version: str) -> TabSpec:
 def _normalise_version(version) -> str | None:
     if version is None:
         return None
+    if not isinstance(version, (str, int)) or isinstance(version, bool):
+        raise TypeError(f"version must be None, '2', '1' or '1-historical', got {version!r}")
     v = str(version)
     aliases = {"2": "2", "2.0": "2", "1": "1", "1.0": "1", "1-historical": "1-historical", "57": "1-historical",
                "58": "1", "61": "2"}
@@ -89,12 +93,11 @@ def iter_gdelt_events(paths, version=None, countries: Iterable[str] | None = Non
     ``coverage``, if a dict, is filled with ``{"days": set of dates}``: the
     DATEADDED days of every good row read, before the country filter.
     """
-    files = as_path_list(paths)
+    files = check_paths(paths, "paths")
     version = _normalise_version(version)
-    if match not in ("either", "both"):
-        raise ValueError(f"match must be 'either' or 'both', got {match!r}")
-    wanted = None if countries is None else {str(c) for c in ([countries] if isinstance(countries, str)
-                                                            else countries)}
+    match = check_choice(match, "match", ("either", "both"))
+    wanted = None if countries is None else set(as_names(countries, "countries"))
+    columns = None if columns is None else as_names(columns, "columns")
     problems = _problems if _problems is not None else Problems(errors)
     problems.file_order = problems.file_order or list(files)
     groups: list[tuple[str, list[str]]] = []
@@ -109,7 +112,7 @@ def iter_gdelt_events(paths, version=None, countries: Iterable[str] | None = Non
         cols = list(spec.names) if columns is None else list(columns)
         unknown = [c for c in cols if c not in spec.names]
         if unknown:
-            raise ValueError(f"columns not in the GDELT {v} layout: {unknown}")
+            raise ValueError(f"columns has names not in the GDELT {v} layout: {unknown}")
         usecols = list(dict.fromkeys(cols + ["SQLDATE", "DATEADDED"]
                                      + (["Actor1CountryCode", "Actor2CountryCode"] if wanted else [])))
         usecols = [c for c in spec.names if c in usecols]
@@ -198,7 +201,7 @@ def read_gdelt_events(paths, version=None, countries: Iterable[str] | None = Non
     if frames:
         result = pd.concat(frames, ignore_index=True)
     else:
-        v = _normalise_version(version) or detect_gdelt_version(as_path_list(paths)[0])
+        v = _normalise_version(version) or detect_gdelt_version(check_paths(paths, "paths")[0])
         cols = GDELT_COLUMNS[v] if columns is None else list(columns)
         result = pd.DataFrame({c: pd.Series(dtype="str") for c in cols})
         result["date"] = pd.Series(dtype="datetime64[ns]")

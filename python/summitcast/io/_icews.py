@@ -8,7 +8,7 @@ import pandas as pd
 
 from ._errors import DataFileError, Problems
 from ._tabular import TabSpec, iter_tab_files
-from ._text import as_path_list
+from .._common.validation import as_names, check_paths
 
 #: The 20 published columns, in order.
 ICEWS_COLUMNS = ["Event ID", "Event Date", "Source Name", "Source Sectors", "Source Country", "Event Text",
@@ -39,7 +39,8 @@ def read_icews(paths, errors: str = "raise", na_values=("NA",), block_bytes: int
         CAMEO code as a string with its leading zero) plus ``date``.  The key is
         (``Event ID``, ``Event Date``): duplicated keys raise (or are skipped).
     """
-    files = as_path_list(paths)
+    files = check_paths(paths, "paths")
+    na_values = as_names(na_values, "na_values")
     for path in files:
         if os.path.getsize(path) == 0:
             raise DataFileError(path, 1, None, "empty file: no header row")

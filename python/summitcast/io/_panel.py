@@ -18,11 +18,13 @@ has count 0 (and NaN means, since a mean of nothing is undefined).  The panel's
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
+from .._common.time import as_dates
+from .._common.validation import as_names, check_bool, check_choice
 from ._errors import DataFileWarning
 
 _FREQS = {"MS": "M", "QS": "Q", "YS": "Y"}
@@ -36,8 +38,11 @@ _ICEWS = {"a1": "Source Country", "a2": "Target Country", "root": "CAMEO Code", 
 
 
 def quad_class_from_root(root: pd.Series) -> pd.Series:
-    """CAMEO QuadClass from the two-digit root code (01-05: 1, 06-09: 2, 10-14: 3, 15-20: 4)."""
-    r = pd.to_numeric(root, errors="coerce")
+    """CAMEO QuadClass from the two-digit root code (01-05: 1, 06-09: 2, 10-14: 3, 15-20: 4);
+    NaN where the root is missing or not a CAMEO root."""
+    if not isinstance(root, (pd.Series, pd.Index, np.ndarray, list, tuple)) or np.ndim(root) != 1:
+        raise TypeError(f"root must be a Series (or 1-D array) of CAMEO root codes, got {type(root).__name__}")
+    r = pd.to_numeric(pd.Series(root), errors="coerce")
     return pd.cut(r, bins=[0, 5, 9, 14, 20], labels=[1, 2, 3, 4]).astype("float64")
 
 
@@ -52,13 +57,17 @@ def _schema(frame: pd.DataFrame) -> dict:
 
 
 def _dyad_table(dyads, directed: bool) -> tuple[dict, list[str]]:
+    if isinstance(dyads, (str, bytes, dict)) or not isinstance(dyads, Iterable):
+        raise TypeError(f"dyads must be a list of (actor, actor) pairs, got {dyads!r}")
     pairs = []
     for d in dyads:
-        if isinstance(d, str) or len(d) != 2:
-            raise ValueError(f"each dyad must be a pair (actor, actor), got {d!r}")
-        pairs.append((str(d[0]), str(d[1])))
+        if isinstance(d, (str, bytes)) or not isinstance(d, Sequence) or len(d) != 2:
+            raise ValueError(f"dyads: each dyad must be a pair (actor, actor), got {d!r}")
+        if not all(isinstance(a, str) for a in d):
+            raise TypeError(f"dyads: each dyad must be a pair of actor codes (strings), got {d!r}")
+        pairs.append((d[0], d[1]))
     if not pairs:
-        raise ValueError("dyads is empty")
+        raise ValueError("dyads is empty: give at least one (actor, actor) pair")
     lookup, labels = {}, []
     for a, b in pairs:
         label = f"{a}->{b}" if directed else f"{a}-{b}"
@@ -160,16 +169,17 @@ def build_indicator_panel(events, dyads, freq: str = "MS", measures: Iterable[st
         Series), ``events_outside_coverage`` (events dated in uncovered
         periods, not counted; a :class:`DataFileWarning` is issued when > 0).
     """
-    if freq not in _FREQS:
-        raise ValueError(f"freq must be one of {sorted(_FREQS)}, got {freq!r}")
-    measures = tuple(measures)
+    freq = check_choice(freq, "freq", sorted(_FREQS))
+    measures = tuple(as_names(measures, "measures"))
     bad = [m for m in measures if m not in ALL_MEASURES]
     if bad or not measures:
         raise ValueError(f"measures must be a non-empty subset of {ALL_MEASURES}, got {measures}")
-    if date not in ("event", "added"):
-        raise ValueError(f"date must be 'event' or 'added', got {date!r}")
-    lookup, labels = _dyad_table(dyads, directed)
+    date = check_choice(date, "date", ("event", "added"))
+    lookup, labels = _dyad_table(dyads, check_bool(directed, "directed"))
     pfreq = _FREQS[freq]
+    if not isinstance(events, pd.DataFrame) and (isinstance(events, (str, bytes, dict))
+                                                 or not isinstance(events, Iterable)):
+        raise TypeError(f"events must be a DataFrame or an iterable of DataFrames, got {type(events).__name__}")
     chunks = [events] if isinstance(events, pd.DataFrame) else events
     total = None
     attrs_days = None
@@ -248,15 +258,22 @@ def _covered_periods(coverage, attrs_days, first, last, pfreq) -> pd.PeriodIndex
         if first is None:
             raise ValueError("no events and no coverage given: cannot tell which periods are covered")
         return pd.period_range(first, last, freq=pfreq)
-    if isinstance(coverage, tuple) and len(coverage) == 2:
-        start, end = (pd.Timestamp(c) for c in coverage)
-        if end < start:
-            raise ValueError(f"coverage end {end} is before start {start}")
-        return pd.period_range(start, end, freq=pfreq)
-    days = pd.DatetimeIndex(coverage)
+    if isinstance(coverage, tuple):
+        return _coverage_range(coverage, pfreq)
+    days = as_dates(coverage, "coverage")
     if not len(days):
         raise ValueError("coverage is empty")
     return pd.PeriodIndex(days.to_period(pfreq).unique()).sort_values()
+
+
+def _coverage_range(coverage, pfreq: str) -> pd.PeriodIndex:
+    """The periods from ``coverage = (start, end)`` (dates), inclusive."""
+    if not isinstance(coverage, (tuple, list)) or len(coverage) != 2:
+        raise ValueError(f"coverage must be a (start, end) pair of dates, got {coverage!r}")
+    start, end = as_dates(list(coverage), "coverage")
+    if end < start:
+        raise ValueError(f"coverage end {end} is before start {start}")
+    return pd.period_range(start, end, freq=pfreq)
 
 
 def incident_counts(incidents: pd.DataFrame, freq: str = "MS", by: str | None = None, coverage=None,
@@ -281,23 +298,20 @@ def incident_counts(incidents: pd.DataFrame, freq: str = "MS", by: str | None = 
     DataFrame with a period-start DatetimeIndex; ``attrs["covered"]`` and
     ``attrs["incidents_outside_coverage"]`` (not counted; warned about when > 0).
     """
-    if freq not in _FREQS:
-        raise ValueError(f"freq must be one of {sorted(_FREQS)}, got {freq!r}")
-    if date_column not in incidents:
-        raise ValueError(f"incidents has no column {date_column!r}")
-    dates = pd.to_datetime(incidents[date_column])
-    if dates.isna().any():
-        raise ValueError(f"{int(dates.isna().sum())} incident(s) have no {date_column}")
+    if not isinstance(incidents, pd.DataFrame):
+        raise TypeError(f"incidents must be a DataFrame with a date column, got {type(incidents).__name__}")
+    freq = check_choice(freq, "freq", sorted(_FREQS))
+    for name, column in (("date_column", date_column), ("by", by)):
+        if column is not None and (not isinstance(column, str) or column not in incidents.columns):
+            raise ValueError(f"{name} must name a column of incidents ({list(incidents.columns)}), got {column!r}")
+    dates = pd.Series(as_dates(incidents[date_column], f"incidents[{date_column!r}]"), index=incidents.index)
     pfreq = _FREQS[freq]
     if coverage is None:
         if not len(dates):
             raise ValueError("no incidents and no coverage given: cannot tell which periods are covered")
         periods = pd.period_range(dates.min(), dates.max(), freq=pfreq)
     else:
-        start, end = (pd.Timestamp(c) for c in coverage)
-        if end < start:
-            raise ValueError(f"coverage end {end} is before start {start}")
-        periods = pd.period_range(start, end, freq=pfreq)
+        periods = _coverage_range(coverage, pfreq)
     period = dates.dt.to_period(pfreq)
     inside = period.isin(periods)
     outside = int((~inside).sum())

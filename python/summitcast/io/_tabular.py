@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._common.validation import MAX_COUNT, check_int
 from ._errors import DataFileError, Problems
 from ._text import is_zip, locate_decode_error, read_blocks
 
@@ -267,6 +268,7 @@ def iter_tab_files(paths: list[str], spec: TabSpec, usecols: list[str], problems
     """
     engine = _engine(engine)
     date_col = spec.date_column
+    block_bytes = check_int(block_bytes, "block_bytes", 1, MAX_COUNT)
     for view, segments in _prefetched(_buffers(paths, block_bytes)):
         frame = None
         if engine == "pyarrow" and not spec.header and _clean_text(view):

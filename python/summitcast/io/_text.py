@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-import os
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from ._errors import DataFileError
 
 
-def as_path_list(paths) -> list[str]:
-    """One path or an iterable of paths -> list of str, each checked to exist."""
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    elif not isinstance(paths, Iterable):
-        raise TypeError(f"paths must be a path or an iterable of paths, got {type(paths).__name__}")
-    out = [os.fspath(p) for p in paths]
-    if not out:
-        raise ValueError("paths is empty")
-    for p in out:
-        if not os.path.isfile(p):
-            raise FileNotFoundError(f"no such file: {p}")
-    return out
+def check_encoding(encoding: object) -> str:
+    """``"auto"`` or the name of a codec Python knows."""
+    if not isinstance(encoding, str):
+        raise TypeError(f"encoding must be 'auto' or a codec name such as 'utf-8', got {encoding!r}")
+    if encoding != "auto":
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise ValueError(f"encoding must be 'auto' or a codec name such as 'utf-8', got {encoding!r}") from None
+    return encoding
 
 
 def is_zip(path: str) -> bool:
@@ -119,7 +116,17 @@ def csv_records(reader, path, n_fields: int, problems, drop_trailing_empty: bool
     skipped.  ``drop_trailing_empty`` accepts one extra, empty last field (the
     trailing comma of some exports)."""
     start = reader.line_num
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # a NUL byte, a stray carriage return, an unclosed quote at the end
+            if reader.line_num == start:
+                raise DataFileError(path, start + 1, None, f"malformed CSV ({exc})") from None
+            problems.add(path, start + 1, None, f"malformed CSV ({exc})")
+            start = reader.line_num
+            continue
         line = start + 1
         start = reader.line_num
         if not row:
@@ -130,3 +137,11 @@ def csv_records(reader, path, n_fields: int, problems, drop_trailing_empty: bool
             problems.add(path, line, None, f"expected {n_fields} comma-separated fields, found {len(row)}")
             continue
         yield line, row
+
+
+def csv_header(reader, path) -> list[str] | None:
+    """The first record of a csv.reader (None for an empty file)."""
+    try:
+        return next(reader, None)
+    except csv.Error as exc:
+        raise DataFileError(path, 1, None, f"malformed CSV header ({exc})") from None

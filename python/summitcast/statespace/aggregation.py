@@ -173,11 +173,25 @@ class TemporalAggregation:
     beforehand from the data: each month's value where observed or its
     period's average where only the aggregate is known, then exp of a centred
     moving average of the logs over the seasonal period.  The likelihood is
-    conditional on s (as for any weighted regression).
+    conditional on s (as for any weighted regression).  Where a span has
+    neither observations nor an aggregate, s_t there is carried from the
+    nearest proxy and treated as known, so the standard errors of such months
+    (and of forecasts) understate the uncertainty of the level.
 
     Parameters are the variances of the components (of x_t / s_t when a scale
     is given, so relative; of x_t otherwise), estimated by maximum likelihood
     with exact diffuse initialisation of the component states.
+
+    Examples
+    --------
+    Monthly values for 2015–2019 and only annual totals for 2020–2022:
+
+    >>> months = pd.date_range("2015-01-01", "2022-12-01", freq="MS")
+    >>> y = pd.Series(np.nan, index=months)
+    >>> y[:"2019-12"] = observed_2015_2019          # doctest: +SKIP
+    >>> totals = pd.Series([130.0, 160.0, 155.0], index=pd.period_range("2020", "2022", freq="Y"))
+    >>> res = TemporalAggregation(y, totals, scale="level").fit()   # doctest: +SKIP
+    >>> res.summary_frame(alpha=0.1).loc["2020"]  # estimates, se, 90% band, observed flag  # doctest: +SKIP
     """
 
     def __init__(

@@ -7,19 +7,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import diagnostics
+from .. import diagnostics as _diagnostics
 from .._common.seeds import check_seed
 from .._common.summary import Summary
 from .._common.time import future_index
 from .._common.paths import ForecastPaths
-from .._common.validation import check_alpha, check_int, check_threads
-
-
-def _convergence(x: np.ndarray) -> dict[str, float]:
-    """Bulk ESS and rank-normalised R-hat (summitcast.diagnostics) of a (chain, draw) array."""
-    if x.shape[1] < 4:
-        return {"ess_bulk": np.nan, "r_hat": np.nan}
-    return {"ess_bulk": diagnostics.ess_bulk(x), "r_hat": diagnostics.rhat(x)}
+from .._common.validation import MAX_COUNT, check_alpha, check_allocation, check_int, check_threads
 
 
 class UnobservedComponentsPosterior:
@@ -46,25 +39,34 @@ class UnobservedComponentsPosterior:
         self._signals = out["signals"].reshape(chains * draws, n, q) if q else np.zeros((chains * draws, n, 0))
         self.signal_names = signal_names
 
+    def diagnostics(self) -> pd.DataFrame:
+        """MCSE, bulk and tail ESS and R-hat of every parameter
+        (:func:`summitcast.diagnostics.summary_diagnostics`; NaN with the
+        reason when undefined, e.g. too few draws)."""
+        if self.n_draws < 4:
+            frame = pd.DataFrame(np.nan, index=pd.Index(self.draws.columns, name="parameter"),
+                                 columns=["mcse_mean", "mcse_sd", "ess_bulk", "ess_tail", "r_hat"])
+            frame.attrs["why_nan"] = {c: "diagnostics need at least 4 draws per chain" for c in frame.columns}
+            return frame
+        cube = self.draws.to_numpy().reshape(self.n_chains, self.n_draws, -1)
+        return _diagnostics.summary_diagnostics(cube, list(self.draws.columns))
+
     def summary(self, alpha: float = 0.05) -> Summary:
         alpha = check_alpha(alpha)
         lo, hi = alpha / 2, 1 - alpha / 2
-        rows = {}
-        for name in self.draws.columns:
-            x = self.draws[name].to_numpy().reshape(self.n_chains, self.n_draws)
-            rows[name] = {
-                "mean": x.mean(), "sd": x.std(ddof=1), f"{100 * lo:g}%": np.quantile(x, lo),
-                "median": np.median(x), f"{100 * hi:g}%": np.quantile(x, hi),
-                **_convergence(x),
-            }
-        table = pd.DataFrame(rows).T
+        x = self.draws
+        table = pd.DataFrame({"mean": x.mean(), "sd": x.std(ddof=1), f"{100 * lo:g}%": x.quantile(lo),
+                              "median": x.median(), f"{100 * hi:g}%": x.quantile(hi)})
+        diag = self.diagnostics()
+        table = table.join(diag[["ess_bulk", "ess_tail", "r_hat"]])
         info = [
             ("Model", repr(self.model)),
             ("Sampler", "Gibbs with the Durbin-Koopman simulation smoother"),
             ("Chains x draws", f"{self.n_chains} x {self.n_draws}"),
             ("Seed", str(self.seed)),
         ]
-        return Summary("Unobserved components: posterior", info, [("", table)])
+        notes = [f"{column} is NaN: {why}" for column, why in diag.attrs["why_nan"].items() if column in table]
+        return Summary("Unobserved components: posterior", info, [("", table)], notes)
 
     def _repr_html_(self) -> str:
         return self.summary()._repr_html_()
@@ -92,14 +94,16 @@ class UnobservedComponentsPosterior:
         ``paths=None`` gives one path per posterior draw; otherwise the draws
         are used in turn (cycling when ``paths`` exceeds their number).
         """
-        steps = check_int(steps, "steps", 1)
+        steps = check_int(steps, "steps", 1, MAX_COUNT)
         seed = check_seed(seed)
         n_draws = len(self.draws)
-        paths = n_draws if paths is None else check_int(paths, "paths", 1)
+        paths = n_draws if paths is None else check_int(paths, "paths", 1, MAX_COUNT)
+        check_allocation("the simulated paths", paths=paths, steps=steps)
+        index = future_index(self.model.index, steps)
         rows = np.arange(paths) % n_draws
         sims = self.model.simulate_from_draws(self.draws.to_numpy()[rows], self._last_state[rows], steps, exog, seed,
                                               check_threads(cores))
-        return ForecastPaths(sims, future_index(self.model.index, steps), self.model.name, seed=seed)
+        return ForecastPaths(sims, index, self.model.name, seed=seed)
 
     def forecast_summary(self, steps: int, alpha: float = 0.1, seed: int | None = None, exog: Any = None) -> pd.DataFrame:
         """Posterior predictive ``mean, sd, median, lower, upper`` of y for

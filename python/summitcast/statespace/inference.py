@@ -4,6 +4,7 @@ Hessian of the log-likelihood (statsmodels' ``cov_type="approx"``)."""
 
 from __future__ import annotations
 
+import warnings
 from functools import cached_property
 from typing import Any
 
@@ -11,24 +12,22 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
-from .._common.validation import check_alpha
+from .._common.exceptions import BoundaryWarning
+from .._common.validation import as_param_vector, check_alpha
 
 
 def params_array(params: Any, names: list[str], name: str = "params") -> np.ndarray:
     """`params` (a Series labelled with `names`, or array-like in their order)
     as a float array; ValueError for a missing label, a wrong length, a
-    non-finite value or a negative variance (names starting ``sigma2.``)."""
+    non-finite value or a negative variance (names starting ``sigma2.``),
+    TypeError for values that are not real numbers."""
     if isinstance(params, pd.Series):
         missing = [p for p in names if p not in params.index]
         if missing:
             raise ValueError(f"{name} lacks {missing}")
-        params = params[names].to_numpy(dtype=float)
-    arr = np.asarray(params, dtype=float).reshape(-1)
-    if arr.size != len(names):
-        raise ValueError(f"{name} must have {len(names)} values ({names}), got {arr.size}")
+        params = params[names]
+    arr = as_param_vector(params, name, names)
     for value, pname in zip(arr, names):
-        if not np.isfinite(value):
-            raise ValueError(f"{name}: {pname} must be finite, got {value}")
         if pname.startswith("sigma2.") and value < 0:
             raise ValueError(f"{name}: variance {pname} must be non-negative, got {value}")
     return arr
@@ -62,7 +61,15 @@ class WaldInference:
         var = np.diag(self.cov_params.to_numpy())
         with np.errstate(invalid="ignore"):
             se = np.where(var > 0, np.sqrt(np.abs(var)), np.nan)
-        return pd.Series(se, index=self.params.index, name="bse")
+        names = list(self.params.index)
+        undefined = [n for n, v in zip(names, se) if np.isnan(v)]
+        if undefined:
+            scale = self.params.abs().max()
+            at_zero = [n for n in undefined if n.startswith("sigma2.") and self.params[n] <= 1e-8 * scale]
+            why = f"{at_zero} at the boundary 0" if at_zero else "the Hessian is not negative definite there"
+            warnings.warn(f"standard errors of {undefined} are undefined (NaN): {why}; Wald intervals and z "
+                          "statistics do not apply to them", BoundaryWarning, stacklevel=2)
+        return pd.Series(se, index=names, name="bse")
 
     def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
         """Wald intervals params ± z·bse."""

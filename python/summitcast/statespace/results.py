@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from functools import cached_property
 from typing import Any
 
@@ -14,7 +15,8 @@ from .._common.seeds import check_seed
 from .._common.summary import Summary
 from .._common.time import future_index
 from .._common.paths import ForecastPaths
-from .._common.validation import check_alpha, check_int, check_threads
+from .._common.exceptions import BoundaryWarning, ConvergenceWarning
+from .._common.validation import MAX_COUNT, check_alpha, check_allocation, check_int, check_threads
 from .forecast import ForecastResult
 from .inference import WaldInference
 
@@ -42,9 +44,7 @@ class UnobservedComponentsResults(WaldInference):
         self.iterations = int(fit_info.get("iterations", 0))
         self.fit_message = str(fit_info.get("message", ""))
         if self._hessian is not None and not self.converged:
-            import warnings
-
-            warnings.warn(f"maximum likelihood did not converge: {self.fit_message}", RuntimeWarning, stacklevel=3)
+            warnings.warn(f"maximum likelihood did not converge: {self.fit_message}", ConvergenceWarning, stacklevel=3)
 
     # -- parameter inference ---------------------------------------------
     @property
@@ -164,14 +164,16 @@ class UnobservedComponentsResults(WaldInference):
 
     def simulation_smoother(self, draws: int = 100, seed: int | None = None) -> np.ndarray:
         """Draws of the states given all the data, shape (draws, n, m) (Durbin & Koopman 2002)."""
-        draws = check_int(draws, "draws", 1)
+        draws = check_int(draws, "draws", 1, MAX_COUNT)
+        check_allocation("the simulation smoother's draws", draws=draws, time_points=self.model.endog.size,
+                         states=len(self.model.state_names))
         seed = check_seed(seed)
         return self.model.simulation_smoother_draws(self.params.to_numpy(), draws, seed)
 
     # -- residual diagnostics ------------------------------------------------
     def test_serial_correlation(self, lags: int = 10) -> pd.DataFrame:
         """Ljung–Box Q(k) for k = 1..lags on the standardized forecast errors."""
-        lags = check_int(lags, "lags", 1)
+        lags = check_int(lags, "lags", 1, MAX_COUNT)
         e = self.standardized_forecast_errors.dropna().to_numpy()
         n = e.size
         if lags >= n:
@@ -208,9 +210,11 @@ class UnobservedComponentsResults(WaldInference):
     # -- forecasting --------------------------------------------------------
     def get_forecast(self, steps: int = 1, exog: Any = None) -> ForecastResult:
         """Forecasts of y for the `steps` periods after the data, with variances."""
-        steps = check_int(steps, "steps", 1)
+        steps = check_int(steps, "steps", 1, MAX_COUNT)
+        check_allocation("the forecast", steps=steps, moments=2)
+        index = future_index(self.model.index, steps)
         mean, var = self.model.forecast_moments(self.params.to_numpy(), steps, exog)
-        return ForecastResult(pd.Series(mean, index=future_index(self.model.index, steps), name="mean"), var)
+        return ForecastResult(pd.Series(mean, index=index, name="mean"), var)
 
     def forecast(self, steps: int = 1, exog: Any = None) -> pd.Series:
         return self.get_forecast(steps, exog).predicted_mean
@@ -225,12 +229,14 @@ class UnobservedComponentsResults(WaldInference):
         :class:`~summitcast._common.paths.ForecastPaths` (paths × periods on
         the future index); the draws depend on ``seed`` only, not ``cores``.
         """
-        steps = check_int(steps, "steps", 1)
-        paths = check_int(paths, "paths", 1)
+        steps = check_int(steps, "steps", 1, MAX_COUNT)
+        paths = check_int(paths, "paths", 1, MAX_COUNT)
+        check_allocation("the simulated paths", paths=paths, steps=steps)
+        index = future_index(self.model.index, steps)
         seed = check_seed(seed)
         threads = check_threads(cores)
         sims = self.model.simulate_paths(self.params.to_numpy(), steps, paths, exog, seed, threads)
-        return ForecastPaths(sims, future_index(self.model.index, steps), self.model.name, seed=seed)
+        return ForecastPaths(sims, index, self.model.name, seed=seed)
 
     # -- persistence --------------------------------------------------------
     def save(self, path: Any) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -15,8 +14,23 @@ from .._common import persist
 from .._common.persist import decode_floats, decode_index, encode_floats, encode_index
 from .._common.progress import progress as progress_bar
 from .._common.seeds import check_seed
+from .. import diagnostics
+from .._common.exceptions import ConvergenceWarning
 from .._common.time import future_index
-from .._common.validation import as_endog, as_exog, check_int
+from .._common.validation import (
+    MAX_COUNT,
+    MAX_ITERATIONS,
+    as_endog,
+    as_exog,
+    as_param_vector,
+    check_allocation,
+    check_bool,
+    check_choice,
+    check_float,
+    check_int,
+    check_threads,
+    describe,
+)
 from .bayes_results import UnobservedComponentsPosterior
 from .inference import params_array
 from .priors import InverseGamma
@@ -53,10 +67,8 @@ def component_spec(
     :class:`UnobservedComponents` (checked; `n` is the number of time points)."""
     if level is None or level is False:
         flags = (False, False, False, False, True)
-    elif isinstance(level, str) and level in TREND_SPECS:
-        flags = TREND_SPECS[level]
     else:
-        raise ValueError(f"level must be one of {sorted(TREND_SPECS)} or None, got {level!r}")
+        flags = TREND_SPECS[check_choice(level, "level", sorted(TREND_SPECS))]
     spec = _core.statespace.ComponentSpec()
     spec.level, spec.stochastic_level, spec.trend, spec.stochastic_trend, implied_irregular = flags
     spec.irregular = implied_irregular if irregular is None else bool(irregular)
@@ -72,7 +84,8 @@ def component_spec(
     if stochastic_freq_seasonal is None:
         stochastic_freq_seasonal = [True] * len(freq_seasonal)
     if len(stochastic_freq_seasonal) != len(freq_seasonal):
-        raise ValueError("stochastic_freq_seasonal must have one entry per freq_seasonal component")
+        raise ValueError(f"stochastic_freq_seasonal must have one entry per freq_seasonal component "
+                         f"({len(freq_seasonal)}), got {len(stochastic_freq_seasonal)}")
     for item, stochastic in zip(freq_seasonal, stochastic_freq_seasonal):
         if not isinstance(item, Mapping) or "period" not in item:
             raise ValueError(f"each freq_seasonal entry must be a dict with 'period' (and 'harmonics'), got {item!r}")
@@ -148,11 +161,24 @@ class UnobservedComponents:
         diffuse: str = "exact",
         approx_diffuse_variance: float = 1e6,
     ) -> None:
+        freq_seasonal = _freq_seasonal(freq_seasonal)
+        if stochastic_freq_seasonal is None:
+            stochastic_freq_seasonal = [True] * len(freq_seasonal)
+        elif isinstance(stochastic_freq_seasonal, (str, bytes, dict)) or not isinstance(stochastic_freq_seasonal,
+                                                                                       Sequence):
+            raise TypeError("stochastic_freq_seasonal must be a list of True/False, one per freq_seasonal entry, got "
+                            f"{describe(stochastic_freq_seasonal)}")
+        stochastic_freq_seasonal = [check_bool(v, f"stochastic_freq_seasonal[{i}]")
+                                    for i, v in enumerate(stochastic_freq_seasonal)]
+        if irregular is not None:
+            irregular = check_bool(irregular, "irregular")
+        stochastic_seasonal = check_bool(stochastic_seasonal, "stochastic_seasonal")
+        diffuse = check_choice(diffuse, "diffuse", ("exact", "approximate"))
+        approx_diffuse_variance = check_float(approx_diffuse_variance, "approx_diffuse_variance", 0.0, exclusive=True)
         self._init_kwargs = {
-            "level": level, "seasonal": seasonal,
-            "freq_seasonal": [dict(item) for item in freq_seasonal] if freq_seasonal else None,
+            "level": level, "seasonal": seasonal, "freq_seasonal": freq_seasonal or None,
             "irregular": irregular, "stochastic_seasonal": stochastic_seasonal,
-            "stochastic_freq_seasonal": list(stochastic_freq_seasonal) if stochastic_freq_seasonal is not None else None,
+            "stochastic_freq_seasonal": stochastic_freq_seasonal if freq_seasonal else None,
             "diffuse": diffuse, "approx_diffuse_variance": approx_diffuse_variance,
         }
         values, index = as_endog(endog)
@@ -165,12 +191,8 @@ class UnobservedComponents:
                               stochastic_freq_seasonal, values.size)
         self.level = level
         spec.k_exog = self.exog.shape[1]
-        if diffuse not in ("exact", "approximate"):
-            raise ValueError(f"diffuse must be 'exact' or 'approximate', got {diffuse!r}")
         spec.exact_diffuse = diffuse == "exact"
-        if not np.isfinite(approx_diffuse_variance) or approx_diffuse_variance <= 0:
-            raise ValueError(f"approx_diffuse_variance must be positive, got {approx_diffuse_variance!r}")
-        spec.approx_diffuse_variance = float(approx_diffuse_variance)
+        spec.approx_diffuse_variance = approx_diffuse_variance
         spec.validate()
         self.spec = spec
         self._model = _core.statespace.UCModel(spec, values, self.exog)
@@ -221,8 +243,9 @@ class UnobservedComponents:
         start = self._model.start_params() if start_params is None else self._params_array(start_params, "start_params")
         if np.any(start[: self.spec.k_variances] <= 0):
             raise ValueError("start_params variances must be positive")
-        maxiter = check_int(maxiter, "maxiter", 1)
-        out = self._model.fit(start, maxiter, float(gtol))
+        maxiter = check_int(maxiter, "maxiter", 1, MAX_COUNT)
+        gtol = check_float(gtol, "gtol", 0.0, exclusive=True)
+        out = self._model.fit(start, maxiter, gtol)
         return UnobservedComponentsResults(self, out["params"], out)
 
     def smooth(self, params: Any):
@@ -251,24 +274,42 @@ class UnobservedComponents:
         inflates.)  Regression coefficients β_j ~ N(0, (10·sd(Δy)/sd(x_j))²).
         Override any of them with ``priors={"sigma2.level": InverseGamma(a, b),
         "beta.x": (mean, sd)}``.
+
+        The posterior is judged by the thresholds of
+        :mod:`summitcast.diagnostics` (R-hat ≤ 1.01, bulk and tail ESS ≥ 100
+        per chain), the same ones NUTS is: a ``ConvergenceWarning`` names
+        every parameter that fails them.  Runs that would keep more than
+        ``MAX_ARRAY_VALUES`` numbers (draws × chains × (parameters + the
+        components' values at every time point)) or iterate more than
+        ``MAX_ITERATIONS`` times per chain are refused.
         """
-        draws = check_int(draws, "draws", 1)
-        tune = check_int(tune, "tune", 0)
-        chains = check_int(chains, "chains", 1)
-        thin = check_int(thin, "thin", 1)
-        seed = check_seed(seed)
-        threads = min(chains, os.cpu_count() or 1) if cores is None else check_int(cores, "cores", 1)
-        shape, scale, beta_mean, beta_var = self._priors(priors or {})
+        draws = check_int(draws, "draws", 1, MAX_ITERATIONS)
+        tune = check_int(tune, "tune", 0, MAX_ITERATIONS)
+        chains = check_int(chains, "chains", 1, MAX_COUNT)
+        thin = check_int(thin, "thin", 1, MAX_ITERATIONS // draws)
         selection, signal_names = self.signal_selection()
+        check_allocation("the posterior", draws=draws, chains=chains,
+                         values_per_draw=self.k_params + len(self.state_names) + len(signal_names) * self.endog.size)
+        seed = check_seed(seed)
+        threads = min(chains, check_threads(cores))
+        shape, scale, beta_mean, beta_var = self._priors(priors)
 
         with progress_bar(chains * (tune + draws * thin), "Gibbs sweeps", progress) as on_progress:
             out = self._model.gibbs(
                 shape, scale, beta_mean, beta_var, self._model.start_params(), draws, tune, thin, chains, threads,
                 seed, selection, on_progress,
             )
-        return UnobservedComponentsPosterior(self, out, draws, chains, signal_names, seed)
+        posterior = UnobservedComponentsPosterior(self, out, draws, chains, signal_names, seed)
+        problems = diagnostics.convergence_problems(posterior.diagnostics(), chains)
+        if problems:
+            warnings.warn("Gibbs sampler diagnostics failed: " + "; ".join(problems), ConvergenceWarning, stacklevel=2)
+        return posterior
 
-    def _priors(self, priors: Mapping[str, Any]):
+    def _priors(self, priors: Mapping[str, Any] | None):
+        if priors is None:
+            priors = {}
+        if not isinstance(priors, Mapping):
+            raise TypeError(f"priors must be a dict from parameter names to priors, got {describe(priors)}")
         unknown = set(priors) - set(self.param_names)
         if unknown:
             raise ValueError(f"priors names unknown parameters {sorted(unknown)}; parameters are {self.param_names}")
@@ -292,9 +333,11 @@ class UnobservedComponents:
         for j, col in enumerate(self.exog_names):
             name = f"beta.{col}"
             if name in priors:
-                mean, sd = priors[name]
-                if not np.isfinite(sd) or sd <= 0:
-                    raise ValueError(f"prior sd for {name} must be positive, got {sd!r}")
+                pair = priors[name]
+                if isinstance(pair, (str, bytes)) or not isinstance(pair, Sequence) or len(pair) != 2:
+                    raise TypeError(f"priors[{name!r}] must be a pair (mean, sd), got {describe(pair)}")
+                mean = check_float(pair[0], f"priors[{name!r}] mean")
+                sd = check_float(pair[1], f"priors[{name!r}] sd", 0.0, exclusive=True)
             else:
                 x = self.exog[:, j]
                 sd_x = float(np.std(x))
@@ -340,6 +383,9 @@ class UnobservedComponents:
             return np.zeros((steps, 0))
         if exog is None:
             raise ValueError(f"the model has regressors {self.exog_names}: give exog for the {steps} forecast steps")
+        rows = len(exog) if isinstance(exog, (pd.DataFrame, pd.Series)) or np.ndim(exog) > 0 else None
+        if rows is not None and rows != steps:
+            raise ValueError(f"exog for the forecast must have {steps} rows (one per step: steps={steps}), got {rows}")
         if isinstance(exog, pd.DataFrame):
             by_name = {str(c): c for c in exog.columns}
             missing = [c for c in self.exog_names if c not in by_name]
@@ -408,6 +454,20 @@ class UnobservedComponents:
         if self.exog_names:
             parts.append(f"exog={self.exog_names}")
         return f"UnobservedComponents({self.name}, n={self.endog.size}, " + ", ".join(parts) + ")"
+
+
+def _freq_seasonal(value: Any) -> list[dict[str, Any]]:
+    """Trigonometric seasonals as a list of ``{"period": s, "harmonics": h}``."""
+    if value is None:
+        return []
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
+        raise TypeError(f"freq_seasonal must be a list of dicts like {{'period': 12, 'harmonics': 2}}, got "
+                        f"{describe(value)}")
+    items = list(value)
+    for i, item in enumerate(items):
+        if not isinstance(item, Mapping) or "period" not in item or set(item) - {"period", "harmonics"}:
+            raise ValueError(f"freq_seasonal[{i}] must be a dict with 'period' (and 'harmonics'), got {item!r}")
+    return [dict(item) for item in items]
 
 
 _SPEC_KEYS = ("level", "seasonal", "freq_seasonal", "irregular", "stochastic_seasonal", "stochastic_freq_seasonal",

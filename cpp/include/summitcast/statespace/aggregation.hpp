@@ -152,6 +152,9 @@ class AggregationModel {
 
   FitResult fit(const VectorXd& start, int max_iterations = 500, double gradient_tol = 1e-7) const {
     check_params("fit", start, true);
+    if (max_iterations < 0) fail_value("fit", "maxiter must be >= 0, got ", max_iterations);
+    if (!(gradient_tol > 0.0) || !std::isfinite(gradient_tol))
+      fail_value("fit", "gtol must be positive and finite, got ", gradient_tol);
     LikelihoodProblem problem;
     problem.loglike = [this](const VectorXd& p) { return loglike(p); };
     problem.k_variances = spec_.k_variances();

@@ -20,15 +20,16 @@
 // observations, as in statsmodels' exact diffuse filter (Durbin & Koopman 2012,
 // §7.2.5).  KFAS drops it; the two differ by ½ log 2π per diffuse observation.
 //
-// Speed: transitions are applied through their sparse rows, so T P T' costs
-// O(nnz(T) m); for time-invariant covariances the recursion is monitored and,
-// once P_* stops changing, frozen (steady state) until a missing value breaks
-// it.
+// Speed: a time-invariant transition is applied through its diagonal blocks
+// (block_transition.hpp), so T P T' costs O(m²) for component models; for
+// time-invariant covariances the recursion is monitored and, once P_* stops
+// changing, frozen (steady state) until a missing value breaks it.
 #pragma once
 
 #include <cmath>
 #include <vector>
 
+#include "summitcast/statespace/block_transition.hpp"
 #include "summitcast/statespace/system.hpp"
 
 
@@ -117,18 +118,16 @@ class KalmanFilter {
     std::vector<MatrixXd> Pinf_store;
 
     VectorXd Mstar(m), Minf(m), work(m);
-    MatrixXd U(m, m), Pnext(m, m), P_start(m, m), Pnext_inf(m, m);
+    MatrixXd U(m, m), P_start(m, m), Pnext_inf(m, m);
 
     const bool invariant = sys_.covariance_time_invariant();
     const bool has_c = sys_.c.size() > 0 && sys_.c.cwiseAbs().maxCoeff() > 0.0;
     const bool use_steady = opt_.steady_state && invariant;
-    SparseRows Tsparse;
-    bool T_sparse_ok = false;
+    BlockTransition blocks;
     MatrixXd RQR;
     std::vector<std::pair<Index, double>> RQR_nonzero;  // (column-major position, value)
     if (invariant) {
-      Tsparse = SparseRows::from_dense(sys_.T[0]);
-      T_sparse_ok = Tsparse.density() < 0.5;
+      blocks = BlockTransition::detect(sys_.T[0]);
       RQR = sys_.R[0] * sys_.Q[0] * sys_.R[0].transpose();
       for (Index k = 0; k < RQR.size(); ++k)
         if (RQR.data()[k] != 0.0) RQR_nonzero.emplace_back(k, RQR.data()[k]);
@@ -251,38 +250,36 @@ class KalmanFilter {
 
       // Time update.
       const MatrixXd& T = sys_.T_at(t);
-      if (invariant && T_sparse_ok) {
-        Tsparse.multiply(a, work);
+      if (invariant) {
+        blocks.apply(a.data());
       } else {
         work.noalias() = T * a;
+        a.swap(work);
       }
-      a.swap(work);
       if (has_c) a += sys_.c_at(t);
       if (converged) continue;
 
-      if (invariant && T_sparse_ok) {
-        propagate_sparse(Tsparse, P, U, Pnext);
+      // P ← T P T' + R Q R' (in place through the blocks when invariant).
+      if (invariant) {
+        blocks.propagate(P);
+        for (const auto& [k, value] : RQR_nonzero) P.data()[k] += value;
       } else {
         U.noalias() = T * P;
-        Pnext.noalias() = U * T.transpose();
-      }
-      if (invariant) {
-        for (const auto& [k, value] : RQR_nonzero) Pnext.data()[k] += value;
-      } else {
+        P.noalias() = U * T.transpose();
         const MatrixXd& R = sys_.R_at(t);
-        Pnext.noalias() += R * sys_.Q_at(t) * R.transpose();
+        P.noalias() += R * sys_.Q_at(t) * R.transpose();
       }
       // Rounding makes T P T' drift from exact symmetry only slowly.
-      if (t % kSymmetrizeEvery == 0 || check_steady) symmetrize(Pnext);
+      if (t % kSymmetrizeEvery == 0 || check_steady) symmetrize(P);
 
       if (diffuse) {
-        if (invariant && T_sparse_ok) {
-          propagate_sparse(Tsparse, Pinf, U, Pnext_inf);
+        if (invariant) {
+          blocks.propagate(Pinf);
         } else {
           U.noalias() = T * Pinf;
           Pnext_inf.noalias() = U * T.transpose();
+          Pinf.swap(Pnext_inf);
         }
-        Pinf = Pnext_inf;
         symmetrize(Pinf);
         if (Pinf.cwiseAbs().maxCoeff() <= kDiffuseEnd) {
           diffuse = false;
@@ -291,16 +288,15 @@ class KalmanFilter {
       }
 
       if (check_steady && !step_diffuse && all_observed) {
-        const double scale = std::max(Pnext.cwiseAbs().maxCoeff(), 1e-300);
-        const double change = (Pnext - P_start).cwiseAbs().maxCoeff();
+        const double scale = std::max(P.cwiseAbs().maxCoeff(), 1e-300);
+        const double change = (P - P_start).cwiseAbs().maxCoeff();
         if (change <= opt_.steady_tol * scale) {
           converged = true;
           if (out.converged_at < 0) out.converged_at = t + 1;
-          P_frozen = Pnext;
+          P_frozen = P;
           logdetF_frozen = F_frozen.array().log().sum();
         }
       }
-      P.swap(Pnext);
     }
     if (keep_states) {
       out.a_pred.col(n) = a;
@@ -318,40 +314,6 @@ class KalmanFilter {
   const VectorXd& final_state() const { return final_a_; }
   const MatrixXd& final_cov() const { return final_P_; }
   bool final_diffuse() const { return final_diffuse_; }
-
-  // out = T P T' for symmetric P using the sparse rows of T, with column
-  // operations only (contiguous axpys in column-major storage):
-  //   W = P T'  (W.col(i) = Σ_k T(i,k) P.col(k)),  U = W' = T P,
-  //   out.col(i) = Σ_k T(i,k) U.col(k).
-  // Cost 2·nnz(T)·m multiply-adds plus one m x m transpose.
-  // dst.col(i) = Σ_k T(i,k) src.col(k) for m x m column-major src, dst.
-  static void rows_times(const SparseRows& T, Index m, const double* __restrict src, double* __restrict dst) {
-    for (Index i = 0; i < m; ++i) {
-      double* __restrict o = dst + i * m;
-      const Index b = T.start[i], e = T.start[i + 1];
-      if (b == e) {
-        for (Index r = 0; r < m; ++r) o[r] = 0.0;
-        continue;
-      }
-      const double* __restrict c0 = src + T.col[b] * m;
-      const double v0 = T.val[b];
-      for (Index r = 0; r < m; ++r) o[r] = v0 * c0[r];
-      for (Index k = b + 1; k < e; ++k) {
-        const double* __restrict ck = src + T.col[k] * m;
-        const double vk = T.val[k];
-        for (Index r = 0; r < m; ++r) o[r] += vk * ck[r];
-      }
-    }
-  }
-
-  static void propagate_sparse(const SparseRows& T, const MatrixXd& P, MatrixXd& U, MatrixXd& out) {
-    // Plain loops: for the small m of component models, Eigen's per-call
-    // set-up for length-m column blocks costs more than the arithmetic.
-    const Index m = P.rows();
-    rows_times(T, m, P.data(), out.data());  // out = P T'
-    U.noalias() = out.transpose();           // U = T P
-    rows_times(T, m, U.data(), out.data());  // out = T P T'
-  }
 
   static constexpr double kDiffuseTol = 1e-9;    // F_∞ below this (relative to z'z) is zero
   static constexpr double kDiffuseEnd = 1e-9;    // max |P_∞| below this ends the diffuse period

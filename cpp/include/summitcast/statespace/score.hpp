@@ -36,9 +36,9 @@ inline VectorXd component_score(const ComponentSpec& spec, const SystemMatrices&
     for (Index k = 0; k < m; ++k)
       if (R(k, e) != 0.0) state_of[static_cast<size_t>(e)] = k;
 
-  const SparseRows Tt = SparseRows::from_dense(sys.T[0].transpose());
-  VectorXd r = VectorXd::Zero(m), tmp(m), K(m), NK(m);
-  MatrixXd N = MatrixXd::Zero(m, m), U(m, m), Nn(m, m);
+  const BlockTransition blocks = BlockTransition::detect(sys.T[0]);
+  VectorXd r = VectorXd::Zero(m), K(m), NK(m);
+  MatrixXd N = MatrixXd::Zero(m, m);
   double score_eps = 0.0;
   VectorXd score_state = VectorXd::Zero(R.cols());
   VectorXd score_beta = VectorXd::Zero(spec.k_exog);
@@ -50,11 +50,9 @@ inline VectorXd component_score(const ComponentSpec& spec, const SystemMatrices&
         if (k < 0) continue;
         score_state[e] += r[k] * r[k] - N(k, k);
       }
-      // r ← T'r,  N ← T'N T  (T' through its sparse rows)
-      Tt.multiply(r, tmp);
-      r = tmp;
-      KalmanFilter::propagate_sparse(Tt, N, U, Nn);
-      N = Nn;
+      // r ← T'r,  N ← T'N T  (through the blocks of T, in place)
+      blocks.apply(r.data(), true);
+      blocks.propagate(N, true);
     }
     const ObsKind kind = f.kind[static_cast<size_t>(t)];
     if (kind == ObsKind::missing || kind == ObsKind::degenerate) continue;

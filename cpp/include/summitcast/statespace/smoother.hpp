@@ -68,8 +68,8 @@ inline SmootherOutput backward_pass(const SystemMatrices& sys, const FilterOutpu
   }
   bool have_r1 = false;
   const bool invariant = sys.covariance_time_invariant();
-  SparseRows Tsparse;
-  if (invariant) Tsparse = SparseRows::from_dense(sys.T[0]);
+  BlockTransition blocks;
+  if (invariant) blocks = BlockTransition::detect(sys.T[0]);
 
   for (Index t = n - 1; t >= 0; --t) {
     if (with_disturbances) out.state_disturbance.col(t).noalias() = sys.Q_at(t) * (sys.R_at(t).transpose() * r0);
@@ -77,12 +77,8 @@ inline SmootherOutput backward_pass(const SystemMatrices& sys, const FilterOutpu
     if (t < n - 1) {
       // r_t (D&K) becomes the value at the end of time t: T' r.
       if (invariant) {
-        Tsparse.multiply_transposed(r0, tmp);
-        r0 = tmp;
-        if (have_r1) {
-          Tsparse.multiply_transposed(r1, tmp);
-          r1 = tmp;
-        }
+        blocks.apply(r0.data(), true);
+        if (have_r1) blocks.apply(r1.data(), true);
       } else {
         tmp.noalias() = T.transpose() * r0;
         r0 = tmp;
@@ -91,7 +87,13 @@ inline SmootherOutput backward_pass(const SystemMatrices& sys, const FilterOutpu
           r1 = tmp;
         }
       }
-      if (with_cov) {
+      if (with_cov && invariant) {
+        blocks.propagate(N0, true);
+        if (have_r1) {
+          blocks.propagate(N1, true);
+          blocks.propagate(N2, true);
+        }
+      } else if (with_cov) {
         tmpM.noalias() = N0 * T;
         N0.noalias() = T.transpose() * tmpM;
         if (have_r1) {

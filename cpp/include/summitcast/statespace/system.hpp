@@ -21,52 +21,6 @@ using Eigen::Index;
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
 
-// Nonzeros of a small matrix stored row by row (compressed sparse rows).  The
-// transition matrices of component models are made of shift and identity
-// blocks, so products with them cost O(nnz) per column instead of O(m).
-struct SparseRows {
-  Index rows = 0, cols = 0;
-  std::vector<Index> start;  // rows + 1 offsets into col / val
-  std::vector<Index> col;
-  std::vector<double> val;
-
-  static SparseRows from_dense(const MatrixXd& A) {
-    SparseRows s;
-    s.rows = A.rows();
-    s.cols = A.cols();
-    s.start.assign(1, 0);
-    for (Index i = 0; i < A.rows(); ++i) {
-      for (Index j = 0; j < A.cols(); ++j) {
-        if (A(i, j) != 0.0) {
-          s.col.push_back(j);
-          s.val.push_back(A(i, j));
-        }
-      }
-      s.start.push_back(static_cast<Index>(s.col.size()));
-    }
-    return s;
-  }
-  Index nnz() const { return static_cast<Index>(val.size()); }
-  double density() const { return rows * cols == 0 ? 0.0 : double(nnz()) / double(rows * cols); }
-
-  // out = A x
-  template <class In, class Out>
-  void multiply(const In& x, Out& out) const {
-    for (Index i = 0; i < rows; ++i) {
-      double s = 0.0;
-      for (Index k = start[i]; k < start[i + 1]; ++k) s += val[k] * x[col[k]];
-      out[i] = s;
-    }
-  }
-  // out = A^T x
-  template <class In, class Out>
-  void multiply_transposed(const In& x, Out& out) const {
-    for (Index j = 0; j < cols; ++j) out[j] = 0.0;
-    for (Index i = 0; i < rows; ++i)
-      for (Index k = start[i]; k < start[i + 1]; ++k) out[col[k]] += val[k] * x[i];
-  }
-};
-
 struct SystemMatrices {
   std::vector<MatrixXd> Z;  // p x m
   std::vector<MatrixXd> H;  // p x p, diagonal

@@ -1,0 +1,78 @@
+"""Running independent tasks serially or on any ``concurrent.futures.Executor``.
+
+Backtests and ``fit_many`` cut their work into tasks that are pure functions
+of their arguments (each with its own seed, derived by name), so the result
+does not depend on what runs them or in which order they finish: a thread
+pool (the C++ core releases the GIL), a process pool, or a Dask cluster
+(``dask.distributed.Client(...).get_executor()``).  Results come back in
+task order.  For a process pool or a cluster the function and its arguments
+must be picklable (module-level functions and classes, not lambdas).
+
+When a task raises, the tasks not yet started are cancelled and the error of
+the lowest-numbered failed task is raised, with a note saying which task it
+was.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .._common.progress import progress as progress_bar
+from .._common.validation import describe
+
+__all__ = ["check_executor", "run_tasks"]
+
+
+def check_executor(executor: Any, name: str = "executor") -> cf.Executor | None:
+    """``executor`` if it is None or a ``concurrent.futures.Executor``, else a TypeError."""
+    if executor is None or isinstance(executor, cf.Executor):
+        return executor
+    hint = " (for Dask, pass client.get_executor())" if type(executor).__name__ == "Client" else ""
+    raise TypeError(f"{name} must be a concurrent.futures.Executor or None, got {describe(executor)}{hint}")
+
+
+def _noted(err: BaseException, what: str) -> BaseException:
+    if hasattr(err, "add_note"):  # Python >= 3.11
+        err.add_note(what)
+    return err
+
+
+def run_tasks(fn: Callable[..., Any], tasks: Sequence[tuple], labels: Sequence[str], executor: cf.Executor | None,
+              progress: bool | None, desc: str) -> list[Any]:
+    """``[fn(*args) for args in tasks]``, serially or on ``executor``, in task order.
+
+    ``labels`` name the tasks in error notes; ``progress`` is the shared
+    progress switch (None: a bar on a terminal or in Jupyter).
+    """
+    results: list[Any] = [None] * len(tasks)
+    with progress_bar(len(tasks), desc, progress) as advance:
+        if executor is None:
+            for i, args in enumerate(tasks):
+                try:
+                    results[i] = fn(*args)
+                except Exception as err:
+                    raise _noted(err, f"in {desc} task {labels[i]}")
+                if advance is not None:
+                    advance(1)
+            return results
+        futures = {executor.submit(fn, *args): i for i, args in enumerate(tasks)}
+        failed: dict[int, BaseException] = {}
+        for future in cf.as_completed(futures):
+            i = futures[future]
+            if future.cancelled():
+                continue
+            err = future.exception()
+            if err is not None:
+                failed[i] = err
+                for other in futures:
+                    other.cancel()
+                continue
+            results[i] = future.result()
+            if advance is not None:
+                advance(1)
+        if failed:
+            first = min(failed)
+            raise _noted(failed[first], f"in {desc} task {labels[first]}")
+    return results
