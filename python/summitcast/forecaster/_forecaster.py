@@ -265,13 +265,14 @@ class SummitForecaster:
         ext, shown = self._inputs(key, horizon, seed)
         result = self._run(key, horizon, ext)
         frame = self._frame(result, horizon, alpha)
-        driver_table = self._drivers(key, horizon, ext) if drivers else pd.DataFrame()
+        # drivers on demand: a backtest asks only for the probabilities
+        driver_table = (lambda: self._drivers(key, horizon, ext)) if drivers else pd.DataFrame()
         levels = {}
         if self.models.outcome is not None:
             labels = getattr(self, "_level_labels", None) or {}
             levels = {int(k): labels.get(int(k), f"level {k}") for k in self.models.outcome.model.levels}
         return Forecast(
-            series=key, as_of=self.as_of, frame=frame, outcome_levels=levels, drivers=driver_table,
+            series=key, as_of=self.as_of, frame=frame, outcome_levels=levels, driver_table=driver_table,
             baseline="every feature group at its mean over the pooled record (a typical series-month)",
             indicators=shown, settings=self._settings(horizon), diagnostics=self._diagnostics(),
             data=self._data_info(), alpha=alpha, notes=self._notes(key), draws=result.held.mean(axis=1),
