@@ -11,7 +11,7 @@ import pandas as pd
 from .._common.exceptions import ConvergenceWarning
 from .._common.seeds import check_seed, child_seed
 from .._common.summary import Summary
-from .._common.time import future_months
+from .._common.time import future_months, months_between
 from .._common.validation import check_alpha, check_bool, check_choice, check_int
 from ._features import (DURATION_FEATURES, EXOGENOUS_FEATURES, FEATURE_GROUPS, FEATURES, History, build_history,
                         duration_features, exogenous_features, series_inputs)
@@ -154,7 +154,7 @@ class SummitForecaster:
     def series_names(self) -> list[str]:
         """Series that can be forecast from the fitted as-of month (recorded through it)."""
         self._check_fitted()
-        return [k for k, info in self.record.series.items() if info.end == self.as_of]
+        return [k for k, info in self.record.series.items() if info.end == self.as_of or info.pending]
 
     # ------------------------------------------------------------ forecast
     def forecast(self, horizon: int = 24, series: str | None = None, alpha: float = 0.1,
@@ -187,7 +187,7 @@ class SummitForecaster:
         if key not in self.record.series:
             raise ValueError(f"series must be one of {sorted(self.record.series)}, got {key!r}")
         info = self.record.series[key]
-        if info.end < self.as_of:
+        if info.end < self.as_of and not info.pending:
             raise ValueError(f"series {key!r} is recorded only through {info.end:%Y-%m}, before the as-of month "
                              f"{self.as_of:%Y-%m}: its meetings since are unknown; fit with as_of <= {info.end:%Y-%m}")
         return key
@@ -231,9 +231,19 @@ class SummitForecaster:
         return out
 
     def _duration(self, key: str, horizon: int) -> np.ndarray:
-        gap = self.history.state[key]["gap_next"] + np.arange(horizon)
+        info = self.record.series[key]
+        if info.pending:  # months since its coverage began: 1 in its first month
+            gap = np.maximum(np.arange(1, horizon + 1) - months_between(self.as_of, info.start) + 1, 1)
+        else:
+            gap = self.history.state[key]["gap_next"] + np.arange(horizon)
         feats = duration_features(gap)
         return np.stack([feats[name] for name in DURATION_FEATURES], axis=-1)
+
+    def _at_risk(self, key: str, horizon: int) -> np.ndarray | None:
+        info = self.record.series[key]
+        if not info.pending:
+            return None
+        return np.arange(1, horizon + 1) >= months_between(self.as_of, info.start)
 
     def _coefficients(self, key: str, n: int) -> tuple[Coefficients, dict[str, Coefficients], Coefficients | None]:
         a, b = self.models.summit.logit_coefficients(key, n)
@@ -257,7 +267,7 @@ class SummitForecaster:
         return simulate_first_meeting(
             summit, steps, outcome, self._exogenous(key, ext, horizon), self._duration(key, horizon),
             {cls: state[cls] for cls in STEP_CLASSES}, child_seed(self.seed, "forecast", key, "steps"),
-            forced=forced, baseline=baseline,
+            forced=forced, baseline=baseline, at_risk=self._at_risk(key, horizon),
         )
 
     def _forecast(self, key: str, horizon: int, alpha: float, drivers: bool) -> Forecast:
