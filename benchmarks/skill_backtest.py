@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import time
 import warnings
-from concurrent.futures import ProcessPoolExecutor
+from summitcast.evaluate import process_pool
 from pathlib import Path
 
 import pandas as pd
@@ -61,7 +61,7 @@ def main() -> None:
     data = sc.datasets.load_trilateral()
     origins = month_index("2010-01", args.to or data.as_of)
     started = time.perf_counter()
-    executor = ProcessPoolExecutor(args.workers) if args.workers > 1 else None
+    executor = process_pool(args.workers) if args.workers > 1 else None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         bt = sc.evaluate.backtest(SharedFit, data, origins, horizons=(6, 12), series="all", seed=20240526,
