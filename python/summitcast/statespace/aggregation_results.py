@@ -12,7 +12,7 @@ import pandas as pd
 from .._common.inference import coefficient_table, two_sided_z
 from .._common.summary import HtmlSummary, Summary
 from .._common.time import future_index
-from .._common.validation import check_alpha, check_int
+from .._common.validation import MAX_COUNT, check_alpha, check_allocation, check_int
 from .forecast import ForecastResult
 from .inference import WaldInference
 
@@ -128,11 +128,13 @@ class TemporalAggregationResults(WaldInference, HtmlSummary):
 
         The scale (if any) is held at its last value over the forecast.
         """
-        steps = check_int(steps, "steps", 1)
+        steps = check_int(steps, "steps", 1, MAX_COUNT)
+        check_allocation("the forecast", steps=steps, moments=2)
+        index = future_index(self.model.index, steps)
         out = self._run(np.full(steps, self.model._inner_scale[-1]))
         n = self.model.endog.size
         unit = self.model.unit
-        mean = pd.Series(out["mean"][n:] * unit, index=future_index(self.model.index, steps), name="mean")
+        mean = pd.Series(out["mean"][n:] * unit, index=index, name="mean")
         return ForecastResult(mean, out["variance"][n:] * unit**2)
 
     def forecast(self, steps: int = 1) -> pd.Series:
