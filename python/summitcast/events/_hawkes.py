@@ -159,7 +159,9 @@ class HawkesResults(HtmlSummary):
         self._out = out  # the compiled fit's output, as saved by save()
         self.events = events
         self.fixed_decays = fixed_decays
-        names = model.param_names(events.names, events.multivariate)
+        # One index shared by every per-parameter Series (building a string
+        # index per Series cost more than the compiled fit itself).
+        names = pd.Index(model.param_names(events.names, events.multivariate))
         theta = np.asarray(out["params"])
         self.params = pd.Series(theta, index=names, name="params")
         self.llf = float(out["value"])
@@ -173,7 +175,8 @@ class HawkesResults(HtmlSummary):
         self._variances = np.r_[np.diag(covariance_from_hessian(hess)), np.full(len(names) - self._k_free, np.nan)]
         D, U = len(events.names), model.n_exp
         A = theta[D : D + D * D * U].reshape(D, D, U).sum(axis=2)
-        self.branching_matrix = pd.DataFrame(A, index=events.names, columns=events.names)
+        dims = pd.Index(events.names)
+        self.branching_matrix = pd.DataFrame(A, index=dims, columns=dims)
         self.at_boundary: list[str] = []
         if self.branching_ratio > 0.99:
             self.at_boundary.append("branching_ratio")
