@@ -15,6 +15,7 @@ import pytest
 from summitcast import evaluate as ev
 from summitcast._common.seeds import child_seed
 from summitcast._common.time import month_index
+from summitcast.evaluate import process_pool
 
 from evaluate_records import SeededNoise, simulated_record
 
@@ -58,7 +59,7 @@ def test_thread_pool_gives_the_serial_frame(record, serial):
 
 
 def test_process_pool_gives_the_serial_frame(record, serial):
-    with cf.ProcessPoolExecutor(2) as pool:
+    with process_pool(2) as pool:
         pd.testing.assert_frame_equal(run(record, pool), serial)
 
 
@@ -150,7 +151,7 @@ def test_fit_many_is_the_same_on_every_executor(panel, dask_client):
     serial = ev.fit_many(rate_model, panel, seed=5, chunksize=5)
     with cf.ThreadPoolExecutor(2) as threads:
         assert ev.fit_many(rate_model, panel, seed=5, executor=threads) == serial
-    with cf.ProcessPoolExecutor(2) as processes:
+    with process_pool(2) as processes:
         assert ev.fit_many(rate_model, panel, seed=5, executor=processes, chunksize=1) == serial
     assert ev.fit_many(rate_model, panel, seed=5, executor=dask_client.get_executor(), chunksize=4) == serial
 

@@ -19,6 +19,12 @@ from summitcast.forecaster._record import STEP_CLASSES
 
 SMALL = dict(draws=120, paths=24)
 
+# The fast mode's importance-corrected Laplace approximation of the pooled
+# summit hazard can have Pareto k-hat >= 0.7 on the bundled record; it says so
+# with a ConvergenceWarning (tested in test_cli and test_bayes_psis).  These
+# tests are about other properties, so that warning does not decide them.
+pytestmark = pytest.mark.filterwarnings("ignore::summitcast.ConvergenceWarning")
+
 
 @pytest.fixture(scope="module")
 def data():
@@ -95,7 +101,12 @@ def _perturbed_after(data, as_of: str):
     after = ind.index > pd.Timestamp(as_of)
     rng = np.random.default_rng(0)
     for col in ind.columns:
-        ind.loc[after, col] = rng.integers(0, 5, after.sum()).astype(float)
+        if pd.api.types.is_bool_dtype(ind[col]):
+            ind.loc[after, col] = ~ind.loc[after, col].fillna(False).astype(bool)
+        elif pd.api.types.is_integer_dtype(ind[col]):
+            ind.loc[after, col] = rng.integers(0, 5, after.sum())
+        else:
+            ind.loc[after, col] = rng.uniform(0.5, 5.0, after.sum())
     changes["indicators"] = ind
     crises = data.crises.copy()
     extra = crises.iloc[[0]].copy()

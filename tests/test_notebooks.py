@@ -17,7 +17,10 @@ def test_there_are_notebooks():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_notebook_executes(path, tmp_path):
+def test_notebook_executes(path, tmp_path, monkeypatch):
+    # the kernel inherits the environment: without MPLBACKEND (CI sets Agg) ipykernel's
+    # inline backend renders the figures into the notebook, as a reader sees them
+    monkeypatch.delenv("MPLBACKEND", raising=False)
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -26,3 +29,6 @@ def test_notebook_executes(path, tmp_path):
     client.execute()
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
+    draws = any("plot(" in c.source or "subplots(" in c.source for c in nb.cells if c.cell_type == "code")
+    images = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]
+    assert images or not draws, f"{path.name}: figures must render inline"

@@ -160,7 +160,9 @@ def _render(result: Any, fmt: str, kind: str) -> str:
         return frame.to_csv(index=False, float_format="%.6g")
     if fmt == "html":
         return _html_page(result, kind)
-    return (_plain_text(result) if kind == "forecast" else result.summary().as_text()) + "\n"
+    from .mainjob import report
+
+    return (report(result) if kind == "forecast" else result.summary().as_text()) + "\n"
 
 
 def _scenario_dict(result: Any) -> dict[str, Any]:
@@ -170,31 +172,6 @@ def _scenario_dict(result: Any) -> dict[str, Any]:
             "horizons": [{"months": int(r.months), "month": f"{r.month:%Y-%m}", "shift": float(r.shift),
                           "lower": float(r.lower), "upper": float(r.upper), "p_baseline": float(r.p_baseline),
                           "p_scenario": float(r.p_scenario), "mc_se": float(r.mc_se)} for r in frame.itertuples()]}
-
-
-def _plain_text(forecast: Any) -> str:
-    """A short plain-language summary, then the full summary."""
-    lines = [f"summitcast: will the {forecast.series} series meet? Forecast as of {forecast.as_of:%Y-%m} "
-             f"({forecast.settings['mode']} mode, seed {forecast.settings['seed']})", ""]
-    level = f"{1 - forecast.alpha:.0%}"
-    for months in (6, 12, 24):
-        if months <= forecast.horizon:
-            row = forecast.frame.iloc[months - 1]
-            lines.append(f"  within {months:>2} months (by {row['month']:%Y-%m}): {row['p_held']:.0%}  "
-                         f"({level} interval {row['lower']:.0%} to {row['upper']:.0%})")
-    if not forecast.drivers.empty:
-        col = forecast.drivers.columns[min(1, len(forecast.drivers.columns) - 1)]
-        top = forecast.drivers[col].abs().sort_values(ascending=False).index[:3]
-        parts = [f"{g} ({forecast.drivers.loc[g, col]:+.0%})" for g in top]
-        lines += ["", f"  main drivers at {col} against a typical month of the record: " + ", ".join(parts)]
-    rt = forecast.data.get("record_through", {})
-    lines += ["", f"  data: the record as of {forecast.data['data_as_of']} (the last month every outcome table covers); "
-              f"this forecast uses what was dated up to {forecast.data['as_of']}"]
-    if rt:
-        lines.append("  record through: " + "; ".join(f"{k} {v}" for k, v in rt.items()))
-    lines.append("  (months after a table's record-through date are unknown and simulated, never taken as zero)")
-    lines += ["", str(forecast.summary())]
-    return "\n".join(lines)
 
 
 def _html_page(result: Any, kind: str) -> str:

@@ -13,6 +13,7 @@ import pandas as pd
 from .. import _core
 from .._common.progress import progress as progress_bar
 from .._common.seeds import check_seed, child_seed
+from .._common.summary import HtmlSummary
 from .._common.validation import (
     MAX_COUNT,
     MAX_ITERATIONS,
@@ -23,13 +24,14 @@ from .._common.validation import (
     check_int,
     check_threads,
 )
+from ._inputs import Design, Standardizer, as_design
 from .importance import PSISResult, psis, systematic_resample, warn_if_unreliable
 from .posterior import Posterior, PosteriorSummary
 
 
 
 @dataclass(frozen=True)
-class ModeResult:
+class ModeResult(HtmlSummary):
     """Posterior mode (or, with flat priors, maximum-likelihood estimate).
 
     Attributes
@@ -55,9 +57,6 @@ class ModeResult:
         frame = self.params.to_frame("mode")
         return PosteriorSummary(frame, "Posterior mode", [f"log-likelihood {self.llf:.6f}", f"converged {self.converged}"])
 
-    def _repr_html_(self) -> str:
-        return self.summary().as_html()
-
 
 class BayesModel:
     """Base class: subclasses build ``self._core_model`` and the parameter maps."""
@@ -80,6 +79,30 @@ class BayesModel:
         self, cube: np.ndarray, names: list[str]
     ) -> tuple[dict[str, np.ndarray], dict[str, list[str]], dict[str, Any]]:
         return {name: cube[:, :, j] for j, name in enumerate(names)}, {}, {}
+
+    # ---------------------------------------------------- shared by regressions
+    def _set_design(self, design: Design, standardize: Any, center: bool) -> np.ndarray:
+        """Keep the validated design and its scaling (the priors apply to
+        centred, unit-sd predictors when ``standardize``); returns the
+        predictors on the scale the core samples."""
+        self.standardize = check_bool(standardize, "standardize")
+        self.design = design
+        self.exog_names = design.names
+        self.scaler = (Standardizer.fit(design.values, design.names, center=center) if self.standardize
+                       else Standardizer.identity(len(design.names)))
+        return self.scaler.transform(design.values)
+
+    def _new_design(self, X_new: object) -> Design:
+        """New predictors with the model's columns (a DataFrame's matched by name)."""
+        if isinstance(X_new, pd.DataFrame):
+            missing = [c for c in self.exog_names if c not in map(str, X_new.columns)]
+            if missing:
+                raise ValueError(f"X_new lacks column(s) {missing} of the fitted model")
+            X_new = X_new.rename(columns=str)[self.exog_names]
+        design = as_design(X_new, "X_new")
+        if design.values.shape[1] != len(self.exog_names):
+            raise ValueError(f"X_new must have {len(self.exog_names)} columns, got {design.values.shape[1]}")
+        return design
 
     # ---------------------------------------------------------------- public
     @property
@@ -222,7 +245,7 @@ class BayesModel:
         )
 
     def fit_laplace(self, draws: int = 4000, seed: int | None = None, *, importance: bool = False,
-                    inflate: float | None = None) -> Posterior:
+                    df: float = 4.0) -> Posterior:
         """Gaussian approximation N(mode, (-H)^{-1}) on the unconstrained scale, and draws from it.
 
         Parameters
@@ -232,17 +255,18 @@ class BayesModel:
         seed : int, optional
             Seed of the draws (and of the resampling).
         importance : bool
-            Correct the approximation towards the posterior: weight each draw
-            by p(θ)/q(θ), smooth the weights by Pareto-smoothed importance
-            sampling (:func:`summitcast.bayes.importance.psis`) and resample
-            ``draws`` equally weighted draws from them systematically.  The
-            Pareto k̂ and the importance ESS are in ``info["psis"]``; a
-            ``ConvergenceWarning`` says when k̂ ≥ 0.7 (unreliable weights).
-        inflate : float, optional
-            Factor on the covariance of the Gaussian the draws come from
-            (default 1, or 1.5 with ``importance=True``: a proposal wider
-            than the target keeps the importance ratios bounded where the
-            posterior is skewed, e.g. under separation).
+            Correct the approximation towards the posterior by Pareto-smoothed
+            importance sampling (:func:`summitcast.bayes.importance.psis`): the
+            proposals come from a multivariate Student-t with ``df`` degrees of
+            freedom and the Laplace covariance (heavier tails than the
+            posterior wherever it is skewed, e.g. under separation, so the
+            importance ratios stay bounded), each is weighted by p(θ)/q(θ),
+            and ``draws`` equally weighted draws are resampled systematically
+            from the smoothed weights.  The Pareto k̂ and the importance ESS
+            are in ``info["psis"]``; a ``ConvergenceWarning`` says when
+            k̂ ≥ 0.7 (unreliable weights).
+        df : float
+            Degrees of freedom of the Student-t proposal (``importance=True``).
 
         Returns a one-chain Posterior (``method='laplace'``); fast enough to
         refit hundreds of times in a backtest.
@@ -251,16 +275,16 @@ class BayesModel:
         check_allocation("the Laplace draws", draws=draws, values_per_draw=self._core_model.dim + len(self._param_names))
         seed = check_seed(seed)
         importance = check_bool(importance, "importance")
-        inflate = check_float((1.5 if importance else 1.0) if inflate is None else inflate, "inflate", 0.0,
-                              exclusive=True)
+        df = check_float(df, "df", 0.0, exclusive=True)
         mode = self.fit_map(jacobian=True)
         hessian = _core.bayes.hessian(self._core_model, mode.theta, True)
-        proposal = hessian / inflate  # the precision of the proposal
-        theta = _core.bayes.laplace_draws(mode.theta, proposal, draws, seed)
-        info: dict[str, Any] = {"seed": seed, "mode": mode, "hessian": hessian, "converged": mode.converged,
-                                "inflate": inflate}
+        theta = _core.bayes.laplace_draws(mode.theta, hessian, draws, seed)
+        info: dict[str, Any] = {"seed": seed, "mode": mode, "hessian": hessian, "converged": mode.converged}
         if importance:
-            result = self._laplace_importance(theta, mode.theta, proposal)
+            # a Gaussian draw m + z scaled by sqrt(df / chi2_df) is a multivariate t draw
+            chi2 = np.random.default_rng(child_seed(seed, "psis-t")).chisquare(df, draws)
+            theta = mode.theta + (theta - mode.theta) * np.sqrt(df / chi2)[:, None]
+            result = self._laplace_importance(theta, mode.theta, hessian, df)
             warn_if_unreliable(result, f"{type(self).__name__} Laplace approximation")
             theta = theta[systematic_resample(result.log_weights, draws, child_seed(seed, "psis-resample"))]
             info["psis"] = result
@@ -269,12 +293,14 @@ class BayesModel:
         frame = pd.DataFrame(self._constrain(theta), index=index, columns=self._param_names)
         return Posterior(frame, self, "laplace", None, info)
 
-    def _laplace_importance(self, theta: np.ndarray, mode: np.ndarray, hessian: np.ndarray) -> PSISResult:
-        """PSIS weights of Laplace draws: log p(θ) (the model's density with the
-        Jacobian of the unconstraining transform) minus the Gaussian log q(θ)."""
+    def _laplace_importance(self, theta: np.ndarray, mode: np.ndarray, hessian: np.ndarray, df: float) -> PSISResult:
+        """PSIS weights of the proposals: log p(θ) (the model's density with the
+        Jacobian of the unconstraining transform) minus the Student-t log q(θ)
+        = −(df + d)/2 · log(1 + δ/df) + const, δ the Mahalanobis distance under −H."""
         log_p = np.array([self._core_model.log_density(t, True)[0] for t in theta])
         diff = theta - mode
-        log_ratios = log_p + 0.5 * np.einsum("si,ij,sj->s", diff, -hessian, diff)
+        delta = np.einsum("si,ij,sj->s", diff, -hessian, diff)
+        log_ratios = log_p + 0.5 * (df + theta.shape[1]) * np.log1p(delta / df)
         bad = ~np.isfinite(log_ratios)
         if bad.all():
             raise ValueError("the model's log density is not finite at any Laplace draw")

@@ -57,6 +57,7 @@ from ._bootstrap import (
 from ._calibration import Reliability, ece, plot_reliability, reliability
 from ._continuous import crps_ensemble, crps_negbin, crps_normal, crps_poisson, interval_score
 from ._decomposition import BrierDecomposition, CorpDecomposition, brier_decomposition, corp_decomposition
+from ._executors import process_pool
 from ._fit_many import fit_many
 from ._protocol import HeldForecast
 from ._pit import pit
@@ -92,6 +93,7 @@ __all__ = [
     "ece",
     "effective_sample_size",
     "fit_many",
+    "process_pool",
     "interval_score",
     "log_score",
     "pit",

@@ -22,7 +22,19 @@ from typing import Any
 from .._common.progress import progress as progress_bar
 from .._common.validation import describe
 
-__all__ = ["check_executor", "run_tasks"]
+__all__ = ["check_executor", "process_pool", "run_tasks"]
+
+
+def process_pool(workers: int) -> cf.ProcessPoolExecutor:
+    """A process pool whose workers start from a fresh server process
+    ("forkserver"), not by forking this one: forking copies a process whose
+    other threads (the C++ core's pools, JAX, BLAS) may hold locks, which can
+    deadlock the child."""
+    import multiprocessing
+
+    from .._common.validation import check_int
+
+    return cf.ProcessPoolExecutor(check_int(workers, "workers", 1), mp_context=multiprocessing.get_context("forkserver"))
 
 
 def check_executor(executor: Any, name: str = "executor") -> cf.Executor | None:

@@ -115,7 +115,7 @@ def _render(result: Any, fmt: str, settings: dict) -> str:
 
 def run_backtest(args: argparse.Namespace) -> int:
     """Run ``summitcast backtest`` with parsed arguments; print the result."""
-    from concurrent.futures import ProcessPoolExecutor
+    from ._executors import process_pool
 
     from .._common.seeds import check_seed
     from .._common.time import as_month, month_index
@@ -143,7 +143,7 @@ def run_backtest(args: argparse.Namespace) -> int:
     if note:
         print(f"summitcast: note: {note}", file=sys.stderr)
     origins = month_index(start, end, "origins")
-    executor = ProcessPoolExecutor(workers) if workers > 1 else None
+    executor = process_pool(workers) if workers > 1 else None
     try:
         result = backtest(forecaster, data, origins, horizons, executor=executor, seed=seed, series=series)
     finally:

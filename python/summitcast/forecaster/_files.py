@@ -105,8 +105,8 @@ def read_folder(path: Any) -> FolderData:
         index = pd.DatetimeIndex([as_month(m, "month") for m in panel["month"]], name="month")
     except (TypeError, ValueError) as err:
         raise ValueError(f"{file}: {err}") from None
-    values = panel.drop(columns="month").apply(pd.to_numeric, errors="coerce")
-    raw = panel.drop(columns="month")
+    raw = panel.drop(columns="month").replace({"True": "1", "False": "0"})  # flags such as *_estimated
+    values = raw.apply(pd.to_numeric, errors="coerce")
     bad = raw.notna() & values.isna()
     if bad.to_numpy().any():
         i, j = np.argwhere(bad.to_numpy())[0]

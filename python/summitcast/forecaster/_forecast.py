@@ -37,7 +37,8 @@ class Forecast:
         Level → label of the outcome model (empty without one).
     drivers : DataFrame
         Feature group → shift of P(held by h) from the baseline, per
-        reported horizon (see ``baseline``).
+        reported horizon (see ``baseline``); computed when first asked for
+        (it reruns the fusion once per feature group).
     baseline : str
         What the drivers are measured against.
     indicators : dict of ForecastPaths
@@ -51,7 +52,7 @@ class Forecast:
     as_of: pd.Timestamp
     frame: pd.DataFrame
     outcome_levels: dict[int, str]
-    drivers: pd.DataFrame
+    driver_table: Any  # a DataFrame, or a callable computing it on first use
     baseline: str
     indicators: dict[str, ForecastPaths]
     settings: dict[str, Any]
@@ -62,6 +63,13 @@ class Forecast:
     draws: np.ndarray | None = None  # (S, H) path-averaged P(held by h) per posterior draw
 
     # ----------------------------------------------------------- accessors
+    @property
+    def drivers(self) -> pd.DataFrame:
+        """Feature group → shift of P(held by h) from the baseline (computed on first use)."""
+        if callable(self.driver_table):
+            self.driver_table = self.driver_table()
+        return self.driver_table
+
     @property
     def horizon(self) -> int:
         return len(self.frame)

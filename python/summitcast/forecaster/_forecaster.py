@@ -11,7 +11,7 @@ import pandas as pd
 from .._common.exceptions import ConvergenceWarning
 from .._common.seeds import check_seed, child_seed
 from .._common.summary import Summary
-from .._common.time import future_months
+from .._common.time import future_months, months_between
 from .._common.validation import check_alpha, check_bool, check_choice, check_int
 from ._features import (DURATION_FEATURES, EXOGENOUS_FEATURES, FEATURE_GROUPS, FEATURES, History, build_history,
                         duration_features, exogenous_features, series_inputs)
@@ -154,7 +154,7 @@ class SummitForecaster:
     def series_names(self) -> list[str]:
         """Series that can be forecast from the fitted as-of month (recorded through it)."""
         self._check_fitted()
-        return [k for k, info in self.record.series.items() if info.end == self.as_of]
+        return [k for k, info in self.record.series.items() if info.end == self.as_of or info.pending]
 
     # ------------------------------------------------------------ forecast
     def forecast(self, horizon: int = 24, series: str | None = None, alpha: float = 0.1,
@@ -187,7 +187,7 @@ class SummitForecaster:
         if key not in self.record.series:
             raise ValueError(f"series must be one of {sorted(self.record.series)}, got {key!r}")
         info = self.record.series[key]
-        if info.end < self.as_of:
+        if info.end < self.as_of and not info.pending:
             raise ValueError(f"series {key!r} is recorded only through {info.end:%Y-%m}, before the as-of month "
                              f"{self.as_of:%Y-%m}: its meetings since are unknown; fit with as_of <= {info.end:%Y-%m}")
         return key
@@ -222,12 +222,28 @@ class SummitForecaster:
             hosts[:T] = self.history.hosts[key]
             hosts[T:] = state["host_next"]
         feats = exogenous_features(info, ext, hosts if info.rotation is not None else None)
-        return np.stack([feats[name][:, T:] for name in EXOGENOUS_FEATURES], axis=-1)
+        out = np.stack([feats[name][:, T:] for name in EXOGENOUS_FEATURES], axis=-1)
+        bad = ~np.isfinite(out)
+        if bad.any():
+            name = EXOGENOUS_FEATURES[int(np.argwhere(bad)[0][-1])]
+            raise ValueError(f"feature {name!r} of series {key!r} is not finite in the forecast months; an input "
+                             "the indicator models should simulate is missing there")
+        return out
 
     def _duration(self, key: str, horizon: int) -> np.ndarray:
-        gap = self.history.state[key]["gap_next"] + np.arange(horizon)
+        info = self.record.series[key]
+        if info.pending:  # months since its coverage began: 1 in its first month
+            gap = np.maximum(np.arange(1, horizon + 1) - months_between(self.as_of, info.start) + 1, 1)
+        else:
+            gap = self.history.state[key]["gap_next"] + np.arange(horizon)
         feats = duration_features(gap)
         return np.stack([feats[name] for name in DURATION_FEATURES], axis=-1)
+
+    def _at_risk(self, key: str, horizon: int) -> np.ndarray | None:
+        info = self.record.series[key]
+        if not info.pending:
+            return None
+        return np.arange(1, horizon + 1) >= months_between(self.as_of, info.start)
 
     def _coefficients(self, key: str, n: int) -> tuple[Coefficients, dict[str, Coefficients], Coefficients | None]:
         a, b = self.models.summit.logit_coefficients(key, n)
@@ -251,7 +267,7 @@ class SummitForecaster:
         return simulate_first_meeting(
             summit, steps, outcome, self._exogenous(key, ext, horizon), self._duration(key, horizon),
             {cls: state[cls] for cls in STEP_CLASSES}, child_seed(self.seed, "forecast", key, "steps"),
-            forced=forced, baseline=baseline,
+            forced=forced, baseline=baseline, at_risk=self._at_risk(key, horizon),
         )
 
     def _forecast(self, key: str, horizon: int, alpha: float, drivers: bool) -> Forecast:
@@ -259,13 +275,14 @@ class SummitForecaster:
         ext, shown = self._inputs(key, horizon, seed)
         result = self._run(key, horizon, ext)
         frame = self._frame(result, horizon, alpha)
-        driver_table = self._drivers(key, horizon, ext) if drivers else pd.DataFrame()
+        # drivers on demand: a backtest asks only for the probabilities
+        driver_table = (lambda: self._drivers(key, horizon, ext)) if drivers else pd.DataFrame()
         levels = {}
         if self.models.outcome is not None:
             labels = getattr(self, "_level_labels", None) or {}
             levels = {int(k): labels.get(int(k), f"level {k}") for k in self.models.outcome.model.levels}
         return Forecast(
-            series=key, as_of=self.as_of, frame=frame, outcome_levels=levels, drivers=driver_table,
+            series=key, as_of=self.as_of, frame=frame, outcome_levels=levels, driver_table=driver_table,
             baseline="every feature group at its mean over the pooled record (a typical series-month)",
             indicators=shown, settings=self._settings(horizon), diagnostics=self._diagnostics(),
             data=self._data_info(), alpha=alpha, notes=self._notes(key), draws=result.held.mean(axis=1),

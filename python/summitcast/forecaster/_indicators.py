@@ -158,11 +158,11 @@ def _fit_one(name: str, kind: str, values: np.ndarray, index: pd.DatetimeIndex,
         from ..statespace import UnobservedComponents
 
         first = int(np.flatnonzero(~np.isnan(known))[0])
-        series = pd.Series(np.log(values[first:]), index=pd.DatetimeIndex(index[first:], freq="MS"), name=name)
+        series = pd.Series(np.log(known[first:]), index=pd.DatetimeIndex(index[first: last + 1], freq="MS"), name=name)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             fitted = UnobservedComponents(series, level="local linear trend", seasonal=12).fit()
-        model = IndicatorModel(name, kind, len(index) - 1, index, fitted=fitted)
+        model = IndicatorModel(name, kind, last, index, fitted=fitted)
         model.params["warnings"] = [str(w.message) for w in caught]  # type: ignore[assignment]
         return model
     raise ValueError(f"indicator kind must be one of {KINDS}, got {kind!r}")

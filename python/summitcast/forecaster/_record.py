@@ -69,6 +69,7 @@ class SeriesInfo:
     end: pd.Timestamp  # last month whose outcome is recorded
     meetings: pd.DataFrame  # date (Timestamp), month, host, outcome_level; sorted by date
     steps: pd.DataFrame  # date, month, kind, step_class
+    pending: bool = False  # its coverage begins after as-of: forecast as a new series of the pool
 
     @property
     def pairs(self) -> list[tuple[str, str]]:
@@ -206,7 +207,10 @@ def read_record(data: Any, as_of: Any = None) -> Record:
         for bound in (row.get("coverage_end"), row.get("record_through")):
             if bound is not None and pd.notna(bound):
                 end = min(end, last_complete_month(pd.Timestamp(bound)))
-        if end < start:
+        pending = start > month
+        if pending:
+            end = month  # nothing recorded yet; at risk from its coverage start
+        elif end < start:
             continue  # no complete month at risk by as-of
         frame = pd.DataFrame({
             "date": rows["date"].to_numpy(),
@@ -225,7 +229,7 @@ def read_record(data: Any, as_of: Any = None) -> Record:
         })
         sframe = sframe[sframe["month"] <= end].reset_index(drop=True)
         series[key] = SeriesInfo(key=key, members=_codes(row["members"]), rotation=_rotation(row.get("host_rotation")),
-                                 start=start, end=end, meetings=frame, steps=sframe)
+                                 start=start, end=end, meetings=frame, steps=sframe, pending=pending)
     if not series:
         raise ValueError(f"no series of the data has a complete month at risk by {month:%Y-%m}")
 

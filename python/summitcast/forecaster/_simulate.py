@@ -71,6 +71,7 @@ def simulate_first_meeting(
     seed: int,
     forced: dict[str, np.ndarray] | None = None,
     baseline: dict[str, float] | None = None,
+    at_risk: np.ndarray | None = None,
 ) -> SimResult:
     """Walk every (draw, path) through the forecast months.
 
@@ -94,6 +95,9 @@ def simulate_first_meeting(
     baseline : dict, optional
         Feature → value used in place of the feature in every linear
         predictor (driver attribution).
+    at_risk : array (H,) of bool, optional
+        Months in which a meeting can happen (a series whose coverage
+        begins inside the window cannot meet before it).
     """
     S = summit.slopes.shape[0]
     P, H, _ = exogenous.shape
@@ -139,6 +143,8 @@ def simulate_first_meeting(
             return out
 
         h = _sigmoid(eta("summit", summit, fixed["summit"]))
+        if at_risk is not None and not at_risk[t]:
+            h = np.zeros_like(h)
         first = survival * h
         survival = survival - first
         held[:, :, t] = 1.0 - survival
