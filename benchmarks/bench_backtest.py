@@ -18,7 +18,9 @@
    through the same ``run_tasks`` the backtests use; and the backtest of (1)
    on the cluster (frame checked equal).
 
-The machine is shared: the load average is printed before each part, and
+Processes are ``summitcast.evaluate.process_pool(2)`` (workers started by a
+fork server, so each imports summitcast itself: that start-up is in the
+CPU seconds).  The machine is shared: the load average is printed before each part, and
 times are wall-clock seconds of one run (the backtests take long enough for
 single runs).
 Run: PYTHONPATH=python python benchmarks/bench_backtest.py [--quick]
@@ -94,7 +96,7 @@ def part_backtest(data, origins):
     measure = timed_cpu(lambda pool: ev.backtest(None, data, origins, HORIZONS, seed=SEED, executor=pool,
                                                   progress=False))
     serial_t, serial_cpu, serial = measure(None)
-    proc_t, proc_cpu, proc = measure(lambda: cf.ProcessPoolExecutor(2))
+    proc_t, proc_cpu, proc = measure(lambda: ev.process_pool(2))
     thread_t, thread_cpu, thread = measure(lambda: cf.ThreadPoolExecutor(2))
     pd.testing.assert_frame_equal(serial.frame, proc.frame)
     pd.testing.assert_frame_equal(serial.frame, thread.frame)
@@ -105,6 +107,8 @@ def part_backtest(data, origins):
           f"(floor serial/2 = {serial_t / 2:.1f} s)")
     print(f"   {'2 threads':<22}{thread_t:8.1f}{thread_cpu:8.1f}  {serial_t / thread_t:5.2f}x")
     print("   frames equal on all three: yes")
+    print(f"   on 2 idle cores the processes' CPU seconds would take ~{proc_cpu / 2:.1f} s: a speed-up of "
+          f"~{serial_cpu / (proc_cpu / 2):.2f}x over the serial CPU seconds (an estimate from CPU time, not a run)")
     print("\n   scores on the bundled record (trilateral, by horizon):")
     cols = ["n", "n_effective", "events", "brier", "log_score", "auc", "ece"]
     with pd.option_context("display.width", 160, "display.max_columns", 20, "display.float_format", "{:.3f}".format):
@@ -136,7 +140,7 @@ def part_forecaster(data, origins, n):
         except ValueError as err:
             print(f"   the backtest refused its forecasts: {' '.join(str(err).split())}; skipped")
             return
-        with cf.ProcessPoolExecutor(2) as pool:
+        with ev.process_pool(2) as pool:
             proc_t, proc = timed(lambda: ev.backtest(SummitForecaster, data, sample, HORIZONS, executor=pool, **kw))
     pd.testing.assert_frame_equal(serial.frame, proc.frame)
     per = serial_t / n
@@ -179,7 +183,7 @@ def part_fit_many(sizes):
         c0 = cpu_seconds()
         serial_t, serial = timed(lambda: ev.fit_many(fit_ingarch, panel, seed=SEED, progress=False))
         serial_cpu = cpu_seconds() - c0
-        with cf.ProcessPoolExecutor(2) as pool:
+        with ev.process_pool(2) as pool:
             list(pool.map(functools.partial(fit_ingarch, seed=0), [panel.iloc[:, 0]] * 2))  # warm workers
             c0 = cpu_seconds()
             proc_t, proc = timed(lambda: ev.fit_many(fit_ingarch, panel, seed=SEED, executor=pool, progress=False))
@@ -188,6 +192,8 @@ def part_fit_many(sizes):
         per_series.append(serial_t / n)
         print(f"   {n:>7} {serial_t:9.2f} {serial_cpu:7.2f} {serial_t / n * 1e3:10.2f} {proc_t:10.2f} {proc_cpu:7.2f} "
               f"{proc_t / n * 1e3:10.2f} {serial_t / proc_t:8.2f}x")
+    print(f"   on 2 idle cores the largest run's CPU seconds would give ~{serial_cpu / (proc_cpu / 2):.2f}x "
+          "(an estimate from CPU time, not a run)")
     print(f"   linear growth: serial time per series at the largest size / at the smallest = "
           f"{per_series[-1] / per_series[0]:.2f} (1 = linear); results equal serially and on processes")
 
@@ -208,7 +214,7 @@ def part_overhead(data, origins, n_tasks, backtest_result):
     rows = []
     with cf.ThreadPoolExecutor(2) as pool:
         rows.append(("thread pool (2)", timed(lambda: run_tasks(nothing, tasks, labels, pool, False, "bench"))[0]))
-    with cf.ProcessPoolExecutor(2) as pool:
+    with ev.process_pool(2) as pool:
         pool.submit(nothing, 0).result()  # workers started
         rows.append(("process pool (2)", timed(lambda: run_tasks(nothing, tasks, labels, pool, False, "bench"))[0]))
     with warnings.catch_warnings():
