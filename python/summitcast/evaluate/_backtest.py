@@ -9,8 +9,10 @@ coverage and end no later than the last complete month of the series'
 record-through date; every window left out is counted, with the reason, in
 ``Backtest.unscored``.
 
-Work is cut into tasks of consecutive origins (one origin each when every
-origin refits), each a pure function of its arguments with the seed
+Work is cut into tasks of consecutive origins (one origin each when run
+serially and every origin refits; at most ``MAX_TASKS`` on an executor, so
+that the data are sent a bounded number of times), each a pure function of
+its arguments with the seed
 ``child_seed(seed, "series", series, "origin", "YYYY-MM")`` for every
 (series, origin), so the frame is the same serially, on threads, on
 processes or on a Dask cluster.
@@ -35,6 +37,9 @@ from ._protocol import held_probabilities, is_forecaster, model_name, resolve_mo
 from ._record import as_record, month_ordinal, ordinal_month, series_history, series_names
 
 __all__ = ["backtest"]
+
+#: most tasks an executor is given (each carries the data once)
+MAX_TASKS = 64
 
 
 # ------------------------------------------------------------ arguments
@@ -176,7 +181,12 @@ def series_seed(seed: int, series: str, origin: pd.Timestamp) -> int:
     return child_seed(seed, "series", series, "origin", f"{origin:%Y-%m}")
 
 
-def _block_task(models: tuple, record: Any, block: tuple, seed: int) -> list[tuple]:
+def _blocks_task(models: tuple, record: Any, blocks: tuple, seed: int) -> list[tuple]:
+    """Run :func:`_block` for each of ``blocks``; one row per forecast."""
+    return [row for block in blocks for row in _block(models, record, block, seed)]
+
+
+def _block(models: tuple, record: Any, block: tuple, seed: int) -> list[tuple]:
     """Fit (first origin of the block) or update (later ones) every model for
     every series at the block's origins; one row per forecast.
 
@@ -299,10 +309,13 @@ def backtest(
                            for i, s in enumerate(series_list) if scorable[i, j].any())
         needs.append((int(origin_values[j]), per_series))
     blocks = [tuple(needs[b:b + every]) for b in range(0, len(needs), every)]
-    labels = [f"{ordinal_month(b[0][0]):%Y-%m}" + (f"..{ordinal_month(b[-1][0]):%Y-%m}" if len(b) > 1 else "")
-              for b in blocks]
+    # consecutive blocks share a task so that an executor receives the data at most MAX_TASKS times
+    per_task = 1 if executor is None else -(-len(blocks) // MAX_TASKS)
+    groups = [tuple(blocks[g:g + per_task]) for g in range(0, len(blocks), per_task)]
+    labels = [f"{ordinal_month(g[0][0][0]):%Y-%m}" + (f"..{ordinal_month(g[-1][-1][0]):%Y-%m}"
+                                                      if len(g) > 1 or len(g[0]) > 1 else "") for g in groups]
     model_tuple = tuple(models)
-    results = run_tasks(_block_task, [(model_tuple, record, b, seed) for b in blocks], labels, executor, progress,
+    results = run_tasks(_blocks_task, [(model_tuple, record, g, seed) for g in groups], labels, executor, progress,
                         "backtest")
 
     rows = [r for block_rows in results for r in block_rows]

@@ -6,9 +6,9 @@ panel — e.g. every country pair of ``summitcast.io.build_indicator_panel``'s
 output — and returns the results in the panel's order.  Each call is a pure
 function of its inputs with its own seed, so the results are the same
 whatever runs them: serially, on threads, on processes or on a Dask cluster.
-Series are sent in chunks (a task fits several series one after the other)
-so that the per-task cost of an executor is paid a few hundred times, not
-once per series.
+Series are sent in chunks (a task fits several series one after the other,
+and receives its part of the panel as one object) so that the per-task
+cost of an executor is paid a few hundred times, not once per series.
 """
 
 from __future__ import annotations
@@ -37,31 +37,37 @@ def _seed_key(key: Any) -> Any:
     return str(key)
 
 
-def _series_of(panel: Any) -> list[tuple[Any, Any]]:
-    """(key, data) per series: a mapping's items, a DataFrame's top column
+def _keys(panel: Any) -> list[Any]:
+    """The series of a panel: a mapping's keys, a DataFrame's top column
     level (a DataFrame each) or columns (a Series each)."""
     if isinstance(panel, Mapping):
-        items = list(panel.items())
+        keys = list(panel)
     elif isinstance(panel, pd.DataFrame):
+        level = panel.columns.get_level_values(0) if isinstance(panel.columns, pd.MultiIndex) else panel.columns
+        keys = list(level)
         if isinstance(panel.columns, pd.MultiIndex):
-            keys = list(dict.fromkeys(panel.columns.get_level_values(0)))
-            items = [(k, panel[k]) for k in keys]
-        else:
-            items = [(k, panel[k]) for k in panel.columns]
+            keys = list(dict.fromkeys(keys))
     else:
         raise TypeError(f"panel must be a DataFrame (a column, or a top column level, per series) or a mapping "
                         f"key -> data, got {describe(panel)}")
-    if not items:
+    if not keys:
         raise ValueError("panel has no series")
-    keys = [k for k, _ in items]
     if len(set(keys)) != len(keys):
         dup = next(k for k in keys if keys.count(k) > 1)
         raise ValueError(f"panel has the series {dup!r} more than once")
-    return items
+    return keys
 
 
-def _fit_chunk(model_factory: Callable[..., Any], chunk: list[tuple[Any, Any, int]]) -> list[Any]:
-    return [model_factory(data, seed=seed) for _, data, seed in chunk]
+def _part(panel: Any, keys: list[Any]) -> Any:
+    """The panel restricted to ``keys`` (what one task is sent: one object,
+    not one per series)."""
+    if isinstance(panel, Mapping):
+        return {k: panel[k] for k in keys}
+    return panel[keys]
+
+
+def _fit_chunk(model_factory: Callable[..., Any], panel: Any, keys: list[Any], seeds: list[int]) -> list[Any]:
+    return [model_factory(panel[k], seed=s) for k, s in zip(keys, seeds)]
 
 
 def fit_many(
@@ -102,13 +108,15 @@ def fit_many(
     """
     if not callable(model_factory):
         raise TypeError(f"model_factory must be callable as model_factory(data, seed=...), got {describe(model_factory)}")
-    items = _series_of(panel)
+    keys = _keys(panel)
     executor = check_executor(executor)
     seed = check_seed(seed)
-    n = len(items)
+    n = len(keys)
     size = -(-n // DEFAULT_TASKS) if chunksize is None else check_int(chunksize, "chunksize", 1)
-    work = [(k, data, child_seed(seed, "series", _seed_key(k))) for k, data in items]
-    chunks = [work[i:i + size] for i in range(0, n, size)]
-    labels = [f"series {c[0][0]!r}" + (f"..{c[-1][0]!r}" if len(c) > 1 else "") for c in chunks]
-    results = run_tasks(_fit_chunk, [(model_factory, c) for c in chunks], labels, executor, progress, "fit_many")
-    return {k: r for (k, _, _), r in zip(work, (r for chunk in results for r in chunk))}
+    seeds = [child_seed(seed, "series", _seed_key(k)) for k in keys]
+    chunks = [(keys[i:i + size], seeds[i:i + size]) for i in range(0, n, size)]
+    # serially every task reads the panel itself; an executor gets each task's part only
+    tasks = [(model_factory, panel if executor is None else _part(panel, k), k, s) for k, s in chunks]
+    labels = [f"series {k[0]!r}" + (f"..{k[-1]!r}" if len(k) > 1 else "") for k, _ in chunks]
+    results = run_tasks(_fit_chunk, tasks, labels, executor, progress, "fit_many")
+    return dict(zip(keys, (r for chunk in results for r in chunk)))

@@ -1,0 +1,259 @@
+"""Speed and scale of summitcast.evaluate's backtests and fit_many.
+
+1. The full monthly backtest of the bundled record: origins 2010-01 to the
+   last one whose 6-month window is known, horizons 6, 12, 24; the five
+   baselines and their stacking.  Serially, on 2 processes and on 2 threads
+   (frames checked equal); the floor is the serial cost of the vintages
+   (``data.truncate``) and the fits, divided by 2.
+2. The real forecaster (``SummitForecaster``, fast mode) on a few origins,
+   serially and on 2 processes, with the cost per origin extrapolated to
+   the full backtest (said so).  Skipped with a note when its forecasts are
+   not finite probabilities.
+3. ``fit_many`` of a Poisson INGARCH(1, 1) over 100, 1,000 and 10,000
+   SIMULATED monthly count series (120 months each), serially and on 2
+   processes (started and warmed up before the clock starts); the time per
+   series shows whether growth is linear.
+4. Per-task overhead of a Dask LocalCluster (2 worker processes, 1 thread
+   each) against a process pool and a thread pool: N tasks that do nothing
+   through the same ``run_tasks`` the backtests use; and the backtest of (1)
+   on the cluster (frame checked equal).
+
+Processes are ``summitcast.evaluate.process_pool(2)`` (workers started by a
+fork server, so each imports summitcast itself: that start-up is in the
+CPU seconds).  The machine is shared: the load average is printed before each part, and
+times are wall-clock seconds of one run (the backtests take long enough for
+single runs).
+Run: PYTHONPATH=python python benchmarks/bench_backtest.py [--quick]
+"""
+
+from __future__ import annotations
+
+import os
+
+for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(var, "1")
+
+import argparse  # noqa: E402
+import functools  # noqa: E402
+import concurrent.futures as cf  # noqa: E402
+import resource  # noqa: E402
+import time  # noqa: E402
+import warnings  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from summitcast import evaluate as ev  # noqa: E402
+from summitcast._common.time import month_index  # noqa: E402
+from summitcast.datasets import load_trilateral  # noqa: E402
+from summitcast.evaluate._executors import run_tasks  # noqa: E402
+from summitcast.evaluate._record import ordinal_month, series_history  # noqa: E402
+
+HORIZONS = (6, 12, 24)
+SEED = 20240526
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"(load average {one:.1f}, 5-min {five:.1f}, on {os.cpu_count()} cores)"
+
+
+def timed(fn):
+    t0 = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t0, out
+
+
+def cpu_seconds() -> float:
+    """CPU seconds used so far by this process and its finished children."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def timed_cpu(run):
+    """(wall seconds, CPU seconds, result) of ``run(executor_or_None)`` on
+    each executor kind; a pool is shut down before its CPU time is read."""
+    def measure(make):
+        c0 = cpu_seconds()
+        if make is None:
+            wall, out = timed(lambda: run(None))
+        else:
+            with make() as pool:
+                wall, out = timed(lambda: run(pool))
+        return wall, cpu_seconds() - c0, out
+    return measure
+
+
+def full_origins(data):
+    last = series_history(data, "trilateral").last - min(HORIZONS)
+    return month_index("2010-01", ordinal_month(last))
+
+
+def part_backtest(data, origins):
+    print(f"\n1. Monthly backtest of the bundled record, baselines + stacking {load()}")
+    print(f"   {len(origins)} origins ({origins[0]:%Y-%m}..{origins[-1]:%Y-%m}) x horizons {HORIZONS}")
+    t_trunc, _ = timed(lambda: [data.truncate(o) for o in origins])
+    measure = timed_cpu(lambda pool: ev.backtest(None, data, origins, HORIZONS, seed=SEED, executor=pool,
+                                                  progress=False))
+    serial_t, serial_cpu, serial = measure(None)
+    proc_t, proc_cpu, proc = measure(lambda: ev.process_pool(2))
+    thread_t, thread_cpu, thread = measure(lambda: cf.ThreadPoolExecutor(2))
+    pd.testing.assert_frame_equal(serial.frame, proc.frame)
+    pd.testing.assert_frame_equal(serial.frame, thread.frame)
+    print(f"   vintages alone (data.truncate, serial): {t_trunc:7.1f} s  ({t_trunc / len(origins) * 1e3:.0f} ms each)")
+    print(f"   {'':<22}{'wall s':>8}{'CPU s':>8}  speed-up  (CPU s: work done, incl. worker start-up)")
+    print(f"   {'serial':<22}{serial_t:8.1f}{serial_cpu:8.1f}")
+    print(f"   {'2 processes':<22}{proc_t:8.1f}{proc_cpu:8.1f}  {serial_t / proc_t:5.2f}x   "
+          f"(floor serial/2 = {serial_t / 2:.1f} s)")
+    print(f"   {'2 threads':<22}{thread_t:8.1f}{thread_cpu:8.1f}  {serial_t / thread_t:5.2f}x")
+    print("   frames equal on all three: yes")
+    print(f"   on 2 idle cores the processes' CPU seconds would take ~{proc_cpu / 2:.1f} s: a speed-up of "
+          f"~{serial_cpu / (proc_cpu / 2):.2f}x over the serial CPU seconds (an estimate from CPU time, not a run)")
+    print("\n   scores on the bundled record (trilateral, by horizon):")
+    cols = ["n", "n_effective", "events", "brier", "log_score", "auc", "ece"]
+    with pd.option_context("display.width", 160, "display.max_columns", 20, "display.float_format", "{:.3f}".format):
+        print(serial.by_horizon()[cols].to_string())
+        bss = serial.by_horizon()[[c for c in serial.by_horizon().columns if c.startswith("bss_")]]
+        print("\n   Brier skill against each baseline:")
+        print(bss.to_string())
+    return serial
+
+
+def part_forecaster(data, origins, n):
+    print(f"\n2. SummitForecaster (fast mode) {load()}")
+    try:
+        from summitcast.forecaster import SummitForecaster
+    except ImportError:
+        print("   not in this installation: skipped")
+        return
+    sample = origins[np.linspace(0, len(origins) - 1, n).round().astype(int)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # its convergence notes are reported by its own benchmark
+        probe = SummitForecaster().fit(data.truncate(sample[0]), as_of=sample[0], seed=1).forecast(24).to_frame()
+        if not np.isfinite(probe["p_held"]).all():
+            print(f"   its forecast at {sample[0]:%Y-%m} has {int((~np.isfinite(probe['p_held'])).sum())} non-finite "
+                  "p_held of 24: the backtest refuses it (ValueError naming the model); skipped")
+            return
+        kw = dict(seed=SEED, baselines=(), stack=False, progress=False)
+        try:
+            serial_t, serial = timed(lambda: ev.backtest(SummitForecaster, data, sample, HORIZONS, **kw))
+        except ValueError as err:
+            print(f"   the backtest refused its forecasts: {' '.join(str(err).split())}; skipped")
+            return
+        with ev.process_pool(2) as pool:
+            proc_t, proc = timed(lambda: ev.backtest(SummitForecaster, data, sample, HORIZONS, executor=pool, **kw))
+    pd.testing.assert_frame_equal(serial.frame, proc.frame)
+    per = serial_t / n
+    print(f"   {n} origins: serial {serial_t:.1f} s ({per:.1f} s per origin), 2 processes {proc_t:.1f} s "
+          f"(speed-up {serial_t / proc_t:.2f}x); frames equal")
+    print(f"   extrapolated to the {len(origins)} origins: serial ~{per * len(origins):.0f} s, "
+          f"2 processes ~{per * len(origins) * proc_t / serial_t:.0f} s (an estimate, not a run)")
+
+
+def fit_ingarch(y, seed):
+    """One Poisson INGARCH(1, 1) fit; its parameters (small to send back)."""
+    from summitcast import BoundaryWarning
+    from summitcast.counts import INGARCH
+
+    with warnings.catch_warnings():  # some simulated series fit on the boundary: the speed is what is measured
+        warnings.simplefilter("ignore", BoundaryWarning)
+        return INGARCH(y).fit().params.to_numpy()
+
+
+def simulated_panel(n_series, months=120, seed=0):
+    """SIMULATED monthly counts: a Poisson INGARCH(1, 1) per series."""
+    rng = np.random.default_rng(seed)
+    omega = rng.uniform(0.5, 2.0, n_series)
+    y = np.zeros((months, n_series))
+    lam = omega / 0.5
+    for t in range(months):
+        y[t] = rng.poisson(lam)
+        lam = omega + 0.3 * y[t] + 0.2 * lam
+    index = pd.date_range("2010-01-01", periods=months, freq="MS", name="month")
+    return pd.DataFrame(y, index=index, columns=[f"simulated_{i:05d}" for i in range(n_series)])
+
+
+def part_fit_many(sizes):
+    print(f"\n3. fit_many: a Poisson INGARCH(1,1) per SIMULATED series (120 months each) {load()}")
+    print(f"   {'series':>7} {'serial s':>9} {'CPU s':>7} {'ms/series':>10} {'2 procs s':>10} {'CPU s':>7} "
+          f"{'ms/series':>10} {'speed-up':>9}")
+    per_series = []
+    for n in sizes:
+        panel = simulated_panel(n)
+        c0 = cpu_seconds()
+        serial_t, serial = timed(lambda: ev.fit_many(fit_ingarch, panel, seed=SEED, progress=False))
+        serial_cpu = cpu_seconds() - c0
+        with ev.process_pool(2) as pool:
+            list(pool.map(functools.partial(fit_ingarch, seed=0), [panel.iloc[:, 0]] * 2))  # warm workers
+            c0 = cpu_seconds()
+            proc_t, proc = timed(lambda: ev.fit_many(fit_ingarch, panel, seed=SEED, executor=pool, progress=False))
+        proc_cpu = cpu_seconds() - c0  # includes the workers' CPU, read once they have exited
+        assert all(np.array_equal(serial[k], proc[k]) for k in serial)
+        per_series.append(serial_t / n)
+        print(f"   {n:>7} {serial_t:9.2f} {serial_cpu:7.2f} {serial_t / n * 1e3:10.2f} {proc_t:10.2f} {proc_cpu:7.2f} "
+              f"{proc_t / n * 1e3:10.2f} {serial_t / proc_t:8.2f}x")
+    print(f"   on 2 idle cores the largest run's CPU seconds would give ~{serial_cpu / (proc_cpu / 2):.2f}x "
+          "(an estimate from CPU time, not a run)")
+    print(f"   linear growth: serial time per series at the largest size / at the smallest = "
+          f"{per_series[-1] / per_series[0]:.2f} (1 = linear); results equal serially and on processes")
+
+
+def nothing(i):
+    return i
+
+
+def part_overhead(data, origins, n_tasks, backtest_result):
+    print(f"\n4. Per-task overhead, {n_tasks} tasks that do nothing {load()}")
+    try:
+        import distributed
+    except ImportError:
+        print("   dask.distributed is not installed (pip install 'summitcast[dask]'): skipped")
+        return
+    tasks = [(i,) for i in range(n_tasks)]
+    labels = [str(i) for i in range(n_tasks)]
+    rows = []
+    with cf.ThreadPoolExecutor(2) as pool:
+        rows.append(("thread pool (2)", timed(lambda: run_tasks(nothing, tasks, labels, pool, False, "bench"))[0]))
+    with ev.process_pool(2) as pool:
+        pool.submit(nothing, 0).result()  # workers started
+        rows.append(("process pool (2)", timed(lambda: run_tasks(nothing, tasks, labels, pool, False, "bench"))[0]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                           silence_logs=40)
+        client = distributed.Client(cluster)
+    try:
+        executor = client.get_executor()
+        executor.submit(nothing, 0).result()
+        rows.append(("Dask LocalCluster (2 processes)",
+                     timed(lambda: run_tasks(nothing, tasks, labels, executor, False, "bench"))[0]))
+        for name, t in rows:
+            print(f"   {name:<34s} {t:7.2f} s   {t / n_tasks * 1e3:7.3f} ms per task")
+        dask_t, on_dask = timed(lambda: ev.backtest(None, data, origins, HORIZONS, seed=SEED, executor=executor,
+                                                    progress=False))
+        pd.testing.assert_frame_equal(on_dask.frame, backtest_result.frame)
+        print(f"   backtest of part 1 on the cluster: {dask_t:.1f} s; frame equal to the serial one")
+    finally:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            client.close()
+            cluster.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="smaller sizes (a smoke run)")
+    args = parser.parse_args()
+    data = load_trilateral()
+    origins = full_origins(data)
+    if args.quick:
+        origins = origins[-24:]
+    print(f"summitcast bench_backtest  (python {os.sys.version.split()[0]}, pandas {pd.__version__})")
+    result = part_backtest(data, origins)
+    part_forecaster(data, origins, 2 if args.quick else 6)
+    part_fit_many([100, 1000] if args.quick else [100, 1000, 10000])
+    part_overhead(data, origins, 200 if args.quick else 2000, result)
+
+
+if __name__ == "__main__":
+    main()
