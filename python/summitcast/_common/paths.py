@@ -20,15 +20,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .summary import Summary
+from .summary import HtmlSummary, Summary
 from .validation import as_float_array, check_alpha, check_choice, check_int
 
 __all__ = ["ForecastPaths"]
 
 _KINDS = ("continuous", "count")
+ONE_PATH = "the sd of a single path is undefined"
 
 
-class ForecastPaths:
+class ForecastPaths(HtmlSummary):
     """Simulated future paths of one indicator.
 
     Parameters
@@ -109,7 +110,9 @@ class ForecastPaths:
     def sd(self) -> pd.Series:
         """Predictive standard deviation per month (NaN with a single path)."""
         sd = self._values.std(axis=0, ddof=1) if self.n_paths > 1 else np.full(self.steps, np.nan)
-        return pd.Series(sd, index=self.index, name="sd")
+        out = pd.Series(sd, index=self.index, name="sd")
+        out.attrs["why_nan"] = {} if self.n_paths > 1 else {month: ONE_PATH for month in self.index}
+        return out
 
     def _method(self) -> str:
         return "inverted_cdf" if self.kind == "count" else "linear"
@@ -129,10 +132,12 @@ class ForecastPaths:
         central ``1 - alpha`` predictive interval."""
         alpha = check_alpha(alpha)
         q = np.quantile(self._values, [alpha / 2, 0.5, 1 - alpha / 2], axis=0, method=self._method())
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             {"mean": self.mean().to_numpy(), "sd": self.sd().to_numpy(), "median": q[1], "lower": q[0], "upper": q[2]},
             index=self.index,
         )
+        frame.attrs["why_nan"] = {} if self.n_paths > 1 else {"sd": ONE_PATH}
+        return frame
 
     def prob_at_least(self, k: int = 1) -> pd.Series:
         """P(Y ≥ k) in each month."""
@@ -183,9 +188,6 @@ class ForecastPaths:
         ax.set_ylabel(self.name)
         ax.legend(loc="upper left", fontsize="small")
         return ax
-
-    def _repr_html_(self) -> str:
-        return self.summary().as_html()
 
     def __repr__(self) -> str:
         span = f"{self.index[0]}..{self.index[-1]}" if self.steps else "empty"

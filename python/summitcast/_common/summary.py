@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-__all__ = ["Summary"]
+__all__ = ["HtmlSummary", "Summary"]
 
 WIDTH = 78
 
@@ -99,3 +99,10 @@ class Summary:
 
     def _repr_html_(self) -> str:
         return self.as_html()
+
+
+class HtmlSummary:
+    """Mixin for results objects: Jupyter shows ``self.summary()`` as HTML."""
+
+    def _repr_html_(self) -> str:
+        return self.summary().as_html()

@@ -27,6 +27,7 @@ __all__ = [
     "as_exog",
     "as_exog_frame",
     "as_float_array",
+    "as_future_exog",
     "as_lags",
     "as_names",
     "as_param_vector",
@@ -137,6 +138,8 @@ def check_alpha(value: Any, name: str = "alpha") -> float:
     out = check_float(value, name)
     if not 0.0 < out < 1.0:
         raise ValueError(f"{name} must be between 0 and 1 (exclusive), got {out:g}")
+    if out < 1e-300:  # alpha / 2 would underflow
+        raise ValueError(f"{name} must be at least 1e-300, got {out:g}")
     return out
 
 
@@ -334,12 +337,16 @@ def as_float_array(
     return np.ascontiguousarray(arr)
 
 
-def as_param_vector(value: Any, name: str, names: Sequence[str], *, allow_empty: bool = False) -> np.ndarray:
+def as_param_vector(value: Any, name: str, names: Sequence[str], *, allow_empty: bool = False,
+                    model: str = "") -> np.ndarray:
     """Parameters as a finite 1-D float64 array with one value per entry of
-    ``names`` (in that order), e.g. a model's ``param_names``."""
+    ``names`` (in that order), e.g. a model's ``param_names``; ``model``
+    describes the specification that fixes them (named in a length error)."""
     arr = as_float_array(value, name, 1, allow_nan=True, allow_inf=True, min_size=0 if allow_empty or not names else 1)
     if arr.shape[0] != len(names):
-        raise ValueError(f"{name} must have {len(names)} values ({', '.join(map(str, names))}), got {arr.shape[0]}")
+        spec = f" for {model}" if model else ""
+        raise ValueError(f"{name} must have {len(names)} values ({', '.join(map(str, names))}){spec}, "
+                         f"got {arr.shape[0]}")
     bad = np.flatnonzero(~np.isfinite(arr))
     if bad.size:
         raise ValueError(f"{name}: {names[bad[0]]} must be finite, got {arr[bad[0]]}")
@@ -480,6 +487,33 @@ def as_exog_frame(exog: Any, index: pd.Index, name: str = "exog") -> pd.DataFram
             "summitcast does not fill or drop regressors for you"
         )
     return pd.DataFrame(values, index=index, columns=[str(c) for c in frame.columns])
+
+
+def as_future_exog(exog: Any, columns: Sequence[str], index: pd.Index, name: str = "exog") -> np.ndarray:
+    """Regressors for the forecast periods ``index`` (steps × the model's
+    ``columns``): one row per step; a DataFrame is matched to the model by
+    column name (and reordered) and by its index (see :func:`as_exog_frame`)."""
+    steps, k = len(index), len(columns)
+    if k == 0:
+        if exog is not None:
+            raise ValueError(f"{name} was given for the forecast but the model has no regressors")
+        return np.zeros((steps, 0))
+    if exog is None:
+        raise ValueError(f"{name} must be given for the {steps} forecast steps: the model has regressors "
+                         f"{list(columns)} (give {name} for the {steps} forecast steps)")
+    rows = len(exog) if isinstance(exog, (pd.DataFrame, pd.Series)) or np.ndim(exog) > 0 else None
+    if rows is not None and rows != steps:
+        raise ValueError(f"{name} must have {steps} rows for the forecast (one per step: steps={steps}), got {rows}")
+    if isinstance(exog, pd.DataFrame):
+        by_name = {str(c): c for c in exog.columns}
+        missing = [c for c in columns if c not in by_name]
+        if missing:
+            raise ValueError(f"{name} for the forecast lacks columns {missing}")
+        exog = exog[[by_name[c] for c in columns]]  # in the model's order
+    values = as_exog_frame(exog, index, name).to_numpy()
+    if values.shape[1] != k:
+        raise ValueError(f"{name} for the forecast must have {k} columns like the model's, got {values.shape[1]}")
+    return np.ascontiguousarray(values)
 
 
 def as_lags(lags: Any, name: str) -> list[int]:

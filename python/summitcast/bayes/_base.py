@@ -13,6 +13,7 @@ import pandas as pd
 from .. import _core
 from .._common.progress import progress as progress_bar
 from .._common.seeds import check_seed, child_seed
+from .._common.summary import HtmlSummary
 from .._common.validation import (
     MAX_COUNT,
     MAX_ITERATIONS,
@@ -23,13 +24,14 @@ from .._common.validation import (
     check_int,
     check_threads,
 )
+from ._inputs import Design, Standardizer, as_design
 from .importance import PSISResult, psis, systematic_resample, warn_if_unreliable
 from .posterior import Posterior, PosteriorSummary
 
 
 
 @dataclass(frozen=True)
-class ModeResult:
+class ModeResult(HtmlSummary):
     """Posterior mode (or, with flat priors, maximum-likelihood estimate).
 
     Attributes
@@ -55,9 +57,6 @@ class ModeResult:
         frame = self.params.to_frame("mode")
         return PosteriorSummary(frame, "Posterior mode", [f"log-likelihood {self.llf:.6f}", f"converged {self.converged}"])
 
-    def _repr_html_(self) -> str:
-        return self.summary().as_html()
-
 
 class BayesModel:
     """Base class: subclasses build ``self._core_model`` and the parameter maps."""
@@ -80,6 +79,30 @@ class BayesModel:
         self, cube: np.ndarray, names: list[str]
     ) -> tuple[dict[str, np.ndarray], dict[str, list[str]], dict[str, Any]]:
         return {name: cube[:, :, j] for j, name in enumerate(names)}, {}, {}
+
+    # ---------------------------------------------------- shared by regressions
+    def _set_design(self, design: Design, standardize: Any, center: bool) -> np.ndarray:
+        """Keep the validated design and its scaling (the priors apply to
+        centred, unit-sd predictors when ``standardize``); returns the
+        predictors on the scale the core samples."""
+        self.standardize = check_bool(standardize, "standardize")
+        self.design = design
+        self.exog_names = design.names
+        self.scaler = (Standardizer.fit(design.values, design.names, center=center) if self.standardize
+                       else Standardizer.identity(len(design.names)))
+        return self.scaler.transform(design.values)
+
+    def _new_design(self, X_new: object) -> Design:
+        """New predictors with the model's columns (a DataFrame's matched by name)."""
+        if isinstance(X_new, pd.DataFrame):
+            missing = [c for c in self.exog_names if c not in map(str, X_new.columns)]
+            if missing:
+                raise ValueError(f"X_new lacks column(s) {missing} of the fitted model")
+            X_new = X_new.rename(columns=str)[self.exog_names]
+        design = as_design(X_new, "X_new")
+        if design.values.shape[1] != len(self.exog_names):
+            raise ValueError(f"X_new must have {len(self.exog_names)} columns, got {design.values.shape[1]}")
+        return design
 
     # ---------------------------------------------------------------- public
     @property

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._common.validation import MAX_COUNT, MAX_ITERATIONS, as_float_array, check_choice, check_int
+from .._common.validation import MAX_COUNT, MAX_ITERATIONS, as_float_array, check_allocation, check_choice, check_int
 from .logit import Logit
 from .ordinal import OrderedLogit
 from .posterior import Posterior
@@ -49,13 +49,30 @@ except ImportError:  # pragma: no cover
 
 
 class _BayesClassifier(_Classifier, _Base):
+    def _keep(self, arguments: dict[str, Any]) -> None:
+        """Store the constructor's arguments unchanged (scikit-learn's
+        convention: the constructor stores, ``fit`` validates)."""
+        for name, value in arguments.items():
+            if name not in ("self", "__class__"):
+                setattr(self, name, value)
+
+    def _fit(self, model: Any, X: object) -> Any:
+        """Sample ``model``, keep it with its posterior and the feature names;
+        returns the posterior means."""
+        self.model_ = model
+        self.posterior_ = self._fit_posterior(model)
+        self.n_features_in_ = len(model.exog_names)
+        if isinstance(X, pd.DataFrame):
+            self.feature_names_in_ = np.asarray(model.exog_names, dtype=object)
+        return self.posterior_.draws.mean()
+
     def _fit_posterior(self, model: Any) -> Posterior:
-        # scikit-learn convention: the constructor stores, fit validates
         method = check_choice(self.method, "method", ("nuts", "laplace"))
         draws = check_int(self.draws, "draws", 4, MAX_ITERATIONS)
         chains = check_int(self.chains, "chains", 1, MAX_COUNT)
         if method == "nuts":
             return model.sample(draws=draws, tune=self.tune, chains=chains, seed=self.seed, cores=self.cores)
+        check_allocation("the Laplace draws", draws=draws, chains=chains)
         return model.fit_laplace(draws=draws * chains, seed=self.seed)
 
     def _check_fitted(self) -> None:
@@ -111,16 +128,7 @@ class BayesianLogisticRegression(_BayesClassifier):
         seed: int | None = None,
         cores: int | None = None,
     ) -> None:
-        self.link = link
-        self.prior = prior
-        self.prior_intercept = prior_intercept
-        self.standardize = standardize
-        self.method = method
-        self.draws = draws
-        self.tune = tune
-        self.chains = chains
-        self.seed = seed
-        self.cores = cores
+        self._keep(locals())
 
     def fit(self, X: object, y: object, sample_weight: object = None) -> BayesianLogisticRegression:
         labels = pd.Series(np.asarray(y).ravel())
@@ -131,17 +139,11 @@ class BayesianLogisticRegression(_BayesClassifier):
             raise ValueError(f"y must have exactly 2 classes, got {classes.size}: {classes.tolist()}")
         self.classes_ = classes
         y01 = (labels.to_numpy() == classes[1]).astype(float)
-        self.model_ = Logit(
-            X, y01, link=self.link, prior=self.prior, prior_intercept=self.prior_intercept, weights=sample_weight,
-            standardize=self.standardize,
-        )
-        self.posterior_ = self._fit_posterior(self.model_)
-        means = self.posterior_.draws.mean()
-        self.coef_ = means[self.model_.exog_names].to_numpy()[None, :]
+        model = Logit(X, y01, link=self.link, prior=self.prior, prior_intercept=self.prior_intercept,
+                      weights=sample_weight, standardize=self.standardize)
+        means = self._fit(model, X)
+        self.coef_ = means[model.exog_names].to_numpy()[None, :]
         self.intercept_ = np.array([means["Intercept"]])
-        self.n_features_in_ = len(self.model_.exog_names)
-        if isinstance(X, pd.DataFrame):
-            self.feature_names_in_ = np.asarray(self.model_.exog_names, dtype=object)
         return self
 
     def predict_proba(self, X: object) -> np.ndarray:
@@ -185,31 +187,15 @@ class BayesianOrderedLogit(_BayesClassifier):
         seed: int | None = None,
         cores: int | None = None,
     ) -> None:
-        self.link = link
-        self.prior = prior
-        self.prior_cutpoints = prior_cutpoints
-        self.levels = levels
-        self.standardize = standardize
-        self.method = method
-        self.draws = draws
-        self.tune = tune
-        self.chains = chains
-        self.seed = seed
-        self.cores = cores
+        self._keep(locals())
 
     def fit(self, X: object, y: object, sample_weight: object = None) -> BayesianOrderedLogit:
-        self.model_ = OrderedLogit(
-            X, y, link=self.link, prior=self.prior, prior_cutpoints=self.prior_cutpoints, levels=self.levels,
-            weights=sample_weight, standardize=self.standardize,
-        )
-        self.classes_ = np.asarray(self.model_.levels)
-        self.posterior_ = self._fit_posterior(self.model_)
-        means = self.posterior_.draws.mean()
-        self.coef_ = means[self.model_.exog_names].to_numpy()
-        self.cutpoints_ = means[self.model_.cutpoint_names].to_numpy()
-        self.n_features_in_ = len(self.model_.exog_names)
-        if isinstance(X, pd.DataFrame):
-            self.feature_names_in_ = np.asarray(self.model_.exog_names, dtype=object)
+        model = OrderedLogit(X, y, link=self.link, prior=self.prior, prior_cutpoints=self.prior_cutpoints,
+                             levels=self.levels, weights=sample_weight, standardize=self.standardize)
+        self.classes_ = np.asarray(model.levels)
+        means = self._fit(model, X)
+        self.coef_ = means[model.exog_names].to_numpy()
+        self.cutpoints_ = means[model.cutpoint_names].to_numpy()
         return self
 
     def predict_proba(self, X: object) -> np.ndarray:

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .._common.time import as_dates, as_monthly_index, future_months
-from .._common.validation import as_float_array, check_allocation, check_choice, check_int
+from .._common.validation import as_float_array, check_choice, check_int
 from ._inputs import as_design
 from .logit import Logit
 from .posterior import hdi
@@ -274,6 +274,8 @@ class DiscreteHazard(Logit):
                 if absent:
                     raise ValueError(f"covariates lacks the model's column(s) {absent}")
                 cov = cov.rename(columns=str).loc[months, self.covariate_names]
+                # numeric and finite (booleans as 0/1), or an error naming the column and month
+                cov = pd.DataFrame(as_design(cov, "covariates").values, index=months, columns=self.covariate_names)
             terms = terms.join(cov)
         return terms[self.exog_names]
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .. import _core
 from ._base import BayesModel
-from ._inputs import Standardizer, as_binary, as_design, check_separation, check_tiny, regression_inputs
+from ._inputs import as_binary, check_separation, check_tiny, regression_inputs
 from .logit import DEFAULT_PRIOR, DEFAULT_PRIOR_INTERCEPT
 from .._common.validation import as_names, check_bool
 from .priors import Exponential, Prior, ScalePrior, check_prior, check_scale_prior
@@ -102,9 +102,7 @@ class HierarchicalLogit(BayesModel):
         self.prior = check_prior(prior, "prior", DEFAULT_PRIOR)
         self.prior_intercept = check_prior(prior_intercept, "prior_intercept", DEFAULT_PRIOR_INTERCEPT)
         self.prior_scale = check_scale_prior(prior_scale, "prior_scale", DEFAULT_PRIOR_SCALE)
-        self.standardize = check_bool(standardize, "standardize")
-        self.design = design
-        self.exog_names = design.names
+        Xs = self._set_design(design, standardize, center=True)
         slopes = as_names(varying_slopes, "varying_slopes", single=False)
         unknown = [s for s in slopes if s not in design.names]
         if unknown:
@@ -114,12 +112,6 @@ class HierarchicalLogit(BayesModel):
             raise ValueError("varying_intercept=False needs at least one varying slope")
         self.varying_slopes = slopes
         self.varying_terms = (["Intercept"] if self.varying_intercept else []) + slopes
-        self.scaler = (
-            Standardizer.fit(design.values, design.names, center=True)
-            if self.standardize
-            else Standardizer.identity(len(design.names))
-        )
-        Xs = self.scaler.transform(design.values)
         self._slope_cols = [design.names.index(s) for s in slopes]
         Z = np.column_stack(([np.ones(n)] if self.varying_intercept else []) + [Xs[:, j] for j in self._slope_cols])
         check_separation(design.values, self.y, design.names, self.prior.proper)
@@ -174,12 +166,7 @@ class HierarchicalLogit(BayesModel):
     def _predict_draws(
         self, draws: pd.DataFrame, X_new: object, groups: object = None, seed: int = 0
     ) -> tuple[np.ndarray, pd.Index, None]:
-        if isinstance(X_new, pd.DataFrame):
-            missing = [c for c in self.exog_names if c not in map(str, X_new.columns)]
-            if missing:
-                raise ValueError(f"X_new lacks column(s) {missing} of the fitted model")
-            X_new = X_new.rename(columns=str)[self.exog_names]
-        design = as_design(X_new, "X_new")
+        design = self._new_design(X_new)
         Xn = design.values
         m = Xn.shape[0]
         S = len(draws)

@@ -11,9 +11,7 @@ from .. import _core
 from .._common.validation import check_allocation, check_bool
 from ._base import BayesModel
 from ._inputs import (
-    Standardizer,
     as_binary,
-    as_design,
     check_separation,
     check_tiny,
     predictor_array,
@@ -85,15 +83,7 @@ class Logit(BayesModel):
         self.prior = check_prior(prior, "prior", DEFAULT_PRIOR)
         self.prior_intercept = check_prior(prior_intercept, "prior_intercept", DEFAULT_PRIOR_INTERCEPT)
         self.intercept = check_bool(intercept, "intercept")
-        self.standardize = check_bool(standardize, "standardize")
-        self.design = design
-        self.exog_names = design.names
-        self.scaler = (
-            Standardizer.fit(design.values, design.names, center=self.intercept)
-            if self.standardize
-            else Standardizer.identity(len(design.names))
-        )
-        Xs = self.scaler.transform(design.values)
+        Xs = self._set_design(design, standardize, center=self.intercept)
         check_separation(design.values, self.y, design.names, self.prior.proper)
         check_tiny(n, len(design.names) + int(self.intercept))
         self._core_model = _core.bayes.BinaryRegression(
@@ -125,17 +115,6 @@ class Logit(BayesModel):
         beta = draws[self.exog_names].to_numpy()
         return alpha, beta
 
-    def _new_design(self, X_new: object) -> tuple[np.ndarray, pd.Index]:
-        if isinstance(X_new, pd.DataFrame):
-            missing = [c for c in self.exog_names if c not in map(str, X_new.columns)]
-            if missing:
-                raise ValueError(f"X_new lacks column(s) {missing} of the fitted model")
-            X_new = X_new.rename(columns=str)[self.exog_names]
-        design = as_design(X_new, "X_new")
-        if design.values.shape[1] != len(self.exog_names):
-            raise ValueError(f"X_new must have {len(self.exog_names)} columns, got {design.values.shape[1]}")
-        return design.values, design.index
-
     def predict_draws(self, posterior: Posterior, X: object) -> np.ndarray:
         """P(y = 1) under every posterior draw, at many predictor values at once.
 
@@ -161,10 +140,10 @@ class Logit(BayesModel):
         return np.asarray(_core.bayes.inverse_link(self.link, eta))
 
     def _predict_draws(self, draws: pd.DataFrame, X_new: object) -> tuple[np.ndarray, pd.Index, None]:
-        Xn, index = self._new_design(X_new)
+        new = self._new_design(X_new)
         alpha, beta = self._coefficients(draws)
-        eta = alpha[:, None] + beta @ Xn.T
-        return _core.bayes.inverse_link(self.link, eta), index, None
+        eta = alpha[:, None] + beta @ new.values.T
+        return _core.bayes.inverse_link(self.link, eta), new.index, None
 
     def _summary_notes(self) -> dict[str, str]:
         scale = "standardised predictors" if self.standardize else "the original scale"

@@ -12,12 +12,12 @@ import pandas as pd
 
 from .. import _core
 from ._base import BayesModel
-from ._inputs import Standardizer, as_design, check_tiny, predictor_array, regression_inputs
+from ._inputs import check_tiny, predictor_array, regression_inputs
 from .logit import DEFAULT_PRIOR
 from .posterior import Posterior
 from .priors import Normal, Prior, check_prior
 from .._common.exceptions import DataWarning
-from .._common.validation import check_allocation, check_bool, describe
+from .._common.validation import check_allocation, describe
 
 __all__ = ["OrderedLogit", "OrderedProbit", "DEFAULT_PRIOR_CUTPOINTS", "encode_levels"]
 
@@ -123,18 +123,11 @@ class OrderedLogit(BayesModel):
         self.codes, self.levels = encode_levels(y, n, levels)
         self.prior = check_prior(prior, "prior", DEFAULT_PRIOR)
         self.prior_cutpoints = check_prior(prior_cutpoints, "prior_cutpoints", DEFAULT_PRIOR_CUTPOINTS)
-        self.standardize = check_bool(standardize, "standardize")
-        self.design = design
-        self.exog_names = design.names
-        self.scaler = (
-            Standardizer.fit(design.values, design.names, center=True)
-            if self.standardize
-            else Standardizer.identity(len(design.names))
-        )
+        Xs = self._set_design(design, standardize, center=True)
         K = len(self.levels)
         check_tiny(n, len(design.names) + K - 1)
         self._core_model = _core.bayes.OrderedRegression(
-            self.scaler.transform(design.values),
+            Xs,
             self.codes,
             K,
             link,
@@ -182,15 +175,8 @@ class OrderedLogit(BayesModel):
         return np.concatenate([cdf, ones], axis=-1) - np.concatenate([0 * ones, cdf], axis=-1)
 
     def _predict_draws(self, draws: pd.DataFrame, X_new: object) -> tuple[np.ndarray, pd.Index, list]:
-        if isinstance(X_new, pd.DataFrame):
-            missing = [c for c in self.exog_names if c not in map(str, X_new.columns)]
-            if missing:
-                raise ValueError(f"X_new lacks column(s) {missing} of the fitted model")
-            X_new = X_new.rename(columns=str)[self.exog_names]
-        design = as_design(X_new, "X_new")
-        if design.values.shape[1] != len(self.exog_names):
-            raise ValueError(f"X_new must have {len(self.exog_names)} columns, got {design.values.shape[1]}")
-        return self._level_probabilities(draws, design.values), design.index, self.levels
+        new = self._new_design(X_new)
+        return self._level_probabilities(draws, new.values), new.index, self.levels
 
     def _summary_notes(self) -> dict[str, str]:
         scale = "standardised predictors" if self.standardize else "the original scale"

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import diagnostics as _diagnostics
 from .._common.exceptions import ConvergenceWarning
-from .._common.summary import Summary
+from .._common.summary import HtmlSummary, Summary
 from .._common.validation import check_alpha, check_choice
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,7 +44,7 @@ class PosteriorSummary(Summary):
         super().__init__(title, (), [("", frame)], [f"Note: {n}" for n in notes or []])
 
 
-class Posterior:
+class Posterior(HtmlSummary):
     """Posterior draws of a summitcast Bayesian model.
 
     Attributes
@@ -146,9 +146,6 @@ class Posterior:
                 notes.append(f"importance-resampled by PSIS: Pareto k-hat {psis.khat:.2f}, importance ESS {psis.ess:.0f}")
         return PosteriorSummary(frame, title, notes)
 
-    def _repr_html_(self) -> str:
-        return self.summary().as_html()
-
     def __repr__(self) -> str:
         return (
             f"<Posterior of {type(self.model).__name__}: {self.method}, {self.n_chains} chain(s) x "
@@ -249,6 +246,7 @@ class Posterior:
             Binary models: columns ``mean``, ``sd``, HDI bounds, one row per new row.
             Ordered models: the posterior mean probability of each level.
         """
+        hdi_prob = check_alpha(hdi_prob, "hdi_prob")
         draws, index, levels = self.model._predict_draws(self.draws, X_new, **kwargs)
         if return_draws:
             return draws

@@ -22,7 +22,8 @@ from .. import _core
 from .._common import persist
 from .._common.exceptions import BoundaryWarning, ConvergenceWarning
 from .._common.persist import decode_floats, decode_index, encode_floats, encode_index
-from .._common.summary import Summary
+from .._common.inference import coefficient_table, covariance_from_hessian, standard_errors, wald_intervals
+from .._common.summary import HtmlSummary, Summary
 from .._common.seeds import check_seed
 from .._common.time import future_index
 from .._common.validation import (
@@ -30,10 +31,10 @@ from .._common.validation import (
     MAX_ITERATIONS,
     as_count_series,
     as_exog_frame,
+    as_future_exog,
     as_lags,
     as_param_vector,
     check_allocation,
-    check_alpha,
     check_bool,
     check_choice,
     check_int,
@@ -172,7 +173,7 @@ class INGARCH:
         return INGARCHResults(self, out, presample)
 
 
-class INGARCHResults:
+class INGARCHResults(HtmlSummary):
     """Results of :meth:`INGARCH.fit` (statsmodels-style)."""
 
     def __init__(self, model: INGARCH, out: dict[str, Any], presample: str) -> None:
@@ -218,18 +219,12 @@ class INGARCHResults:
     @cached_property
     def cov_params(self) -> pd.DataFrame:
         """Inverse observed information (NaN if it is not positive definite)."""
-        cov = np.full_like(self._hess, np.nan)
-        if np.isfinite(self._hess).all():
-            try:
-                np.linalg.cholesky(-self._hess)
-                cov = np.linalg.inv(-self._hess)
-            except np.linalg.LinAlgError:
-                pass
-        return pd.DataFrame(cov, index=self._names, columns=self._names)
+        return pd.DataFrame(covariance_from_hessian(self._hess), index=self._names, columns=self._names)
 
-    @cached_property
+    @property
     def bse(self) -> pd.Series:
-        return pd.Series(np.sqrt(np.diag(self.cov_params.to_numpy())), index=self._names, name="bse")
+        """Standard errors (NaN, with a ``BoundaryWarning``, where undefined)."""
+        return standard_errors(np.diag(self.cov_params.to_numpy()), self._names)
 
     @cached_property
     def linear_predictor(self) -> pd.Series:
@@ -260,16 +255,15 @@ class INGARCHResults:
 
     @property
     def tvalues(self) -> pd.Series:
-        return self.params / self.bse
+        return coefficient_table(self.params, self.bse)["z"].rename("tvalues")
 
     @property
     def pvalues(self) -> pd.Series:
-        return pd.Series(2.0 * _core.normal_cdf(-np.abs(self.tvalues.to_numpy())), index=self.params.index)
+        return coefficient_table(self.params, self.bse)["P>|z|"].rename("pvalues")
 
     def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
         """Wald intervals params ± z_{1−alpha/2}·bse."""
-        z = float(_core.normal_ppf(1.0 - check_alpha(alpha) / 2.0))
-        return pd.DataFrame({"lower": self.params - z * self.bse, "upper": self.params + z * self.bse})
+        return wald_intervals(self.params, self.bse, alpha)
 
     @property
     def resid(self) -> pd.Series:
@@ -328,19 +322,8 @@ class INGARCHResults:
         check_allocation("the simulated paths (counts and their means)", paths=paths, steps=steps, arrays=2)
         seed = check_seed(seed)
         index = future_index(self.model.endog.index, steps)
-        k = self.model.k_exog
-        if k > 0:
-            if exog is None:
-                raise ValueError(f"exog must be given for the {steps} forecast steps: the model has {k} covariate(s)")
-            if isinstance(exog, pd.DataFrame) and set(self.model.exog.columns) <= {str(c) for c in exog.columns}:
-                exog = exog.rename(columns=str)[list(self.model.exog.columns)]  # matched by name
-            Xf = as_exog_frame(exog, index).to_numpy()
-            if Xf.shape[1] != k:
-                raise ValueError(f"exog must have {k} column(s) like the model's, got {Xf.shape[1]}")
-        else:
-            if exog is not None:
-                raise ValueError("exog was given but the model has no covariates")
-            Xf = np.zeros((steps, 0))
+        columns = [] if self.model.exog is None else list(self.model.exog.columns)
+        Xf = as_future_exog(exog, columns, index)
         y, X = self.model._arrays()
         draws, lam = _core.counts.ingarch_forecast_paths(
             y, X, self._theta, **self.model._spec(), exog_future=Xf, steps=steps, paths=paths, seed=seed
@@ -389,26 +372,11 @@ class INGARCHResults:
             ("Converged", f"{self.converged} ({self.optimizer_message})"),
         ]
 
-    def _table(self) -> pd.DataFrame:
-        ci = self.conf_int()
-        return pd.DataFrame(
-            {
-                "coef": self.params,
-                "std err": self.bse,
-                "z": self.tvalues,
-                "P>|z|": self.pvalues,
-                "[0.025": ci["lower"],
-                "0.975]": ci["upper"],
-            }
-        )
-
-    def summary(self) -> Summary:
+    def summary(self, alpha: float = 0.05) -> Summary:
         """Model, fit statistics and the coefficient table (text and HTML)."""
         notes = [f"Warning: at the parameter-space boundary: {self.at_boundary}"] if self.at_boundary else []
-        return Summary("INGARCH results", self._header(), [("", self._table())], notes)
-
-    def _repr_html_(self) -> str:
-        return self.summary().as_html()
+        table = coefficient_table(self.params, self.bse, alpha)
+        return Summary("INGARCH results", self._header(), [("", table)], notes)
 
     def __repr__(self) -> str:
         return f"<INGARCHResults {self.model.family}/{self.model.link} llf={self.llf:.4f} nobs={self.nobs}>"
@@ -460,7 +428,7 @@ def simulate_ingarch(
     X = as_exog_frame(exog, idx)
     Xa = np.zeros((nobs, 0)) if X is None else X.to_numpy()
     names = _param_names(obs, mean, [] if X is None else list(X.columns), family)
-    theta = as_param_vector(params, "params", names)
+    theta = as_param_vector(params, "params", names, model=f"past_obs={obs}, past_mean={mean}")
     y = _core.counts.ingarch_simulate(theta, Xa, obs, mean, link, family, burn=burn, seed=seed)
     return pd.Series(np.asarray(y, dtype=float), index=idx, name="simulated_counts")
 
@@ -489,4 +457,5 @@ def results_from_payload(payload: dict[str, Any]) -> INGARCHResults:
     out["gradient"] = decode_floats(fit["score"], "score")
     if out["params"].shape != (len(model.param_names),):
         raise ValueError(f"the saved parameters do not match the model's {model.param_names}")
+    out["params"] = as_param_vector(out["params"], "the saved params", model.param_names)
     return INGARCHResults(model, out, str(payload["presample"]))

@@ -68,6 +68,8 @@ def intervention(index: pd.Index, at: Any, kind: str = "level", delta: float | N
             raise ValueError(f"at={at!r} is not on the {freq} grid of index")
         elapsed = pos.reindex(index).to_numpy() - pos[tau]
     elif pd.api.types.is_numeric_dtype(index.dtype) and not pd.api.types.is_bool_dtype(index.dtype):
+        if isinstance(at, (str, bytes, bool)) or not isinstance(at, (int, float, np.integer, np.floating)):
+            raise TypeError(f"at must be a number when index holds numbers ({index.dtype}), got {at!r}")
         elapsed = as_float_array(index, "index") - check_float(at, "at")
     else:
         raise TypeError(f"index must hold dates (a DatetimeIndex) or numbers, got dtype {index.dtype}")

@@ -57,55 +57,52 @@ def _draws(x: Any, name: str = "x") -> np.ndarray:
     return a
 
 
-def _explained(value: float, x: np.ndarray, what: str, name: str = "x") -> float:
-    """``value``, warning with the reason when it is NaN."""
+def _explained(value: float, x: np.ndarray, what: str, *, undefined_if_constant: bool = False,
+               name: str = "x") -> float:
+    """``value``, warning with the reason when it is NaN.  Where the quantity
+    is undefined for constant draws (a ratio of zero spreads), constant draws
+    give NaN whatever rounding made of it."""
+    constant = bool(np.all(x == x.flat[0]))
+    if undefined_if_constant and constant:
+        value = np.nan
     if np.isnan(value):
-        reason = _CONSTANT if np.all(x == x.flat[0]) else "they do not vary enough"
+        reason = _CONSTANT if constant else "they do not vary enough"
         warnings.warn(f"{what} of {name} is undefined (NaN): {reason}", ConvergenceWarning, stacklevel=3)
     return float(value)
 
 
-def rhat(x: object) -> float:
-    """Rank-normalised split R-hat (the larger of the bulk and tail versions)."""
-    a = _draws(x)
-    return _explained(_core.bayes.rhat(a), a, "R-hat")
+def _diagnostic(name: str, what: str, doc: str, *, undefined_if_constant: bool = False):
+    """The public function ``name``: the core's diagnostic of checked draws,
+    NaN explained (see :func:`_explained`)."""
+    compute = getattr(_core.bayes, name)
+
+    def diagnostic(x: object) -> float:
+        a = _draws(x)
+        return _explained(compute(a), a, what, undefined_if_constant=undefined_if_constant)
+
+    diagnostic.__name__ = diagnostic.__qualname__ = name
+    diagnostic.__doc__ = doc
+    return diagnostic
 
 
-def ess_bulk(x: object) -> float:
-    """Bulk effective sample size (rank-normalised split chains)."""
-    a = _draws(x)
-    return _explained(_core.bayes.ess_bulk(a), a, "bulk ESS")
-
-
-def ess_tail(x: object) -> float:
-    """Tail effective sample size: the smaller ESS of the 5% and 95% quantile indicators."""
-    a = _draws(x)
-    return _explained(_core.bayes.ess_tail(a), a, "tail ESS")
-
-
-def ess_mean(x: object) -> float:
-    """Effective sample size for the mean (split chains, no rank normalisation)."""
-    a = _draws(x)
-    return _explained(_core.bayes.ess_mean(a), a, "ESS of the mean")
-
-
-def mcse_mean(x: object) -> float:
-    """Monte Carlo standard error of the posterior mean."""
-    a = _draws(x)
-    return _explained(_core.bayes.mcse_mean(a), a, "MCSE of the mean")
-
-
-def mcse_sd(x: object) -> float:
-    """Monte Carlo standard error of the posterior standard deviation."""
-    a = _draws(x)
-    return _explained(_core.bayes.mcse_sd(a), a, "MCSE of the sd")
+rhat = _diagnostic("rhat", "R-hat", "Rank-normalised split R-hat (the larger of the bulk and tail versions).",
+                   undefined_if_constant=True)
+ess_bulk = _diagnostic("ess_bulk", "bulk ESS", "Bulk effective sample size (rank-normalised split chains).")
+ess_tail = _diagnostic("ess_tail", "tail ESS",
+                       "Tail effective sample size: the smaller ESS of the 5% and 95% quantile indicators.")
+ess_mean = _diagnostic("ess_mean", "ESS of the mean",
+                       "Effective sample size for the mean (split chains, no rank normalisation).")
+mcse_mean = _diagnostic("mcse_mean", "MCSE of the mean", "Monte Carlo standard error of the posterior mean.")
+mcse_sd = _diagnostic("mcse_sd", "MCSE of the sd", "Monte Carlo standard error of the posterior standard deviation.",
+                      undefined_if_constant=True)
 
 
 def bfmi(energy: object) -> np.ndarray:
     """Estimated Bayesian fraction of missing information, one value per chain
     (NaN, with a ``ConvergenceWarning``, for a chain whose energy is constant)."""
     a = _draws(energy, "energy")
-    out = np.asarray(_core.bayes.bfmi(a))
+    out = np.asarray(_core.bayes.bfmi(a), dtype=float)
+    out[np.all(a == a[:, :1], axis=1)] = np.nan  # 0 / 0, whatever rounding made of it
     stuck = np.flatnonzero(np.isnan(out))
     if stuck.size:
         warnings.warn(f"E-BFMI of chain(s) {stuck.tolist()} is undefined (NaN): their energy is constant",
@@ -125,11 +122,12 @@ def summary_diagnostics(cube: np.ndarray, names: list[str]) -> pd.DataFrame:
     raw = np.asarray(_core.bayes.summary_diagnostics(cube))
     frame = pd.DataFrame(raw[:, :5], index=pd.Index(names, name="parameter"),
                          columns=["mcse_mean", "mcse_sd", "ess_bulk", "ess_tail", "r_hat"])
+    constant = [n for j, n in enumerate(names) if np.all(cube[:, :, j] == cube.flat[j])]
+    frame.loc[constant, ["mcse_sd", "r_hat"]] = np.nan  # undefined, whatever rounding made of them
     why: dict[str, str] = {}
     if cube.shape[0] < 2:
         frame["r_hat"] = np.nan
         why["r_hat"] = "R-hat needs at least two chains"
-    constant = [n for j, n in enumerate(names) if np.all(cube[:, :, j] == cube.flat[j])]
     if constant:
         warnings.warn(f"R-hat and the MCSE of the sd are undefined (NaN) for {constant}: {_CONSTANT}",
                       ConvergenceWarning, stacklevel=3)

@@ -18,6 +18,7 @@ processes or on a Dask cluster.
 
 from __future__ import annotations
 
+import copy
 import inspect
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -78,7 +79,13 @@ def _refit_every(refit: Any, n_origins: int) -> int:
     return check_int(refit, "refit", 1)
 
 
-def _models(forecaster: Any, baselines: Any) -> tuple[list[tuple[str, Any]], list[str]]:
+def _name(entry: Any, series: str) -> str:
+    """The name a model is reported under: that of the forecaster it makes
+    for ``series`` (a factory's instances may differ from its class)."""
+    return model_name(resolve_model(entry, series, f"model {entry!r}"))
+
+
+def _models(forecaster: Any, baselines: Any, series: str) -> tuple[list[tuple[str, Any]], list[str]]:
     """(name, entry) of every model, and the names of the baselines."""
     entries: list[tuple[str, Any]] = []
     if isinstance(forecaster, Mapping):
@@ -87,12 +94,12 @@ def _models(forecaster: Any, baselines: Any) -> tuple[list[tuple[str, Any]], lis
         if not (is_forecaster(forecaster) or callable(forecaster)):
             raise TypeError(f"forecaster must be a forecaster (with fit), a factory of forecasters, a mapping "
                             f"name -> forecaster, or None, got {describe(forecaster)}")
-        entries.append((model_name(forecaster), forecaster))
+        entries.append((_name(forecaster, series), forecaster))
     reference: list[tuple[str, Any]] = []
     if baselines is not None:
         if isinstance(baselines, (str, Mapping)) or not isinstance(baselines, Iterable):
             raise TypeError(f"baselines must be a sequence of forecasters or factories, got {describe(baselines)}")
-        reference = [(model_name(b), b) for b in baselines]
+        reference = [(_name(b, series), b) for b in baselines]
     entries += reference
     if not entries:
         raise ValueError("nothing to backtest: forecaster is None and baselines is empty")
@@ -185,7 +192,10 @@ def _block_task(models: tuple, record: Any, block: tuple, seed: int) -> list[tup
             for m, (name, entry) in enumerate(models):
                 previous = fitted.get((m, series))
                 if previous is None:
-                    fit = resolve_model(entry, series, name).fit(vintage, as_of=month, seed=key_seed)
+                    model = resolve_model(entry, series, name)
+                    # a copy of a given instance: fit may change its object, and tasks may share it
+                    model = copy.deepcopy(model) if model is entry else model
+                    fit = model.fit(vintage, as_of=month, seed=key_seed)
                 else:
                     update = getattr(previous, "update", None)
                     if update is None:
@@ -274,8 +284,8 @@ def backtest(
     executor = check_executor(executor)
     seed = check_seed(seed)
     stack = check_bool(stack, "stack")
-    models, baseline_names = _models(forecaster, baselines)
     series_list = _series(series, forecaster, record)
+    models, baseline_names = _models(forecaster, baselines, series_list[0])
 
     scorable, outcomes, unscored = _plan(record, series_list, origin_values, horizon_values)
     if not scorable.any():

@@ -18,11 +18,7 @@ Months are handled here as integer ordinals (``12 * year + month - 1``) so
 that windows are integer ranges: the h-month window of origin o is the
 months o + 1 .. o + h.
 
-The record protocol arrives on main with the data issue.  Until then the
-bundled ``TrilateralData`` has only ``summits``; :func:`as_record` wraps such
-an object in :class:`LegacyRecord`, which derives the ``trilateral`` (and
-``trilateral_sideline``) series and a ``truncate``.  It is the one place to
-delete when the record protocol is on main.
+An analyst's own data of the same shape works the same way.
 """
 
 from __future__ import annotations
@@ -94,16 +90,13 @@ class SeriesHistory:
 
 
 def _is_record(data: Any) -> bool:
-    return all(hasattr(data, a) for a in ("truncate", "series_meetings", "series", "as_of"))
+    return all(hasattr(data, a) for a in ("truncate", "series_meetings", "series", "as_of", "indicators"))
 
 
 def as_record(data: Any, name: str = "data") -> Any:
-    """``data`` if it follows the record protocol, the legacy wrapper for the
-    bundled data without it, else a TypeError naming ``name``."""
-    if isinstance(data, LegacyRecord) or _is_record(data):
+    """``data`` if it follows the record protocol, else a TypeError naming ``name``."""
+    if _is_record(data):
         return data
-    if all(hasattr(data, a) for a in ("summits", "indicators", "as_of", "coverage")):
-        return LegacyRecord.wrap(data)
     raise TypeError(
         f"{name} must be a record such as summitcast.datasets.load_trilateral() (with truncate, "
         f"series_meetings, series and as_of), got {describe(data)}"
@@ -144,90 +137,3 @@ def series_history(record: Any, series: str) -> SeriesHistory:
     months = np.unique(month_ordinals(dates[~pd.isna(dates)]))
     months = months[(months >= first) & (months <= last)]
     return SeriesHistory(series, months, first, last, pd.Timestamp(through))
-
-
-# --------------------------------------------------------------------------
-# The bundled data before the record protocol (delete when it is on main).
-
-#: Through when the bundled summits table is complete, as its ``coverage``
-#: says ("reports to 2025-11-24").
-_LEGACY_SUMMITS_THROUGH = pd.Timestamp("2025-11-24")
-_LEGACY_SERIES = pd.DataFrame({
-    "series": ["trilateral", "trilateral_sideline"],
-    "summit_series": ["standalone", "asean_plus_three_sideline"],
-    "coverage_start": pd.to_datetime(["2008-01-01", "1999-01-01"]),
-    "coverage_end": pd.to_datetime([pd.NaT, "2007-12-31"]),
-    "record_through": pd.to_datetime([_LEGACY_SUMMITS_THROUGH, "2007-12-31"]),
-})
-
-
-def _legacy_series(cutoff: pd.Timestamp) -> pd.DataFrame:
-    table = _LEGACY_SERIES.drop(columns="summit_series")
-    table["record_through"] = table["record_through"].where(table["record_through"] <= cutoff, cutoff)
-    return table
-
-
-def _legacy_series_meetings(summits: pd.DataFrame) -> pd.DataFrame:
-    held = summits["held"].to_numpy(dtype=bool, na_value=False)  # unknown status: not (yet) held
-    names = dict(zip(_LEGACY_SERIES["summit_series"], _LEGACY_SERIES["series"]))
-    kind = summits["series"].to_numpy(dtype=object)
-    keep = held & np.isin(kind, list(names))
-    return pd.DataFrame({"series": [names[k] for k in kind[keep]], "date": summits["date"].to_numpy()[keep]})
-
-
-@dataclass(frozen=True)
-class LegacyRecord:
-    """The record protocol over a ``TrilateralData`` that has only ``summits``.
-
-    ``truncate`` keeps the rows dated on or before the end of the month
-    (summits, meetings, nuclear tests, crisis onsets, missile months, panel
-    months); the trade columns of the panel are dropped from vintages, since
-    their nowcast used later figures.  ``steps`` is empty.
-    """
-
-    as_of: pd.Timestamp
-    summits: pd.DataFrame
-    meetings: pd.DataFrame
-    nuclear_tests: pd.DataFrame
-    crises: pd.DataFrame
-    missile_launches: pd.Series
-    indicators: pd.DataFrame
-    record_through: dict
-    series: pd.DataFrame
-    series_meetings: pd.DataFrame
-    steps: pd.DataFrame
-
-    @classmethod
-    def build(cls, as_of, summits, meetings, nuclear_tests, crises, missile_launches, indicators,
-              record_through) -> "LegacyRecord":
-        steps = pd.DataFrame({"series": pd.Series(dtype=object), "date": pd.Series(dtype="datetime64[ns]"),
-                              "kind": pd.Series(dtype=object)})
-        return cls(as_of, summits, meetings, nuclear_tests, crises, missile_launches, indicators, record_through,
-                   _legacy_series(as_of + pd.offsets.MonthEnd(0)), _legacy_series_meetings(summits), steps)
-
-    @classmethod
-    def wrap(cls, data: Any) -> "LegacyRecord":
-        as_of = min(as_month(data.as_of, "as_of"), last_complete_month(_LEGACY_SUMMITS_THROUGH))
-        return cls.build(as_of, data.summits, data.meetings, data.nuclear_tests, data.crises, data.missile_launches,
-                         data.indicators, {"summits": _LEGACY_SUMMITS_THROUGH,
-                                           "series_meetings": _LEGACY_SUMMITS_THROUGH})
-
-    def truncate(self, as_of: Any) -> "LegacyRecord":
-        month = as_month(as_of, "as_of")
-        start = self.indicators.index[0]
-        if month < start or month > self.as_of:
-            raise ValueError(f"as_of must lie between {start:%Y-%m} and the data's as_of {self.as_of:%Y-%m}, "
-                             f"got {as_of!r}")
-        cutoff = month + pd.offsets.MonthEnd(0)
-        s = self.summits
-        summits = s[(s["date"] <= cutoff) | (s["date"].isna() & (s["year"] < cutoff.year))]
-        panel = self.indicators.loc[:month]
-        panel = panel.drop(columns=[c for c in panel.columns if c.startswith("trade_")])
-        return LegacyRecord.build(
-            month, summits.reset_index(drop=True),
-            self.meetings[self.meetings["date"] <= cutoff].reset_index(drop=True),
-            self.nuclear_tests[self.nuclear_tests["date"] <= cutoff].reset_index(drop=True),
-            self.crises[self.crises["onset"] <= cutoff].reset_index(drop=True),
-            self.missile_launches.loc[:month], panel,
-            {k: min(v, cutoff) for k, v in self.record_through.items()},
-        )

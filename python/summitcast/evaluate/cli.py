@@ -1,10 +1,9 @@
 """``summitcast backtest``: the no-look-ahead backtest of the bundled record.
 
 ``add_backtest_parser(subparsers)`` adds the subcommand to the command
-line's subparsers and ``run_backtest(args)`` runs it (exit status 0; bad
-arguments raise ValueError/TypeError, which the command line reports in one
-line with exit status 2).  Until the command line has subcommands,
-:func:`main` is the whole ``summitcast backtest`` command.
+line's subparsers (``summitcast.cli``) and ``run_backtest(args)`` runs it
+(exit status 0; bad arguments raise ValueError/TypeError, which the command
+line reports in one line with exit status 2).
 
 Output formats: ``text`` (the backtest's summary), ``json`` (one object:
 ``schema``, ``series``, ``origins``, ``horizons``, ``settings``, ``scores``
@@ -21,7 +20,7 @@ import math
 import sys
 from typing import Any
 
-__all__ = ["add_backtest_parser", "main", "run_backtest"]
+__all__ = ["add_backtest_parser", "run_backtest"]
 
 DEFAULT_FROM = "2010-01"
 DEFAULT_SEED = 20240526
@@ -49,6 +48,8 @@ def add_backtest_parser(subparsers: Any) -> argparse.ArgumentParser:
     bt.add_argument("--mode", choices=("fast", "full"), default="fast",
                     help="the forecaster's mode: fast (Laplace, default) or full (NUTS)")
     bt.add_argument("--seed", default=str(DEFAULT_SEED), help=f"root seed (default {DEFAULT_SEED})")
+    bt.add_argument("--baselines-only", action="store_true",
+                    help="score the baselines (and their stacking) without the forecaster")
     bt.set_defaults(func=run_backtest)
     return bt
 
@@ -138,7 +139,7 @@ def run_backtest(args: argparse.Namespace) -> int:
         end = as_month(args.end, "--to")
     if end < start:
         raise ValueError(f"--to {end:%Y-%m} is before --from {start:%Y-%m}")
-    forecaster, note = _forecaster(args.mode)
+    forecaster, note = (None, None) if args.baselines_only else _forecaster(args.mode)
     if note:
         print(f"summitcast: note: {note}", file=sys.stderr)
     origins = month_index(start, end, "origins")
@@ -152,27 +153,3 @@ def run_backtest(args: argparse.Namespace) -> int:
                 "refit": "every origin", "models": result.models}
     sys.stdout.write(_render(result, args.format, settings))
     return 0
-
-
-class _UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, not usage + error
-        raise _UsageError(message)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``summitcast backtest ...`` on its own (``argv`` starts with ``backtest``)."""
-    parser = _Parser(prog="summitcast")
-    add_backtest_parser(parser.add_subparsers(dest="command", parser_class=_Parser))
-    try:
-        args = parser.parse_args(argv)
-        if args.command != "backtest":
-            raise _UsageError("choose a command: backtest")
-        return run_backtest(args)
-    except (_UsageError, ValueError, TypeError, KeyboardInterrupt) as err:
-        message = "interrupted" if isinstance(err, KeyboardInterrupt) else " ".join(str(err).split())
-        print(f"summitcast: error: {message}", file=sys.stderr)
-        return 2

@@ -20,14 +20,14 @@ from .._common.exceptions import BoundaryWarning, ConvergenceWarning
 from .._common.persist import decode_floats, encode_floats
 from .._common.paths import ForecastPaths
 from .._common.seeds import check_seed
-from .._common.summary import Summary
+from .._common.inference import coefficient_table, covariance_from_hessian, standard_errors, wald_intervals
+from .._common.summary import HtmlSummary, Summary
 from .._common.time import as_month, future_months
 from .._common.validation import (
     MAX_COUNT,
     as_float_array,
     as_param_vector,
     check_allocation,
-    check_alpha,
     check_choice,
     check_int,
 )
@@ -151,7 +151,7 @@ class Hawkes:
         return HawkesResults(self, ev, out, fixed_decays=dec is not None)
 
 
-class HawkesResults:
+class HawkesResults(HtmlSummary):
     """Results of :meth:`Hawkes.fit`."""
 
     def __init__(self, model: Hawkes, events: EventTimes, out: dict[str, Any], fixed_decays: bool) -> None:
@@ -159,7 +159,9 @@ class HawkesResults:
         self._out = out  # the compiled fit's output, as saved by save()
         self.events = events
         self.fixed_decays = fixed_decays
-        names = model.param_names(events.names, events.multivariate)
+        # One index shared by every per-parameter Series (building a string
+        # index per Series cost more than the compiled fit itself).
+        names = pd.Index(model.param_names(events.names, events.multivariate))
         theta = np.asarray(out["params"])
         self.params = pd.Series(theta, index=names, name="params")
         self.llf = float(out["value"])
@@ -169,18 +171,12 @@ class HawkesResults:
         self.gradient = pd.Series(np.asarray(out["gradient"]), index=names)
         self.branching_ratio = float(out["spectral_radius"])
         hess = np.asarray(out["hessian"])
-        k_free = hess.shape[0]
-        bse = np.full(len(names), np.nan)
-        if np.isfinite(hess).all():
-            try:
-                np.linalg.cholesky(-hess)
-                bse[:k_free] = np.sqrt(np.diag(np.linalg.inv(-hess)))
-            except np.linalg.LinAlgError:
-                pass
-        self.bse = pd.Series(bse, index=names, name="bse")
+        self._k_free = hess.shape[0]  # the fixed decays (if any) come last and have no row
+        self._variances = np.r_[np.diag(covariance_from_hessian(hess)), np.full(len(names) - self._k_free, np.nan)]
         D, U = len(events.names), model.n_exp
         A = theta[D : D + D * D * U].reshape(D, D, U).sum(axis=2)
-        self.branching_matrix = pd.DataFrame(A, index=events.names, columns=events.names)
+        dims = pd.Index(events.names)
+        self.branching_matrix = pd.DataFrame(A, index=dims, columns=dims)
         self.at_boundary: list[str] = []
         if self.branching_ratio > 0.99:
             self.at_boundary.append("branching_ratio")
@@ -192,42 +188,39 @@ class HawkesResults:
             self.at_boundary.append("beta")
         if not self.converged:
             warnings.warn(f"Hawkes fit did not converge: {self.optimizer_message}", ConvergenceWarning, stacklevel=3)
-        if "branching_ratio" in self.at_boundary:
-            warnings.warn(
-                f"the fitted branching ratio {self.branching_ratio:.4f} is at the stationarity boundary (1): the "
-                "process is (nearly) explosive; estimates and standard errors are unreliable",
-                BoundaryWarning,
-                stacklevel=3,
-            )
-        if "beta" in self.at_boundary:
-            warnings.warn(
-                f"a fitted decay beta ({betas.tolist()}) is at its boundary: slower than the observation window "
-                "(beta * end_time < 1) or faster than any gap between events; the kernel is not identified "
-                "(the events may be closer to a Poisson process)",
-                BoundaryWarning,
-                stacklevel=3,
-            )
-        if "alpha" in self.at_boundary:
-            warnings.warn(
-                "the fitted excitation alpha is at its boundary 0: the events look like a Poisson process and the "
-                "decay beta is not identified",
-                BoundaryWarning,
-                stacklevel=3,
-            )
+        why = {
+            "branching_ratio": f"the fitted branching ratio {self.branching_ratio:.4f} is at the stationarity "
+                               "boundary (1): the process is (nearly) explosive; estimates and standard errors are "
+                               "unreliable",
+            "alpha": "the fitted excitation alpha is at its boundary 0: the events look like a Poisson process and "
+                     "the decay beta is not identified",
+            "beta": f"a fitted decay beta ({betas.tolist()}) is at its boundary: slower than the observation window "
+                    "(beta * end_time < 1) or faster than any gap between events; the kernel is not identified (the "
+                    "events may be closer to a Poisson process)",
+        }
+        for where in self.at_boundary:
+            warnings.warn(why[where], BoundaryWarning, stacklevel=3)
 
     # -- quantities ---------------------------------------------------------------
     @property
+    def bse(self) -> pd.Series:
+        """Standard errors (NaN, with a ``BoundaryWarning``, where undefined;
+        NaN with its reason in ``attrs`` for decays held fixed)."""
+        names = list(self.params.index)
+        return standard_errors(self._variances, names, fixed=names[self._k_free:])
+
+    @property
     def k_params(self) -> int:
-        return int(np.isfinite(self.bse).sum()) if self.fixed_decays else len(self.params)
+        """Estimated parameters (fixed decays excluded)."""
+        return self._k_free
 
     @property
     def aic(self) -> float:
-        return -2.0 * self.llf + 2.0 * (len(self.params) - (self.model.n_exp if self.fixed_decays else 0))
+        return -2.0 * self.llf + 2.0 * self._k_free
 
     def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
         """Wald intervals on the natural scale."""
-        z = float(_core.normal_ppf(1 - check_alpha(alpha) / 2))
-        return pd.DataFrame({"lower": self.params - z * self.bse, "upper": self.params + z * self.bse})
+        return wald_intervals(self.params, self.bse, alpha)
 
     def _theta(self) -> np.ndarray:
         return self.params.to_numpy()
@@ -376,10 +369,9 @@ class HawkesResults:
         persist.save(path, "events.HawkesResults", payload)
 
     # -- presentation --------------------------------------------------------------
-    def summary(self) -> Summary:
+    def summary(self, alpha: float = 0.05) -> Summary:
         """Model, fit statistics and the parameter table (text and HTML)."""
-        ci = self.conf_int()
-        table = pd.DataFrame({"coef": self.params, "std err": self.bse, "[0.025": ci["lower"], "0.975]": ci["upper"]})
+        table = coefficient_table(self.params, self.bse, alpha, z=False, pvalues=False)
         info = [
             ("Model", f"Hawkes ({self.model.n_exp} exponential(s), {len(self.events.names)} dimension(s))"),
             ("Events", f"{self.n_events} on [0, {self.events.end_time:.6g}]"),
@@ -390,9 +382,6 @@ class HawkesResults:
         ]
         notes = [f"Warning: at the parameter-space boundary: {self.at_boundary}"] if self.at_boundary else []
         return Summary("Hawkes process results", info, [("", table)], notes)
-
-    def _repr_html_(self) -> str:
-        return self.summary().as_html()
 
     def __repr__(self) -> str:
         return f"<HawkesResults n_events={self.n_events} llf={self.llf:.4f} branching_ratio={self.branching_ratio:.4f}>"
@@ -432,6 +421,7 @@ def results_from_payload(payload: dict[str, Any]) -> HawkesResults:
     names = model.param_names(events.names, events.multivariate)
     if out["params"].shape != (len(names),):
         raise ValueError(f"the saved parameters do not match the model's {names}")
+    out["params"] = as_param_vector(out["params"], "the saved params", names)
     return HawkesResults(model, events, out, bool(payload["fixed_decays"]))
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._common.time import as_dates
-from .._common.validation import as_float_array, check_choice, check_float, describe
+from .._common.validation import MAX_ABS_VALUE, as_float_array, check_choice, check_float, describe
 
 #: time units for the float clock of timestamp input
 _UNITS = ("D", "h", "min", "s", "ms", "us", "ns", "W")
@@ -80,7 +80,7 @@ def _split_dimensions(times: Any) -> tuple[list[Any], list[str], bool]:
 def _bound(value: Any, name: str, origin: pd.Timestamp | None, unit: pd.Timedelta | None) -> float:
     """A window bound (``start_time``/``end_time``) on the float clock."""
     if origin is None:
-        return check_float(value, name)
+        return check_float(value, name, -MAX_ABS_VALUE, MAX_ABS_VALUE)
     return float((as_dates(value, name, utc=True)[0] - origin) / unit)
 
 
@@ -109,13 +109,18 @@ def as_event_times(times: Any, end_time: Any = None, start_time: Any = None, tim
         floats = [np.asarray((s - origin) / unit, dtype=float) for s in stamps]
     else:
         origin = unit = None
-        shift = 0.0 if start_time is None else check_float(start_time, "start_time")
-        floats = [as_float_array(a, label(i), (0, 1), min_size=0).ravel() - shift for i, a in enumerate(arrays)]
+        shift = 0.0 if start_time is None else _bound(start_time, "start_time", None, None)
+        raw = [as_float_array(a, label(i), (0, 1), min_size=0).ravel() for i, a in enumerate(arrays)]
+        floats = [f - shift for f in raw]
+        if any(np.any((np.diff(r) != 0) & (np.diff(f) == 0)) for r, f in zip(raw, floats)):
+            raise ValueError(f"start_time={start_time!r} is so far from the events that their times, measured from it, "
+                             "are no longer distinct in double precision")
     if end_time is None:
         end = max((f.max() for f in floats if len(f)), default=0.0)
     else:
         end = _bound(end_time, "end_time", origin, unit) - shift
     if not np.isfinite(end) or end <= 0:
-        raise ValueError(f"end_time must be after the start of the window, got {end_time!r} (window length {end}); "
-                         "with no end_time given, times must have an event after the start")
+        raise ValueError(f"end_time must be after the start of the window (start_time={start_time!r}, "
+                         f"end_time={end_time!r}: length {end}); with no end_time given, times must have an event "
+                         "after the start")
     return EventTimes(floats, end, names, origin, unit, multivariate)

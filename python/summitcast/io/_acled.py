@@ -12,14 +12,12 @@ Both are comma-separated with a header row and quoted free text (``notes``).
 
 from __future__ import annotations
 
-import csv
 
 import numpy as np
 import pandas as pd
 
-from ._errors import DataFileError, Problems
-from .._common.validation import check_path
-from ._text import check_encoding, csv_header, csv_records, decode, read_all, text_stream
+from ._errors import DataFileError
+from ._text import csv_header, csv_records, open_csv
 
 ACLED_COLUMNS = {
     "2019": ["data_id", "iso", "event_id_cnty", "event_id_no_cnty", "event_date", "year", "time_precision",
@@ -53,11 +51,7 @@ def read_acled(path, encoding: str = "auto", errors: str = "raise") -> pd.DataFr
         floats, the rest strings) plus ``date``.  ``attrs``: ``layout``
         ("2019" or "2023"), ``skipped``, ``encoding``.
     """
-    path = check_path(path, "path")
-    encoding = check_encoding(encoding)
-    problems = Problems(errors)
-    text, used = decode(path, read_all(path), encoding, b",")
-    reader = csv.reader(text_stream(text))
+    path, problems, reader, used = open_csv(path, encoding, errors)
     header = csv_header(reader, path) or []
     layout = next((k for k, v in ACLED_COLUMNS.items() if header == v), None)
     if layout is None:

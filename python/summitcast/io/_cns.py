@@ -8,16 +8,14 @@ ranges (``"between 300 and 400 km"``), or ``Unknown`` / ``N/A`` / empty.
 
 from __future__ import annotations
 
-import csv
 import re
 import warnings
 
 import numpy as np
 import pandas as pd
 
-from ._errors import DataFileError, DataFileWarning, Problems
-from .._common.validation import check_path
-from ._text import check_encoding, csv_header, csv_records, decode, read_all, text_stream
+from ._errors import DataFileError, DataFileWarning
+from ._text import csv_header, csv_records, open_csv
 
 CNS_COLUMNS = ["F1", "Date", "Date Entered/Updated", "Launch Time (UTC)", "Missile Name", "Missile Type",
                "Launch Agency/Authority", "Facility Name", "Facility Location", "Other Name", "Facility Latitude",
@@ -77,11 +75,7 @@ def read_cns_missile_db(path, encoding: str = "auto", errors: str = "raise") -> 
         when unknown), ``latitude`` and ``longitude``.  ``attrs``: ``skipped``,
         ``encoding``, ``notes`` (values reinterpreted, with line numbers).
     """
-    path = check_path(path, "path")
-    encoding = check_encoding(encoding)
-    problems = Problems(errors)
-    text, used = decode(path, read_all(path), encoding, b",")
-    reader = csv.reader(text_stream(text))
+    path, problems, reader, used = open_csv(path, encoding, errors)
     header = csv_header(reader, path)
     if header != CNS_COLUMNS:
         raise DataFileError(path, 1, None, f"header is not the 19-column CNS layout: {(header or [])[:4]}...")
@@ -116,7 +110,9 @@ def read_cns_missile_db(path, encoding: str = "auto", errors: str = "raise") -> 
                 break
         if ok:
             records.append(rec)
-    result = pd.DataFrame.from_records(records)
+    result = pd.DataFrame.from_records(records, columns=CNS_COLUMNS + [
+        "date", "date_precision", "apogee_km_low", "apogee_km_high", "distance_km_low", "distance_km_high",
+        "latitude", "longitude"])
     for col in CNS_COLUMNS:
         result[col] = result[col].astype("str").replace("", pd.NA)
     result["date"] = pd.to_datetime(result["date"])

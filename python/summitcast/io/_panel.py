@@ -302,7 +302,8 @@ def incident_counts(incidents: pd.DataFrame, freq: str = "MS", by: str | None = 
         raise TypeError(f"incidents must be a DataFrame with a date column, got {type(incidents).__name__}")
     freq = check_choice(freq, "freq", sorted(_FREQS))
     for name, column in (("date_column", date_column), ("by", by)):
-        if column is not None and (not isinstance(column, str) or column not in incidents.columns):
+        if (column is not None or name == "date_column") and (not isinstance(column, str)
+                                                              or column not in incidents.columns):
             raise ValueError(f"{name} must name a column of incidents ({list(incidents.columns)}), got {column!r}")
     dates = pd.Series(as_dates(incidents[date_column], f"incidents[{date_column!r}]"), index=incidents.index)
     pfreq = _FREQS[freq]

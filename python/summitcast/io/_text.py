@@ -9,7 +9,8 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 
-from ._errors import DataFileError
+from .._common.validation import check_path
+from ._errors import DataFileError, Problems
 
 
 def check_encoding(encoding: object) -> str:
@@ -19,7 +20,7 @@ def check_encoding(encoding: object) -> str:
     if encoding != "auto":
         try:
             codecs.lookup(encoding)
-        except LookupError:
+        except (LookupError, ValueError):  # unknown, or a name with a NUL character
             raise ValueError(f"encoding must be 'auto' or a codec name such as 'utf-8', got {encoding!r}") from None
     return encoding
 
@@ -84,7 +85,10 @@ def locate_decode_error(path, data: bytes, exc: UnicodeDecodeError, sep: bytes, 
     if sep == b",":
         # count fields with the csv rules, so commas inside quotes do not count
         prefix = data[line_start:start].decode("latin-1")
-        field = len(next(csv.reader([prefix + "x"])))
+        try:
+            field = len(next(csv.reader([prefix + "x"])))
+        except csv.Error:  # the line is not even CSV (a stray carriage return, a NUL byte)
+            field = None
     else:
         field = data.count(sep, line_start, start) + 1
     return DataFileError(path, line, field,
@@ -137,6 +141,16 @@ def csv_records(reader, path, n_fields: int, problems, drop_trailing_empty: bool
             problems.add(path, line, None, f"expected {n_fields} comma-separated fields, found {len(row)}")
             continue
         yield line, row
+
+
+def open_csv(path, encoding: str, errors: str):
+    """The checks and decoding every single-file CSV reader starts with:
+    (path, problems, csv.reader over the text, the encoding used)."""
+    path = check_path(path, "path")
+    encoding = check_encoding(encoding)
+    problems = Problems(errors)
+    text, used = decode(path, read_all(path), encoding, b",")
+    return path, problems, csv.reader(text_stream(text)), used
 
 
 def csv_header(reader, path) -> list[str] | None:

@@ -9,15 +9,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import _core
-from .._common.summary import Summary
+from .._common.inference import coefficient_table, two_sided_z
+from .._common.summary import HtmlSummary, Summary
 from .._common.time import future_index
 from .._common.validation import check_alpha, check_int
 from .forecast import ForecastResult
 from .inference import WaldInference
 
 
-class TemporalAggregationResults(WaldInference):
+class TemporalAggregationResults(WaldInference, HtmlSummary):
     """Fitted (or evaluated) temporal-aggregation model (statsmodels-shaped).
 
     Attributes
@@ -103,7 +103,7 @@ class TemporalAggregationResults(WaldInference):
 
         Intervals are Gaussian (mean ± z·se); observed periods have zero width.
         """
-        z = float(_core.normal_ppf(1.0 - check_alpha(alpha) / 2.0))
+        z = two_sided_z(alpha)
         s = self.smoothed
         return pd.DataFrame({
             "mean": s["mean"], "mean_se": s["se"],
@@ -140,11 +140,7 @@ class TemporalAggregationResults(WaldInference):
 
     # -- presentation -------------------------------------------------------
     def summary(self, alpha: float = 0.05) -> Summary:
-        ci = self.conf_int(alpha)
-        table = pd.DataFrame({
-            "coef": self.params, "std err": self.bse,
-            f"[{alpha / 2:.3g}": ci["lower"], f"{1 - alpha / 2:.3g}]": ci["upper"],
-        })
+        table = coefficient_table(self.params, self.bse, alpha, z=False, pvalues=False)
         s = self.smoothed
         layout = self.model.layout
         info = [
@@ -162,9 +158,6 @@ class TemporalAggregationResults(WaldInference):
             ("Converged", f"{self.converged} ({self.iterations} iterations)"),
         ]
         return Summary("Temporal aggregation: maximum likelihood", info, [("", table)])
-
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
 
     def __repr__(self) -> str:
         return f"<TemporalAggregationResults llf={self.llf:.4f} params={dict(self.params.round(8))}>"

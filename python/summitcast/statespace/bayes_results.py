@@ -9,13 +9,13 @@ import pandas as pd
 
 from .. import diagnostics as _diagnostics
 from .._common.seeds import check_seed
-from .._common.summary import Summary
+from .._common.summary import HtmlSummary, Summary
 from .._common.time import future_index
 from .._common.paths import ForecastPaths
 from .._common.validation import MAX_COUNT, check_alpha, check_allocation, check_int, check_threads
 
 
-class UnobservedComponentsPosterior:
+class UnobservedComponentsPosterior(HtmlSummary):
     """Posterior draws of the variances, regression coefficients and components.
 
     Attributes
@@ -67,9 +67,6 @@ class UnobservedComponentsPosterior:
         ]
         notes = [f"{column} is NaN: {why}" for column, why in diag.attrs["why_nan"].items() if column in table]
         return Summary("Unobserved components: posterior", info, [("", table)], notes)
-
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
 
     def __repr__(self) -> str:
         return f"<UnobservedComponentsPosterior {self.n_chains} chains x {self.n_draws} draws>"

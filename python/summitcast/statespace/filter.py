@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from .. import _core
-from .._common.validation import as_float_array, check_bool, check_int
+from .._common.validation import MAX_COUNT, as_float_array, check_bool, check_int
 
 
 def _as_list(value: Any, name: str, n: int) -> list[np.ndarray]:
@@ -109,7 +109,7 @@ def kalman_filter(
     c_arr = _intercept(c, "c", n, m, "the states of T")
     smooth = check_bool(smooth, "smooth")
     steady_state = check_bool(steady_state, "steady_state")
-    loglikelihood_burn = check_int(loglikelihood_burn, "loglikelihood_burn")  # the core checks the range
+    loglikelihood_burn = check_int(loglikelihood_burn, "loglikelihood_burn", -MAX_COUNT, MAX_COUNT)  # the core checks the range
     out = _core.statespace.kalman_filter(
         Zl, Hl, Tl, Rl, Ql, d_arr, c_arr, a1, initial[0], initial[1], np.asfortranarray(y.T),
         True, smooth, steady_state, loglikelihood_burn,

@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import _core
-from .._common.validation import check_alpha
+from .._common.inference import two_sided_z
 
 
 class ForecastResult:
@@ -21,7 +20,7 @@ class ForecastResult:
         return np.sqrt(self.var_pred_mean).rename("mean_se")
 
     def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
-        z = float(_core.normal_ppf(1.0 - check_alpha(alpha) / 2.0))
+        z = two_sided_z(alpha)
         return pd.DataFrame(
             {"lower": self.predicted_mean - z * self.se_mean, "upper": self.predicted_mean + z * self.se_mean}
         )

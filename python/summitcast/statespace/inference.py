@@ -4,16 +4,14 @@ Hessian of the log-likelihood (statsmodels' ``cov_type="approx"``)."""
 
 from __future__ import annotations
 
-import warnings
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .. import _core
-from .._common.exceptions import BoundaryWarning
-from .._common.validation import as_param_vector, check_alpha
+from .._common.inference import standard_errors, wald_intervals
+from .._common.validation import as_param_vector
 
 
 def params_array(params: Any, names: list[str], name: str = "params") -> np.ndarray:
@@ -56,22 +54,14 @@ class WaldInference:
 
     @property
     def bse(self) -> pd.Series:
-        """Standard errors (NaN where the variance estimate is not positive,
-        as at a variance on its zero boundary)."""
-        var = np.diag(self.cov_params.to_numpy())
-        with np.errstate(invalid="ignore"):
-            se = np.where(var > 0, np.sqrt(np.abs(var)), np.nan)
-        names = list(self.params.index)
-        undefined = [n for n, v in zip(names, se) if np.isnan(v)]
-        if undefined:
-            scale = self.params.abs().max()
-            at_zero = [n for n in undefined if n.startswith("sigma2.") and self.params[n] <= 1e-8 * scale]
-            why = f"{at_zero} at the boundary 0" if at_zero else "the Hessian is not negative definite there"
-            warnings.warn(f"standard errors of {undefined} are undefined (NaN): {why}; Wald intervals and z "
-                          "statistics do not apply to them", BoundaryWarning, stacklevel=2)
-        return pd.Series(se, index=names, name="bse")
+        """Standard errors (NaN, with a ``BoundaryWarning`` naming them, where
+        the variance estimate is not positive, as at a variance on its zero
+        boundary; see :mod:`summitcast._common.inference`)."""
+        scale = self.params.abs().max()
+        at_zero = [n for n, v in self.params.items() if str(n).startswith("sigma2.") and v <= 1e-8 * scale]
+        reason = f"{at_zero} at the boundary 0" if at_zero else None
+        return standard_errors(np.diag(self.cov_params.to_numpy()), list(self.params.index), reason=reason)
 
     def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
         """Wald intervals params ± z·bse."""
-        z = float(_core.normal_ppf(1.0 - check_alpha(alpha) / 2.0))
-        return pd.DataFrame({"lower": self.params - z * self.bse, "upper": self.params + z * self.bse})
+        return wald_intervals(self.params, self.bse, alpha)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
+from .._common.validation import check_float
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,7 @@ class InverseGamma:
 
     def __post_init__(self) -> None:
         for name in ("shape", "scale"):
-            value = getattr(self, name)
-            if not isinstance(value, (int, float)) or not np.isfinite(value) or value <= 0:
+            value = check_float(getattr(self, name), f"InverseGamma {name}")
+            if value <= 0:
                 raise ValueError(f"InverseGamma {name} must be positive and finite, got {value!r}")
+            object.__setattr__(self, name, value)

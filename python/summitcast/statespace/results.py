@@ -12,16 +12,17 @@ import pandas as pd
 from .. import _core
 from .._common import persist
 from .._common.seeds import check_seed
-from .._common.summary import Summary
+from .._common.inference import coefficient_table, two_sided_z
+from .._common.summary import HtmlSummary, Summary
 from .._common.time import future_index
 from .._common.paths import ForecastPaths
-from .._common.exceptions import BoundaryWarning, ConvergenceWarning
+from .._common.exceptions import ConvergenceWarning
 from .._common.validation import MAX_COUNT, check_alpha, check_allocation, check_int, check_threads
 from .forecast import ForecastResult
 from .inference import WaldInference
 
 
-class UnobservedComponentsResults(WaldInference):
+class UnobservedComponentsResults(WaldInference, HtmlSummary):
     """Fitted unobserved-components model (statsmodels-shaped).
 
     Attributes
@@ -249,12 +250,7 @@ class UnobservedComponentsResults(WaldInference):
 
     # -- presentation -------------------------------------------------------
     def summary(self, alpha: float = 0.05) -> Summary:
-        ci = self.conf_int(alpha)
-        z = self.params / self.bse
-        table = pd.DataFrame(
-            {"coef": self.params, "std err": self.bse, "z": z,
-             f"[{alpha / 2:.3g}": ci["lower"], f"{1 - alpha / 2:.3g}]": ci["upper"]}
-        )
+        table = coefficient_table(self.params, self.bse, alpha, pvalues=False)
         info = [
             ("Dependent variable", str(self.model.name)),
             ("Model", repr(self.model)),
@@ -279,9 +275,6 @@ class UnobservedComponentsResults(WaldInference):
             pass
         return Summary("Unobserved components: maximum likelihood", info, frames)
 
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
-
     def __repr__(self) -> str:
         return f"<UnobservedComponentsResults llf={self.llf:.4f} params={dict(self.params.round(6))}>"
 
@@ -300,7 +293,7 @@ class UnobservedComponentsResults(WaldInference):
         cov = self.smoothed_state_cov
         signal = state @ z + (self.components["regression"].to_numpy() if self.model.exog_names else 0.0)
         sd = np.sqrt(np.maximum(np.einsum("i,tij,j->t", z, cov, z), 0.0))
-        q = float(_core.normal_ppf(1 - alpha / 2))
+        q = two_sided_z(alpha)
         ax.plot(x, self.model.endog, ".", color="0.4", label=str(self.model.name))
         ax.plot(x, signal, color="C0", label="smoothed signal")
         ax.fill_between(x, signal - q * sd, signal + q * sd, color="C0", alpha=0.2,

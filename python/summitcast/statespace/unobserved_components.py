@@ -22,7 +22,7 @@ from .._common.validation import (
     MAX_ITERATIONS,
     as_endog,
     as_exog,
-    as_param_vector,
+    as_future_exog,
     check_allocation,
     check_bool,
     check_choice,
@@ -376,26 +376,7 @@ class UnobservedComponents:
     def future_exog(self, steps: int, exog: Any) -> np.ndarray:
         """Regressors for the ``steps`` periods after the data, checked against
         the model's (a DataFrame is matched by column name and by its index)."""
-        k = len(self.exog_names)
-        if k == 0:
-            if exog is not None:
-                raise ValueError("exog was given for the forecast but the model has no regressors")
-            return np.zeros((steps, 0))
-        if exog is None:
-            raise ValueError(f"the model has regressors {self.exog_names}: give exog for the {steps} forecast steps")
-        rows = len(exog) if isinstance(exog, (pd.DataFrame, pd.Series)) or np.ndim(exog) > 0 else None
-        if rows is not None and rows != steps:
-            raise ValueError(f"exog for the forecast must have {steps} rows (one per step: steps={steps}), got {rows}")
-        if isinstance(exog, pd.DataFrame):
-            by_name = {str(c): c for c in exog.columns}
-            missing = [c for c in self.exog_names if c not in by_name]
-            if missing:
-                raise ValueError(f"exog for the forecast lacks columns {missing}")
-            exog = exog[[by_name[c] for c in self.exog_names]]  # in the model's order
-        values, _ = as_exog(exog, steps, future_index(self.index, steps))
-        if values.shape[1] != k:
-            raise ValueError(f"exog for the forecast must have {k} columns, got {values.shape[1]}")
-        return values
+        return as_future_exog(exog, self.exog_names, future_index(self.index, steps))
 
     def forecast_moments(self, params: Any, steps: int, exog: Any = None) -> tuple[np.ndarray, np.ndarray]:
         """Means and variances of y for the ``steps`` periods after the data."""

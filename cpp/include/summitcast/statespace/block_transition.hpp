@@ -79,7 +79,7 @@ class BlockTransition {
   void propagate(Eigen::MatrixXd& P, bool transposed = false) const {
     const Eigen::Index m = m_;
     double* p = P.data();
-    for (Eigen::Index j = 0; j < m; ++j) apply(p + j * m, transposed);  // P ← T P
+    for (const auto& b : blocks_) rows_times_block(b, p, m, transposed);  // P ← T P
     for (const auto& b : blocks_) combine_columns(b, p, m, transposed);  // P ← P T'
   }
 
@@ -153,6 +153,36 @@ class BlockTransition {
         v = out;
         return;
       }
+    }
+  }
+
+  // Rows start..start+size of the m x m matrix at p ← the block (or its
+  // transpose) times those rows: one dispatch per block, a loop over columns.
+  static void rows_times_block(const Block& b, double* p, Eigen::Index m, bool transposed) {
+    double* row = p + b.start;
+    switch (b.kind) {
+      case Kind::identity:
+        return;
+      case Kind::level_trend:
+        if (transposed) {
+          for (Eigen::Index j = 0; j < m; ++j) row[j * m + 1] += row[j * m];
+        } else {
+          for (Eigen::Index j = 0; j < m; ++j) row[j * m] += row[j * m + 1];
+        }
+        return;
+      case Kind::rotation: {
+        const double c = b.c, s = transposed ? -b.s : b.s;
+        for (Eigen::Index j = 0; j < m; ++j) {
+          double* x = row + j * m;
+          const double x0 = x[0], x1 = x[1];
+          x[0] = c * x0 + s * x1;
+          x[1] = -s * x0 + c * x1;
+        }
+        return;
+      }
+      default:
+        for (Eigen::Index j = 0; j < m; ++j) apply_block(b, row + j * m, transposed);
+        return;
     }
   }
 

@@ -1,0 +1,186 @@
+"""The same frame whatever runs the tasks: serially, on a thread pool, a
+process pool or a Dask LocalCluster; fit_many's series, seeds and bad input;
+errors from tasks."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from summitcast import evaluate as ev
+from summitcast._common.seeds import child_seed
+from summitcast._common.time import month_index
+
+from evaluate_records import SeededNoise, simulated_record
+
+ORIGINS = month_index("2004-01", "2009-12")
+
+
+@pytest.fixture(scope="module")
+def record():
+    return simulated_record()
+
+
+def run(record, executor=None):
+    return ev.backtest(SeededNoise, record, ORIGINS, [3, 12], seed=21, series=["simulated_a", "simulated_b"],
+                       executor=executor).frame
+
+
+@pytest.fixture(scope="module")
+def serial(record):
+    return run(record)
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    distributed = pytest.importorskip("distributed", reason="Dask's distributed scheduler is not installed "
+                                                            "(pip install 'summitcast[dask]')")
+    with warnings.catch_warnings():  # the cluster's own start-up and shutdown warnings are not ours
+        warnings.simplefilter("ignore")
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                           dashboard_address=None, silence_logs=40)
+        client = distributed.Client(cluster)
+    yield client
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        client.close()
+        cluster.close()
+
+
+def test_thread_pool_gives_the_serial_frame(record, serial):
+    with cf.ThreadPoolExecutor(3) as pool:
+        pd.testing.assert_frame_equal(run(record, pool), serial)
+
+
+def test_process_pool_gives_the_serial_frame(record, serial):
+    with cf.ProcessPoolExecutor(2) as pool:
+        pd.testing.assert_frame_equal(run(record, pool), serial)
+
+
+def test_dask_cluster_gives_the_serial_frame(record, serial, dask_client):
+    executor = dask_client.get_executor()
+    pd.testing.assert_frame_equal(run(record, executor), serial)
+
+
+def test_frame_does_not_depend_on_completion_order(record, serial):
+    class Reversed(cf.Executor):
+        """Runs tasks in reverse submission order (when they are collected)."""
+
+        def __init__(self):
+            self.pending = []
+
+        def submit(self, fn, *args, **kwargs):
+            future = cf.Future()
+            self.pending.append((future, fn, args, kwargs))
+            if len(self.pending) == len(ORIGINS):
+                for fut, f, a, k in reversed(self.pending):
+                    fut.set_result(f(*a, **k))
+            return future
+
+    frame = ev.backtest(SeededNoise, record, ORIGINS, [3, 12], seed=21, series=["simulated_a", "simulated_b"],
+                        executor=Reversed()).frame
+    pd.testing.assert_frame_equal(frame, serial)
+
+
+def test_a_dask_client_itself_is_refused_with_a_hint(dask_client, record):
+    with pytest.raises(TypeError, match=r"executor must be a concurrent.futures.Executor.*client.get_executor\(\)"):
+        ev.backtest(SeededNoise, record, ORIGINS[:2], [3], seed=0, executor=dask_client)
+
+
+class Failing(SeededNoise):
+    name = "failing"
+
+    def fit(self, data, as_of=None, seed=None):
+        if pd.Timestamp(as_of) >= pd.Timestamp("2005-03-01"):
+            raise ValueError(f"no fit at {pd.Timestamp(as_of):%Y-%m}")
+        return super().fit(data, as_of, seed)
+
+
+@pytest.mark.parametrize("make", [lambda: None, lambda: cf.ThreadPoolExecutor(2)])
+def test_the_first_failing_task_is_raised(record, make):
+    executor = make()
+    try:
+        with pytest.raises(ValueError, match=r"no fit at 2005-03") as err:
+            ev.backtest(Failing, record, ORIGINS, [3], seed=0, series="simulated_a", baselines=(), executor=executor)
+        notes = getattr(err.value, "__notes__", None)
+        if notes is not None:
+            assert notes[-1] == "in backtest task 2005-03"
+    finally:
+        if executor is not None:
+            executor.shutdown()
+
+
+# ------------------------------------------------------------------ fit_many
+def rate_model(y, seed):
+    """A module-level (picklable) model: the series' mean plus seeded noise."""
+    noise = np.random.default_rng(seed).normal()
+    return {"mean": float(np.nanmean(np.asarray(y, dtype=float))), "noise": noise, "seed": seed}
+
+
+@pytest.fixture(scope="module")
+def panel():
+    rng = np.random.default_rng(4)
+    index = pd.date_range("2015-01-01", periods=24, freq="MS", name="period")
+    columns = pd.MultiIndex.from_product([[f"SIM{i}-SIM{i + 1}" for i in range(12)], ["events", "goldstein_mean"]],
+                                         names=["dyad", "measure"])
+    return pd.DataFrame(rng.poisson(3.0, (24, len(columns))).astype(float), index=index, columns=columns)
+
+
+def test_fit_many_one_result_per_series_with_its_child_seed(panel):
+    fits = ev.fit_many(rate_model, panel, seed=5)
+    keys = list(dict.fromkeys(panel.columns.get_level_values(0)))
+    assert list(fits) == keys
+    for k in keys:
+        assert fits[k]["seed"] == child_seed(5, "series", k)
+        assert fits[k]["mean"] == pytest.approx(panel[k].to_numpy().mean())
+
+
+def test_fit_many_is_the_same_on_every_executor(panel, dask_client):
+    serial = ev.fit_many(rate_model, panel, seed=5, chunksize=5)
+    with cf.ThreadPoolExecutor(2) as threads:
+        assert ev.fit_many(rate_model, panel, seed=5, executor=threads) == serial
+    with cf.ProcessPoolExecutor(2) as processes:
+        assert ev.fit_many(rate_model, panel, seed=5, executor=processes, chunksize=1) == serial
+    assert ev.fit_many(rate_model, panel, seed=5, executor=dask_client.get_executor(), chunksize=4) == serial
+
+
+def test_fit_many_panels_of_other_shapes(panel):
+    flat = panel.xs("events", axis=1, level="measure")
+    fits = ev.fit_many(rate_model, flat, seed=1)
+    assert list(fits) == list(flat.columns)
+    mapping = {("a", 1): [1.0, 2.0], 7: [3.0]}
+    fits = ev.fit_many(rate_model, mapping, seed=1)
+    assert fits[("a", 1)]["seed"] == child_seed(1, "series", "('a', 1)")
+    assert fits[7]["seed"] == child_seed(1, "series", 7) and fits[7]["mean"] == 3.0
+
+
+@pytest.mark.parametrize("call, error, pattern", [
+    (lambda p: ev.fit_many(3, p), TypeError, r"model_factory must be callable"),
+    (lambda p: ev.fit_many(rate_model, [1, 2]), TypeError, r"panel must be a DataFrame .* or a mapping"),
+    (lambda p: ev.fit_many(rate_model, {}), ValueError, r"panel has no series"),
+    (lambda p: ev.fit_many(rate_model, pd.DataFrame([[1, 2]], columns=["a", "a"])), ValueError,
+     r"panel has the series 'a' more than once"),
+    (lambda p: ev.fit_many(rate_model, p, executor="dask"), TypeError, r"executor must be"),
+    (lambda p: ev.fit_many(rate_model, p, chunksize=0), ValueError, r"chunksize"),
+    (lambda p: ev.fit_many(rate_model, p, seed=2**64), ValueError, r"seed"),
+])
+def test_fit_many_bad_input(panel, call, error, pattern):
+    with pytest.raises(error, match=pattern):
+        call(panel)
+
+
+def test_fit_many_reports_the_failing_series(panel):
+    def fails_on_third(y, seed):
+        if y.name == "SIM2-SIM3" or (hasattr(y, "columns") and y["events"].iloc[0] < 0):
+            raise ValueError("bad series")
+        return 1
+
+    flat = panel.xs("events", axis=1, level="measure")
+    with pytest.raises(ValueError, match="bad series") as err:
+        ev.fit_many(fails_on_third, flat, seed=0, chunksize=1)
+    if hasattr(err.value, "__notes__"):
+        assert err.value.__notes__[-1] == "in fit_many task series 'SIM2-SIM3'"
