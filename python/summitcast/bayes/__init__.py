@@ -36,7 +36,6 @@ data give them; pass ``Flat()`` for the maximum-likelihood limit.
 
 from __future__ import annotations
 
-from .estimators import BayesianLogisticRegression, BayesianOrderedLogit
 from .hazard import DiscreteHazard, at_risk_panel, time_terms
 from .hierarchical import HierarchicalLogit
 from .importance import PSISResult, psis
@@ -70,3 +69,16 @@ __all__ = [
     "ConvergenceWarning",
     "DataWarning",
 ]
+
+
+_ESTIMATORS = ("BayesianLogisticRegression", "BayesianOrderedLogit")
+
+
+def __getattr__(name: str) -> object:
+    # PEP 562: the scikit-learn estimators load scikit-learn (~0.7 s), so only on first use
+    if name in _ESTIMATORS:
+        from . import estimators
+
+        return getattr(estimators, name)
+    raise AttributeError(f"module 'summitcast.bayes' has no attribute {name!r}")
+
