@@ -2,7 +2,7 @@
 
 Simulated monthly series (named so) of n = 1,000, 10,000 and 100,000, in
 four cases: local linear trend + dummy seasonal(12), and local linear trend +
-trigonometric seasonal (period 12, 6 harmonics) + one regression column, each
+trigonometric seasonal (period 12, 5 harmonics) + one regression column, each
 complete and with missing values (3% scattered months and one 11-month gap).
 Both libraries use exact diffuse initialisation and run in this one process
 on the same data, single-threaded (BLAS threads set to 1 before numpy loads),
@@ -66,7 +66,12 @@ def with_missing(y: pd.Series, seed: int = 1) -> pd.Series:
 CASES = {
     "dummy seasonal": dict(kw=dict(level="local linear trend", seasonal=12), exog=False,
                            params=[0.25, 0.04, 1e-4, 0.01]),
-    "trig seasonal + x": dict(kw=dict(level="local linear trend", freq_seasonal=[{"period": 12, "harmonics": 6}]),
+    # Five harmonics, not six: the sixth (λ = π) has a sine state that the data
+    # never identify, so its diffuse part never ends, and statsmodels then
+    # takes a rounding-level F_∞ for a diffuse observation (at t = 3362 of
+    # the n = 10,000 series its log-likelihood term is +10.6): the two
+    # libraries would then differ by 10.9 for statsmodels' own reason.
+    "trig seasonal + x": dict(kw=dict(level="local linear trend", freq_seasonal=[{"period": 12, "harmonics": 5}]),
                               exog=True, params=[0.25, 0.04, 1e-4, 0.001, 1.5]),
 }
 

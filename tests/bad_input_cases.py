@@ -470,6 +470,46 @@ for _arg in ("smooth", "steady_state"):
 _forward(_kalman, "loglikelihood_burn", "int", "statespace.kalman_filter(loglikelihood_burn)")
 
 
+ANNUAL = pd.period_range("2015", "2018", freq="Y")
+
+
+def annual_totals() -> pd.Series:
+    y = walk() + 20.0
+    return pd.Series(y.groupby(y.index.year).sum().to_numpy(), index=ANNUAL, name="total")
+
+
+def monthly_gaps() -> pd.Series:
+    """The walk with 2016 and 2017 known only through their annual totals."""
+    y = walk() + 20.0
+    return y.where(~y.index.year.isin([2016, 2017]))
+
+
+@_quiet
+def aggregation_fit():
+    from summitcast.statespace import TemporalAggregation
+
+    return TemporalAggregation(monthly_gaps(), annual_totals(), seasonal=None).fit()
+
+
+def _aggregation(**kw: Any) -> Any:
+    from summitcast.statespace import TemporalAggregation
+
+    fit = TemporalAggregation(**{"endog": monthly_gaps(), "aggregates": annual_totals(), "seasonal": None, **kw}).fit()
+    return fit.params, fit.bse, fit.llf, fit.summary_frame()
+
+
+methods("statespace.TemporalAggregation", _aggregation,
+        [("endog", "series"), ("aggregates", "series"), ("how", "choice"), ("level", "choice"), ("seasonal", "int"),
+         ("irregular", "bool"), ("scale", "any"), ("rtol", "float")])
+methods("statespace.TemporalAggregation.fit", lambda **kw: estimates(aggregation_fit().model.fit(**kw)),
+        [("start_params", "params"), ("maxiter", "int"), ("gtol", "float")])
+entry("statespace.TemporalAggregation.loglike(params)", "params")(lambda v: aggregation_fit().model.loglike(v))
+entry("statespace.TemporalAggregationResults.get_forecast(steps)", "int")(
+    lambda v: aggregation_fit().get_forecast(v).summary_frame())
+entry("statespace.TemporalAggregationResults.summary_frame(alpha)", "float")(
+    lambda v: aggregation_fit().summary_frame(v))
+
+
 def _inverse_gamma(**kw: Any) -> Any:
     from summitcast.statespace import InverseGamma
 
@@ -581,8 +621,11 @@ methods("bayes.Logit.sample", lambda **kw: logit().sample(**kw).draws,
         [("draws", "int"), ("tune", "int"), ("chains", "int"), ("seed", "seed"), ("cores", "int"),
          ("progress", "bool"), ("target_accept", "float"), ("max_tree_depth", "int"), ("dense_metric", "bool")],
         draws=20, tune=20, chains=1, seed=1, cores=1)
-methods("bayes.Logit.fit_laplace", lambda **kw: logit().fit_laplace(**kw).draws, [("draws", "int"), ("seed", "seed")],
-        draws=20, seed=1)
+methods("bayes.Logit.fit_laplace", lambda **kw: logit().fit_laplace(**kw).draws,
+        [("draws", "int"), ("seed", "seed"), ("importance", "bool"), ("df", "float")], draws=20, seed=1)
+methods("bayes.psis", lambda **kw: (lambda r: (r.log_weights, r.khat, r.ess))(
+    __import__("summitcast.bayes").bayes.psis(**kw)), [("log_ratios", "times"), ("r_eff", "float")],
+    log_ratios=np.random.default_rng(10).normal(size=200))
 entry("bayes.Logit.fit_map(jacobian)", "bool")(lambda v: logit().fit_map(jacobian=v).params)
 entry("bayes.Logit.fit_map(start)", "params", "start")(lambda v: logit().fit_map(start=v).params)
 entry("bayes.Logit.log_density(theta)", "params")(lambda v: logit().log_density(v))
@@ -792,6 +835,13 @@ VALID: dict[str, Any] = {
     "statespace.UnobservedComponents.loglike(params)": [1.0, 1.0],
     "statespace.UnobservedComponents.smooth(params)": [1.0, 1.0],
     "statespace.UnobservedComponentsPosterior.simulate(steps)": 4,
+    "statespace.TemporalAggregation(endog)": monthly_gaps(), "statespace.TemporalAggregation(aggregates)": annual_totals(),
+    "statespace.TemporalAggregation(how)": "sum", "statespace.TemporalAggregation(level)": "local level",
+    "statespace.TemporalAggregation(seasonal)": None, "statespace.TemporalAggregation(scale)": "level",
+    "statespace.TemporalAggregation(rtol)": 1e-3, "statespace.TemporalAggregation.fit(start_params)": None,
+    "statespace.TemporalAggregation.loglike(params)": Lazy(lambda f: aggregation_fit().params.to_numpy()),
+    "bayes.Logit.fit_laplace(df)": 6.0, "bayes.Logit.fit_laplace(importance)": True,
+    "bayes.psis(log_ratios)": np.random.default_rng(10).normal(size=200), "bayes.psis(r_eff)": 0.8,
     **{f"statespace.kalman_filter({m})": np.eye(1) for m in ("Z", "H", "T", "R", "Q", "P1", "P1_diffuse")},
     "statespace.kalman_filter(a1)": np.zeros(1), "statespace.kalman_filter(d)": np.zeros(1),
     "statespace.kalman_filter(c)": np.zeros(1),

@@ -131,7 +131,10 @@ def optional_vector(v: object, name: str, n: int, nonnegative: bool = False) -> 
 class Standardizer:
     """Column centring and scaling: z_j = (x_j - center_j) / scale_j.
 
-    Constant columns keep center 0 and scale 1 (they are left as they are).
+    Constant columns keep center 0; their scale is the larger of 1 and their
+    magnitude, so a constant far from 1 (a duration term of a spell that has
+    lasted centuries, say) enters the sampler as ±1 and the prior applies to
+    its contribution, not to a coefficient squeezed to 1e-10.
     """
 
     center: np.ndarray
@@ -155,7 +158,7 @@ class Standardizer:
             )
         mean = values.mean(axis=0) if center else np.zeros(values.shape[1])
         mean = np.where(constant, 0.0, mean)
-        scale = np.where(constant, 1.0, sd)
+        scale = np.where(constant, np.maximum(np.abs(values).max(axis=0, initial=0.0), 1.0), sd)
         return Standardizer(mean, scale)
 
     def transform(self, values: np.ndarray) -> np.ndarray:

@@ -115,6 +115,10 @@ def as_event_times(times: Any, end_time: Any = None, start_time: Any = None, tim
         if any(np.any((np.diff(r) != 0) & (np.diff(f) == 0)) for r, f in zip(raw, floats)):
             raise ValueError(f"start_time={start_time!r} is so far from the events that their times, measured from it, "
                              "are no longer distinct in double precision")
+    early = [i for i, f in enumerate(floats) if len(f) and f.min() < 0]
+    if start_time is not None and early:
+        raise ValueError(f"{label(early[0])} has events before start_time={start_time!r}: the window must contain "
+                         "every event")
     if end_time is None:
         end = max((f.max() for f in floats if len(f)), default=0.0)
     else:

@@ -19,8 +19,11 @@ def check_encoding(encoding: object) -> str:
         raise TypeError(f"encoding must be 'auto' or a codec name such as 'utf-8', got {encoding!r}")
     if encoding != "auto":
         try:
-            codecs.lookup(encoding)
+            info = codecs.lookup(encoding)
         except (LookupError, ValueError):  # unknown, or a name with a NUL character
+            info = None
+        # bytes-to-bytes codecs (uu, zlib) are not text encodings: bytes.decode refuses them
+        if info is None or not getattr(info, "_is_text_encoding", True):
             raise ValueError(f"encoding must be 'auto' or a codec name such as 'utf-8', got {encoding!r}") from None
     return encoding
 

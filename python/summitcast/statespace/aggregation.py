@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
-from .._common.validation import check_choice, check_float, check_index, check_int
+from .._common.validation import as_float_array, check_choice, check_float, check_index, check_int
 from .aggregation_results import TemporalAggregationResults
 from .inference import params_array
 from .unobserved_components import component_spec
@@ -212,14 +212,8 @@ class TemporalAggregation:
             raise TypeError(f"endog must be a pandas Series with a DatetimeIndex or PeriodIndex, got {type(endog).__name__}")
         how = check_choice(how, "how", _HOW)
         rtol = check_float(rtol, "rtol", minimum=0.0, maximum=0.5)
-        if endog.dtype == bool or not pd.api.types.is_numeric_dtype(endog.dtype):
-            raise TypeError(f"endog must be numeric, got dtype {endog.dtype}")
-        values = endog.to_numpy(dtype=float, na_value=np.nan)
-        if values.size < 2:
-            raise ValueError(f"endog must have at least 2 periods, got {values.size}")
-        if np.isinf(values).any():
-            raise ValueError(f"endog contains infinite values (first at {endog.index[np.isinf(values)][0]})")
         # (endog may be all NaN: the aggregates can be the only data)
+        values = as_float_array(endog, "endog", 1, allow_nan=True, min_size=2)
         index = check_index(endog.index, "endog")
         self.endog = values
         self.index = index
@@ -247,7 +241,7 @@ class TemporalAggregation:
                 if abs(total - value) > rtol * max(abs(value), abs(total)):
                     raise ValueError(
                         f"aggregates for {period} is {value:.10g} but its observed values "
-                        f"{'add up to' if how == 'sum' else 'average'} {total:.10g} (rtol={rtol})"
+                        f"{'add up to' if how == 'sum' else 'average'} {total:.10g} in endog (rtol={rtol})"
                     )
                 used.append(False)
                 observed_sum.append(total)
@@ -269,7 +263,8 @@ class TemporalAggregation:
             s = level_scale(values, self.layout, how, window)
             self.scale_kind = "level"
         else:
-            s = np.asarray(scale.reindex(index) if isinstance(scale, pd.Series) else scale, dtype=float).reshape(-1)
+            s = as_float_array(scale.reindex(index) if isinstance(scale, pd.Series) else scale, "scale",
+                               allow_nan=True, allow_inf=True).reshape(-1)
             if s.size != n or not np.all(np.isfinite(s)) or np.any(s <= 0):
                 raise ValueError(f"scale must have {n} positive finite values (one per period of endog)")
             self.scale_kind = "given"

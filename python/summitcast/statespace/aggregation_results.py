@@ -10,14 +10,14 @@ import numpy as np
 import pandas as pd
 
 from .._common.inference import coefficient_table, two_sided_z
-from .._common.summary import HtmlSummary, Summary
+from .._common.summary import Summary
 from .._common.time import future_index
-from .._common.validation import check_alpha, check_int
+from .._common.validation import MAX_COUNT, check_alpha, check_allocation, check_int
 from .forecast import ForecastResult
-from .inference import WaldInference
+from .inference import StateSpaceResults
 
 
-class TemporalAggregationResults(WaldInference, HtmlSummary):
+class TemporalAggregationResults(StateSpaceResults):
     """Fitted (or evaluated) temporal-aggregation model (statsmodels-shaped).
 
     Attributes
@@ -33,20 +33,6 @@ class TemporalAggregationResults(WaldInference, HtmlSummary):
         ``observed``.
     """
 
-    def __init__(self, model: Any, params: np.ndarray, fit_info: dict[str, Any]):
-        # model: the TemporalAggregation these results belong to (its public engine methods only)
-        self.model = model
-        self.params = pd.Series(np.asarray(params, dtype=float), index=model.param_names, name="params")
-        self.llf = float(fit_info["value"])  # in the units of the data
-        self._hessian = fit_info.get("hessian")
-        self.converged = bool(fit_info.get("converged", True))
-        self.iterations = int(fit_info.get("iterations", 0))
-        self.fit_message = str(fit_info.get("message", ""))
-        if self._hessian is not None and not self.converged:
-            import warnings
-
-            warnings.warn(f"maximum likelihood did not converge: {self.fit_message}", RuntimeWarning, stacklevel=3)
-
     def _run(self, future_scale: np.ndarray) -> dict[str, np.ndarray]:
         return self.model.smoother_output(self.params.to_numpy(), future_scale)
 
@@ -56,25 +42,9 @@ class TemporalAggregationResults(WaldInference, HtmlSummary):
 
     # -- parameter inference ---------------------------------------------
     @property
-    def nobs(self) -> int:
-        return self.model.nobs
-
-    @property
-    def k_params(self) -> int:
-        return self.model.k_params
-
-    @property
     def df_model(self) -> int:
         """Variances plus diffuse initial states (Durbin & Koopman 2012, §7.4)."""
         return self.k_params + int(self.model.spec.k_states)
-
-    @property
-    def aic(self) -> float:
-        return -2.0 * self.llf + 2.0 * self.df_model
-
-    @property
-    def bic(self) -> float:
-        return -2.0 * self.llf + self.df_model * np.log(self.nobs)
 
     def _loglike_hessian(self) -> np.ndarray:
         if self._hessian is not None:  # from the fit, in the core's units
@@ -128,11 +98,13 @@ class TemporalAggregationResults(WaldInference, HtmlSummary):
 
         The scale (if any) is held at its last value over the forecast.
         """
-        steps = check_int(steps, "steps", 1)
+        steps = check_int(steps, "steps", 1, MAX_COUNT)
+        check_allocation("the forecast", steps=steps, moments=2)
+        index = future_index(self.model.index, steps)
         out = self._run(np.full(steps, self.model._inner_scale[-1]))
         n = self.model.endog.size
         unit = self.model.unit
-        mean = pd.Series(out["mean"][n:] * unit, index=future_index(self.model.index, steps), name="mean")
+        mean = pd.Series(out["mean"][n:] * unit, index=index, name="mean")
         return ForecastResult(mean, out["variance"][n:] * unit**2)
 
     def forecast(self, steps: int = 1) -> pd.Series:

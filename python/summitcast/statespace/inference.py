@@ -1,16 +1,20 @@
 """What every maximum-likelihood result of this layer shares: checking a
-parameter vector against the model's names, and Wald inference from the
-Hessian of the log-likelihood (statsmodels' ``cov_type="approx"``)."""
+parameter vector against the model's names, the fit report (estimates,
+log-likelihood, convergence, information criteria) and Wald inference from
+the Hessian of the log-likelihood (statsmodels' ``cov_type="approx"``)."""
 
 from __future__ import annotations
 
+import warnings
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .._common.exceptions import ConvergenceWarning
 from .._common.inference import standard_errors, wald_intervals
+from .._common.summary import HtmlSummary
 from .._common.validation import as_param_vector
 
 
@@ -65,3 +69,51 @@ class WaldInference:
     def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
         """Wald intervals params ± z·bse."""
         return wald_intervals(self.params, self.bse, alpha)
+
+
+class StateSpaceResults(WaldInference, HtmlSummary):
+    """The fit report of a state-space model: ``params`` (natural scale), ``llf``,
+    ``converged``, ``iterations``, ``fit_message`` (a ``ConvergenceWarning``
+    when a fit stopped short), and ``aic``/``bic`` from ``df_model``.
+
+    Subclasses define ``df_model`` and may narrow ``nobs_effective`` (the
+    observations BIC counts)."""
+
+    def __init__(self, model: Any, params: np.ndarray, fit_info: dict[str, Any]):
+        # model: the model these results belong to (its public engine methods only)
+        self.model = model
+        self.params = pd.Series(np.asarray(params, dtype=float), index=model.param_names, name="params")
+        self.llf = float(fit_info["value"])
+        self._hessian = fit_info.get("hessian")
+        self.converged = bool(fit_info.get("converged", True))
+        self.iterations = int(fit_info.get("iterations", 0))
+        self.fit_message = str(fit_info.get("message", ""))
+        if self._hessian is not None and not self.converged:
+            warnings.warn(f"maximum likelihood did not converge: {self.fit_message}", ConvergenceWarning, stacklevel=3)
+
+    @property
+    def df_model(self) -> int:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @property
+    def k_params(self) -> int:
+        return self.model.k_params
+
+    @property
+    def nobs(self) -> int:
+        return self.model.nobs
+
+    @property
+    def nobs_effective(self) -> int:
+        """Observations whose log-likelihood contributions are summed."""
+        return self.nobs
+
+    @property
+    def aic(self) -> float:
+        """−2 log L + 2 df_model (parameters + diffuse states, as Durbin & Koopman and statsmodels)."""
+        return -2.0 * self.llf + 2.0 * self.df_model
+
+    @property
+    def bic(self) -> float:
+        """−2 log L + df_model · log(observations summed)."""
+        return -2.0 * self.llf + self.df_model * np.log(self.nobs_effective)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from functools import cached_property
 from typing import Any
 
@@ -13,16 +12,15 @@ from .. import _core
 from .._common import persist
 from .._common.seeds import check_seed
 from .._common.inference import coefficient_table, two_sided_z
-from .._common.summary import HtmlSummary, Summary
+from .._common.summary import Summary
 from .._common.time import future_index
 from .._common.paths import ForecastPaths
-from .._common.exceptions import ConvergenceWarning
 from .._common.validation import MAX_COUNT, check_alpha, check_allocation, check_int, check_threads
 from .forecast import ForecastResult
-from .inference import WaldInference
+from .inference import StateSpaceResults
 
 
-class UnobservedComponentsResults(WaldInference, HtmlSummary):
+class UnobservedComponentsResults(StateSpaceResults):
     """Fitted unobserved-components model (statsmodels-shaped).
 
     Attributes
@@ -34,27 +32,6 @@ class UnobservedComponentsResults(WaldInference, HtmlSummary):
         Log-likelihood and information criteria (BIC uses the number of
         observations after the diffuse ones, as statsmodels does).
     """
-
-    def __init__(self, model: Any, params: np.ndarray, fit_info: dict[str, Any]):
-        # model: the UnobservedComponents these results belong to (its public engine methods only)
-        self.model = model
-        self.params = pd.Series(np.asarray(params, dtype=float), index=model.param_names, name="params")
-        self.llf = float(fit_info["value"])
-        self._hessian = fit_info.get("hessian")
-        self.converged = bool(fit_info.get("converged", True))
-        self.iterations = int(fit_info.get("iterations", 0))
-        self.fit_message = str(fit_info.get("message", ""))
-        if self._hessian is not None and not self.converged:
-            warnings.warn(f"maximum likelihood did not converge: {self.fit_message}", ConvergenceWarning, stacklevel=3)
-
-    # -- parameter inference ---------------------------------------------
-    @property
-    def k_params(self) -> int:
-        return self.model.k_params
-
-    @property
-    def nobs(self) -> int:
-        return self.model.nobs
 
     @cached_property
     def _smoothed(self) -> dict[str, np.ndarray]:
@@ -78,16 +55,6 @@ class UnobservedComponentsResults(WaldInference, HtmlSummary):
     def df_model(self) -> int:
         """Estimated parameters plus diffuse initial states (Durbin & Koopman 2012, §7.4)."""
         return self.k_params + self.k_diffuse_states
-
-    @property
-    def aic(self) -> float:
-        """−2 log L + 2 (parameters + diffuse states), as Durbin & Koopman and statsmodels."""
-        return -2.0 * self.llf + 2.0 * self.df_model
-
-    @property
-    def bic(self) -> float:
-        """−2 log L + (parameters + diffuse states) · log(observed values)."""
-        return -2.0 * self.llf + self.df_model * np.log(self.nobs_effective)
 
     def _loglike_hessian(self) -> np.ndarray:
         if self._hessian is not None:
