@@ -192,3 +192,16 @@ def test_fit_many_reports_the_failing_series(panel):
         ev.fit_many(fails_on_third, flat, seed=0, chunksize=1)
     if hasattr(err.value, "__notes__"):
         assert err.value.__notes__[-1] == "in fit_many task series 'SIM2-SIM3'"
+
+
+def test_progress_bar_when_asked_and_silence_otherwise(record, capsys):
+    pytest.importorskip("tqdm", reason="progress bars need tqdm")
+    kw = dict(seed=0, series="simulated_a", baselines=[ev.Constant], stack=False)
+    ev.backtest(SeededNoise, record, ORIGINS[:5], [3], progress=True, **kw)
+    err = capsys.readouterr().err
+    assert "backtest" in err and "5/5" in err
+    ev.backtest(SeededNoise, record, ORIGINS[:5], [3], progress=False, **kw)
+    ev.backtest(SeededNoise, record, ORIGINS[:5], [3], **kw)  # not a terminal here: silent
+    assert capsys.readouterr().err == ""
+    with pytest.raises(TypeError, match=r"progress must be True, False or None"):
+        ev.backtest(SeededNoise, record, ORIGINS[:5], [3], progress="yes", **kw)
