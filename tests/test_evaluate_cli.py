@@ -111,8 +111,13 @@ def test_the_forecaster_runs_in_the_chosen_mode(capsys, monkeypatch):
 
 
 def _env():
-    root = Path(__file__).resolve().parents[1]
-    return dict(os.environ, PYTHONPATH=str(root / "python"))
+    """The environment of a child process that imports the summitcast this
+    process imported (the installed one in CI, the source tree in a dev run)."""
+    import summitcast
+
+    here = str(Path(summitcast.__file__).resolve().parents[1])
+    path = os.environ.get("PYTHONPATH")
+    return dict(os.environ, PYTHONPATH=here if not path else os.pathsep.join([here, path]))
 
 
 def test_cold_process_in_a_pipe_is_quiet_and_runs_on_workers():
