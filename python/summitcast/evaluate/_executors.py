@@ -10,7 +10,10 @@ must be picklable (module-level functions and classes, not lambdas).
 
 When a task raises, the tasks not yet started are cancelled and the error of
 the lowest-numbered failed task is raised, with a note saying which task it
-was.
+was.  Warnings raised inside tasks follow Python's rules where the task
+runs: serially and on threads they reach the caller's filters; in worker
+processes they are printed to the workers' standard error (which a process
+pool shares with the caller) and are not returned.
 """
 
 from __future__ import annotations
