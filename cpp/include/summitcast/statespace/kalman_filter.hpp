@@ -228,9 +228,28 @@ class KalmanFilter {
           if (!in_frame) {
             for (Index k : nz) zrow[k] = Z(i, k);
           }
-          const double v = y - dt[i] - sparse_dot(zrow, a, nz);
-          sparse_product(P, zrow, nz, Mstar);
-          const double Fstar = H(i, i) + sparse_dot(zrow, Mstar, nz);
+          // The structured path has its own (vectorised, reordered) sums; the
+          // general path keeps the plain ones, so its results do not depend
+          // on the processor.
+          double v, Fstar;
+          if (in_frame) {
+            v = y - dt[i] - sparse_dot(zrow, a, nz);
+            sparse_product_simd(P, zrow, nz, Mstar);
+            Fstar = H(i, i) + sparse_dot(zrow, Mstar, nz);
+          } else {
+            double za = 0.0;
+            for (Index k : nz) za += zrow[k] * a[k];
+            v = y - dt[i] - za;
+            double* md = Mstar.data();
+            for (Index r = 0; r < m; ++r) md[r] = 0.0;
+            for (Index k : nz) {
+              const double zk = zrow[k];
+              const double* pc = P.data() + k * m;
+              for (Index r = 0; r < m; ++r) md[r] += zk * pc[r];
+            }
+            Fstar = H(i, i);
+            for (Index k : nz) Fstar += zrow[k] * Mstar[k];
+          }
           double Finf = 0.0;
           if (diffuse) {
             Minf.setZero();
@@ -250,8 +269,14 @@ class KalmanFilter {
             ++out.nobs_diffuse;
             if (opt_.store) store_element(out, t, i, v, Fstar, Finf, Mstar, Minf, ObsKind::diffuse);
           } else if (Fstar > kDegenerateTol) {
-            a.noalias() += Mstar * (v / Fstar);  // a + K v, K = M_* / F_*
-            rank1_update(P, Mstar, Mstar, 1.0 / Fstar);
+            if (in_frame) {
+              a.noalias() += Mstar * (v / Fstar);  // a + K v, K = M_* / F_*
+              rank1_update_simd(P, Mstar, 1.0 / Fstar);
+            } else {
+              work = Mstar / Fstar;  // K
+              a.noalias() += work * v;
+              rank1_update(P, Mstar, Mstar, 1.0 / Fstar);
+            }
             ll -= 0.5 * (kLog2Pi + std::log(Fstar) + v * v / Fstar);
             // The frozen gain is the one of the step before a steady-state test.
             const bool freeze = use_steady && !diffuse && all_observed && (!in_frame || frame.steps() + 1 == kAnchorEvery);
@@ -415,7 +440,7 @@ class KalmanFilter {
 
   // M ← P z over the nonzero entries nz of z, four columns of P at a time
   // (M is loaded and stored once per four columns).
-  SUMMITCAST_SIMD_CLONES static void sparse_product(const MatrixXd& P, const VectorXd& z, const std::vector<Index>& nz, VectorXd& M) {
+  SUMMITCAST_SIMD_CLONES static void sparse_product_simd(const MatrixXd& P, const VectorXd& z, const std::vector<Index>& nz, VectorXd& M) {
     const Index m = P.rows(), q = static_cast<Index>(nz.size());
     double* __restrict md = M.data();
     const double* pd = P.data();
@@ -437,8 +462,13 @@ class KalmanFilter {
     }
   }
 
+  // P ← P − s x x' (the structured path's copy, vectorised for the processor).
+  SUMMITCAST_SIMD_CLONES static void rank1_update_simd(MatrixXd& P, const VectorXd& x, double s) {
+    rank1_update(P, x, x, s);
+  }
+
   // P ← P − s x y' (column-major, plain loops)
-  SUMMITCAST_SIMD_CLONES static void rank1_update(MatrixXd& P, const VectorXd& x, const VectorXd& y, double s) {
+  static void rank1_update(MatrixXd& P, const VectorXd& x, const VectorXd& y, double s) {
     const Index m = P.rows();
     double* pd = P.data();
     const double* xd = x.data();
