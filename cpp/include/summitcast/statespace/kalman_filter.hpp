@@ -63,6 +63,7 @@ struct FilterOutput {
   Index nobs_diffuse = 0;    // observed elements treated as diffuse
   Index diffuse_periods = 0; // time points with a nonzero P_∞ at the start
   Index converged_at = -1;   // first time point run in steady state (or -1)
+  Index steady_entries = 0;  // times the steady state was entered (first time, and after each gap)
 
   // Stored when options.store (n_eff = n time points; p elements per point).
   MatrixXd a_pred;             // m x (n + 1): predicted states a_t, a_{n+1}
@@ -365,6 +366,7 @@ class KalmanFilter {
               converged = true;
               in_frame = false;
               if (out.converged_at < 0) out.converged_at = t + 1;
+              ++out.steady_entries;
               P_frozen = P;
               logdetF_frozen = F_frozen.array().log().sum();
             }
@@ -380,6 +382,7 @@ class KalmanFilter {
         if (change <= opt_.steady_tol * scale) {
           converged = true;
           if (out.converged_at < 0) out.converged_at = t + 1;
+          ++out.steady_entries;
           P_frozen = P;
           logdetF_frozen = F_frozen.array().log().sum();
         }
