@@ -114,8 +114,8 @@ BOOST_AUTO_TEST_CASE(moving_frame_equals_the_block_transition) {
       for (Index step = 0; step < k; ++step) {
         P_plain = s.T[0] * P_plain * s.T[0].transpose() + RQR;
         a_plain = s.T[0] * a_plain;
-        bt.apply(a_frame.data(), false, true);
-        bt.propagate(P_frame, false, true);
+        bt.apply(a_frame.data(), false, ss::BlockTransition::Framed::seasonal);
+        bt.propagate(P_frame, false, ss::BlockTransition::Framed::seasonal);
         frame.transition(a_frame.data(), P_frame);
         // R Q R' outside the dummy blocks (the frame adds those itself)
         for (Index j = 0; j < m; ++j)

@@ -72,26 +72,34 @@ class BlockTransition {
   }
 
   // x ← T x (transposed = false) or x ← T'x, for a vector of length m with
-  // unit stride.  With in_moving_frame the rotation and dummy seasonal
-  // blocks are left alone: the moving frame (moving_frame.hpp) applies them.
-  void apply(double* x, bool transposed = false, bool in_moving_frame = false) const {
+  // unit stride.  `framed` blocks are left alone: a moving frame
+  // (moving_frame.hpp) applies them.
+  enum class Framed : unsigned char { none, rotations, seasonal };
+  void apply(double* x, bool transposed = false, Framed framed = Framed::none) const {
     for (const auto& b : blocks_)
-      if (!(in_moving_frame && moves_with_frame(b))) apply_block(b, x + b.start, transposed);
+      if (!in_frame(b, framed)) apply_block(b, x + b.start, transposed);
   }
 
-  // Rotation and dummy seasonal blocks: those the moving frame follows.
-  static bool moves_with_frame(const Block& b) { return b.kind == Kind::rotation || b.kind == Kind::dummy_seasonal; }
+  // Whether block b is one that a frame of the given kind follows.
+  static bool in_frame(const Block& b, Framed framed) {
+    switch (framed) {
+      case Framed::none: return false;
+      case Framed::rotations: return b.kind == Kind::rotation;
+      case Framed::seasonal: return b.kind == Kind::rotation || b.kind == Kind::dummy_seasonal;
+    }
+    return false;
+  }
 
   // P ← T P T' (transposed = false) or P ← T' P T, for a symmetric m x m
-  // column-major P, in place; in_moving_frame as for apply.
-  SUMMITCAST_SIMD_CLONES void propagate(Eigen::MatrixXd& P, bool transposed = false, bool in_moving_frame = false) const {
+  // column-major P, in place; `framed` as for apply.
+  SUMMITCAST_SIMD_CLONES void propagate(Eigen::MatrixXd& P, bool transposed = false, Framed framed = Framed::none) const {
     const Eigen::Index m = m_;
     double* p = P.data();
-    if (in_moving_frame) {
+    if (framed != Framed::none) {
       for (const auto& b : blocks_)
-        if (!moves_with_frame(b)) rows_times_block(b, p, m, transposed);
+        if (!in_frame(b, framed)) rows_times_block(b, p, m, transposed);
       for (const auto& b : blocks_)
-        if (!moves_with_frame(b)) combine_columns(b, p, m, transposed);
+        if (!in_frame(b, framed)) combine_columns(b, p, m, transposed);
       return;
     }
     if (!transposed) {

@@ -310,7 +310,7 @@ class KalmanFilter {
       // Time update.
       const MatrixXd& T = sys_.T_at(t);
       if (invariant) {
-        blocks.apply(a.data(), false, in_frame);  // in the frame: all but the seasonal blocks
+        blocks.apply(a.data(), false, in_frame ? BlockTransition::Framed::seasonal : BlockTransition::Framed::none);
       } else {
         work.noalias() = T * a;
         a.swap(work);
@@ -320,7 +320,7 @@ class KalmanFilter {
 
       // P ← T P T' + R Q R' (in place through the blocks when invariant).
       if (in_frame) {
-        blocks.propagate(P, false, true);
+        blocks.propagate(P, false, BlockTransition::Framed::seasonal);  // all but the seasonal blocks
         frame.transition(a.data(), P);  // the seasonal blocks, and their disturbances
         for (const auto& [k, value] : RQR_unframed) P.data()[k] += value;
       } else if (invariant) {

@@ -130,7 +130,7 @@ class MovingFrame {
   }
 
   // The framed blocks' part of the time update, after the other blocks have
-  // been applied (BlockTransition with in_moving_frame): a ← T̃ a,
+  // been applied (BlockTransition with Framed::seasonal): a ← T̃ a,
   // P ← T̃ P T̃' + (the dummy blocks' disturbance variances), then k ← k + 1.
   SUMMITCAST_SIMD_CLONES void transition(double* a, Eigen::MatrixXd& P) {
     const Eigen::Index m = m_;
@@ -150,21 +150,57 @@ class MovingFrame {
       p[q * m + q] = total + d.variance;
       d.offset = d.offset == 0 ? d.size - 1 : d.offset - 1;
     }
-    for (auto& q : rotations_) {  // R^k → R^{k+1}
+    advance_rotations();
+    ++steps_;
+  }
+
+  // The rotation blocks of G only (R^k on each pair): x ← G x, or G'x when
+  // transposed.
+  void rotate(double* x, bool transposed = false) const {
+    for (const auto& q : rotations_) {
+      const double S = transposed ? -q.S : q.S, x0 = x[q.start], x1 = x[q.start + 1];
+      x[q.start] = q.C * x0 + S * x1;
+      x[q.start + 1] = -S * x0 + q.C * x1;
+    }
+  }
+
+  // The same on a symmetric m x m P: P ← G P G', or G'P G when transposed.
+  void rotate(Eigen::MatrixXd& P, bool transposed = false) const {
+    const Eigen::Index m = m_;
+    double* p = P.data();
+    for (const auto& q : rotations_) {  // rows
+      const double S = transposed ? -q.S : q.S;
+      for (Eigen::Index j = 0; j < m; ++j) {
+        double* x = p + j * m + q.start;
+        const double x0 = x[0], x1 = x[1];
+        x[0] = q.C * x0 + S * x1;
+        x[1] = -S * x0 + q.C * x1;
+      }
+    }
+    for (const auto& q : rotations_) {  // columns
+      const double S = transposed ? -q.S : q.S;
+      double* u = p + q.start * m;
+      double* w = u + m;
+      for (Eigen::Index r = 0; r < m; ++r) {
+        const double x0 = u[r], x1 = w[r];
+        u[r] = q.C * x0 + S * x1;
+        w[r] = -S * x0 + q.C * x1;
+      }
+    }
+  }
+
+  // The rotations' part of transition(): R^k → R^{k+1}.
+  void advance_rotations() {
+    for (auto& q : rotations_) {
       const double C = q.C * q.c - q.S * q.s, S = q.S * q.c + q.C * q.s;
       q.C = C;
       q.S = S;
     }
-    ++steps_;
   }
 
   // x ← G x for a vector of length m.
   void to_true(double* x) {
-    for (const auto& q : rotations_) {
-      const double x0 = x[q.start], x1 = x[q.start + 1];
-      x[q.start] = q.C * x0 + q.S * x1;
-      x[q.start + 1] = -q.S * x0 + q.C * x1;
-    }
+    rotate(x);
     if (dummies_.empty()) return;
     for (Eigen::Index k = 0; k < m_; ++k) sums_[k] = x[k];
     fill_permutation();
@@ -174,24 +210,7 @@ class MovingFrame {
   // P ← G P G' (m x m, column-major, in place), then G = I.
   void anchor(Eigen::MatrixXd& P, double* a) {
     const Eigen::Index m = m_;
-    double* p = P.data();
-    for (const auto& q : rotations_) {  // rows: P ← G P
-      for (Eigen::Index j = 0; j < m; ++j) {
-        double* x = p + j * m + q.start;
-        const double x0 = x[0], x1 = x[1];
-        x[0] = q.C * x0 + q.S * x1;
-        x[1] = -q.S * x0 + q.C * x1;
-      }
-    }
-    for (const auto& q : rotations_) {  // columns: P ← P G'
-      double* u = p + q.start * m;
-      double* w = u + m;
-      for (Eigen::Index r = 0; r < m; ++r) {
-        const double x0 = u[r], x1 = w[r];
-        u[r] = q.C * x0 + q.S * x1;
-        w[r] = -q.S * x0 + q.C * x1;
-      }
-    }
+    rotate(P);
     if (!dummies_.empty()) {  // the permutation: P_true(i, j) = P(perm i, perm j)
       fill_permutation();
       for (Eigen::Index j = 0; j < m; ++j) {  // whole columns, then the dummy blocks' rows

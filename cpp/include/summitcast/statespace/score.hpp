@@ -16,11 +16,35 @@
 
 #include "summitcast/statespace/components.hpp"
 #include "summitcast/statespace/kalman_filter.hpp"
+#include "summitcast/statespace/moving_frame.hpp"
 
 namespace summitcast::statespace {
 
+// Speed: T'r and T'N T go through the blocks of T, and the rotation blocks
+// (trigonometric harmonics) through a frame that turns with them
+// (moving_frame.hpp): r = G'r̃, N = G'Ñ G with G = R^k after k steps back,
+// so the rotations cost nothing and the observation row and the gain enter
+// as G z and G K; the frame is anchored every kAnchorEvery steps.  The sums
+// r_k² − N_kk over the two states of a harmonic are invariant under the
+// rotation (the pair's share of |r|² and of the trace of N), so they are
+// taken in the frame: the two belong to one variance.
+// N ← N − z b' − b z' + c z z' is one symmetric rank-two pass.
+//
 // `f` must come from a filter run with store = true (store_states may be
 // false); `exog` is n x k_exog.
+// N ← N − x y' − y x' (m x m, column-major), one pass.
+SUMMITCAST_SIMD_CLONES inline void symmetric_rank2_update(MatrixXd& N, const VectorXd& x, const VectorXd& y) {
+  const Index m = N.rows();
+  double* nd = N.data();
+  const double* xd = x.data();
+  const double* yd = y.data();
+  for (Index j = 0; j < m; ++j) {
+    const double xj = xd[j], yj = yd[j];
+    double* col = nd + j * m;
+    for (Index r = 0; r < m; ++r) col[r] -= xd[r] * yj + yd[r] * xj;
+  }
+}
+
 inline VectorXd component_score(const ComponentSpec& spec, const SystemMatrices& sys, const FilterOutput& f,
                                 const Eigen::Ref<const MatrixXd>& exog) {
   const Index n = f.n, p = sys.p(), m = sys.m();
@@ -37,7 +61,22 @@ inline VectorXd component_score(const ComponentSpec& spec, const SystemMatrices&
       if (R(k, e) != 0.0) state_of[static_cast<size_t>(e)] = k;
 
   const BlockTransition blocks = BlockTransition::detect(sys.T[0]);
-  VectorXd r = VectorXd::Zero(m), K(m), NK(m);
+  const MatrixXd RQR = R * sys.Q[0] * R.transpose();
+  bool framed = MovingFrame::applies(blocks, RQR);
+  for (const auto& b : blocks.blocks()) {  // both states of a harmonic in one variance
+    if (b.kind != BlockTransition::Kind::rotation) continue;
+    int group_a = -1, group_b = -1;
+    for (size_t g = 0; g < groups.size(); ++g)
+      for (int e : groups[g]) {
+        if (state_of[static_cast<size_t>(e)] == b.start) group_a = static_cast<int>(g);
+        if (state_of[static_cast<size_t>(e)] == b.start + 1) group_b = static_cast<int>(g);
+      }
+    if (group_a != group_b) framed = false;
+  }
+  const BlockTransition::Framed skip = framed ? BlockTransition::Framed::rotations : BlockTransition::Framed::none;
+  MovingFrame frame = framed ? MovingFrame(blocks, RQR, z.data()) : MovingFrame();
+  Index frame_steps = 0;
+  VectorXd r = VectorXd::Zero(m), K(m), NK(m), zt = z, w(m);
   MatrixXd N = MatrixXd::Zero(m, m);
   double score_eps = 0.0;
   VectorXd score_state = VectorXd::Zero(R.cols());
@@ -51,38 +90,49 @@ inline VectorXd component_score(const ComponentSpec& spec, const SystemMatrices&
         score_state[e] += r[k] * r[k] - N(k, k);
       }
       // r ← T'r,  N ← T'N T  (through the blocks of T, in place)
-      blocks.apply(r.data(), true);
-      blocks.propagate(N, true);
+      blocks.apply(r.data(), true, skip);
+      blocks.propagate(N, true, skip);
+      if (framed) {
+        frame.advance_rotations();
+        if (++frame_steps == KalmanFilter::kAnchorEvery) {  // back to the true r and N
+          frame.rotate(r.data(), true);
+          frame.rotate(N, true);
+          frame.reset();
+          frame_steps = 0;
+        }
+      }
     }
     const ObsKind kind = f.kind[static_cast<size_t>(t)];
     if (kind == ObsKind::missing || kind == ObsKind::degenerate) continue;
     const double v = f.v(0, t);
-    double u, D;
+    if (framed) {  // the observation row and the gain in the frame
+      zt = z;
+      frame.rotate(zt.data());
+    }
+    double u, D, c;  // N ← N − z NK' − NK z' + c z z'
     if (kind == ObsKind::regular) {
       const double F = f.F_star(0, t);
-      K = f.M_star.col(t) / F;
+      K = f.M_star.col(t) * (1.0 / F);
+      if (framed) frame.rotate(K.data());
       NK.noalias() = N * K;
       u = v / F - K.dot(r);
       D = 1.0 / F + K.dot(NK);
       // r ← z u... : r_{i−1} = z v/F + L'r = z (v/F − K'r) + r = z u + r
-      r += z * u;
+      r += zt * u;
       // N ← z z'/F + L'N L
-      const double KNK = K.dot(NK);
-      N.noalias() -= z * NK.transpose();
-      N.noalias() -= NK * z.transpose();
-      N.noalias() += ((KNK + 1.0 / F) * z) * z.transpose();
+      c = K.dot(NK) + 1.0 / F;
     } else {  // diffuse element: only the ⁰ recursions enter the score
       const double Finf = f.F_inf(0, t);
       K = f.M_inf.col(t) / Finf;
+      if (framed) frame.rotate(K.data());
       NK.noalias() = N * K;
       u = -K.dot(r);
       D = K.dot(NK);
-      r += z * u;
-      const double KNK = D;
-      N.noalias() -= z * NK.transpose();
-      N.noalias() -= NK * z.transpose();
-      N.noalias() += (KNK * z) * z.transpose();
+      r += zt * u;
+      c = D;
     }
+    w = NK - (0.5 * c) * zt;  // N − z w' − w z'
+    symmetric_rank2_update(N, zt, w);
     score_eps += u * u - D;
     if (spec.k_exog > 0) score_beta.noalias() += u * exog.row(t).transpose();
   }
