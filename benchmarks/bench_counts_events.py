@@ -94,7 +94,8 @@ def bench_hawkes(n_target: int, runs: int = 9) -> None:
     n = len(t)
     hawkes = se.Hawkes()
     hawkes.fit(t, end_time=T, decays=beta)  # warm the caches once, as tick's first call below
-    print(f"Hawkes exp kernel, fixed decay, {n} events (process CPU time, {runs} runs each, interleaved):")
+    print(f"Hawkes exp kernel, fixed decay, {n} events (process CPU time, {runs} runs each, interleaved; "
+          f"load average {os.getloadavg()[0]:.2f} on 2 cores):")
     m = tick_model(beta)
     if m is None:
         return
