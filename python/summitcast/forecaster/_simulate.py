@@ -112,18 +112,27 @@ def simulate_first_meeting(
         if name in baseline:
             dur[:, j] = baseline[name]
     models = {"summit": summit, **steps}
-    # parts of each linear predictor that do not depend on the step states
-    exo_flat = exo.reshape(P * H, -1).T  # (E, P*H)
+    if outcome is not None:
+        models["outcome"] = outcome
+    # The parts of each linear predictor that do not depend on the step
+    # states, x_exo · β_exo + x_dur · β_dur + α, are formed one month at a
+    # time (an (S, P) slab that stays in cache) rather than for all months
+    # at once; the sum is taken in the same order, so the numbers are the same.
+    exo_t = np.ascontiguousarray(exo.transpose(1, 2, 0))  # (H, E, P)
+    slopes_exo = {name: np.ascontiguousarray(c.slopes[:, _EXO]) for name, c in models.items()}
+    dur_part = {name: c.slopes[:, _DUR] @ dur.T for name, c in models.items()}  # (S, H)
+    slopes_step = {name: [c.slopes[:, j][:, None] for j in _STEP] for name, c in models.items()}
 
-    def fixed_part(c: Coefficients) -> np.ndarray:
-        base = c.slopes[:, _EXO] @ exo_flat  # (S, P*H)
-        base = base.reshape(S, P, H) + (c.slopes[:, _DUR] @ dur.T)[:, None, :]
+    def eta(name: str, t: int, values: dict[str, np.ndarray]) -> np.ndarray:
+        out = slopes_exo[name] @ exo_t[t]  # (S, P)
+        out += dur_part[name][:, t][:, None]
+        c = models[name]
         if c.intercept is not None:
-            base += c.intercept[:, None, None]
-        return base
+            out += c.intercept[:, None]
+        for slope, cls in zip(slopes_step[name], STEP_CLASSES):
+            out += slope * values[cls]
+        return out
 
-    fixed = {name: fixed_part(c) for name, c in models.items()}
-    out_fixed = fixed_part(outcome) if outcome is not None else None
     state = {cls: np.full((S, P), float(initial_state.get(cls, 0.0))) for cls in STEP_CLASSES}
     in_predictor = {cls: (np.full((S, P), baseline[cls]) if cls in baseline else None) for cls in STEP_CLASSES}
     survival = np.ones((S, P))
@@ -135,26 +144,19 @@ def simulate_first_meeting(
     at_least_t = np.empty((S, H, n_cut)) if outcome is not None else None
     for t in range(H):
         values = {cls: in_predictor[cls] if in_predictor[cls] is not None else state[cls] for cls in STEP_CLASSES}
-
-        def eta(name: str, c: Coefficients, base: np.ndarray) -> np.ndarray:
-            out = base[:, :, t].copy()
-            for j, cls in zip(_STEP, STEP_CLASSES):
-                out += c.slopes[:, j][:, None] * values[cls]
-            return out
-
-        h = _sigmoid(eta("summit", summit, fixed["summit"]))
+        h = _sigmoid(eta("summit", t, values))
         if at_risk is not None and not at_risk[t]:
             h = np.zeros_like(h)
         first = survival * h
         survival = survival - first
         held[:, :, t] = 1.0 - survival
         if outcome is not None:
-            e = eta("outcome", outcome, out_fixed)
+            e = eta("outcome", t, values)
             # P(level >= k) = 1 - F(c_k - eta), k = 1..K-1
             at_least += first[:, :, None] * (1.0 - _sigmoid(outcome.cutpoints[:, None, :] - e[:, :, None]))
             at_least_t[:, t, :] = at_least.mean(axis=1)
-        for cls, c in steps.items():
-            q = _sigmoid(eta(cls, c, fixed[cls]))
+        for cls in steps:
+            q = _sigmoid(eta(cls, t, values))
             u = np.random.default_rng(child_seed(seed, "steps", cls, t)).random((S, P))
             happened = u < q
             rule = forced.get(cls)
