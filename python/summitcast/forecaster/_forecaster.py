@@ -20,7 +20,7 @@ from ._indicators import IndicatorSet, fit_indicators
 from ._models import MODE_SETTINGS, PooledModels, fit_models
 from ._record import STEP_CLASSES, Record, read_record
 from ._scenario import ScenarioResult, apply_inputs, forced_steps, parse_scenario, shift_frame
-from ._simulate import Coefficients, SimResult, simulate_first_meeting
+from ._simulate import Coefficients, SimResult, simulate_first_meeting, simulate_variants
 
 __all__ = ["MAX_HORIZON", "SummitForecaster"]
 
@@ -270,6 +270,17 @@ class SummitForecaster:
             forced=forced, baseline=baseline, at_risk=self._at_risk(key, horizon),
         )
 
+    def _run_variants(self, key: str, horizon: int, ext: dict[str, np.ndarray], baselines: list[dict[str, float]],
+                      draws: int) -> list[SimResult]:
+        """:meth:`_run` once per baseline, walked as one batch (the same numbers as separate runs)."""
+        summit, steps, outcome = self._coefficients(key, min(draws, self.draws))
+        state = self.history.state[key]
+        return simulate_variants(
+            summit, steps, outcome, self._exogenous(key, ext, horizon), self._duration(key, horizon),
+            {cls: state[cls] for cls in STEP_CLASSES}, child_seed(self.seed, "forecast", key, "steps"),
+            baselines, at_risk=self._at_risk(key, horizon),
+        )
+
     def _forecast(self, key: str, horizon: int, alpha: float, drivers: bool) -> Forecast:
         seed = child_seed(self.seed, "forecast", key, "paths")
         ext, shown = self._inputs(key, horizon, seed)
@@ -323,13 +334,13 @@ class SummitForecaster:
         shown = [h for h in REPORT_HORIZONS if h <= horizon] or [horizon]
         n_paths = min(DRIVER_PATHS, self.paths)
         sub = {name: values[:n_paths] for name, values in ext.items()}
-        reference = self._run(key, horizon, sub, draws=DRIVER_DRAWS).held.mean(axis=(0, 1))
+        groups = [g for g, names in FEATURE_GROUPS.items() if any(name in self.models.summit.features for name in names)]
+        baselines = [{}] + [{name: float(self.models.baseline[name]) for name in FEATURE_GROUPS[g]} for g in groups]
+        runs = self._run_variants(key, horizon, sub, baselines, DRIVER_DRAWS)
+        reference = runs[0].held.mean(axis=(0, 1))
         rows = {}
-        for group, names in FEATURE_GROUPS.items():
-            if not any(name in self.models.summit.features for name in names):
-                continue
-            baseline = {name: float(self.models.baseline[name]) for name in names}
-            alt = self._run(key, horizon, sub, baseline=baseline, draws=DRIVER_DRAWS).held.mean(axis=(0, 1))
+        for group, run in zip(groups, runs[1:]):
+            alt = run.held.mean(axis=(0, 1))
             rows[group] = {f"{h} months": float(reference[h - 1] - alt[h - 1]) for h in shown}
         table = pd.DataFrame(rows).T
         table.index.name = "feature group"

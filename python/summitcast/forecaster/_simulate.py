@@ -27,7 +27,7 @@ from .._common.seeds import child_seed
 from ._features import DURATION_FEATURES, EXOGENOUS_FEATURES, FEATURES, STEP_FEATURES, decay
 from ._record import STEP_CLASSES
 
-__all__ = ["Coefficients", "SimResult", "simulate_first_meeting"]
+__all__ = ["Coefficients", "SimResult", "simulate_first_meeting", "simulate_variants"]
 
 _EXO = [FEATURES.index(f) for f in EXOGENOUS_FEATURES]
 _DUR = [FEATURES.index(f) for f in DURATION_FEATURES]
@@ -99,33 +99,57 @@ def simulate_first_meeting(
         Months in which a meeting can happen (a series whose coverage
         begins inside the window cannot meet before it).
     """
+    return simulate_variants(summit, steps, outcome, exogenous, duration, initial_state, seed, [baseline or {}],
+                             forced=forced, at_risk=at_risk)[0]
+
+
+def simulate_variants(
+    summit: Coefficients,
+    steps: dict[str, Coefficients],
+    outcome: Coefficients | None,
+    exogenous: np.ndarray,
+    duration: np.ndarray,
+    initial_state: dict[str, float],
+    seed: int,
+    baselines: list[dict[str, float]],
+    forced: dict[str, np.ndarray] | None = None,
+    at_risk: np.ndarray | None = None,
+) -> list[SimResult]:
+    """:func:`simulate_first_meeting` for several ``baselines`` at once, one
+    :class:`SimResult` each (the driver attribution's runs).
+
+    The variants are walked side by side as one batch with a leading axis,
+    and they share every random number, as separate calls with the same
+    seed would: the results equal those calls' exactly.
+    """
     S = summit.slopes.shape[0]
     P, H, _ = exogenous.shape
-    baseline = baseline or {}
+    R = len(baselines)
     forced = forced or {}
-    exo = exogenous.copy()
-    dur = duration.copy()
-    for j, name in enumerate(EXOGENOUS_FEATURES):
-        if name in baseline:
-            exo[:, :, j] = baseline[name]
-    for j, name in enumerate(DURATION_FEATURES):
-        if name in baseline:
-            dur[:, j] = baseline[name]
+    exo = np.repeat(exogenous[None], R, axis=0)  # (R, P, H, E)
+    dur = np.repeat(duration[None], R, axis=0)  # (R, H, D)
+    for r, baseline in enumerate(baselines):
+        for j, name in enumerate(EXOGENOUS_FEATURES):
+            if name in baseline:
+                exo[r, :, :, j] = baseline[name]
+        for j, name in enumerate(DURATION_FEATURES):
+            if name in baseline:
+                dur[r, :, j] = baseline[name]
     models = {"summit": summit, **steps}
     if outcome is not None:
         models["outcome"] = outcome
     # The parts of each linear predictor that do not depend on the step
     # states, x_exo · β_exo + x_dur · β_dur + α, are formed one month at a
-    # time (an (S, P) slab that stays in cache) rather than for all months
+    # time (an (R, S, P) slab that stays in cache) rather than for all months
     # at once; the sum is taken in the same order, so the numbers are the same.
-    exo_t = np.ascontiguousarray(exo.transpose(1, 2, 0))  # (H, E, P)
+    exo_t = np.ascontiguousarray(exo.transpose(2, 0, 3, 1))  # (H, R, E, P)
     slopes_exo = {name: np.ascontiguousarray(c.slopes[:, _EXO]) for name, c in models.items()}
-    dur_part = {name: c.slopes[:, _DUR] @ dur.T for name, c in models.items()}  # (S, H)
+    dur_part = {name: c.slopes[:, _DUR] @ dur.transpose(0, 2, 1) for name, c in models.items()}  # (R, S, H)
     slopes_step = {name: [c.slopes[:, j][:, None] for j in _STEP] for name, c in models.items()}
 
     def eta(name: str, t: int, values: dict[str, np.ndarray]) -> np.ndarray:
-        out = slopes_exo[name] @ exo_t[t]  # (S, P)
-        out += dur_part[name][:, t][:, None]
+        out = slopes_exo[name] @ exo_t[t]  # (R, S, P)
+        out += dur_part[name][:, :, t, None]
         c = models[name]
         if c.intercept is not None:
             out += c.intercept[:, None]
@@ -133,41 +157,46 @@ def simulate_first_meeting(
             out += slope * values[cls]
         return out
 
-    state = {cls: np.full((S, P), float(initial_state.get(cls, 0.0))) for cls in STEP_CLASSES}
-    in_predictor = {cls: (np.full((S, P), baseline[cls]) if cls in baseline else None) for cls in STEP_CLASSES}
-    survival = np.ones((S, P))
-    held = np.empty((S, P, H))
-    ever = {cls: np.zeros((S, P), dtype=bool) for cls in steps}
-    step_prob = {cls: np.empty((S, H)) for cls in steps}
+    state = {cls: np.full((R, S, P), float(initial_state.get(cls, 0.0))) for cls in STEP_CLASSES}
+    # a step class at its baseline enters the predictors at that value; its state still evolves
+    pinned = {cls: np.array([cls in b for b in baselines])[:, None, None] for cls in STEP_CLASSES}
+    pinned_value = {cls: np.array([b.get(cls, 0.0) for b in baselines], dtype=float)[:, None, None]
+                    for cls in STEP_CLASSES}
+    survival = np.ones((R, S, P))
+    held = np.empty((R, S, P, H))
+    ever = {cls: np.zeros((R, S, P), dtype=bool) for cls in steps}
+    step_prob = {cls: np.empty((R, S, H)) for cls in steps}
     n_cut = outcome.cutpoints.shape[1] if outcome is not None else 0
-    at_least = np.zeros((S, P, n_cut)) if outcome is not None else None
-    at_least_t = np.empty((S, H, n_cut)) if outcome is not None else None
+    at_least = np.zeros((R, S, P, n_cut)) if outcome is not None else None
+    at_least_t = np.empty((R, S, H, n_cut)) if outcome is not None else None
     for t in range(H):
-        values = {cls: in_predictor[cls] if in_predictor[cls] is not None else state[cls] for cls in STEP_CLASSES}
+        values = {cls: np.where(pinned[cls], pinned_value[cls], state[cls]) if pinned[cls].any() else state[cls]
+                  for cls in STEP_CLASSES}
         h = _sigmoid(eta("summit", t, values))
         if at_risk is not None and not at_risk[t]:
             h = np.zeros_like(h)
         first = survival * h
         survival = survival - first
-        held[:, :, t] = 1.0 - survival
+        held[..., t] = 1.0 - survival
         if outcome is not None:
             e = eta("outcome", t, values)
             # P(level >= k) = 1 - F(c_k - eta), k = 1..K-1
-            at_least += first[:, :, None] * (1.0 - _sigmoid(outcome.cutpoints[:, None, :] - e[:, :, None]))
-            at_least_t[:, t, :] = at_least.mean(axis=1)
+            at_least += first[..., None] * (1.0 - _sigmoid(outcome.cutpoints[:, None, :] - e[..., None]))
+            at_least_t[:, :, t, :] = at_least.mean(axis=2)
         for cls in steps:
             q = _sigmoid(eta(cls, t, values))
-            u = np.random.default_rng(child_seed(seed, "steps", cls, t)).random((S, P))
+            u = np.random.default_rng(child_seed(seed, "steps", cls, t)).random((S, P))  # shared by the variants
             happened = u < q
             rule = forced.get(cls)
             if rule is not None and rule[t] >= 0:
-                happened = np.full((S, P), bool(rule[t]))
+                happened = np.full((R, S, P), bool(rule[t]))
             ever[cls] |= happened
-            step_prob[cls][:, t] = ever[cls].mean(axis=1)
+            step_prob[cls][:, :, t] = ever[cls].mean(axis=2)
             state[cls] = decay(cls) * state[cls] + happened
         for cls in STEP_CLASSES:
             if cls not in steps:
                 rule = forced.get(cls)
                 add = float(rule[t] > 0) if rule is not None else 0.0
                 state[cls] = decay(cls) * state[cls] + add
-    return SimResult(held=held, outcome_at_least=at_least_t, steps=step_prob)
+    return [SimResult(held=held[r], outcome_at_least=None if at_least_t is None else at_least_t[r],
+                      steps={cls: prob[r] for cls, prob in step_prob.items()}) for r in range(R)]
