@@ -140,6 +140,17 @@ class SummitForecaster:
         self._fitted = True
         return self
 
+    def save(self, path: Any) -> None:
+        """Write the fitted forecaster to a JSON file; ``summitcast.load(path)``
+        returns a forecaster that gives the same forecasts and scenarios for
+        its seed.  The file holds the data as of the fitted month, the
+        posterior draws the fusion uses and the indicator models
+        (:mod:`summitcast.forecaster._persist`); it is plain JSON and never
+        executes code on loading."""
+        from ._persist import save_forecaster
+
+        save_forecaster(self, path)
+
     def _warn(self, notes: list[str]) -> None:
         """Re-issue sampler and importance-sampling trouble (ConvergenceWarning) so it is never hidden."""
         for note in notes:
@@ -258,6 +269,10 @@ class SummitForecaster:
         if self.models.outcome is not None:
             cut, b = self.models.outcome.ordered_coefficients(key, n)
             outcome = Coefficients(None, b, cut)
+        for c in (summit, *steps.values(), *([outcome] if outcome is not None else [])):
+            if not all(np.isfinite(v).all() for v in (c.intercept, c.slopes, c.cutpoints) if v is not None):
+                raise ValueError(f"the posterior draws for draws={n} are not all known: a loaded forecaster keeps "
+                                 f"only the draws its own settings use (draws={self.draws})")
         return summit, steps, outcome
 
     def _run(self, key: str, horizon: int, ext: dict[str, np.ndarray], forced: dict[str, np.ndarray] | None = None,
