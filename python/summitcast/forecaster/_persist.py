@@ -25,6 +25,7 @@ original's for its seed.  The payload holds:
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,15 @@ def _record_payload(record: Record) -> dict[str, Any]:
             "elections": encode_table(record.elections)}
 
 
+def _plain(value: Any) -> Any:
+    """A diagnostic as JSON: text, an integer (counts) or a float (inf and NaN as null)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return int(value)
+    return encode_floats(float(value))
+
+
 def _model_payload(fm: FittedModel, positions: np.ndarray) -> dict[str, Any]:
     m = fm.model
     draws = fm.posterior.draws
@@ -108,7 +118,7 @@ def _model_payload(fm: FittedModel, positions: np.ndarray) -> dict[str, Any]:
         "design": None if design is None else {
             "features": list(design.features), "center": encode_floats(design.center),
             "scale": encode_floats(design.scale), "groups": list(design.groups), "varying": list(design.varying)},
-        "diagnostics": {k: (v if isinstance(v, str) else float(v)) for k, v in fm.diagnostics.items()},
+        "diagnostics": {k: _plain(v) for k, v in fm.diagnostics.items()},
         "draws": {"total": int(len(draws)), "positions": [int(i) for i in positions],
                   "columns": [str(c) for c in draws.columns],
                   "values": encode_floats(draws.to_numpy(dtype=float)[positions])},
@@ -214,7 +224,9 @@ def _model_from(doc: dict[str, Any], what: str) -> FittedModel:
         design = PooledDesign(_string_list(g["features"], what), decode_floats(g["center"], f"{what} centres"),
                               decode_floats(g["scale"], f"{what} scales"), _string_list(g["groups"], what),
                               _string_list(g["varying"], what))
-    diagnostics = {k: v for k, v in doc["diagnostics"].items()}
+    diagnostics = {str(k): (np.nan if v is None else v) for k, v in doc["diagnostics"].items()}
+    if not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in diagnostics.values()):
+        raise FileFormatError(f"{what} diagnostics must be numbers or text")
     posterior = SavedPosterior(pd.DataFrame(frame, columns=columns), diagnostics)
     return FittedModel(str(doc["name"]), model, posterior, _string_list(doc["features"], what), design=design,
                        notes=_string_list(doc["notes"], f"{what} notes"))
@@ -226,7 +238,10 @@ def _indicator_from(name: str, doc: dict[str, Any], index: pd.DatetimeIndex) -> 
         params[k] = _string_list(v, f"indicator {name} warnings") if isinstance(v, list) else float(v)
     fitted = None
     if doc["fitted"] is not None:
-        fitted = persist.from_payload(doc["fitted"]["kind"], doc["fitted"]["payload"], f"indicator {name}")
+        # the fit's warnings were recorded with it (params["warnings"], the forecast's notes)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fitted = persist.from_payload(doc["fitted"]["kind"], doc["fitted"]["payload"], f"indicator {name}")
     last = int(doc["last"])
     if not 0 <= last < len(index):
         raise FileFormatError(f"indicator {name}: last known month {last} is outside the record's {len(index)} months")
