@@ -20,7 +20,7 @@ from ._indicators import IndicatorSet, fit_indicators
 from ._models import MODE_SETTINGS, PooledModels, fit_models
 from ._record import STEP_CLASSES, Record, read_record
 from ._scenario import ScenarioResult, apply_inputs, forced_steps, parse_scenario, shift_frame
-from ._simulate import Coefficients, SimResult, simulate_first_meeting, simulate_variants
+from ._simulate import Coefficients, SimResult, simulate_first_meeting
 
 __all__ = ["MAX_HORIZON", "SummitForecaster"]
 
@@ -277,23 +277,17 @@ class SummitForecaster:
 
     def _run(self, key: str, horizon: int, ext: dict[str, np.ndarray], forced: dict[str, np.ndarray] | None = None,
              baseline: dict[str, float] | None = None, draws: int | None = None) -> SimResult:
+        return self._run_variants(key, horizon, ext, [baseline or {}], draws, forced)[0]
+
+    def _run_variants(self, key: str, horizon: int, ext: dict[str, np.ndarray], baselines: list[dict[str, float]],
+                      draws: int | None = None, forced: dict[str, np.ndarray] | None = None) -> list[SimResult]:
+        """One walk per baseline, as one batch (the same numbers as separate runs)."""
         summit, steps, outcome = self._coefficients(key, self.draws if draws is None else min(draws, self.draws))
         state = self.history.state[key]
         return simulate_first_meeting(
             summit, steps, outcome, self._exogenous(key, ext, horizon), self._duration(key, horizon),
             {cls: state[cls] for cls in STEP_CLASSES}, child_seed(self.seed, "forecast", key, "steps"),
-            forced=forced, baseline=baseline, at_risk=self._at_risk(key, horizon),
-        )
-
-    def _run_variants(self, key: str, horizon: int, ext: dict[str, np.ndarray], baselines: list[dict[str, float]],
-                      draws: int) -> list[SimResult]:
-        """:meth:`_run` once per baseline, walked as one batch (the same numbers as separate runs)."""
-        summit, steps, outcome = self._coefficients(key, min(draws, self.draws))
-        state = self.history.state[key]
-        return simulate_variants(
-            summit, steps, outcome, self._exogenous(key, ext, horizon), self._duration(key, horizon),
-            {cls: state[cls] for cls in STEP_CLASSES}, child_seed(self.seed, "forecast", key, "steps"),
-            baselines, at_risk=self._at_risk(key, horizon),
+            forced=forced, baselines=baselines, at_risk=self._at_risk(key, horizon),
         )
 
     def _forecast(self, key: str, horizon: int, alpha: float, drivers: bool) -> Forecast:

@@ -27,7 +27,7 @@ from .._common.seeds import child_seed
 from ._features import DURATION_FEATURES, EXOGENOUS_FEATURES, FEATURES, STEP_FEATURES, decay
 from ._record import STEP_CLASSES
 
-__all__ = ["Coefficients", "SimResult", "simulate_first_meeting", "simulate_variants"]
+__all__ = ["Coefficients", "SimResult", "simulate_first_meeting"]
 
 _EXO = [FEATURES.index(f) for f in EXOGENOUS_FEATURES]
 _DUR = [FEATURES.index(f) for f in DURATION_FEATURES]
@@ -70,10 +70,10 @@ def simulate_first_meeting(
     initial_state: dict[str, float],
     seed: int,
     forced: dict[str, np.ndarray] | None = None,
-    baseline: dict[str, float] | None = None,
+    baselines: list[dict[str, float]] | None = None,
     at_risk: np.ndarray | None = None,
-) -> SimResult:
-    """Walk every (draw, path) through the forecast months.
+) -> list[SimResult]:
+    """Walk every (draw, path) through the forecast months, once per baseline.
 
     Parameters
     ----------
@@ -92,36 +92,21 @@ def simulate_first_meeting(
     forced : dict, optional
         Class → array (H,) with 1 (a step of the class happens that month),
         0 (none happens) or −1 (drawn as usual); scenarios use it.
-    baseline : dict, optional
-        Feature → value used in place of the feature in every linear
-        predictor (driver attribution).
+    baselines : list of dict, optional
+        One walk per entry: feature → value used in place of the feature in
+        every linear predictor (driver attribution); default ``[{}]``, the
+        plain forecast.
     at_risk : array (H,) of bool, optional
         Months in which a meeting can happen (a series whose coverage
         begins inside the window cannot meet before it).
+
+    Returns
+    -------
+    list of SimResult, one per baseline.  The walks run side by side as one
+    batch with a leading axis and share every random number, as separate
+    calls with the same seed would: each result equals such a call's exactly.
     """
-    return simulate_variants(summit, steps, outcome, exogenous, duration, initial_state, seed, [baseline or {}],
-                             forced=forced, at_risk=at_risk)[0]
-
-
-def simulate_variants(
-    summit: Coefficients,
-    steps: dict[str, Coefficients],
-    outcome: Coefficients | None,
-    exogenous: np.ndarray,
-    duration: np.ndarray,
-    initial_state: dict[str, float],
-    seed: int,
-    baselines: list[dict[str, float]],
-    forced: dict[str, np.ndarray] | None = None,
-    at_risk: np.ndarray | None = None,
-) -> list[SimResult]:
-    """:func:`simulate_first_meeting` for several ``baselines`` at once, one
-    :class:`SimResult` each (the driver attribution's runs).
-
-    The variants are walked side by side as one batch with a leading axis,
-    and they share every random number, as separate calls with the same
-    seed would: the results equal those calls' exactly.
-    """
+    baselines = [{}] if baselines is None else baselines
     S = summit.slopes.shape[0]
     P, H, _ = exogenous.shape
     R = len(baselines)
