@@ -42,7 +42,7 @@ LOADERS: dict[str, str] = {
     "statespace.UnobservedComponentsResults": "summitcast.statespace.unobserved_components:results_from_payload",
     "counts.INGARCHResults": "summitcast.counts._ingarch:results_from_payload",
     "events.HawkesResults": "summitcast.events._hawkes:results_from_payload",
-    "forecaster.SummitForecaster": "summitcast.forecaster._persist:results_from_payload",
+    "forecaster.SummitForecaster": "summitcast.forecaster._forecaster:results_from_payload",
 }
 
 

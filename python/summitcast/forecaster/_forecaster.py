@@ -18,11 +18,12 @@ from ._features import (DURATION_FEATURES, EXOGENOUS_FEATURES, FEATURE_GROUPS, F
 from ._forecast import REPORT_HORIZONS, Forecast, weighted_interval
 from ._indicators import IndicatorSet, fit_indicators
 from ._models import MODE_SETTINGS, PooledModels, fit_models
+from ._persist import restore_state, save_forecaster
 from ._record import STEP_CLASSES, Record, read_record
 from ._scenario import ScenarioResult, apply_inputs, forced_steps, parse_scenario, shift_frame
 from ._simulate import Coefficients, SimResult, simulate_first_meeting
 
-__all__ = ["MAX_HORIZON", "SummitForecaster"]
+__all__ = ["MAX_HORIZON", "SummitForecaster", "results_from_payload"]
 
 #: Longest horizon (months) a forecast may ask for: beyond ten years the
 #: record's regularities (leaders, crises, the series' rules) say nothing.
@@ -147,9 +148,8 @@ class SummitForecaster:
         posterior draws the fusion uses and the indicator models
         (:mod:`summitcast.forecaster._persist`); it is plain JSON and never
         executes code on loading."""
-        from ._persist import save_forecaster
-
-        save_forecaster(self, path)
+        self._check_fitted()
+        save_forecaster(self, path, uses=(self.draws, min(DRIVER_DRAWS, self.draws)))
 
     def _warn(self, notes: list[str]) -> None:
         """Re-issue sampler and importance-sampling trouble (ConvergenceWarning) so it is never hidden."""
@@ -433,6 +433,19 @@ class SummitForecaster:
 
     def _repr_html_(self) -> str:
         return self.summary().as_html() if self._fitted else repr(self)
+
+
+def results_from_payload(payload: dict[str, Any]) -> SummitForecaster:
+    """A fitted SummitForecaster from its saved payload (the loader ``summitcast.load``
+    dispatches to; the payload is read by :func:`summitcast.forecaster._persist.restore_state`)."""
+    settings, fitted = restore_state(payload)
+    fc = SummitForecaster(**settings)
+    for name, value in fitted.items():
+        setattr(fc, name, value)
+    fc._cache = {}
+    fc._fitted = True
+    fc._series_key(None)  # the saved series must be one the record can forecast
+    return fc
 
 
 def _level_labels(data: Any) -> dict[int, str]:

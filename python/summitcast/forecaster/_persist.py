@@ -41,9 +41,11 @@ from ._indicators import IndicatorModel, IndicatorSet
 from ._models import FittedModel, PooledDesign, PooledModels, even_positions
 from ._record import Record, SeriesInfo
 
-__all__ = ["KIND", "results_from_payload", "save_forecaster"]
+__all__ = ["KIND", "restore_state", "save_forecaster"]
 
 KIND = "forecaster.SummitForecaster"
+#: Saved results an indicator model may hold (nothing else is rebuilt from inside a forecaster's file).
+INDICATOR_KINDS = ("counts.INGARCHResults", "statespace.UnobservedComponentsResults", "events.HawkesResults")
 
 
 # ----------------------------------------------------------------- stand-ins
@@ -136,13 +138,10 @@ def _indicator_payload(model: IndicatorModel) -> dict[str, Any]:
             "fitted": fitted}
 
 
-def save_forecaster(fc: Any, path: str | Path) -> Path:
-    """Write the fitted forecaster ``fc`` to ``path`` (see the module notes)."""
-    from ._forecaster import DRIVER_DRAWS
-
-    fc._check_fitted()
+def save_forecaster(fc: Any, path: str | Path, uses: tuple[int, ...]) -> Path:
+    """Write the fitted forecaster ``fc`` to ``path`` (see the module notes), keeping the
+    posterior draws that selections of ``uses`` draws spread evenly take."""
     models = fc.models
-    uses = (fc.draws, min(DRIVER_DRAWS, fc.draws))
 
     def kept(fm: FittedModel) -> np.ndarray:
         total = len(fm.posterior.draws)
@@ -238,6 +237,9 @@ def _indicator_from(name: str, doc: dict[str, Any], index: pd.DatetimeIndex) -> 
         params[k] = _string_list(v, f"indicator {name} warnings") if isinstance(v, list) else float(v)
     fitted = None
     if doc["fitted"] is not None:
+        if doc["fitted"]["kind"] not in INDICATOR_KINDS:
+            raise FileFormatError(f"indicator {name}: a fitted indicator model is one of {list(INDICATOR_KINDS)}, "
+                                  f"got {doc['fitted']['kind']!r}")
         # the fit's warnings were recorded with it (params["warnings"], the forecast's notes)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -248,14 +250,10 @@ def _indicator_from(name: str, doc: dict[str, Any], index: pd.DatetimeIndex) -> 
     return IndicatorModel(name, str(doc["kind"]), last, index, params, fitted, float(doc["start_value"]))
 
 
-def results_from_payload(payload: dict[str, Any]) -> Any:
-    """Rebuild a fitted SummitForecaster (the loader ``summitcast.load`` dispatches to)."""
-    from ._forecaster import SummitForecaster
-
+def restore_state(payload: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(constructor arguments, fitted attributes) of a saved SummitForecaster."""
     s = payload["settings"]
-    fc = SummitForecaster(series=s["series"], mode=s["mode"], paths=s["paths"], draws=s["draws"], chains=s["chains"],
-                          indicator_models=s["indicator_models"])
-    fc.seed = int(s["seed"])
+    settings = {key: s[key] for key in ("series", "mode", "paths", "draws", "chains", "indicator_models")}
     record = _record_from(payload["record"])
     history = build_history(record)
     m = payload["models"]
@@ -268,13 +266,7 @@ def results_from_payload(payload: dict[str, Any]) -> Any:
         mode=str(m["mode"]),
     )
     indicators = {name: _indicator_from(name, doc, history.index) for name, doc in payload["indicators"].items()}
-    fc.models = models
-    fc.indicators = IndicatorSet(indicators, history.index[-1], history.index)
-    fc.record = record
-    fc.history = history
-    fc.as_of = record.as_of
-    fc._level_labels = {int(k): str(v) for k, v in s["level_labels"].items()}
-    fc._cache = {}
-    fc._fitted = True
-    fc._series_key(None)  # the saved series must be one the record can forecast
-    return fc
+    fitted = {"seed": int(s["seed"]), "models": models, "record": record, "history": history, "as_of": record.as_of,
+              "indicators": IndicatorSet(indicators, history.index[-1], history.index),
+              "_level_labels": {int(k): str(v) for k, v in s["level_labels"].items()}}
+    return settings, fitted
