@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -159,28 +160,22 @@ class HawkesResults(HtmlSummary):
         self._out = out  # the compiled fit's output, as saved by save()
         self.events = events
         self.fixed_decays = fixed_decays
-        # One index shared by every per-parameter Series (building a string
-        # index per Series cost more than the compiled fit itself).
-        names = pd.Index(model.param_names(events.names, events.multivariate))
+        # The pandas views (params, gradient, branching_matrix) are built on
+        # first use: building them cost more than the compiled fit itself.
         theta = np.asarray(out["params"])
-        self.params = pd.Series(theta, index=names, name="params")
+        self._theta_values = theta
         self.llf = float(out["value"])
         self.n_events = int(out["n_events"])
         self.converged = bool(out["converged"])
         self.optimizer_message = str(out["message"])
-        self.gradient = pd.Series(np.asarray(out["gradient"]), index=names)
         self.branching_ratio = float(out["spectral_radius"])
-        hess = np.asarray(out["hessian"])
-        self._k_free = hess.shape[0]  # the fixed decays (if any) come last and have no row
-        self._variances = np.r_[np.diag(covariance_from_hessian(hess)), np.full(len(names) - self._k_free, np.nan)]
+        self._k_free = np.shape(out["hessian"])[0]  # the fixed decays (if any) come last and have no row
         D, U = len(events.names), model.n_exp
-        A = theta[D : D + D * D * U].reshape(D, D, U).sum(axis=2)
-        dims = pd.Index(events.names)
-        self.branching_matrix = pd.DataFrame(A, index=dims, columns=dims)
+        alpha_total = float(theta[D : D + D * D * U].sum())
         self.at_boundary: list[str] = []
         if self.branching_ratio > 0.99:
             self.at_boundary.append("branching_ratio")
-        if A.sum() < 1e-3:
+        if alpha_total < 1e-3:
             self.at_boundary.append("alpha")
         betas = theta[len(theta) - U :]
         rate = self.n_events / events.end_time
@@ -188,20 +183,49 @@ class HawkesResults(HtmlSummary):
             self.at_boundary.append("beta")
         if not self.converged:
             warnings.warn(f"Hawkes fit did not converge: {self.optimizer_message}", ConvergenceWarning, stacklevel=3)
-        why = {
-            "branching_ratio": f"the fitted branching ratio {self.branching_ratio:.4f} is at the stationarity "
-                               "boundary (1): the process is (nearly) explosive; estimates and standard errors are "
-                               "unreliable",
-            "alpha": "the fitted excitation alpha is at its boundary 0: the events look like a Poisson process and "
-                     "the decay beta is not identified",
-            "beta": f"a fitted decay beta ({betas.tolist()}) is at its boundary: slower than the observation window "
-                    "(beta * end_time < 1) or faster than any gap between events; the kernel is not identified (the "
-                    "events may be closer to a Poisson process)",
-        }
-        for where in self.at_boundary:
-            warnings.warn(why[where], BoundaryWarning, stacklevel=3)
+        if self.at_boundary:
+            why = {
+                "branching_ratio": f"the fitted branching ratio {self.branching_ratio:.4f} is at the stationarity "
+                                   "boundary (1): the process is (nearly) explosive; estimates and standard errors are "
+                                   "unreliable",
+                "alpha": "the fitted excitation alpha is at its boundary 0: the events look like a Poisson process and "
+                         "the decay beta is not identified",
+                "beta": f"a fitted decay beta ({betas.tolist()}) is at its boundary: slower than the observation window "
+                        "(beta * end_time < 1) or faster than any gap between events; the kernel is not identified (the "
+                        "events may be closer to a Poisson process)",
+            }
+            for where in self.at_boundary:
+                warnings.warn(why[where], BoundaryWarning, stacklevel=3)
 
     # -- quantities ---------------------------------------------------------------
+    @cached_property
+    def _names(self) -> pd.Index:
+        """One index shared by every per-parameter Series."""
+        return pd.Index(self.model.param_names(self.events.names, self.events.multivariate))
+
+    @cached_property
+    def params(self) -> pd.Series:
+        """The estimates on the natural scale (fixed decays included)."""
+        return pd.Series(self._theta_values, index=self._names, name="params")
+
+    @cached_property
+    def gradient(self) -> pd.Series:
+        """∂ℓ/∂θ at the estimates."""
+        return pd.Series(np.asarray(self._out["gradient"]), index=self._names)
+
+    @cached_property
+    def branching_matrix(self) -> pd.DataFrame:
+        """A_ij = Σ_u α_iju: expected type-i events triggered directly by one type-j event."""
+        D, U = len(self.events.names), self.model.n_exp
+        A = self._theta_values[D : D + D * D * U].reshape(D, D, U).sum(axis=2)
+        dims = pd.Index(self.events.names)
+        return pd.DataFrame(A, index=dims, columns=dims)
+
+    @cached_property
+    def _variances(self) -> np.ndarray:
+        hess = np.asarray(self._out["hessian"])
+        return np.r_[np.diag(covariance_from_hessian(hess)), np.full(len(self._names) - self._k_free, np.nan)]
+
     @property
     def bse(self) -> pd.Series:
         """Standard errors (NaN, with a ``BoundaryWarning``, where undefined;
@@ -223,7 +247,7 @@ class HawkesResults(HtmlSummary):
         return wald_intervals(self.params, self.bse, alpha)
 
     def _theta(self) -> np.ndarray:
-        return self.params.to_numpy()
+        return self._theta_values
 
     def intensity(self, at: Any) -> pd.Series | pd.DataFrame:
         """Conditional intensity λ(t) (left limit) at times ``at`` (same kind as the fitted times)."""

@@ -111,12 +111,12 @@ def as_event_times(times: Any, end_time: Any = None, start_time: Any = None, tim
         origin = unit = None
         shift = 0.0 if start_time is None else _bound(start_time, "start_time", None, None)
         raw = [as_float_array(a, label(i), (0, 1), min_size=0).ravel() for i, a in enumerate(arrays)]
-        floats = [f - shift for f in raw]
-        if any(np.any((np.diff(r) != 0) & (np.diff(f) == 0)) for r, f in zip(raw, floats)):
+        floats = [f - shift for f in raw] if shift != 0.0 else raw  # no copy when the clock starts at 0
+        if shift != 0.0 and any(np.any((np.diff(r) != 0) & (np.diff(f) == 0)) for r, f in zip(raw, floats)):
             raise ValueError(f"start_time={start_time!r} is so far from the events that their times, measured from it, "
                              "are no longer distinct in double precision")
-    early = [i for i, f in enumerate(floats) if len(f) and f.min() < 0]
-    if start_time is not None and early:
+    early = [] if start_time is None else [i for i, f in enumerate(floats) if len(f) and f.min() < 0]
+    if early:
         raise ValueError(f"{label(early[0])} has events before start_time={start_time!r}: the window must contain "
                          "every event")
     if end_time is None:

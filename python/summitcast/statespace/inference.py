@@ -28,7 +28,11 @@ def params_array(params: Any, names: list[str], name: str = "params") -> np.ndar
         if missing:
             raise ValueError(f"{name} lacks {missing}")
         params = params[names]
-    arr = as_param_vector(params, name, names)
+    if (isinstance(params, np.ndarray) and params.dtype == np.float64 and params.shape == (len(names),)
+            and np.isfinite(params).all()):
+        arr = params  # already what as_param_vector returns (an optimiser's inner loop passes these)
+    else:
+        arr = as_param_vector(params, name, names)
     for value, pname in zip(arr, names):
         if pname.startswith("sigma2.") and value < 0:
             raise ValueError(f"{name}: variance {pname} must be non-negative, got {value}")

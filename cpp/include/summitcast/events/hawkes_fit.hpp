@@ -147,27 +147,40 @@ inline MatrixXd hawkes_hessian(const HawkesData& d, const HawkesShape& s, const 
 //   λ_k(a) = N/T + a φ_k,  φ_k = x_k − G/T,
 //   ℓ_p(a) = Σ_k log λ_k(a) − N,  ℓ_p' = Σ φ_k/λ_k,  ℓ_p'' = −Σ φ_k²/λ_k² < 0,
 // a concave problem in one variable on [0, min(1, N/G)) (stationarity and
-// μ > 0), solved by safeguarded Newton steps with a sign bracket, Halley's
-// (with ℓ_p‴ = 2 Σ φ_k³/λ_k³) once close; each pass is one division
-// per event and no logarithm, with four independent accumulators so the
-// divisions pipeline.  The final pass sums log λ_k through products of 32
-// terms rescaled by their binary exponent (one logarithm per 32 events, no
-// overflow).  Returns false when the optimum is at the stationarity bound
-// (the caller then runs the general fit).
-inline bool fit_hawkes_univariate_fixed(const HawkesData& d, double beta, HawkesFit& out) {
-  const Index N = d.size();
-  const double T = d.end_time, Nd = static_cast<double>(N);
-  std::vector<double> x(N), f(N);
-  double E = 0.0, F = 0.0, last = 0.0;
+// μ > 0), solved by Halley's method on ℓ_p' (ℓ_p‴ = 2 Σ φ_k³/λ_k³; cubic
+// convergence) inside a sign bracket, falling back to Newton and then
+// bisection where a step leaves the bracket.  Each pass is one division per
+// event and no logarithm, with four independent accumulators so the
+// divisions pipeline; the derivatives at a = 0 are moments of φ, summed in
+// the precomputing pass.  Once the Newton step is below 1e-7 of a, one more
+// Halley step leaves an error of order 1e-21 (cubic), below rounding, so it
+// is taken without another pass.  The final pass sums log λ_k through
+// products of 32 terms rescaled by their binary exponent (one logarithm per
+// 32 events, no overflow).  Returns false when the optimum is at the
+// stationarity bound (the caller then runs the general fit).  `time` holds
+// the N (validated) event times; the two work arrays of N values are kept
+// per thread between calls, since fresh pages for them cost as much as a
+// Newton pass.
+inline bool fit_hawkes_univariate_fixed(const double* time, Index N, double T, double beta, HawkesFit& out) {
+  const double Nd = static_cast<double>(N);
+  thread_local std::vector<double> workspace;
+  if (workspace.size() < static_cast<size_t>(2 * N)) workspace.resize(static_cast<size_t>(2 * N));
+  double* x = workspace.data();
+  double* f = x + N;
+  double E = 0.0, F = 0.0, last = 0.0, sx1 = 0.0, sx2 = 0.0, sx3 = 0.0;
   for (Index k = 0; k < N; ++k) {
-    const double dt = d.time[k] - last;
+    const double dt = time[k] - last;
     const double w = std::exp(-beta * dt);
     F = w * (F + dt * E);
     E *= w;
-    x[k] = beta * E;
+    const double xk = beta * E;
+    x[k] = xk;
     f[k] = F;
+    sx1 += xk;
+    sx2 += xk * xk;
+    sx3 += xk * xk * xk;
     E += 1.0;
-    last = d.time[k];
+    last = time[k];
   }
   {
     const double dt = T - last, w = std::exp(-beta * dt);
@@ -175,21 +188,21 @@ inline bool fit_hawkes_univariate_fixed(const HawkesData& d, double beta, Hawkes
     E *= w;
   }
   const double G = Nd - E, c = G / T, base = Nd / T;
-  std::vector<double>& phi = x;  // reuse: x_k = φ_k + c
-  for (Index k = 0; k < N; ++k) phi[k] -= c;
-  // ℓ_p' (d1), ℓ_p'' (d2) and ℓ_p‴ (d3) at a, in one pass.
+  // ℓ_p' (d1), ℓ_p'' (d2) and ℓ_p‴ (d3) at a, in one pass; φ_k = x_k − c
+  // and λ_k = (base − a c) + a x_k.
   auto derivs = [&](double a, double& d1, double& d2, double& d3) {
     double s1[4] = {0, 0, 0, 0}, s2[4] = {0, 0, 0, 0}, s3[4] = {0, 0, 0, 0};
+    const double b0 = base - a * c;
     Index k = 0;
     for (; k + 4 <= N; k += 4)
       for (int j = 0; j < 4; ++j) {
-        const double r = phi[k + j] / (base + a * phi[k + j]), r2 = r * r;
+        const double r = (x[k + j] - c) / (b0 + a * x[k + j]), r2 = r * r;
         s1[j] += r;
         s2[j] += r2;
         s3[j] += r2 * r;
       }
     for (; k < N; ++k) {
-      const double r = phi[k] / (base + a * phi[k]), r2 = r * r;
+      const double r = (x[k] - c) / (b0 + a * x[k]), r2 = r * r;
       s1[0] += r;
       s2[0] += r2;
       s3[0] += r2 * r;
@@ -199,23 +212,26 @@ inline bool fit_hawkes_univariate_fixed(const HawkesData& d, double beta, Hawkes
     d3 = 2.0 * ((s3[0] + s3[1]) + (s3[2] + s3[3]));
   };
   const double hi = std::min(1.0, G > 0.0 ? Nd / G : 1.0);
-  double lo = 0.0, up = hi, a = 0.0, d1, d2, d3;
-  derivs(0.0, d1, d2, d3);
+  double lo = 0.0, up = hi, a = 0.0;
+  // At a = 0: Σφ^j / base^j from the moments of x.
+  double d1 = (sx1 - Nd * c) / base;
+  double d2 = -(sx2 - 2.0 * c * sx1 + Nd * c * c) / (base * base);
+  double d3 = 2.0 * (sx3 - 3.0 * c * sx2 + 3.0 * c * c * sx1 - Nd * c * c * c) / (base * base * base);
+  out.iterations = 0;
   if (d1 > 0.0) {
     for (int it = 0; it < 200; ++it) {
-      // Newton; once its step is below 1% of a, Halley
-      // a − 2 d1 d2 / (2 d2² − d1 d3) (cubic, saving a pass); bisection
-      // where a step leaves the bracket.
-      out.iterations = it + 1;
       const double newton = a - d1 / d2, denom = 2.0 * d2 * d2 - d1 * d3;
       // Converged when the Newton step is at rounding level (a is then an
       // end of the bracket, so this test comes before the bracket's).
       if (std::abs(newton - a) <= 1e-14 * std::max(1.0, a) || up - lo <= 1e-15) break;
       double next = newton;
-      if (std::abs(newton - a) < 0.01 * a && denom > 0.0) next = a - 2.0 * d1 * d2 / denom;
+      if (denom > 0.0) next = a - 2.0 * d1 * d2 / denom;
       if (!(next > lo && next < up)) next = newton;
       if (!(next > lo && next < up)) next = 0.5 * (lo + up);
+      const bool last_step = std::abs(newton - a) <= 1e-7 * a && next != 0.5 * (lo + up);
       a = next;
+      if (last_step) break;
+      out.iterations = it + 1;
       derivs(a, d1, d2, d3);
       if (d1 > 0.0) lo = a; else up = a;
     }
@@ -229,7 +245,7 @@ inline bool fit_hawkes_univariate_fixed(const HawkesData& d, double beta, Hawkes
   double product = 1.0;  // Π λ_k over the current batch of up to 32
   int exponent_sum = 0;
   for (Index k = 0; k < N; ++k) {
-    const double xk = phi[k] + c, lam = mu + a * xk, inv = 1.0 / lam;
+    const double xk = x[k], lam = mu + a * xk, inv = 1.0 / lam;
     product *= lam;
     if ((k & 31) == 31) {
       int e;
@@ -259,27 +275,40 @@ inline bool fit_hawkes_univariate_fixed(const HawkesData& d, double beta, Hawkes
   return true;
 }
 
+// The checks every fit makes before it starts: decays (size U, each > 0,
+// increasing), enough events, no empty dimension.
+inline void check_fit_request(const HawkesShape& s, const VectorXd& decays, Index N, const std::vector<Index>& counts) {
+  const char* fn = "Hawkes.fit";
+  if (decays.size() > 0) {
+    if (decays.size() != s.U) fail_value(fn, "decays must have ", s.U, " values (one per exponential), got ", decays.size());
+    for (Index u = 0; u < s.U; ++u) check_positive(fn, "decays", decays[u]);
+    for (Index u = 1; u < s.U; ++u)
+      if (!(decays[u] > decays[u - 1])) fail_value(fn, "decays must be strictly increasing, got ", decays[u - 1], " then ", decays[u]);
+  }
+  if (N < s.k_params() + 1)
+    fail_value(fn, "too few events to fit: ", N, " events for ", s.k_params(), " parameters (need at least ",
+               s.k_params() + 1, ")");
+  for (Index j = 0; j < s.D; ++j)
+    if (counts[j] == 0) fail_value(fn, "times[", j, "] has no events; every dimension needs at least one to fit");
+}
+
+// The profile-Newton fast path applies: one dimension, one exponential with
+// its decay fixed, no starting values.
+inline bool profile_newton_applies(const HawkesShape& s, const VectorXd& decays, const VectorXd& start) {
+  return decays.size() > 0 && s.D == 1 && s.U == 1 && start.size() == 0;
+}
+
 // Fit; `decays` non-empty fixes β (size U, each > 0).  `start` (natural θ,
 // optional) must be admissible and stationary.
 inline HawkesFit fit_hawkes(const HawkesData& d, const HawkesShape& s, const VectorXd& decays, const VectorXd& start,
                             const optim::BfgsOptions& opt = {}) {
   const char* fn = "Hawkes.fit";
   const bool fixed = decays.size() > 0;
-  if (fixed) {
-    if (decays.size() != s.U) fail_value(fn, "decays must have ", s.U, " values (one per exponential), got ", decays.size());
-    for (Index u = 0; u < s.U; ++u) check_positive(fn, "decays", decays[u]);
-    for (Index u = 1; u < s.U; ++u)
-      if (!(decays[u] > decays[u - 1])) fail_value(fn, "decays must be strictly increasing, got ", decays[u - 1], " then ", decays[u]);
-  }
   const Index N = d.size();
-  if (N < s.k_params() + 1)
-    fail_value(fn, "too few events to fit: ", N, " events for ", s.k_params(), " parameters (need at least ",
-               s.k_params() + 1, ")");
-  for (Index j = 0; j < s.D; ++j)
-    if (d.counts[j] == 0) fail_value(fn, "times[", j, "] has no events; every dimension needs at least one to fit");
-  if (fixed && s.D == 1 && s.U == 1 && start.size() == 0) {
+  check_fit_request(s, decays, N, d.counts);
+  if (profile_newton_applies(s, decays, start)) {
     HawkesFit quick;
-    if (fit_hawkes_univariate_fixed(d, decays[0], quick)) return quick;
+    if (fit_hawkes_univariate_fixed(d.time.data(), N, d.end_time, decays[0], quick)) return quick;
   }
   std::vector<VectorXd> starts;
   if (start.size() > 0) {
@@ -343,6 +372,22 @@ inline HawkesFit fit_hawkes(const HawkesData& d, const HawkesShape& s, const Vec
   best.spectral_radius = branching_spectral_radius(s, best.params);
   best.hessian = hawkes_hessian(d, s, best.params, fixed);
   return best;
+}
+
+// Fit from the per-dimension event times (any Eigen vectors of doubles): the
+// fast path reads the caller's array in place, without the merged copy.
+template <class Vec>
+HawkesFit fit_hawkes(const std::vector<Vec>& times, double end_time, const HawkesShape& s, const VectorXd& decays,
+                     const VectorXd& start, const optim::BfgsOptions& opt = {}) {
+  if (times.size() == 1 && profile_newton_applies(s, decays, start)) {
+    check_end_time(end_time);
+    const Index N = times[0].size();
+    check_event_times(times[0].data(), N, 0, end_time);
+    check_fit_request(s, decays, N, {N});
+    HawkesFit quick;
+    if (fit_hawkes_univariate_fixed(times[0].data(), N, end_time, decays[0], quick)) return quick;
+  }
+  return fit_hawkes(make_hawkes_data(times, end_time), s, decays, start, opt);
 }
 
 }  // namespace summitcast::events

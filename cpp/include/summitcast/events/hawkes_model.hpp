@@ -51,33 +51,50 @@ struct HawkesData {
   Index size() const { return static_cast<Index>(time.size()); }
 };
 
-// Validate per-dimension event times on [0, end_time] and merge them.
-inline HawkesData make_hawkes_data(const std::vector<VectorXd>& times, double end_time) {
+// Throws ValueError unless the n event times at t (dimension j) are finite,
+// strictly increasing and inside [0, end_time].
+inline void check_event_times(const double* t, Index n, Index j, double end_time) {
   const char* fn = "Hawkes";
-  if (times.empty()) fail_value(fn, "times must hold at least one dimension");
-  if (!(end_time > 0.0) || !std::isfinite(end_time)) fail_value(fn, "end_time must be positive and finite, got ", end_time);
+  for (Index k = 0; k < n; ++k) {
+    if (!std::isfinite(t[k])) fail_value(fn, "times[", j, "] must be finite, got ", t[k], " at position ", k);
+    if (t[k] < 0.0 || t[k] > end_time)
+      fail_value(fn, "times[", j, "] has an event at ", t[k], " (position ", k, ") outside the window [0, end_time = ",
+                 end_time, "]");
+    if (k > 0 && t[k] == t[k - 1])
+      fail_value(fn, "times[", j, "] has duplicated event times (", t[k], " at positions ", k - 1, " and ", k,
+                 "); a Hawkes process has no simultaneous events: aggregate or jitter them");
+    if (k > 0 && t[k] < t[k - 1])
+      fail_value(fn, "times[", j, "] must be sorted in increasing order, but position ", k, " (", t[k],
+                 ") comes before position ", k - 1, " (", t[k - 1], ")");
+  }
+}
+
+inline void check_end_time(double end_time) {
+  if (!(end_time > 0.0) || !std::isfinite(end_time))
+    fail_value("Hawkes", "end_time must be positive and finite, got ", end_time);
+}
+
+// Validate per-dimension event times on [0, end_time] and merge them.
+// `Vec` is any Eigen vector of doubles (VectorXd, or a Map of the caller's
+// array).
+template <class Vec>
+HawkesData make_hawkes_data(const std::vector<Vec>& times, double end_time) {
+  if (times.empty()) fail_value("Hawkes", "times must hold at least one dimension");
+  check_end_time(end_time);
   HawkesData d;
   d.D = static_cast<Index>(times.size());
   d.end_time = end_time;
   d.counts.assign(d.D, 0);
   Index total = 0;
   for (Index j = 0; j < d.D; ++j) {
-    const VectorXd& tj = times[j];
-    for (Index k = 0; k < tj.size(); ++k) {
-      const double t = tj[k];
-      if (!std::isfinite(t)) fail_value(fn, "times[", j, "] must be finite, got ", t, " at position ", k);
-      if (t < 0.0 || t > end_time)
-        fail_value(fn, "times[", j, "] has an event at ", t, " (position ", k, ") outside the window [0, end_time = ",
-                   end_time, "]");
-      if (k > 0 && t == tj[k - 1])
-        fail_value(fn, "times[", j, "] has duplicated event times (", t, " at positions ", k - 1, " and ", k,
-                   "); a Hawkes process has no simultaneous events: aggregate or jitter them");
-      if (k > 0 && t < tj[k - 1])
-        fail_value(fn, "times[", j, "] must be sorted in increasing order, but position ", k, " (", t,
-                   ") comes before position ", k - 1, " (", tj[k - 1], ")");
-    }
-    d.counts[j] = tj.size();
-    total += tj.size();
+    check_event_times(times[j].data(), times[j].size(), j, end_time);
+    d.counts[j] = times[j].size();
+    total += times[j].size();
+  }
+  if (d.D == 1) {  // nothing to merge
+    d.time.assign(times[0].data(), times[0].data() + total);
+    d.dim.assign(static_cast<size_t>(total), 0);
+    return d;
   }
   d.time.reserve(total);
   d.dim.reserve(total);

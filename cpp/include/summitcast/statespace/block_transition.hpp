@@ -30,6 +30,8 @@
 #include <cstring>
 #include <vector>
 
+#include "summitcast/core/simd.hpp"
+
 namespace summitcast::statespace {
 
 class BlockTransition {
@@ -54,6 +56,7 @@ class BlockTransition {
         for (Eigen::Index j = 0; j < m; ++j)
           if ((T(k, j) != 0.0 || T(j, k) != 0.0) && j >= end) end = j + 1;
       bt.blocks_.push_back(classify(T.block(start, start, end - start, end - start), start));
+      if (bt.blocks_.back().kind == Kind::dummy_seasonal) ++bt.dummy_blocks_;
       start = end;
     }
     return bt;
@@ -69,18 +72,65 @@ class BlockTransition {
   }
 
   // x ← T x (transposed = false) or x ← T'x, for a vector of length m with
-  // unit stride.
-  void apply(double* x, bool transposed = false) const {
-    for (const auto& b : blocks_) apply_block(b, x + b.start, transposed);
+  // unit stride.  With in_moving_frame the rotation and dummy seasonal
+  // blocks are left alone: the moving frame (moving_frame.hpp) applies them.
+  void apply(double* x, bool transposed = false, bool in_moving_frame = false) const {
+    for (const auto& b : blocks_)
+      if (!(in_moving_frame && moves_with_frame(b))) apply_block(b, x + b.start, transposed);
   }
 
+  // Rotation and dummy seasonal blocks: those the moving frame follows.
+  static bool moves_with_frame(const Block& b) { return b.kind == Kind::rotation || b.kind == Kind::dummy_seasonal; }
+
   // P ← T P T' (transposed = false) or P ← T' P T, for a symmetric m x m
-  // column-major P, in place.
-  void propagate(Eigen::MatrixXd& P, bool transposed = false) const {
+  // column-major P, in place; in_moving_frame as for apply.
+  SUMMITCAST_SIMD_CLONES void propagate(Eigen::MatrixXd& P, bool transposed = false, bool in_moving_frame = false) const {
     const Eigen::Index m = m_;
     double* p = P.data();
-    for (const auto& b : blocks_) rows_times_block(b, p, m, transposed);  // P ← T P
+    if (in_moving_frame) {
+      for (const auto& b : blocks_)
+        if (!moves_with_frame(b)) rows_times_block(b, p, m, transposed);
+      for (const auto& b : blocks_)
+        if (!moves_with_frame(b)) combine_columns(b, p, m, transposed);
+      return;
+    }
+    if (!transposed) {
+      // The new first row of a dummy seasonal block is minus the sum of its
+      // rows; P is still symmetric here, so those sums are sums of columns
+      // (contiguous, no serial chain), taken before any pass changes P.
+      std::vector<double>& sums = row_sums(m * dummy_blocks_);
+      Eigen::Index d = 0;
+      for (const auto& b : blocks_)
+        if (b.kind == Kind::dummy_seasonal) column_sums(p + b.start * m, m, b.size, sums.data() + m * d++);
+    }
+    Eigen::Index d = 0;
+    for (const auto& b : blocks_)  // P ← T P
+      if (!transposed && b.kind == Kind::dummy_seasonal) {
+        shift_rows_down(b, p, m, row_sums(0).data() + m * d++);
+      } else {
+        rows_times_block(b, p, m, transposed);
+      }
     for (const auto& b : blocks_) combine_columns(b, p, m, transposed);  // P ← P T'
+  }
+
+ private:
+  // out ← the sum of the k columns of length m at col.
+  static void column_sums(const double* col, Eigen::Index m, Eigen::Index k, double* out) {
+    for (Eigen::Index r = 0; r < m; ++r) out[r] = col[r];
+    for (Eigen::Index j = 1; j < k; ++j)
+      for (Eigen::Index r = 0; r < m; ++r) out[r] += col[j * m + r];
+  }
+
+  // The rows pass of a dummy seasonal block given the sums of its rows:
+  // in every column the block's rows move down by one, and its first row
+  // becomes minus their sum.
+  static void shift_rows_down(const Block& b, double* p, Eigen::Index m, const double* sums) {
+    const Eigen::Index k = b.size;
+    for (Eigen::Index j = 0; j < m; ++j) {
+      double* x = p + j * m + b.start;
+      for (Eigen::Index i = k - 1; i > 0; --i) x[i] = x[i - 1];
+      x[0] = -sums[j];
+    }
   }
 
  private:
@@ -245,7 +295,14 @@ class BlockTransition {
     return buffer;
   }
 
+  static std::vector<double>& row_sums(Eigen::Index size) {
+    thread_local std::vector<double> buffer;
+    if (static_cast<Eigen::Index>(buffer.size()) < size) buffer.resize(static_cast<size_t>(size));
+    return buffer;
+  }
+
   Eigen::Index m_ = 0;
+  Eigen::Index dummy_blocks_ = 0;  // blocks of kind dummy_seasonal
   std::vector<Block> blocks_;
 };
 

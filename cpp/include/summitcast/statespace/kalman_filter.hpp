@@ -34,6 +34,8 @@
 #include <vector>
 
 #include "summitcast/statespace/block_transition.hpp"
+#include "summitcast/statespace/moving_frame.hpp"
+#include "summitcast/core/simd.hpp"
 #include "summitcast/statespace/system.hpp"
 
 
@@ -61,6 +63,7 @@ struct FilterOutput {
   Index nobs_diffuse = 0;    // observed elements treated as diffuse
   Index diffuse_periods = 0; // time points with a nonzero P_∞ at the start
   Index converged_at = -1;   // first time point run in steady state (or -1)
+  Index steady_entries = 0;  // times the steady state was entered (first time, and after each gap)
 
   // Stored when options.store (n_eff = n time points; p elements per point).
   MatrixXd a_pred;             // m x (n + 1): predicted states a_t, a_{n+1}
@@ -146,6 +149,23 @@ class KalmanFilter {
     };
     if (invariant) refresh_z_pattern(sys_.Z[0]);
 
+    // The structured path for component models (one series, fixed
+    // covariances, no state intercept, the predicted states not stored):
+    // outside the diffuse period and the steady state the covariance
+    // recursion runs in a frame that moves with the seasonal blocks
+    // (moving_frame.hpp), anchored every kAnchorEvery steps; the steady
+    // state is tested at each anchor.
+    const bool framed = invariant && p == 1 && !has_c && !keep_states && MovingFrame::applies(blocks, RQR);
+    MovingFrame frame = framed ? MovingFrame(blocks, RQR, sys_.Z[0].data()) : MovingFrame();
+    std::vector<std::pair<Index, double>> RQR_unframed;  // R Q R' outside the dummy blocks (the frame adds those)
+    if (framed)
+      for (const auto& [k, value] : RQR_nonzero)
+        if (!in_dummy_block(blocks, k % m) && !in_dummy_block(blocks, k / m)) RQR_unframed.emplace_back(k, value);
+    bool in_frame = false, interval_observed = true;
+    std::vector<Index> zt_nonzero;
+    VectorXd zrow = VectorXd::Zero(m), true_M(m);
+    MatrixXd P_anchor;
+
     // Steady state: the per-element gains and variances of one fully observed
     // step, valid while P_* does not change.
     bool converged = false;
@@ -169,7 +189,13 @@ class KalmanFilter {
       }
       const bool step_diffuse = diffuse;
       if (diffuse) ++out.diffuse_periods;
-      const bool check_steady = use_steady && !converged && !diffuse && t % kSteadyCheckEvery == 0;
+      if (framed && !converged && !diffuse && !in_frame) {
+        frame.reset();  // P and a are the true ones: G = I
+        in_frame = true;
+        interval_observed = true;
+        P_anchor = P;
+      }
+      const bool check_steady = use_steady && !framed && !converged && !diffuse && t % kSteadyCheckEvery == 0;
       if (check_steady) P_start = P;
       if (keep_states) {
         out.a_pred.col(t) = a;
@@ -197,29 +223,42 @@ class KalmanFilter {
           const double y = y_(i, t);
           if (std::isnan(y)) continue;
           ++out.nobs;
-          const auto& nz = z_nonzero[i];
-          double za = 0.0;
-          for (Index k : nz) za += Z(i, k) * a[k];
-          const double v = y - dt[i] - za;
-          {
+          // The observation row (in the frame: G'z, the rotated row).
+          if (in_frame) frame.observation_row(zrow.data(), zt_nonzero);
+          const auto& nz = in_frame ? zt_nonzero : z_nonzero[i];
+          if (!in_frame) {
+            for (Index k : nz) zrow[k] = Z(i, k);
+          }
+          // The structured path has its own (vectorised, reordered) sums; the
+          // general path keeps the plain ones, so its results do not depend
+          // on the processor.
+          double v, Fstar;
+          if (in_frame) {
+            v = y - dt[i] - sparse_dot(zrow, a, nz);
+            sparse_product_simd(P, zrow, nz, Mstar);
+            Fstar = H(i, i) + sparse_dot(zrow, Mstar, nz);
+          } else {
+            double za = 0.0;
+            for (Index k : nz) za += zrow[k] * a[k];
+            v = y - dt[i] - za;
             double* md = Mstar.data();
             for (Index r = 0; r < m; ++r) md[r] = 0.0;
             for (Index k : nz) {
-              const double zk = Z(i, k);
+              const double zk = zrow[k];
               const double* pc = P.data() + k * m;
               for (Index r = 0; r < m; ++r) md[r] += zk * pc[r];
             }
+            Fstar = H(i, i);
+            for (Index k : nz) Fstar += zrow[k] * Mstar[k];
           }
-          double Fstar = H(i, i);
-          for (Index k : nz) Fstar += Z(i, k) * Mstar[k];
           double Finf = 0.0;
           if (diffuse) {
             Minf.setZero();
-            for (Index k : nz) Minf.noalias() += Z(i, k) * Pinf.col(k);
-            for (Index k : nz) Finf += Z(i, k) * Minf[k];
+            for (Index k : nz) Minf.noalias() += zrow[k] * Pinf.col(k);
+            for (Index k : nz) Finf += zrow[k] * Minf[k];
           }
           double zz = 0.0;
-          for (Index k : nz) zz += Z(i, k) * Z(i, k);
+          for (Index k : nz) zz += zrow[k] * zrow[k];
           if (diffuse && Finf > kDiffuseTol * std::max(1.0, zz)) {
             // Diffuse element: the observation pins down a diffuse direction.
             work = Minf / Finf;  // K_0
@@ -231,19 +270,35 @@ class KalmanFilter {
             ++out.nobs_diffuse;
             if (opt_.store) store_element(out, t, i, v, Fstar, Finf, Mstar, Minf, ObsKind::diffuse);
           } else if (Fstar > kDegenerateTol) {
-            work = Mstar / Fstar;  // K
-            a.noalias() += work * v;
-            rank1_update(P, Mstar, Mstar, 1.0 / Fstar);
+            if (in_frame) {
+              a.noalias() += Mstar * (v / Fstar);  // a + K v, K = M_* / F_*
+              rank1_update_simd(P, Mstar, 1.0 / Fstar);
+            } else {
+              work = Mstar / Fstar;  // K
+              a.noalias() += work * v;
+              rank1_update(P, Mstar, Mstar, 1.0 / Fstar);
+            }
             ll -= 0.5 * (kLog2Pi + std::log(Fstar) + v * v / Fstar);
-            if (opt_.store) store_element(out, t, i, v, Fstar, Finf, Mstar, diffuse ? Minf : zeros, ObsKind::regular);
-            if (use_steady && !diffuse && all_observed) {
-              K_frozen.col(i) = work;
-              M_frozen.col(i) = Mstar;
+            // The frozen gain is the one of the step before a steady-state test.
+            const bool freeze = use_steady && !diffuse && all_observed && (!in_frame || frame.steps() + 1 == kAnchorEvery);
+            if (in_frame && (opt_.store || freeze)) {  // what is stored or frozen is in the true coordinates
+              true_M = Mstar;
+              frame.to_true(true_M.data());
+            }
+            const VectorXd& M_out = in_frame ? true_M : Mstar;
+            if (opt_.store) store_element(out, t, i, v, Fstar, Finf, M_out, diffuse ? Minf : zeros, ObsKind::regular);
+            if (freeze) {
+              K_frozen.col(i) = M_out * (1.0 / Fstar);
+              M_frozen.col(i) = M_out;
               F_frozen[i] = Fstar;
             }
           } else {
             // No variance at all: the element carries no information.
-            if (opt_.store) store_element(out, t, i, v, Fstar, Finf, Mstar, diffuse ? Minf : zeros, ObsKind::degenerate);
+            if (opt_.store) {
+              true_M = Mstar;
+              if (in_frame) frame.to_true(true_M.data());
+              store_element(out, t, i, v, Fstar, Finf, true_M, diffuse ? Minf : zeros, ObsKind::degenerate);
+            }
             if (use_steady) all_observed = false;  // cannot be frozen
           }
         }
@@ -255,7 +310,7 @@ class KalmanFilter {
       // Time update.
       const MatrixXd& T = sys_.T_at(t);
       if (invariant) {
-        blocks.apply(a.data());
+        blocks.apply(a.data(), false, in_frame);  // in the frame: all but the seasonal blocks
       } else {
         work.noalias() = T * a;
         a.swap(work);
@@ -264,7 +319,11 @@ class KalmanFilter {
       if (converged) continue;
 
       // P ← T P T' + R Q R' (in place through the blocks when invariant).
-      if (invariant) {
+      if (in_frame) {
+        blocks.propagate(P, false, true);
+        frame.transition(a.data(), P);  // the seasonal blocks, and their disturbances
+        for (const auto& [k, value] : RQR_unframed) P.data()[k] += value;
+      } else if (invariant) {
         blocks.propagate(P);
         for (const auto& [k, value] : RQR_nonzero) P.data()[k] += value;
       } else {
@@ -274,7 +333,7 @@ class KalmanFilter {
         P.noalias() += R * sys_.Q_at(t) * R.transpose();
       }
       // Rounding makes T P T' drift from exact symmetry only slowly.
-      if (t % kSymmetrizeEvery == 0 || check_steady) symmetrize(P);
+      if ((!in_frame && t % kSymmetrizeEvery == 0) || check_steady) symmetrize(P);
 
       if (diffuse) {
         if (invariant) {
@@ -291,12 +350,39 @@ class KalmanFilter {
         }
       }
 
+      if (in_frame) {
+        interval_observed = interval_observed && all_observed;
+        if (frame.steps() == kAnchorEvery || t == n - 1) {
+          const bool full_interval = frame.steps() == kAnchorEvery;
+          symmetrize(P);
+          frame.anchor(P, a.data());
+          // Steady when the average change per step over the interval is
+          // at most steady_tol of max |P_*| (the test of the general path,
+          // made once per interval).
+          if (use_steady && full_interval && interval_observed) {
+            const double scale = std::max(P.cwiseAbs().maxCoeff(), 1e-300);
+            const double change = (P - P_anchor).cwiseAbs().maxCoeff();
+            if (change <= opt_.steady_tol * static_cast<double>(kAnchorEvery) * scale) {
+              converged = true;
+              in_frame = false;
+              if (out.converged_at < 0) out.converged_at = t + 1;
+              ++out.steady_entries;
+              P_frozen = P;
+              logdetF_frozen = F_frozen.array().log().sum();
+            }
+          }
+          P_anchor = P;
+          interval_observed = true;
+        }
+      }
+
       if (check_steady && !step_diffuse && all_observed) {
         const double scale = std::max(P.cwiseAbs().maxCoeff(), 1e-300);
         const double change = (P - P_start).cwiseAbs().maxCoeff();
         if (change <= opt_.steady_tol * scale) {
           converged = true;
           if (out.converged_at < 0) out.converged_at = t + 1;
+          ++out.steady_entries;
           P_frozen = P;
           logdetF_frozen = F_frozen.array().log().sum();
         }
@@ -324,6 +410,7 @@ class KalmanFilter {
   static constexpr double kDegenerateTol = 0.0;  // F_* must be strictly positive
   static constexpr Index kSteadyCheckEvery = 4;  // time points between steady-state checks
   static constexpr Index kSymmetrizeEvery = 8;   // time points between re-symmetrisations of P_*
+  static constexpr Index kAnchorEvery = 16;      // time points between anchors of the rotating frame
 
  private:
   static void symmetrize(MatrixXd& A) {
@@ -334,6 +421,53 @@ class KalmanFilter {
         A(i, j) = s;
         A(j, i) = s;
       }
+  }
+
+  static bool in_dummy_block(const BlockTransition& bt, Index k) {
+    for (const auto& b : bt.blocks())
+      if (b.kind == BlockTransition::Kind::dummy_seasonal && k >= b.start && k < b.start + b.size) return true;
+    return false;
+  }
+
+  // z'x over the nonzero entries nz of z, with four partial sums (no serial
+  // chain of additions).
+  static double sparse_dot(const VectorXd& z, const VectorXd& x, const std::vector<Index>& nz) {
+    double s[4] = {0.0, 0.0, 0.0, 0.0};
+    const Index q = static_cast<Index>(nz.size());
+    Index j = 0;
+    for (; j + 4 <= q; j += 4)
+      for (int l = 0; l < 4; ++l) s[l] += z[nz[j + l]] * x[nz[j + l]];
+    for (; j < q; ++j) s[0] += z[nz[j]] * x[nz[j]];
+    return (s[0] + s[1]) + (s[2] + s[3]);
+  }
+
+  // M ← P z over the nonzero entries nz of z, four columns of P at a time
+  // (M is loaded and stored once per four columns).
+  SUMMITCAST_SIMD_CLONES static void sparse_product_simd(const MatrixXd& P, const VectorXd& z, const std::vector<Index>& nz, VectorXd& M) {
+    const Index m = P.rows(), q = static_cast<Index>(nz.size());
+    double* __restrict md = M.data();
+    const double* pd = P.data();
+    for (Index r = 0; r < m; ++r) md[r] = 0.0;
+    Index j = 0;
+    for (; j + 4 <= q; j += 4) {
+      const Index k0 = nz[j], k1 = nz[j + 1], k2 = nz[j + 2], k3 = nz[j + 3];
+      const double z0 = z[k0], z1 = z[k1], z2 = z[k2], z3 = z[k3];
+      const double* __restrict c0 = pd + k0 * m;
+      const double* __restrict c1 = pd + k1 * m;
+      const double* __restrict c2 = pd + k2 * m;
+      const double* __restrict c3 = pd + k3 * m;
+      for (Index r = 0; r < m; ++r) md[r] += (z0 * c0[r] + z1 * c1[r]) + (z2 * c2[r] + z3 * c3[r]);
+    }
+    for (; j < q; ++j) {
+      const double zk = z[nz[j]];
+      const double* __restrict c = pd + nz[j] * m;
+      for (Index r = 0; r < m; ++r) md[r] += zk * c[r];
+    }
+  }
+
+  // P ← P − s x x' (the structured path's copy, vectorised for the processor).
+  SUMMITCAST_SIMD_CLONES static void rank1_update_simd(MatrixXd& P, const VectorXd& x, double s) {
+    rank1_update(P, x, x, s);
   }
 
   // P ← P − s x y' (column-major, plain loops)

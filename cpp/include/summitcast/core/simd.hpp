@@ -1,0 +1,19 @@
+// Runtime dispatch of the few innermost loops to wider vector units.
+//
+// The package is built for the baseline x86-64 (SSE2), so that one wheel runs
+// everywhere.  A function marked SUMMITCAST_SIMD_CLONES is compiled twice,
+// for the baseline and for x86-64-v3 (AVX2 + FMA), and the loader picks the
+// clone the processor supports (GCC/Clang function multiversioning, ELF
+// only).  The loops so marked are plain loops over short columns (the m x m
+// covariance of a Kalman filter step), where four doubles per instruction
+// instead of two is most of the speed.  The clones may round differently
+// (FMA contracts a·b + c): results agree to a few ulps per operation, not
+// bit for bit, between processors.
+#pragma once
+
+#if defined(__x86_64__) && defined(__ELF__) && !defined(__SANITIZE_ADDRESS__) && \
+    (defined(__clang__) ? __clang_major__ >= 14 : (defined(__GNUC__) && __GNUC__ >= 8))
+#define SUMMITCAST_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define SUMMITCAST_SIMD_CLONES
+#endif

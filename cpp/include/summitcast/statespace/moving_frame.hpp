@@ -1,0 +1,272 @@
+// The seasonal blocks of a transition followed in a moving frame.
+//
+// Most of a filter step of a component model is spent moving the seasonal
+// blocks of P: a trigonometric harmonic rotates its pair of states by
+// R = [c s; −s c] (four multiplications per entry of two rows and two
+// columns), and a dummy seasonal shifts its s − 1 states by one (a copy of
+// the whole block) before its first state becomes minus their sum.  Write
+// the state as α_t = G_k α̃_t, with G_k block-diagonal and k the steps since
+// the frame was anchored:
+//
+// - rotation block: G_k = R^k.  Then G_{k+1}⁻¹ R G_k = I: in the frame the
+//   harmonic does not move at all, and the observation row z' becomes
+//   z' R^k (its two entries updated by one 2 x 2 product per step).
+// - dummy seasonal block of size s − 1: G_k is the permutation that stores
+//   logical state j in slot (j + o_k) mod (s − 1) of the block.  The shift
+//   is then a relabelling, o_{k+1} = o_k − 1 (mod s − 1): the slot of the
+//   dropped last state receives the new first one, −Σ of the block.  On P
+//   that rewrites one row and one column, P[q, :] = P[:, q] = −σ with
+//   σ = Σ_{i ∈ block} P[:, i], and P[q, q] = Σ_{i ∈ block} σ_i.
+// - every other block is applied as it is (block_transition.hpp).
+//
+// The disturbances stay as they are in the frame when R Q R' is q I₂ on each
+// rotation pair, and on each dummy block q at its first state only, with no
+// covariance with other states (one variance per component, as in every
+// component model); the frame then adds the dummy block's q in the slot of
+// the new first state.  anchor() maps P and a back to the true coordinates
+// (P ← G P G', a ← G a) and resets k = 0: the filter does that every few
+// steps, which gives the true P for the steady-state test and keeps the
+// rounding of the accumulated powers R^k at a few ulps.
+#pragma once
+
+#include <Eigen/Dense>
+#include <vector>
+
+#include "summitcast/core/simd.hpp"
+#include "summitcast/statespace/block_transition.hpp"
+
+namespace summitcast::statespace {
+
+class MovingFrame {
+ public:
+  MovingFrame() = default;
+  // z: the observation row (length m) of the one series.
+  MovingFrame(const BlockTransition& bt, const Eigen::MatrixXd& RQR, const double* z) : m_(bt.m()), z_(z, z + bt.m()) {
+    std::vector<bool> on(static_cast<size_t>(m_));
+    for (Eigen::Index k = 0; k < m_; ++k) on[static_cast<size_t>(k)] = z[k] != 0.0;
+    for (const auto& b : bt.blocks()) {
+      if (b.kind == BlockTransition::Kind::rotation) {
+        rotations_.push_back({b.start, b.c, b.s, 1.0, 0.0});
+        if (z[b.start] != 0.0 || z[b.start + 1] != 0.0) on[static_cast<size_t>(b.start)] = on[static_cast<size_t>(b.start + 1)] = true;
+      }
+      if (b.kind == BlockTransition::Kind::dummy_seasonal) dummies_.push_back({b.start, b.size, 0, RQR(b.start, b.start)});
+    }
+    // The entries of G'z that can be nonzero, as logical states (the
+    // rotations mix each pair z touches).
+    for (Eigen::Index k = 0; k < m_; ++k) {
+      if (!on[static_cast<size_t>(k)]) continue;
+      pattern_.push_back(k);
+      int owner = -1;
+      for (size_t d = 0; d < dummies_.size(); ++d)
+        if (k >= dummies_[d].start && k < dummies_[d].start + dummies_[d].size) owner = static_cast<int>(d);
+      pattern_dummy_.push_back(owner);
+    }
+    perm_.resize(static_cast<size_t>(m_));
+    scratch_.resize(m_, m_);
+    sums_.resize(m_);
+    reset();
+  }
+
+  // True when R Q R' keeps its form in the frame (see above).
+  static bool applies(const BlockTransition& bt, const Eigen::MatrixXd& RQR) {
+    const Eigen::Index m = RQR.rows();
+    auto no_other_covariance = [&](Eigen::Index i, Eigen::Index first, Eigen::Index size) {
+      for (Eigen::Index j = 0; j < m; ++j)
+        if ((j < first || j >= first + size) && (RQR(i, j) != 0.0 || RQR(j, i) != 0.0)) return false;
+      return true;
+    };
+    for (const auto& b : bt.blocks()) {
+      const Eigen::Index i = b.start;
+      if (b.kind == BlockTransition::Kind::rotation) {
+        if (RQR(i, i) != RQR(i + 1, i + 1) || RQR(i, i + 1) != 0.0 || RQR(i + 1, i) != 0.0) return false;
+        if (!no_other_covariance(i, i, 2) || !no_other_covariance(i + 1, i, 2)) return false;
+      } else if (b.kind == BlockTransition::Kind::dummy_seasonal) {
+        for (Eigen::Index r = i; r < i + b.size; ++r) {
+          if (!no_other_covariance(r, i, b.size)) return false;
+          for (Eigen::Index c = i; c < i + b.size; ++c)
+            if ((r != i || c != i) && RQR(r, c) != 0.0) return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  Eigen::Index steps() const { return steps_; }
+
+  // G = I.
+  void reset() {
+    for (auto& q : rotations_) {
+      q.C = 1.0;
+      q.S = 0.0;
+    }
+    for (auto& d : dummies_) d.offset = 0;
+    steps_ = 0;
+  }
+
+  // The observation row in the frame, zt ← G'z, and where it can be nonzero.
+  void observation_row(double* zt, std::vector<Eigen::Index>& nonzero) {
+    const double* z = z_.data();
+    for (Eigen::Index k = 0; k < m_; ++k) zt[k] = z[k];
+    for (const auto& q : rotations_) {  // z' R^k = [z0 C − z1 S, z0 S + z1 C]
+      const double z0 = z[q.start], z1 = z[q.start + 1];
+      zt[q.start] = z0 * q.C - z1 * q.S;
+      zt[q.start + 1] = z0 * q.S + z1 * q.C;
+    }
+    for (const auto& d : dummies_) {
+      const Eigen::Index split = d.size - d.offset;  // logical j < split sits at slot j + offset
+      for (Eigen::Index j = 0; j < split; ++j) zt[d.start + j + d.offset] = z[d.start + j];
+      for (Eigen::Index j = split; j < d.size; ++j) zt[d.start + j - split] = z[d.start + j];
+    }
+    if (dummies_.empty()) {
+      nonzero = pattern_;
+      return;
+    }
+    nonzero.resize(pattern_.size());
+    for (size_t j = 0; j < pattern_.size(); ++j) {
+      const int d = pattern_dummy_[j];
+      const Eigen::Index k = pattern_[j];
+      nonzero[j] = d < 0 ? k : slot(dummies_[static_cast<size_t>(d)], k - dummies_[static_cast<size_t>(d)].start);
+    }
+  }
+
+  // The framed blocks' part of the time update, after the other blocks have
+  // been applied (BlockTransition with in_moving_frame): a ← T̃ a,
+  // P ← T̃ P T̃' + (the dummy blocks' disturbance variances), then k ← k + 1.
+  SUMMITCAST_SIMD_CLONES void transition(double* a, Eigen::MatrixXd& P) {
+    const Eigen::Index m = m_;
+    double* p = P.data();
+    for (auto& d : dummies_) {
+      const Eigen::Index q = slot(d, d.size - 1);  // the last state's slot takes the new first state
+      double sa = 0.0;
+      for (Eigen::Index i = 0; i < d.size; ++i) sa += a[d.start + i];
+      a[q] = -sa;
+      column_sums(p + d.start * m, m, d.size, sums_.data());
+      double total = 0.0;
+      for (Eigen::Index i = 0; i < d.size; ++i) total += sums_[d.start + i];
+      for (Eigen::Index r = 0; r < m; ++r) {
+        p[q * m + r] = -sums_[r];
+        p[r * m + q] = -sums_[r];
+      }
+      p[q * m + q] = total + d.variance;
+      d.offset = d.offset == 0 ? d.size - 1 : d.offset - 1;
+    }
+    for (auto& q : rotations_) {  // R^k → R^{k+1}
+      const double C = q.C * q.c - q.S * q.s, S = q.S * q.c + q.C * q.s;
+      q.C = C;
+      q.S = S;
+    }
+    ++steps_;
+  }
+
+  // x ← G x for a vector of length m.
+  void to_true(double* x) {
+    for (const auto& q : rotations_) {
+      const double x0 = x[q.start], x1 = x[q.start + 1];
+      x[q.start] = q.C * x0 + q.S * x1;
+      x[q.start + 1] = -q.S * x0 + q.C * x1;
+    }
+    if (dummies_.empty()) return;
+    for (Eigen::Index k = 0; k < m_; ++k) sums_[k] = x[k];
+    fill_permutation();
+    for (Eigen::Index k = 0; k < m_; ++k) x[k] = sums_[perm_[static_cast<size_t>(k)]];
+  }
+
+  // P ← G P G' (m x m, column-major, in place), then G = I.
+  void anchor(Eigen::MatrixXd& P, double* a) {
+    const Eigen::Index m = m_;
+    double* p = P.data();
+    for (const auto& q : rotations_) {  // rows: P ← G P
+      for (Eigen::Index j = 0; j < m; ++j) {
+        double* x = p + j * m + q.start;
+        const double x0 = x[0], x1 = x[1];
+        x[0] = q.C * x0 + q.S * x1;
+        x[1] = -q.S * x0 + q.C * x1;
+      }
+    }
+    for (const auto& q : rotations_) {  // columns: P ← P G'
+      double* u = p + q.start * m;
+      double* w = u + m;
+      for (Eigen::Index r = 0; r < m; ++r) {
+        const double x0 = u[r], x1 = w[r];
+        u[r] = q.C * x0 + q.S * x1;
+        w[r] = -q.S * x0 + q.C * x1;
+      }
+    }
+    if (!dummies_.empty()) {  // the permutation: P_true(i, j) = P(perm i, perm j)
+      fill_permutation();
+      for (Eigen::Index j = 0; j < m; ++j) {  // whole columns, then the dummy blocks' rows
+        const Eigen::Index from = perm_[static_cast<size_t>(j)];
+        scratch_.col(j) = P.col(from);
+        for (const auto& d : dummies_)
+          for (Eigen::Index i = d.start; i < d.start + d.size; ++i) scratch_(i, j) = P(perm_[static_cast<size_t>(i)], from);
+      }
+      P.swap(scratch_);
+    }
+    to_true(a);
+    reset();
+  }
+
+ private:
+  struct Rotation {
+    Eigen::Index start;
+    double c, s;  // one step's rotation
+    double C, S;  // R^k
+  };
+  struct Dummy {
+    Eigen::Index start, size, offset;
+    double variance;  // R Q R' at the block's first state
+  };
+
+  // Where logical state j of a dummy block is stored.
+  static Eigen::Index slot(const Dummy& d, Eigen::Index j) {
+    const Eigen::Index k = j + d.offset;
+    return d.start + (k < d.size ? k : k - d.size);
+  }
+
+  void fill_permutation() {
+    for (Eigen::Index k = 0; k < m_; ++k) perm_[static_cast<size_t>(k)] = k;
+    for (const auto& d : dummies_) {
+      const Eigen::Index split = d.size - d.offset;
+      for (Eigen::Index j = 0; j < d.size; ++j)
+        perm_[static_cast<size_t>(d.start + j)] = d.start + (j < split ? j + d.offset : j - split);
+    }
+  }
+
+  // out ← the sum of the k columns of length m at col, four rows at a time
+  // (the partial sums stay in one vector register, no serial chain).
+  static void column_sums(const double* col, Eigen::Index m, Eigen::Index k, double* out) {
+    Eigen::Index r = 0;
+    for (; r + 4 <= m; r += 4) {
+      double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+      for (Eigen::Index j = 0; j < k; ++j) {
+        const double* c = col + j * m + r;
+        s0 += c[0];
+        s1 += c[1];
+        s2 += c[2];
+        s3 += c[3];
+      }
+      out[r] = s0;
+      out[r + 1] = s1;
+      out[r + 2] = s2;
+      out[r + 3] = s3;
+    }
+    for (; r < m; ++r) {
+      double s0 = 0.0;
+      for (Eigen::Index j = 0; j < k; ++j) s0 += col[j * m + r];
+      out[r] = s0;
+    }
+  }
+
+  Eigen::Index m_ = 0;
+  std::vector<double> z_;
+  std::vector<Eigen::Index> pattern_;
+  std::vector<int> pattern_dummy_;  // the dummy block of each pattern entry, or -1
+  std::vector<Rotation> rotations_;
+  std::vector<Dummy> dummies_;
+  std::vector<Eigen::Index> perm_;
+  Eigen::MatrixXd scratch_;
+  Eigen::VectorXd sums_;
+  Eigen::Index steps_ = 0;
+};
+
+}  // namespace summitcast::statespace
