@@ -94,6 +94,7 @@ BAD = [
     (["forecast", "--seed", "abc"], "--seed"),
     (["forecast", "--as-of", "2099-01"], "after the data's as-of"),
     (["forecast", "--as-of", "garbage"], "as_of"),
+    (["forecast", "--as-of", "1980-01"], "before the indicator panel starts"),
     (["forecast", "--format", "xml"], "--format"),
     (["forecast", "--mode", "medium"], "--mode"),
     (["forecast", "--series", "nope", *FAST], "series"),
@@ -126,10 +127,24 @@ def test_bad_files_give_one_line(capsys, tmp_path):
     assert main(["data", "--export", str(folder)]) == 0
     capsys.readouterr()
     (folder / "steps.csv").write_text("series,date,kind\ntrilateral,not-a-date,refusal\n")
+    numbers = tmp_path / "numbers"
+    assert main(["data", "--export", str(numbers)]) == 0
+    capsys.readouterr()
+    panel = (numbers / "indicators.csv").read_text().splitlines()
+    cells = panel[5].split(",")
+    cells[panel[0].split(",").index("missile_launches")] = "many"
+    (numbers / "indicators.csv").write_text("\n".join([*panel[:5], ",".join(cells), *panel[6:]]) + "\n")
+    bad_value = tmp_path / "v.json"
+    bad_value.write_text(json.dumps({"trade": "lots"}))
+    no_month = tmp_path / "m.csv"
+    no_month.write_text("keyword,value\ntrade,-0.1\n")
     cases = [(["--scenario", str(unknown)], "unknown or missing column"),
+             (["--scenario", str(no_month)], "unknown or missing column"),
              (["--scenario", str(bad_json)], "invalid JSON"),
              (["--scenario", str(unknown_key)], "unknown scenario keyword"),
-             (["--data", str(folder)], "not a date")]
+             (["--scenario", str(bad_value)], "trade must be (change, month)"),
+             (["--data", str(folder)], "not a date"),
+             (["--data", str(numbers)], "'missile_launches' has a non-number at data row 5: 'many'")]
     for extra, needle in cases:
         out_file = tmp_path / "never.txt"
         status, out, err = run(["forecast", *extra, "--out", str(out_file), *FAST], capsys)
@@ -139,13 +154,83 @@ def test_bad_files_give_one_line(capsys, tmp_path):
 
 
 def test_help_is_complete():
-    for args in (["--help"], ["forecast", "--help"], ["data", "--help"]):
+    for args in (["--help"], ["forecast", "--help"], ["data", "--help"], ["backtest", "--help"]):
         result = subprocess.run([sys.executable, "-m", "summitcast", *args], capture_output=True, text=True)
         assert result.returncode == 0
     text = subprocess.run([sys.executable, "-m", "summitcast", "forecast", "--help"], capture_output=True,
                           text=True).stdout
     for option in ("--as-of", "--horizon", "--data", "--scenario", "--format", "--out", "--mode", "--seed"):
         assert option in text
+
+
+def test_every_option_of_every_subcommand_is_documented():
+    """Each subcommand has a help line and each of its options a help text (not just a name)."""
+    import argparse
+
+    from summitcast.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    listed = {choice.dest: choice.help for choice in sub._choices_actions}
+    assert set(sub.choices) == {"forecast", "data", "backtest"} == set(listed)
+    assert all(listed.values()), listed
+    for name, command in sub.choices.items():
+        for action in command._actions:
+            if action.option_strings and action.dest != "help":
+                assert action.help and action.help != argparse.SUPPRESS, f"{name} {action.option_strings[0]}"
+        assert command.description, name
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "csv", "html"])
+def test_scenario_in_every_format(fmt, capsys, tmp_path):
+    if fmt == "html":
+        pytest.importorskip("matplotlib")
+    spec = tmp_path / "s.json"
+    spec.write_text(json.dumps({"trade": [-0.15, 2]}))
+    out_file = tmp_path / f"s.{fmt}"
+    status, out, _ = run(["forecast", "--scenario", str(spec), "--format", fmt, "--horizon", "6",
+                          "--out", str(out_file), *FAST], capsys)
+    assert status == 0 and out == ""
+    text = out_file.read_text(encoding="utf-8")
+    if fmt == "json":
+        doc = json.loads(text)
+        assert doc["schema"] == "summitcast.scenario" and [h["months"] for h in doc["horizons"]] == list(range(1, 7))
+    elif fmt == "csv":
+        frame = pd.read_csv(out_file)
+        assert list(frame.columns[:5]) == ["months", "month", "shift", "lower", "upper"] and len(frame) == 6
+    elif fmt == "html":
+        assert text.startswith("<!DOCTYPE html>") and "data:image/png;base64," in text
+    else:
+        assert "Shift of P(held by month)" in text
+
+
+def test_out_and_export_targets_are_checked_before_any_work(capsys, tmp_path):
+    a_file = tmp_path / "a_file"
+    a_file.write_text("keep me")
+    cases = [(["forecast", "--out", str(tmp_path / "no" / "such" / "f.json")], "does not exist"),
+             (["forecast", "--out", str(tmp_path)], "is a folder"),
+             (["data", "--export", str(a_file)], "is a file"),
+             (["data", "--export", str(tmp_path / "no" / "such")], "does not exist")]
+    for args, needle in cases:
+        status, out, err = run(args, capsys)
+        lines = err.strip().splitlines()
+        assert status == 2 and out == "" and len(lines) == 1 and needle in lines[0], err
+    assert a_file.read_text() == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file"]  # no staging folder or partial file left
+
+
+def test_text_forecast_in_a_pipe_is_quiet_and_loads_no_heavy_optional_module():
+    """A cold `summitcast forecast` (text) in a pipe prints no progress bar, only one-line notes on
+    standard error, and never imports SciPy, matplotlib, scikit-learn or ArviZ (they cost its cold start)."""
+    code = ("import sys; from summitcast.cli import main; status = main(['forecast', '--draws', '40', '--paths', "
+            "'8', '--horizon', '6']); heavy = sorted({m.split('.')[0] for m in sys.modules} & "
+            "{'scipy', 'matplotlib', 'sklearn', 'arviz'}); print('HEAVY', heavy, file=sys.stderr); sys.exit(status)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "within  6 months" in result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1] == "HEAVY []", lines[-1]
+    assert all(line.startswith("summitcast: note:") for line in lines[:-1]), lines
 
 
 def test_sampler_warnings_surface_as_one_line_notes(capsys):

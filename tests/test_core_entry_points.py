@@ -216,3 +216,18 @@ def test_ctrl_c_stops_a_huge_forecast():
         model._model.forecast(params, steps, np.zeros((steps, 0)))
     timer.join()
     assert time.perf_counter() - start < 20
+
+
+def test_density_rows_are_the_one_at_a_time_densities_for_any_thread_count():
+    rng = np.random.default_rng(11)
+    X = pd.DataFrame(rng.normal(size=(80, 3)), columns=["a", "b", "c"])
+    y = pd.Series((rng.uniform(size=80) < 0.4).astype(float))
+    model = Logit(X, y)._core_model
+    thetas = rng.normal(size=(301, model.dim))
+    one_at_a_time = np.array([model.log_density(t, True)[0] for t in thetas])
+    for threads in (1, 2, 0):
+        np.testing.assert_array_equal(_core.bayes.log_density_rows(model, thetas, True, threads), one_at_a_time)
+    with pytest.raises(ValueError, match="thetas columns must have size"):
+        _core.bayes.log_density_rows(model, thetas[:, :2], True, 1)
+    with pytest.raises(ValueError, match="threads must be >= 0"):
+        _core.bayes.log_density_rows(model, thetas, True, -1)

@@ -1,4 +1,10 @@
-"""The notebooks run top to bottom (they are part of the documentation)."""
+"""The notebooks run top to bottom (they are part of the documentation).
+
+A notebook that reads the real sample files (``SUMMITCAST_SHARED_DATA`` in
+its code: "Bring your own data") gets their folder from the ``shared_data``
+fixture, so it skips with a reason where ../shared/data is absent and fails
+in CI; opened in Jupyter from notebooks/ it finds ../../shared/data itself.
+"""
 
 from __future__ import annotations
 
@@ -17,11 +23,13 @@ def test_there_are_notebooks():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_notebook_executes(path, tmp_path, monkeypatch):
+def test_notebook_executes(path, tmp_path, monkeypatch, request):
     # the kernel inherits the environment: without MPLBACKEND (CI sets Agg) ipykernel's
     # inline backend renders the figures into the notebook, as a reader sees them
     monkeypatch.delenv("MPLBACKEND", raising=False)
     nb = nbformat.read(path, as_version=4)
+    if any("SUMMITCAST_SHARED_DATA" in c.source for c in nb.cells if c.cell_type == "code"):
+        monkeypatch.setenv("SUMMITCAST_SHARED_DATA", str(request.getfixturevalue("shared_data")))
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert not cell.outputs, f"{path.name}: commit notebooks with outputs stripped"

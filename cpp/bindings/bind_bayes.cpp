@@ -7,6 +7,7 @@
 
 #include "prelude.hpp"
 #include "summitcast/bayes/binary_regression.hpp"
+#include "summitcast/bayes/density_rows.hpp"
 #include "summitcast/bayes/diagnostics.hpp"
 #include "summitcast/bayes/hierarchical_logit.hpp"
 #include "summitcast/bayes/ordinal_regression.hpp"
@@ -197,6 +198,13 @@ void register_bayes(py::module_& root) {
         return bayes::hessian_fd(model, theta, jacobian);
       },
       py::arg("model"), py::arg("theta"), py::arg("jacobian") = true, py::call_guard<py::gil_scoped_release>());
+  m.def(
+      "log_density_rows",
+      [](const bayes::LogDensity& model, const MatrixXd& thetas, bool jacobian, int threads) {
+        return bayes::log_density_rows(model, thetas, jacobian, threads);
+      },
+      py::arg("model"), py::arg("thetas"), py::arg("jacobian") = true, py::arg("threads") = 0,
+      py::call_guard<py::gil_scoped_release>());
   m.def("laplace_draws", &bayes::laplace_draws, py::arg("mode"), py::arg("hessian"), py::arg("draws"),
         py::arg("seed"), py::call_guard<py::gil_scoped_release>());
 

@@ -5,6 +5,7 @@
 
 #include "check.hpp"
 #include "summitcast/bayes/binary_regression.hpp"
+#include "summitcast/bayes/density_rows.hpp"
 #include "summitcast/bayes/diagnostics.hpp"
 #include "summitcast/bayes/sampler.hpp"
 #include "summitcast/core/rng.hpp"
@@ -40,6 +41,22 @@ class Gaussian final : public sb::LogDensity {
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(bayes)
+
+BOOST_AUTO_TEST_CASE(density_rows_equal_one_call_per_row_for_any_thread_count) {
+  const Gaussian model(VectorXd::LinSpaced(3, -1.0, 1.0), VectorXd::LinSpaced(3, 0.5, 2.0));
+  sc::Rng rng(5, 0);
+  MatrixXd thetas(257, 3);
+  for (Index i = 0; i < thetas.rows(); ++i)
+    for (Index j = 0; j < 3; ++j) thetas(i, j) = rng.normal();
+  const VectorXd serial = sb::log_density_rows(model, thetas, true, 1);
+  VectorXd g(3);
+  for (Index i = 0; i < thetas.rows(); ++i) {
+    const VectorXd row = thetas.row(i).transpose();
+    BOOST_CHECK_EQUAL(serial[i], model.log_density(row, g, true));
+  }
+  for (int threads : {2, 3, 0}) BOOST_CHECK(sb::log_density_rows(model, thetas, true, threads) == serial);
+  BOOST_CHECK_THROW(sb::log_density_rows(model, MatrixXd::Zero(4, 2), true, 1), std::invalid_argument);
+}
 
 BOOST_AUTO_TEST_CASE(logit_gradient_matches_finite_differences) {
   sc::Rng rng(2, 0);

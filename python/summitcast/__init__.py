@@ -10,7 +10,8 @@ Layers (each usable alone; see the README):
 ``summitcast.diagnostics`` R-hat and ESS
 ``summitcast.datasets``    the bundled trilateral record and simulated worlds
 ``summitcast.io``          readers for GDELT, ICEWS, Comtrade, CNS and ACLED files
-``summitcast.evaluate``    proper scores, calibration, block bootstrap for forecasts
+``summitcast.evaluate``    proper scores, calibration, no-look-ahead backtests with
+                           baselines and stacking, on any executor
 ``summitcast.forecaster``  ``SummitForecaster``: the layers composed into summit
                            probabilities, scenarios and the ``summitcast`` CLI
 

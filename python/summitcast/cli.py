@@ -89,7 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="NUTS chains in full mode (default 4)")
     dt = sub.add_parser("data", help="what data is bundled, through when, from which sources",
                         description="The bundled record: tables, record-through dates, series and sources.")
-    dt.add_argument("--format", choices=("text", "json"), default="text")
+    dt.add_argument("--format", choices=("text", "json"), default="text",
+                    help="text: a summary with the series; json: one object (as_of, record_through, series, "
+                    "indicators, sources) (default text)")
     dt.add_argument("--export", metavar="DIR", help="write the tables the forecaster reads as CSV files into DIR "
                     "(the --data format)")
     from .evaluate.cli import add_backtest_parser
@@ -198,15 +200,23 @@ def _html_page(result: Any, kind: str) -> str:
     return f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title></head><body>{body}</body></html>\n"
 
 
-def _write(text: str, out: str | None) -> None:
+def _check_out(out: str | None) -> Path | None:
+    """The ``--out`` target, checked before any work is done."""
     if out is None:
-        sys.stdout.write(text)
-        return
+        return None
     target = Path(out)
     if target.is_dir():
         raise ValueError(f"--out {target} is a folder; give a file name")
-    if not target.parent.exists():
+    if not target.parent.is_dir():
         raise FileNotFoundError(f"--out: the folder {target.parent} does not exist")
+    return target
+
+
+def _write(text: str, out: str | None) -> None:
+    target = _check_out(out)
+    if target is None:
+        sys.stdout.write(text)
+        return
     # write a temporary file beside the target and rename it: never a partial file
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
@@ -216,6 +226,29 @@ def _write(text: str, out: str | None) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _export(data: Any, out: str) -> Path:
+    """Write the forecaster's tables into the folder ``out``: into a temporary folder beside it first,
+    then moved in file by file, so a failure leaves no half-written export."""
+    import shutil
+
+    from .forecaster._files import write_folder
+
+    target = Path(out)
+    if target.exists() and not target.is_dir():
+        raise ValueError(f"--export {target} is a file; give a folder (created if absent)")
+    if not target.parent.is_dir():
+        raise FileNotFoundError(f"--export: the folder {target.parent} does not exist")
+    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
+    try:
+        write_folder(data, staging)
+        target.mkdir(exist_ok=True)
+        for file in sorted(staging.iterdir()):
+            os.replace(file, target / file.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
 
 
 def _notes(caught: list[warnings.WarningMessage]) -> None:
@@ -231,6 +264,7 @@ def _forecast(args: argparse.Namespace) -> int:
     from ._common.progress import progress
     from .forecaster import SummitForecaster
 
+    _check_out(args.out)
     scenario = _scenario_file(args.scenario) if args.scenario else None
     with progress(3, "summitcast forecast") as advance:
         data = _load_data(args.data)
@@ -253,9 +287,7 @@ def _data(args: argparse.Namespace) -> int:
 
     data = load_trilateral()
     if args.export:
-        from .forecaster._files import write_folder
-
-        folder = write_folder(data, args.export)
+        folder = _export(data, args.export)
         print(f"summitcast: wrote the forecaster's tables to {folder}", file=sys.stderr)
         return 0
     rt = {k: f"{v:%Y-%m-%d}" for k, v in (getattr(data, "record_through", None) or {}).items()}
@@ -300,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as err:
         print(f"summitcast: error: {err}", file=sys.stderr)
         return 2
-    except (ValueError, TypeError, FileNotFoundError, PermissionError, KeyboardInterrupt) as err:
+    except (ValueError, TypeError, OSError, KeyboardInterrupt) as err:  # OSError: files and folders
         message = "interrupted" if isinstance(err, KeyboardInterrupt) else " ".join(str(err).split())
         print(f"summitcast: error: {message}", file=sys.stderr)
         return 2

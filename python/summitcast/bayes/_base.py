@@ -297,7 +297,7 @@ class BayesModel:
         """PSIS weights of the proposals: log p(θ) (the model's density with the
         Jacobian of the unconstraining transform) minus the Student-t log q(θ)
         = −(df + d)/2 · log(1 + δ/df) + const, δ the Mahalanobis distance under −H."""
-        log_p = np.array([self._core_model.log_density(t, True)[0] for t in theta])
+        log_p = _core.bayes.log_density_rows(self._core_model, theta, True, 0)
         diff = theta - mode
         delta = np.einsum("si,ij,sj->s", diff, -hessian, diff)
         log_ratios = log_p + 0.5 * (df + theta.shape[1]) * np.log1p(delta / df)

@@ -231,19 +231,114 @@ def _separable(X: np.ndarray, y: np.ndarray) -> bool:
 
         max  sum_i s_i z_i' beta   s.t.  s_i z_i' beta >= 0,  -1 <= beta <= 1
 
-    is positive (beta = 0 is always feasible with value 0).  Needs SciPy's
-    HiGHS solver; without SciPy only single-column separation is checked.
+    is positive (beta = 0 is always feasible with value 0).  Most designs
+    are not separated, and :func:`_overlap_certified` proves that cheaply
+    (no SciPy); the linear programme runs only when it cannot.  It needs
+    SciPy's HiGHS solver; without SciPy only single-column separation is
+    checked.
     """
-    try:
-        from scipy.optimize import linprog
-    except ImportError:  # pragma: no cover - SciPy is optional at run time
-        return False
     sd = X.std(axis=0)
     keep = sd > 0
     Z = np.column_stack([np.ones(len(y)), (X[:, keep] - X[:, keep].mean(axis=0)) / sd[keep]])
     S = (2.0 * y - 1.0)[:, None] * Z
+    threshold = 1e-7 * len(y)  # the programme's value above which the data count as separated
+    if _overlap_certified(Z, y, threshold):
+        return False
+    try:
+        from scipy.optimize import linprog
+    except ImportError:  # pragma: no cover - SciPy is optional at run time
+        return False
     res = linprog(-S.sum(axis=0), A_ub=-S, b_ub=np.zeros(len(y)), bounds=[(-1.0, 1.0)] * Z.shape[1], method="highs")
-    return bool(res.status == 0 and -res.fun > 1e-7 * len(y))
+    return bool(res.status == 0 and -res.fun > threshold)
+
+
+def _overlap_certified(Z: np.ndarray, y: np.ndarray, threshold: float, max_iter: int = 60) -> bool:
+    """True when a finite maximum-likelihood fit shows the data are not
+    separated (the programme of :func:`_separable` has value 0).
+
+    The logit MLE exists iff there is no (quasi-)separation (Albert &
+    Anderson 1984).  When it exists the log-likelihood is strictly concave
+    around it and Newton's method converges quadratically: the steps fall to
+    rounding level.  Under separation the supremum is approached only as
+    beta runs off along a separating direction, where both the score and the
+    curvature vanish together and the Newton steps stay of order one, so
+    they never fall below the tolerance.  Two stopping rules certify:
+
+    * quantitatively (Stiemke's lemma): the score is
+      g = sum_i lambda_i s_i z_i with lambda_i = 1 - p_i for y_i = 1 and p_i
+      for y_i = 0, all positive; for a feasible b of the programme its value
+      v = sum_i s_i z_i' b obeys lambda_min v <= g' b <= ||g||_1, so
+      ||g||_1 <= threshold * lambda_min proves v <= threshold;
+    * Newton's step below 1e-9 (relative) at a finite, well-conditioned
+      estimate (the quadratic convergence only a finite MLE gives).
+
+    Anything else (divergence, a singular curvature matrix of collinear
+    columns, no convergence in ``max_iter`` steps) returns False: undecided,
+    and the caller solves the programme.
+    """
+    # Newton runs in a basis of the column space of Z: collinear columns,
+    # such as an intercept beside a full set of group dummies, span no more
+    # directions (and leave the curvature matrix singular otherwise).
+    B = _column_basis(Z)
+    beta = np.zeros(B.shape[1])
+
+    def loglik(eta: np.ndarray) -> float:
+        return float(y @ eta - np.logaddexp(0.0, eta).sum())
+
+    eta = B @ beta
+    current = loglik(eta)
+    for _ in range(max_iter):
+        log_norm = np.logaddexp(0.0, eta)
+        p, q = np.exp(eta - log_norm), np.exp(-log_norm)  # p_i and 1 - p_i, each without cancellation
+        if np.abs(Z.T @ (y - p)).sum() <= threshold * np.where(y == 1, q, p).min():
+            return True
+        hessian = (B * (p * q)[:, None]).T @ B
+        if not np.all(np.isfinite(hessian)) or np.linalg.cond(hessian) > 1e12:
+            return False
+        step = np.linalg.solve(hessian, B.T @ (y - p))
+        if np.abs(step).max() <= 1e-9 * (1.0 + np.abs(beta).max()):
+            return bool(np.abs(beta).max() < 1e3)
+        for _ in range(30):  # step halving keeps the likelihood increasing
+            trial = B @ (beta + step)
+            value = loglik(trial)
+            if value >= current:
+                break
+            step = step / 2.0
+        else:
+            return False
+        beta, eta, current = beta + step, trial, value
+    return False
+
+
+def _column_basis(Z: np.ndarray, rtol: float = 1e-10) -> np.ndarray:
+    """An orthonormal basis (n, r) of the numerical column space of ``Z``, by
+    Gram–Schmidt with column pivoting, each projection applied twice (so
+    the basis is orthonormal to rounding).  A direction is dropped when its
+    residual norm is below ``rtol`` times the largest column norm: it moves
+    Z'b by at most that, far less than the separation threshold.
+
+    Plain NumPy on purpose: LAPACK's SVD and QR of a tall matrix run
+    multithreaded in OpenBLAS, which on a busy two-core machine costs 0.3 s
+    for a 1300 × 18 matrix, against a millisecond here.
+    """
+    residual = np.array(Z, dtype=float, order="F", copy=True)
+    norms = np.sqrt((residual ** 2).sum(axis=0))
+    tol = rtol * norms.max()
+    basis: list[np.ndarray] = []
+    for _ in range(Z.shape[1]):
+        norms = np.sqrt((residual ** 2).sum(axis=0))
+        j = int(np.argmax(norms))
+        if norms[j] <= tol:
+            break
+        q = residual[:, j] / norms[j]
+        for _ in range(2):
+            for b in basis:
+                q = q - (b @ q) * b
+            q = q / np.sqrt(q @ q)
+        basis.append(q)
+        residual -= np.outer(q, q @ residual)
+        residual[:, j] = 0.0
+    return np.column_stack(basis)
 
 
 def check_tiny(n: int, k: int, what: str = "observations") -> None:

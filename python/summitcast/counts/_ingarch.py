@@ -337,8 +337,15 @@ class INGARCHResults(HtmlSummary):
         return self.simulate(steps, paths=paths, seed=seed, exog=exog)
 
     # -- persistence -------------------------------------------------------------
+    #: ``kind`` of the saved document (a key of ``summitcast._common.persist.LOADERS``).
+    save_kind = "counts.INGARCHResults"
+
     def save(self, path: Any) -> None:
         """Write the model, data and fit to a JSON file (read it back with ``summitcast.load``)."""
+        persist.save(path, self.save_kind, self.to_payload())
+
+    def to_payload(self) -> dict[str, Any]:
+        """The saved document's payload (plain numbers and strings)."""
         m = self.model
         out = self._out
         payload = {
@@ -355,7 +362,7 @@ class INGARCHResults(HtmlSummary):
                 "converged": bool(out["converged"]), "message": str(out["message"]), "nobs": int(out["nobs"]),
             },
         }
-        persist.save(path, "counts.INGARCHResults", payload)
+        return payload
 
     # -- presentation ------------------------------------------------------------
     def _header(self) -> list[tuple[str, str]]:

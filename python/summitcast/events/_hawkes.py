@@ -372,8 +372,15 @@ class HawkesResults(HtmlSummary):
                              f"{cap:.0e}); simulate a shorter span")
 
     # -- persistence ---------------------------------------------------------------
+    #: ``kind`` of the saved document (a key of ``summitcast._common.persist.LOADERS``).
+    save_kind = "events.HawkesResults"
+
     def save(self, path: Any) -> None:
         """Write the model, events and fit to a JSON file (read it back with ``summitcast.load``)."""
+        persist.save(path, self.save_kind, self.to_payload())
+
+    def to_payload(self) -> dict[str, Any]:
+        """The saved document's payload (plain numbers and strings)."""
         ev, out = self.events, self._out
         payload = {
             "model": {"kernel": self.model.kernel, "n_exp": self.model.n_exp},
@@ -390,7 +397,7 @@ class HawkesResults(HtmlSummary):
                 "hessian": encode_floats(out["hessian"]),
             },
         }
-        persist.save(path, "events.HawkesResults", payload)
+        return payload
 
     # -- presentation --------------------------------------------------------------
     def summary(self, alpha: float = 0.05) -> Summary:

@@ -18,11 +18,12 @@ from ._features import (DURATION_FEATURES, EXOGENOUS_FEATURES, FEATURE_GROUPS, F
 from ._forecast import REPORT_HORIZONS, Forecast, weighted_interval
 from ._indicators import IndicatorSet, fit_indicators
 from ._models import MODE_SETTINGS, PooledModels, fit_models
+from ._persist import restore_state, save_forecaster
 from ._record import STEP_CLASSES, Record, read_record
 from ._scenario import ScenarioResult, apply_inputs, forced_steps, parse_scenario, shift_frame
 from ._simulate import Coefficients, SimResult, simulate_first_meeting
 
-__all__ = ["MAX_HORIZON", "SummitForecaster"]
+__all__ = ["MAX_HORIZON", "SummitForecaster", "results_from_payload"]
 
 #: Longest horizon (months) a forecast may ask for: beyond ten years the
 #: record's regularities (leaders, crises, the series' rules) say nothing.
@@ -139,6 +140,16 @@ class SummitForecaster:
         self._cache: dict[tuple, Forecast] = {}
         self._fitted = True
         return self
+
+    def save(self, path: Any) -> None:
+        """Write the fitted forecaster to a JSON file; ``summitcast.load(path)``
+        returns a forecaster that gives the same forecasts and scenarios for
+        its seed.  The file holds the data as of the fitted month, the
+        posterior draws the fusion uses and the indicator models
+        (:mod:`summitcast.forecaster._persist`); it is plain JSON and never
+        executes code on loading."""
+        self._check_fitted()
+        save_forecaster(self, path, uses=(self.draws, min(DRIVER_DRAWS, self.draws)))
 
     def _warn(self, notes: list[str]) -> None:
         """Re-issue sampler and importance-sampling trouble (ConvergenceWarning) so it is never hidden."""
@@ -258,16 +269,25 @@ class SummitForecaster:
         if self.models.outcome is not None:
             cut, b = self.models.outcome.ordered_coefficients(key, n)
             outcome = Coefficients(None, b, cut)
+        for c in (summit, *steps.values(), *([outcome] if outcome is not None else [])):
+            if not all(np.isfinite(v).all() for v in (c.intercept, c.slopes, c.cutpoints) if v is not None):
+                raise ValueError(f"the posterior draws for draws={n} are not all known: a loaded forecaster keeps "
+                                 f"only the draws its own settings use (draws={self.draws})")
         return summit, steps, outcome
 
     def _run(self, key: str, horizon: int, ext: dict[str, np.ndarray], forced: dict[str, np.ndarray] | None = None,
              baseline: dict[str, float] | None = None, draws: int | None = None) -> SimResult:
+        return self._run_variants(key, horizon, ext, [baseline or {}], draws, forced)[0]
+
+    def _run_variants(self, key: str, horizon: int, ext: dict[str, np.ndarray], baselines: list[dict[str, float]],
+                      draws: int | None = None, forced: dict[str, np.ndarray] | None = None) -> list[SimResult]:
+        """One walk per baseline, as one batch (the same numbers as separate runs)."""
         summit, steps, outcome = self._coefficients(key, self.draws if draws is None else min(draws, self.draws))
         state = self.history.state[key]
         return simulate_first_meeting(
             summit, steps, outcome, self._exogenous(key, ext, horizon), self._duration(key, horizon),
             {cls: state[cls] for cls in STEP_CLASSES}, child_seed(self.seed, "forecast", key, "steps"),
-            forced=forced, baseline=baseline, at_risk=self._at_risk(key, horizon),
+            forced=forced, baselines=baselines, at_risk=self._at_risk(key, horizon),
         )
 
     def _forecast(self, key: str, horizon: int, alpha: float, drivers: bool) -> Forecast:
@@ -323,13 +343,13 @@ class SummitForecaster:
         shown = [h for h in REPORT_HORIZONS if h <= horizon] or [horizon]
         n_paths = min(DRIVER_PATHS, self.paths)
         sub = {name: values[:n_paths] for name, values in ext.items()}
-        reference = self._run(key, horizon, sub, draws=DRIVER_DRAWS).held.mean(axis=(0, 1))
+        groups = [g for g, names in FEATURE_GROUPS.items() if any(name in self.models.summit.features for name in names)]
+        baselines = [{}] + [{name: float(self.models.baseline[name]) for name in FEATURE_GROUPS[g]} for g in groups]
+        runs = self._run_variants(key, horizon, sub, baselines, DRIVER_DRAWS)
+        reference = runs[0].held.mean(axis=(0, 1))
         rows = {}
-        for group, names in FEATURE_GROUPS.items():
-            if not any(name in self.models.summit.features for name in names):
-                continue
-            baseline = {name: float(self.models.baseline[name]) for name in names}
-            alt = self._run(key, horizon, sub, baseline=baseline, draws=DRIVER_DRAWS).held.mean(axis=(0, 1))
+        for group, run in zip(groups, runs[1:]):
+            alt = run.held.mean(axis=(0, 1))
             rows[group] = {f"{h} months": float(reference[h - 1] - alt[h - 1]) for h in shown}
         table = pd.DataFrame(rows).T
         table.index.name = "feature group"
@@ -413,6 +433,19 @@ class SummitForecaster:
 
     def _repr_html_(self) -> str:
         return self.summary().as_html() if self._fitted else repr(self)
+
+
+def results_from_payload(payload: dict[str, Any]) -> SummitForecaster:
+    """A fitted SummitForecaster from its saved payload (the loader ``summitcast.load``
+    dispatches to; the payload is read by :func:`summitcast.forecaster._persist.restore_state`)."""
+    settings, fitted = restore_state(payload)
+    fc = SummitForecaster(**settings)
+    for name, value in fitted.items():
+        setattr(fc, name, value)
+    fc._cache = {}
+    fc._fitted = True
+    fc._series_key(None)  # the saved series must be one the record can forecast
+    return fc
 
 
 def _level_labels(data: Any) -> dict[int, str]:

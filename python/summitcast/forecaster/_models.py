@@ -149,11 +149,18 @@ class FittedModel:
         return cut, slopes
 
 
+def even_positions(total: int, n: int) -> np.ndarray:
+    """Positions of n draws spread evenly over ``total`` (all of them when n ≥ total)."""
+    if n >= total:
+        return np.arange(total)
+    return np.linspace(0, total - 1, n).round().astype(int)
+
+
 def _even(draws: pd.DataFrame, n: int) -> pd.DataFrame:
     """n draws spread evenly over the posterior (all of them when n ≥ their number)."""
     if n >= len(draws):
         return draws
-    return draws.iloc[np.linspace(0, len(draws) - 1, n).round().astype(int)]
+    return draws.iloc[even_positions(len(draws), n)]
 
 
 def _active(panel: pd.DataFrame, names: list[str]) -> list[str]:

@@ -70,10 +70,10 @@ def simulate_first_meeting(
     initial_state: dict[str, float],
     seed: int,
     forced: dict[str, np.ndarray] | None = None,
-    baseline: dict[str, float] | None = None,
+    baselines: list[dict[str, float]] | None = None,
     at_risk: np.ndarray | None = None,
-) -> SimResult:
-    """Walk every (draw, path) through the forecast months.
+) -> list[SimResult]:
+    """Walk every (draw, path) through the forecast months, once per baseline.
 
     Parameters
     ----------
@@ -92,80 +92,96 @@ def simulate_first_meeting(
     forced : dict, optional
         Class → array (H,) with 1 (a step of the class happens that month),
         0 (none happens) or −1 (drawn as usual); scenarios use it.
-    baseline : dict, optional
-        Feature → value used in place of the feature in every linear
-        predictor (driver attribution).
+    baselines : list of dict, optional
+        One walk per entry: feature → value used in place of the feature in
+        every linear predictor (driver attribution); default ``[{}]``, the
+        plain forecast.
     at_risk : array (H,) of bool, optional
         Months in which a meeting can happen (a series whose coverage
         begins inside the window cannot meet before it).
+
+    Returns
+    -------
+    list of SimResult, one per baseline.  The walks run side by side as one
+    batch with a leading axis and share every random number, as separate
+    calls with the same seed would: each result equals such a call's exactly.
     """
+    baselines = [{}] if baselines is None else baselines
     S = summit.slopes.shape[0]
     P, H, _ = exogenous.shape
-    baseline = baseline or {}
+    R = len(baselines)
     forced = forced or {}
-    exo = exogenous.copy()
-    dur = duration.copy()
-    for j, name in enumerate(EXOGENOUS_FEATURES):
-        if name in baseline:
-            exo[:, :, j] = baseline[name]
-    for j, name in enumerate(DURATION_FEATURES):
-        if name in baseline:
-            dur[:, j] = baseline[name]
+    exo = np.repeat(exogenous[None], R, axis=0)  # (R, P, H, E)
+    dur = np.repeat(duration[None], R, axis=0)  # (R, H, D)
+    for r, baseline in enumerate(baselines):
+        for j, name in enumerate(EXOGENOUS_FEATURES):
+            if name in baseline:
+                exo[r, :, :, j] = baseline[name]
+        for j, name in enumerate(DURATION_FEATURES):
+            if name in baseline:
+                dur[r, :, j] = baseline[name]
     models = {"summit": summit, **steps}
-    # parts of each linear predictor that do not depend on the step states
-    exo_flat = exo.reshape(P * H, -1).T  # (E, P*H)
+    if outcome is not None:
+        models["outcome"] = outcome
+    # The parts of each linear predictor that do not depend on the step
+    # states, x_exo · β_exo + x_dur · β_dur + α, are formed one month at a
+    # time (an (R, S, P) slab that stays in cache) rather than for all months
+    # at once; the sum is taken in the same order, so the numbers are the same.
+    exo_t = np.ascontiguousarray(exo.transpose(2, 0, 3, 1))  # (H, R, E, P)
+    slopes_exo = {name: np.ascontiguousarray(c.slopes[:, _EXO]) for name, c in models.items()}
+    dur_part = {name: c.slopes[:, _DUR] @ dur.transpose(0, 2, 1) for name, c in models.items()}  # (R, S, H)
+    slopes_step = {name: [c.slopes[:, j][:, None] for j in _STEP] for name, c in models.items()}
 
-    def fixed_part(c: Coefficients) -> np.ndarray:
-        base = c.slopes[:, _EXO] @ exo_flat  # (S, P*H)
-        base = base.reshape(S, P, H) + (c.slopes[:, _DUR] @ dur.T)[:, None, :]
+    def eta(name: str, t: int, values: dict[str, np.ndarray]) -> np.ndarray:
+        out = slopes_exo[name] @ exo_t[t]  # (R, S, P)
+        out += dur_part[name][:, :, t, None]
+        c = models[name]
         if c.intercept is not None:
-            base += c.intercept[:, None, None]
-        return base
+            out += c.intercept[:, None]
+        for slope, cls in zip(slopes_step[name], STEP_CLASSES):
+            out += slope * values[cls]
+        return out
 
-    fixed = {name: fixed_part(c) for name, c in models.items()}
-    out_fixed = fixed_part(outcome) if outcome is not None else None
-    state = {cls: np.full((S, P), float(initial_state.get(cls, 0.0))) for cls in STEP_CLASSES}
-    in_predictor = {cls: (np.full((S, P), baseline[cls]) if cls in baseline else None) for cls in STEP_CLASSES}
-    survival = np.ones((S, P))
-    held = np.empty((S, P, H))
-    ever = {cls: np.zeros((S, P), dtype=bool) for cls in steps}
-    step_prob = {cls: np.empty((S, H)) for cls in steps}
+    state = {cls: np.full((R, S, P), float(initial_state.get(cls, 0.0))) for cls in STEP_CLASSES}
+    # a step class at its baseline enters the predictors at that value; its state still evolves
+    pinned = {cls: np.array([cls in b for b in baselines])[:, None, None] for cls in STEP_CLASSES}
+    pinned_value = {cls: np.array([b.get(cls, 0.0) for b in baselines], dtype=float)[:, None, None]
+                    for cls in STEP_CLASSES}
+    survival = np.ones((R, S, P))
+    held = np.empty((R, S, P, H))
+    ever = {cls: np.zeros((R, S, P), dtype=bool) for cls in steps}
+    step_prob = {cls: np.empty((R, S, H)) for cls in steps}
     n_cut = outcome.cutpoints.shape[1] if outcome is not None else 0
-    at_least = np.zeros((S, P, n_cut)) if outcome is not None else None
-    at_least_t = np.empty((S, H, n_cut)) if outcome is not None else None
+    at_least = np.zeros((R, S, P, n_cut)) if outcome is not None else None
+    at_least_t = np.empty((R, S, H, n_cut)) if outcome is not None else None
     for t in range(H):
-        values = {cls: in_predictor[cls] if in_predictor[cls] is not None else state[cls] for cls in STEP_CLASSES}
-
-        def eta(name: str, c: Coefficients, base: np.ndarray) -> np.ndarray:
-            out = base[:, :, t].copy()
-            for j, cls in zip(_STEP, STEP_CLASSES):
-                out += c.slopes[:, j][:, None] * values[cls]
-            return out
-
-        h = _sigmoid(eta("summit", summit, fixed["summit"]))
+        values = {cls: np.where(pinned[cls], pinned_value[cls], state[cls]) if pinned[cls].any() else state[cls]
+                  for cls in STEP_CLASSES}
+        h = _sigmoid(eta("summit", t, values))
         if at_risk is not None and not at_risk[t]:
             h = np.zeros_like(h)
         first = survival * h
         survival = survival - first
-        held[:, :, t] = 1.0 - survival
+        held[..., t] = 1.0 - survival
         if outcome is not None:
-            e = eta("outcome", outcome, out_fixed)
+            e = eta("outcome", t, values)
             # P(level >= k) = 1 - F(c_k - eta), k = 1..K-1
-            at_least += first[:, :, None] * (1.0 - _sigmoid(outcome.cutpoints[:, None, :] - e[:, :, None]))
-            at_least_t[:, t, :] = at_least.mean(axis=1)
-        for cls, c in steps.items():
-            q = _sigmoid(eta(cls, c, fixed[cls]))
-            u = np.random.default_rng(child_seed(seed, "steps", cls, t)).random((S, P))
+            at_least += first[..., None] * (1.0 - _sigmoid(outcome.cutpoints[:, None, :] - e[..., None]))
+            at_least_t[:, :, t, :] = at_least.mean(axis=2)
+        for cls in steps:
+            q = _sigmoid(eta(cls, t, values))
+            u = np.random.default_rng(child_seed(seed, "steps", cls, t)).random((S, P))  # shared by the variants
             happened = u < q
             rule = forced.get(cls)
             if rule is not None and rule[t] >= 0:
-                happened = np.full((S, P), bool(rule[t]))
+                happened = np.full((R, S, P), bool(rule[t]))
             ever[cls] |= happened
-            step_prob[cls][:, t] = ever[cls].mean(axis=1)
+            step_prob[cls][:, :, t] = ever[cls].mean(axis=2)
             state[cls] = decay(cls) * state[cls] + happened
         for cls in STEP_CLASSES:
             if cls not in steps:
                 rule = forced.get(cls)
                 add = float(rule[t] > 0) if rule is not None else 0.0
                 state[cls] = decay(cls) * state[cls] + add
-    return SimResult(held=held, outcome_at_least=at_least_t, steps=step_prob)
+    return [SimResult(held=held[r], outcome_at_least=None if at_least_t is None else at_least_t[r],
+                      steps={cls: prob[r] for cls, prob in step_prob.items()}) for r in range(R)]

@@ -207,13 +207,20 @@ class UnobservedComponentsResults(StateSpaceResults):
         return ForecastPaths(sims, index, self.model.name, seed=seed)
 
     # -- persistence --------------------------------------------------------
+    #: ``kind`` of the saved document (a key of ``summitcast._common.persist.LOADERS``).
+    save_kind = "statespace.UnobservedComponentsResults"
+
     def save(self, path: Any) -> None:
         """Write the model, data and estimates to a JSON file (read it back with
         ``summitcast.load(path)``; see ``summitcast._common.persist``)."""
+        persist.save(path, self.save_kind, self.to_payload())
+
+    def to_payload(self) -> dict[str, Any]:
+        """The saved document's payload (plain numbers and strings)."""
         payload = self.model.to_payload()
         payload.update({"params": {k: float(v) for k, v in self.params.items()}, "llf": float(self.llf),
                         "converged": self.converged, "iterations": self.iterations, "message": self.fit_message})
-        persist.save(path, "statespace.UnobservedComponentsResults", payload)
+        return payload
 
     # -- presentation -------------------------------------------------------
     def summary(self, alpha: float = 0.05) -> Summary:
