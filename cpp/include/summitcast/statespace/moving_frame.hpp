@@ -137,12 +137,9 @@ class MovingFrame {
     double* p = P.data();
     for (auto& d : dummies_) {
       const Eigen::Index q = slot(d, d.size - 1);  // the last state's slot takes the new first state
-      double sa = 0.0;
-      for (Eigen::Index i = 0; i < d.size; ++i) sa += a[d.start + i];
-      a[q] = -sa;
+      a[q] = -sum(a + d.start, d.size);
       column_sums(p + d.start * m, m, d.size, sums_.data());
-      double total = 0.0;
-      for (Eigen::Index i = 0; i < d.size; ++i) total += sums_[d.start + i];
+      const double total = sum(sums_.data() + d.start, d.size);
       for (Eigen::Index r = 0; r < m; ++r) {
         p[q * m + r] = -sums_[r];
         p[r * m + q] = -sums_[r];
@@ -249,6 +246,16 @@ class MovingFrame {
       for (Eigen::Index j = 0; j < d.size; ++j)
         perm_[static_cast<size_t>(d.start + j)] = d.start + (j < split ? j + d.offset : j - split);
     }
+  }
+
+  // x[0] + … + x[k − 1] with four partial sums (no serial chain of additions).
+  static double sum(const double* x, Eigen::Index k) {
+    double s[4] = {0.0, 0.0, 0.0, 0.0};
+    Eigen::Index i = 0;
+    for (; i + 4 <= k; i += 4)
+      for (int l = 0; l < 4; ++l) s[l] += x[i + l];
+    for (; i < k; ++i) s[0] += x[i];
+    return (s[0] + s[1]) + (s[2] + s[3]);
   }
 
   // out ← the sum of the k columns of length m at col, four rows at a time
