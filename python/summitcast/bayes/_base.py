@@ -246,7 +246,7 @@ class BayesModel:
         )
 
     def fit_laplace(self, draws: int = 4000, seed: int | None = None, *, importance: bool = False,
-                    df: float = 4.0, rounds: int = 4) -> Posterior:
+                    df: float = 4.0, rounds: int = 8) -> Posterior:
         """Gaussian approximation N(mode, (-H)^{-1}) on the unconstrained scale, and draws from it.
 
         Parameters
@@ -263,10 +263,11 @@ class BayesModel:
             freedom, centred at the mode with the Laplace covariance as its
             scale (heavier tails than the posterior wherever it is skewed,
             e.g. near separation, so the importance ratios stay bounded); each
-            further round proposes from a Student-t with the importance-
-            weighted mean and covariance of the draws so far, all draws are
-            weighted against the mixture of the rounds' proposals, and the
-            rounds stop once Pareto k̂ < 0.5 (at most ``rounds``).  ``draws``
+            further round proposes from a Student-t (10 degrees of freedom)
+            with the importance-weighted mean and covariance of the draws so
+            far, all draws are weighted against the mixture of the rounds'
+            proposals, and the rounds stop once Pareto k̂ < 0.5 with an
+            importance ESS of 400 (at most ``rounds``).  ``draws``
             equally weighted draws are then resampled systematically from the
             smoothed weights.  The pooled k̂ and importance ESS are in
             ``info["psis"]`` (k̂ after each round in ``info["khats"]``); a

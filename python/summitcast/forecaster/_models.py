@@ -73,7 +73,8 @@ EVENT_PRIOR_SD = 2.5
 
 #: Draws used by the fusion and how they are made, per mode.
 MODE_SETTINGS = {
-    "fast": {"draws": 2000},  # Laplace proposals, importance-resampled; the fusion uses ``draws`` of them
+    # proposals per importance round (at most ``rounds``), resampled to ``draws``; the fusion uses some of them
+    "fast": {"draws": 2000, "rounds": 8},
     "full": {"draws": 500, "tune": 500, "chains": 4},
 }
 
@@ -186,7 +187,8 @@ def _fit(name: str, build: Any, mode: str, seed: int, progress: bool | None, set
         warnings.simplefilter("always")
         model = build()
         if mode == "fast":
-            posterior = model.fit_laplace(draws=settings["draws"], seed=seed, importance=True)
+            posterior = model.fit_laplace(draws=settings["draws"], seed=seed, importance=True,
+                                          rounds=settings.get("rounds", 8))
         else:
             posterior = model.sample(draws=settings["draws"], tune=settings["tune"], chains=settings["chains"],
                                      seed=seed, progress=progress)
