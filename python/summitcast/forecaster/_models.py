@@ -2,13 +2,12 @@
 
 * **Summit hazard**: a logit on the pooled at-risk panel (every series-month),
   logit h_{s,t} = α + u_s + Σ_j (β_j + v_{s,j}) x̃_{s,t,j}, with x̃ the
-  features centred over the panel and scaled (event counts per 1/2.5 event,
-  the others per sd; see the priors below).  The series' deviations of the
+  features standardised over the panel.  The series' deviations of the
   intercept (u_s) and of the duration and crisis slopes (v_{s,j}) are
   partially pooled, u_s, v_{s,j} ~ N(0, 1): a series may differ from the pool
-  by a factor of e ≈ 2.7 in odds (or in the effect of one sd of a duration
-  term, of 1/2.5 crisis) as a matter of course, and by e² rarely.  The shared
-  effects β_j have the shrinkage prior N(0, 1) on that scale.
+  by a factor of e ≈ 2.7 in odds (or in the effect of one sd of a feature)
+  as a matter of course, and by e² rarely.  The shared effects β_j have the
+  shrinkage prior N(0, 1).
 * **Step hazards**, one per step class (preparatory, announced date,
   setback): the same form with a varying intercept only (series differ in
   how often their steps are recorded), fitted on the series that record
@@ -25,21 +24,13 @@ approximation fails (Pareto k̂ above 2 on the bundled record) and NUTS needs
 ~50 gradients per draw; with τ fixed the posterior is log-concave, so the
 fast mode's importance-corrected Laplace approximation agrees with NUTS.
 
-Priors (fixed from reasoning before scoring; configuration 2 of
-``benchmarks/results/skill_configurations.md``): features that count
-discrete events (steps, crises, tests, new leaders, elections; ``EVENT_FEATURES``)
-have shared effects Normal(0, 2.5²) per event — one event moves the monthly
-log odds by less than 5 with 95% prior probability (Gelman, Jakulin, Pittau
-& Su 2008's scale for a binary input), which admits the largest effect
-expected a priori (an announced date turning a ~3% monthly hazard into
-~75%, about 4.6) and nothing far beyond, whatever the event's frequency
-in the record to date; the other features (duration terms, trade growth,
-launches) have Normal(0, 1) per standard deviation over the panel —
-one sd moves the log odds by less than 2 with 95% prior probability;
-the series' deviations of the crisis effect are on the same per-event
-scale.  Intercept Normal(−3, 2) — a monthly meeting rate between about
-1% and 50% at the features' means (regular series meet every 12–36
-months, logit −2.4 to −3.6).
+Priors (configuration 1 of ``benchmarks/results/skill_configurations.md``,
+fixed from reasoning before scoring; on standardised predictors):
+shared effects Normal(0, 1) — one sd of a feature moves the log odds by
+less than 2 with 95% prior probability, which rules out the huge effects
+nine summits could otherwise suggest; intercept Normal(−3, 2) — a monthly
+meeting rate between about 1% and 50% at the features' means (regular
+series meet every 12–36 months, logit −2.4 to −3.6).
 
 ``fast`` fits each by a Laplace approximation corrected by Pareto-smoothed
 importance sampling (k̂ reported); ``full`` samples with NUTS.
@@ -65,11 +56,6 @@ SUMMIT_VARYING = ("log_gap", "anniversary", "crisis")
 OUTCOME_FEATURES = ("crisis", "prep", "launches", "nuclear_test", "new_leader")
 PRIOR = Normal(0.0, 1.0)
 PRIOR_INTERCEPT = Normal(-3.0, 2.0)
-#: Features that count discrete events (decayed counts: one fresh event is 1):
-#: their coefficients' prior is on the scale of one event, not of one panel sd.
-EVENT_FEATURES = ("prep", "announced", "setback", "crisis", "host_crisis", "nuclear_test", "new_leader", "election")
-#: Prior sd of the log-odds effect of one event.
-EVENT_PRIOR_SD = 2.5
 
 #: Draws used by the fusion and how they are made, per mode.
 MODE_SETTINGS = {
@@ -81,8 +67,7 @@ MODE_SETTINGS = {
 
 @dataclass
 class PooledDesign:
-    """The design of a pooled logit: centred features (divided by their sd over
-    the panel, event counts by 1 / ``EVENT_PRIOR_SD``), series dummies and
+    """The design of a pooled logit: standardised features, series dummies and
     dummy × feature interactions (the varying slopes)."""
 
     features: list[str]
@@ -96,9 +81,6 @@ class PooledDesign:
         values = panel[features].to_numpy(dtype=float)
         center, scale = values.mean(axis=0), values.std(axis=0)
         scale[scale == 0] = 1.0
-        for j, name in enumerate(features):
-            if name in EVENT_FEATURES:
-                scale[j] = 1.0 / EVENT_PRIOR_SD  # the N(0, 1) prior of x̃ = (x − centre) / scale is N(0, 2.5²) per event
         return PooledDesign(features, center, scale, sorted(panel["series"].astype(str).unique()), varying)
 
     def matrix(self, panel: pd.DataFrame) -> pd.DataFrame:
