@@ -7,10 +7,11 @@ series; at each origin the forecaster is refitted on ``data.truncate(origin)``.
 The pooled models forecast every series, so one fit per origin serves all of
 them: the factory below hands each series the origin's shared fit (seeded by
 the first series of the origin's task, so the result does not depend on the
-executor).  Writes ``benchmarks/results/skill_backtest.txt`` and the forecasts
-to ``skill_backtest_forecasts.csv``.
+executor).  Writes ``benchmarks/results/<name>.txt`` and the forecasts to
+``<name>_forecasts.csv`` (``--name``, default ``skill_backtest``; each scored
+configuration keeps its own files, see ``skill_configurations.md``).
 
-    python benchmarks/skill_backtest.py [--workers 2] [--to YYYY-MM]
+    python benchmarks/skill_backtest.py [--workers 2] [--to YYYY-MM] [--name skill_backtest_configuration2]
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--to", default=None)
+    parser.add_argument("--name", default="skill_backtest", help="stem of the result files in benchmarks/results")
     args = parser.parse_args()
     data = sc.datasets.load_trilateral()
     origins = month_index("2010-01", args.to or data.as_of)
@@ -69,13 +71,13 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     if executor is not None:
         executor.shutdown()
-    bt.to_frame().to_csv(RESULTS / "skill_backtest_forecasts.csv", index=False)
+    bt.to_frame().to_csv(RESULTS / f"{args.name}_forecasts.csv", index=False)
     with pd.option_context("display.width", 200, "display.max_columns", 30, "display.float_format", "{:.4f}".format):
         text = [f"skill backtest: {len(origins)} origins {origins[0]:%Y-%m}..{origins[-1]:%Y-%m}, horizons 6 and 12, "
                 f"every series, fast mode, seed 20240526; {elapsed:.0f} s on {args.workers} worker(s)", "",
                 "pooled over all series, by horizon:", bt.by_horizon().to_string(), "",
                 "by series and horizon:", bt.by_series().to_string(), "", str(bt.summary())]
-    (RESULTS / "skill_backtest.txt").write_text("\n".join(text) + "\n")
+    (RESULTS / f"{args.name}.txt").write_text("\n".join(text) + "\n")
     print("\n".join(text))
 
 

@@ -622,7 +622,8 @@ methods("bayes.Logit.sample", lambda **kw: logit().sample(**kw).draws,
          ("progress", "bool"), ("target_accept", "float"), ("max_tree_depth", "int"), ("dense_metric", "bool")],
         draws=20, tune=20, chains=1, seed=1, cores=1)
 methods("bayes.Logit.fit_laplace", lambda **kw: logit().fit_laplace(**kw).draws,
-        [("draws", "int"), ("seed", "seed"), ("importance", "bool"), ("df", "float")], draws=20, seed=1)
+        [("draws", "int"), ("seed", "seed"), ("importance", "bool"), ("df", "float"), ("rounds", "int")],
+        draws=20, seed=1)
 methods("bayes.psis", lambda **kw: (lambda r: (r.log_weights, r.khat, r.ess))(
     __import__("summitcast.bayes").bayes.psis(**kw)), [("log_ratios", "times"), ("r_eff", "float")],
     log_ratios=np.random.default_rng(10).normal(size=200))
@@ -841,6 +842,7 @@ VALID: dict[str, Any] = {
     "statespace.TemporalAggregation(rtol)": 1e-3, "statespace.TemporalAggregation.fit(start_params)": None,
     "statespace.TemporalAggregation.loglike(params)": Lazy(lambda f: aggregation_fit().params.to_numpy()),
     "bayes.Logit.fit_laplace(df)": 6.0, "bayes.Logit.fit_laplace(importance)": True,
+    "bayes.Logit.fit_laplace(rounds)": 2,
     "bayes.psis(log_ratios)": np.random.default_rng(10).normal(size=200), "bayes.psis(r_eff)": 0.8,
     **{f"statespace.kalman_filter({m})": np.eye(1) for m in ("Z", "H", "T", "R", "Q", "P1", "P1_diffuse")},
     "statespace.kalman_filter(a1)": np.zeros(1), "statespace.kalman_filter(d)": np.zeros(1),

@@ -276,3 +276,14 @@ def test_summary_html_and_plot(forecast, fitted):
     assert ax.get_ylabel().startswith("P(") and ax.get_xlabel() == "month"
     assert len(fig.axes) >= 2  # the indicators' fan charts beside the curve
     plt.close(fig)
+
+
+def test_a_gap_in_the_trade_record_before_as_of_is_imputed_as_in_the_fit(data):
+    # the bundled China-Korea monthly trade misses 2020-01..2020-12: as of 2021-01 the 12-month
+    # growth of the forecast months looks back into that gap (it used to raise a ValueError)
+    fc = SummitForecaster(**SMALL).fit(data, as_of="2021-01", seed=3)
+    frame = fc.forecast(24, drivers=False).to_frame()
+    assert np.isfinite(frame["p_held"]).all() and frame["p_held"].is_monotonic_increasing
+    assert any("trade_growth unknown" in n and "trade:CHN-KOR" in n for n in fc.forecast(24, drivers=False).notes)
+    later = SummitForecaster(**SMALL).fit(data, as_of="2023-06", seed=3)
+    assert not any("unknown in some forecast months" in n for n in later.forecast(24, drivers=False).notes)

@@ -25,7 +25,8 @@ from .._common.validation import (
     check_threads,
 )
 from ._inputs import Design, Standardizer, as_design
-from .importance import PSISResult, psis, systematic_resample, warn_if_unreliable
+from .adaptive import adaptive_importance
+from .importance import systematic_resample, warn_if_unreliable
 from .posterior import Posterior, PosteriorSummary
 
 
@@ -245,7 +246,7 @@ class BayesModel:
         )
 
     def fit_laplace(self, draws: int = 4000, seed: int | None = None, *, importance: bool = False,
-                    df: float = 4.0) -> Posterior:
+                    df: float = 4.0, rounds: int = 8) -> Posterior:
         """Gaussian approximation N(mode, (-H)^{-1}) on the unconstrained scale, and draws from it.
 
         Parameters
@@ -256,17 +257,27 @@ class BayesModel:
             Seed of the draws (and of the resampling).
         importance : bool
             Correct the approximation towards the posterior by Pareto-smoothed
-            importance sampling (:func:`summitcast.bayes.importance.psis`): the
-            proposals come from a multivariate Student-t with ``df`` degrees of
-            freedom and the Laplace covariance (heavier tails than the
-            posterior wherever it is skewed, e.g. under separation, so the
-            importance ratios stay bounded), each is weighted by p(θ)/q(θ),
-            and ``draws`` equally weighted draws are resampled systematically
-            from the smoothed weights.  The Pareto k̂ and the importance ESS
-            are in ``info["psis"]``; a ``ConvergenceWarning`` says when
-            k̂ ≥ 0.7 (unreliable weights).
+            importance sampling (:func:`summitcast.bayes.importance.psis`) with
+            adaptive proposals (:mod:`summitcast.bayes.adaptive`): the first
+            round draws from a multivariate Student-t with ``df`` degrees of
+            freedom, centred at the mode with the Laplace covariance as its
+            scale (heavier tails than the posterior wherever it is skewed,
+            e.g. near separation, so the importance ratios stay bounded); each
+            further round proposes from a Student-t (10 degrees of freedom)
+            with the importance-weighted mean and covariance of the draws so
+            far, all draws are weighted against the mixture of the rounds'
+            proposals, and the rounds stop once Pareto k̂ < 0.5 with an
+            importance ESS of 400 (at most ``rounds``).  ``draws``
+            equally weighted draws are then resampled systematically from the
+            smoothed weights.  The pooled k̂ and importance ESS are in
+            ``info["psis"]`` (k̂ after each round in ``info["khats"]``); a
+            ``ConvergenceWarning`` says when k̂ ≥ 0.7 (unreliable weights).
         df : float
-            Degrees of freedom of the Student-t proposal (``importance=True``).
+            Degrees of freedom of the Student-t proposals (``importance=True``).
+        rounds : int
+            Most rounds of adaptive proposals of ``draws`` each
+            (``importance=True``; 1: plain importance sampling from the
+            Laplace approximation).
 
         Returns a one-chain Posterior (``method='laplace'``); fast enough to
         refit hundreds of times in a backtest.
@@ -276,34 +287,26 @@ class BayesModel:
         seed = check_seed(seed)
         importance = check_bool(importance, "importance")
         df = check_float(df, "df", 0.0, exclusive=True)
+        rounds = check_int(rounds, "rounds", 1, 100)
         mode = self.fit_map(jacobian=True)
         hessian = _core.bayes.hessian(self._core_model, mode.theta, True)
-        theta = _core.bayes.laplace_draws(mode.theta, hessian, draws, seed)
         info: dict[str, Any] = {"seed": seed, "mode": mode, "hessian": hessian, "converged": mode.converged}
         if importance:
-            # a Gaussian draw m + z scaled by sqrt(df / chi2_df) is a multivariate t draw
-            chi2 = np.random.default_rng(child_seed(seed, "psis-t")).chisquare(df, draws)
-            theta = mode.theta + (theta - mode.theta) * np.sqrt(df / chi2)[:, None]
-            result = self._laplace_importance(theta, mode.theta, hessian, df)
+            adapted = adaptive_importance(self._log_densities, mode.theta, np.linalg.inv(-hessian), draws,
+                                          lambda r: np.random.default_rng(child_seed(seed, "importance", r)),
+                                          df=df, rounds=rounds)
+            result = adapted.result
             warn_if_unreliable(result, f"{type(self).__name__} Laplace approximation")
-            theta = theta[systematic_resample(result.log_weights, draws, child_seed(seed, "psis-resample"))]
-            info["psis"] = result
+            theta = adapted.theta[systematic_resample(result.log_weights, draws, child_seed(seed, "psis-resample"))]
+            info.update(psis=result, khats=adapted.khats, centres=adapted.centres)
+        else:
+            theta = _core.bayes.laplace_draws(mode.theta, hessian, draws, seed)
         info["theta"] = theta
         index = pd.MultiIndex.from_product([[0], range(draws)], names=["chain", "draw"])
         frame = pd.DataFrame(self._constrain(theta), index=index, columns=self._param_names)
         return Posterior(frame, self, "laplace", None, info)
 
-    def _laplace_importance(self, theta: np.ndarray, mode: np.ndarray, hessian: np.ndarray, df: float) -> PSISResult:
-        """PSIS weights of the proposals: log p(θ) (the model's density with the
-        Jacobian of the unconstraining transform) minus the Student-t log q(θ)
-        = −(df + d)/2 · log(1 + δ/df) + const, δ the Mahalanobis distance under −H."""
-        log_p = _core.bayes.log_density_rows(self._core_model, theta, True, 0)
-        diff = theta - mode
-        delta = np.einsum("si,ij,sj->s", diff, -hessian, diff)
-        log_ratios = log_p + 0.5 * (df + theta.shape[1]) * np.log1p(delta / df)
-        bad = ~np.isfinite(log_ratios)
-        if bad.all():
-            raise ValueError("the model's log density is not finite at any Laplace draw")
-        # a draw where the density breaks down gets (numerically) zero weight
-        log_ratios[bad] = log_ratios[~bad].min() - 1e3
-        return psis(log_ratios)
+    def _log_densities(self, theta: np.ndarray) -> np.ndarray:
+        """log p(θ) of each row (the model's density with the Jacobian of the
+        unconstraining transform), in one threaded C++ call."""
+        return _core.bayes.log_density_rows(self._core_model, np.ascontiguousarray(theta, dtype=float), True, 0)

@@ -138,6 +138,7 @@ class SummitForecaster:
         self.as_of = record.as_of
         self._level_labels = _level_labels(data)
         self._cache: dict[tuple, Forecast] = {}
+        self._gap_notes: dict[str, str] = {}
         self._fitted = True
         return self
 
@@ -235,6 +236,19 @@ class SummitForecaster:
         feats = exogenous_features(info, ext, hosts if info.rotation is not None else None)
         out = np.stack([feats[name][:, T:] for name in EXOGENOUS_FEATURES], axis=-1)
         bad = ~np.isfinite(out)
+        # inputs missing within the longest look-back of a feature (13 months: the 12-month
+        # trade growth, lagged one month) before the forecast months
+        gaps = [name for name in ext if np.isnan(ext[name][:, max(T - 13, 0):T]).any()]
+        if bad.any() and gaps:
+            # a feature that looks back into a gap of the record (e.g. the 12-month trade growth
+            # over months the trade record misses) is unknown there, as in the fit: set it to the
+            # value the fit imputed, the feature's mean over the pooled record
+            fill = np.array([float(self.models.baseline[name]) for name in EXOGENOUS_FEATURES])
+            out = np.where(bad, fill, out)
+            self._gap_notes[key] = (f"{', '.join(EXOGENOUS_FEATURES[j] for j in np.flatnonzero(bad.any(axis=(0, 1))))}"
+                                    f" unknown in some forecast months (gaps in the record of {', '.join(gaps)}): "
+                                    "set to the mean, as in the fit")
+            bad = ~np.isfinite(out)
         if bad.any():
             name = EXOGENOUS_FEATURES[int(np.argwhere(bad)[0][-1])]
             raise ValueError(f"feature {name!r} of series {key!r} is not finite in the forecast months; an input "
@@ -408,6 +422,8 @@ class SummitForecaster:
             notes.append(f"features constant in the record and left out: {', '.join(dropped)}")
         for name, share in self.models.imputed.items():
             notes.append(f"{name}: {share:.0%} of the pooled series-months unknown in the record, set to the mean")
+        if key in self._gap_notes:
+            notes.append(self._gap_notes[key])
         return notes
 
     # ------------------------------------------------------------- display

@@ -24,7 +24,8 @@ approximation fails (Pareto k̂ above 2 on the bundled record) and NUTS needs
 ~50 gradients per draw; with τ fixed the posterior is log-concave, so the
 fast mode's importance-corrected Laplace approximation agrees with NUTS.
 
-Priors (fixed from reasoning before scoring; on standardised predictors):
+Priors (configuration 1 of ``benchmarks/results/skill_configurations.md``,
+fixed from reasoning before scoring; on standardised predictors):
 shared effects Normal(0, 1) — one sd of a feature moves the log odds by
 less than 2 with 95% prior probability, which rules out the huge effects
 nine summits could otherwise suggest; intercept Normal(−3, 2) — a monthly
@@ -58,7 +59,8 @@ PRIOR_INTERCEPT = Normal(-3.0, 2.0)
 
 #: Draws used by the fusion and how they are made, per mode.
 MODE_SETTINGS = {
-    "fast": {"draws": 2000},  # Laplace proposals, importance-resampled; the fusion uses ``draws`` of them
+    # proposals per importance round (at most ``rounds``), resampled to ``draws``; the fusion uses some of them
+    "fast": {"draws": 2000, "rounds": 8},
     "full": {"draws": 500, "tune": 500, "chains": 4},
 }
 
@@ -174,7 +176,8 @@ def _fit(name: str, build: Any, mode: str, seed: int, progress: bool | None, set
         warnings.simplefilter("always")
         model = build()
         if mode == "fast":
-            posterior = model.fit_laplace(draws=settings["draws"], seed=seed, importance=True)
+            posterior = model.fit_laplace(draws=settings["draws"], seed=seed, importance=True,
+                                          rounds=settings.get("rounds", 8))
         else:
             posterior = model.sample(draws=settings["draws"], tune=settings["tune"], chains=settings["chains"],
                                      seed=seed, progress=progress)

@@ -1,0 +1,66 @@
+"""The per-bin reliability check of issue 11 §3 on a skill backtest's forecasts.
+
+"No reliability bin with 20+ forecasts off by more than its 90% band": for
+the trilateral series and for every series pooled, at 6 and 12 months, the
+forecasts of the default forecaster (model ``SharedFit`` of
+``skill_backtest.py``) are binned in ten equal-width bins
+(``summitcast.evaluate.reliability``), and each bin's mean forecast is
+compared with the 90% block-bootstrap band of its observed frequency.  The
+blocks are h origins long (windows of h months overlap for h − 1 origins);
+pooled, the forecasts are in origin order and a block holds h origins of
+every series.  Writes ``benchmarks/results/<forecasts stem>_reliability.txt``.
+
+    python benchmarks/skill_reliability.py benchmarks/results/skill_backtest_configuration2_forecasts.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+MIN_COUNT = 20
+SEED = 20240526
+
+
+def check(frame: pd.DataFrame, horizon: int, per_origin: int):
+    from summitcast.evaluate import reliability
+
+    frame = frame.sort_values(["origin", "series"], kind="stable")
+    rel = reliability(frame["forecast"].to_numpy(), frame["outcome"].to_numpy(), bins=10, band=0.9,
+                      block_length=horizon * per_origin, n_boot=2000, seed=SEED)
+    table = rel.table.copy()
+    checked = table["n"] >= MIN_COUNT
+    table["outside"] = checked & ((table["forecast"] < table["lower"]) | (table["forecast"] > table["upper"]))
+    return table, int(checked.sum()), int(table["outside"].sum())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("forecasts", type=Path)
+    args = parser.parse_args()
+    data = pd.read_csv(args.forecasts, parse_dates=["origin"])
+    data = data[(data["model"] == "SharedFit") & data["outcome"].notna()]
+    lines = [f"per-bin reliability check of {args.forecasts.name} (benchmarks/skill_reliability.py): ten equal-width "
+             f"bins; a bin with {MIN_COUNT}+ forecasts fails when its mean forecast lies outside the 90% "
+             f"circular block-bootstrap band of its observed frequency (2000 replicates, blocks of h origins, "
+             f"seed {SEED})", ""]
+    verdicts = []
+    for name, subset in [("trilateral", data[data["series"] == "trilateral"]), ("pooled, every series", data)]:
+        for h in (6, 12):
+            rows = subset[subset["horizon"] == h]
+            per_origin = max(1, round(len(rows) / rows["origin"].nunique()))
+            table, n_checked, n_out = check(rows, h, per_origin)
+            verdicts.append(f"{name}, h={h}: {n_out} of {n_checked} bins with {MIN_COUNT}+ forecasts outside their band")
+            lines += [f"{name}, {h} months ({len(rows)} forecasts, block {h * per_origin} rows):",
+                      table.to_string(float_format="{:.3f}".format), verdicts[-1], ""]
+    lines += ["summary:", *verdicts]
+    out = args.forecasts.with_name(args.forecasts.name.replace("_forecasts.csv", "") + "_reliability.txt")
+    out.write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
