@@ -458,7 +458,8 @@ def results_from_payload(payload: dict[str, Any]) -> SummitForecaster:
     fc = SummitForecaster(**settings)
     for name, value in fitted.items():
         setattr(fc, name, value)
-    fc._cache, fc._gap_notes = {}, {}
+    fc._cache = {}
+    fc._gap_notes = {}
     fc._fitted = True
     fc._series_key(None)  # the saved series must be one the record can forecast
     return fc
