@@ -47,8 +47,9 @@ class SummitForecaster:
         is fitted together (the models pool across them); ``forecast`` can
         be asked for any of them.
     mode : {"fast", "full"}
-        ``"fast"``: Laplace approximations corrected by Pareto-smoothed
-        importance sampling (seconds); ``"full"``: NUTS.
+        ``"fast"``: Laplace approximations corrected by adaptive importance
+        sampling with Pareto-smoothed weights (seconds;
+        :mod:`summitcast.bayes.adaptive`); ``"full"``: NUTS.
     paths : int
         Simulated indicator paths per posterior draw.
     draws : int, optional
