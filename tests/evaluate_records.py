@@ -67,6 +67,8 @@ def simulated_record(seed: int = 3, n_months: int = 240, second_through: str = "
     steps = pd.DataFrame({"series": "simulated_a", "date": a.summits["date"] - pd.Timedelta(days=40),
                           "kind": "foreign_ministers_meeting"})
     indicators = a.indicators.drop(columns="summit_held")
+    # the backtest tests rely on both series having meetings inside their coverage
+    assert meetings.groupby("series").size().reindex(series["series"]).gt(0).all()
     return SimulatedRecord(end, series, meetings.reset_index(drop=True), steps.reset_index(drop=True), indicators,
                            {"series_meetings": through, "steps": through})
 
@@ -89,7 +91,13 @@ def perturbed_after(record: SimulatedRecord, origin: str, seed: int = 0) -> Simu
     after = panel.index > cutoff
     panel.loc[after, "missile_launches"] = rng.poisson(9.0, after.sum())
     panel.loc[after, "log_trade"] = panel.loc[after, "log_trade"] + 5.0
-    return replace(record, series_meetings=meetings, steps=steps.reset_index(drop=True), indicators=panel)
+    out = replace(record, series_meetings=meetings, steps=steps.reset_index(drop=True), indicators=panel)
+    # the perturbation must leave the vintage at the origin as it was, and change what follows
+    before, now = record.truncate(origin), out.truncate(origin)
+    assert before.series_meetings.equals(now.series_meetings) and before.steps.equals(now.steps)
+    assert before.indicators.equals(now.indicators)
+    assert not out.series_meetings.equals(record.series_meetings)
+    return out
 
 
 class SeededNoise:

@@ -22,9 +22,12 @@ T = TypeVar("T")
 @contextlib.contextmanager
 def quiet_peer() -> Iterator[None]:
     """Ignore every warning raised inside the block (for reference computations only)."""
+    filters = list(warnings.filters)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         yield
+    # outside the block our own warnings are errors again, exactly as before it
+    assert warnings.filters == filters, "quiet_peer did not restore the warning filters"
 
 
 def peer_call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
