@@ -138,9 +138,7 @@ class SummitForecaster:
         self.history: History = history
         self.as_of = record.as_of
         self._level_labels = _level_labels(data)
-        self._cache: dict[tuple, Forecast] = {}
-        self._gap_notes: dict[str, str] = {}
-        self._fitted = True
+        self._start_fitted()
         return self
 
     def save(self, path: Any) -> None:
@@ -170,6 +168,12 @@ class SummitForecaster:
         return [k for k, info in self.record.series.items() if info.end == self.as_of or info.pending]
 
     # ------------------------------------------------------------ forecast
+    def _start_fitted(self) -> None:
+        """The per-fit state a fitted (or loaded) forecaster starts with: no cached forecasts, no gap notes."""
+        self._cache: dict[tuple, Forecast] = {}
+        self._gap_notes: dict[str, str] = {}
+        self._fitted = True
+
     def forecast(self, horizon: int = 24, series: str | None = None, alpha: float = 0.1,
                  drivers: bool = True) -> Forecast:
         """P(a meeting held by each of the next ``horizon`` months), with intervals, outcomes and drivers.
@@ -459,9 +463,7 @@ def results_from_payload(payload: dict[str, Any]) -> SummitForecaster:
     fc = SummitForecaster(**settings)
     for name, value in fitted.items():
         setattr(fc, name, value)
-    fc._cache = {}
-    fc._gap_notes = {}
-    fc._fitted = True
+    fc._start_fitted()
     fc._series_key(None)  # the saved series must be one the record can forecast
     return fc
 
