@@ -14,7 +14,7 @@ import pytest
 import summitcast as sc
 from summitcast.datasets import load_trilateral
 from summitcast.forecaster import SummitForecaster, load_schema
-from summitcast.forecaster._features import EXOGENOUS_FEATURES, FEATURES, HALF_LIVES, STEP_FEATURES, decay
+from summitcast.forecaster._features import EXOGENOUS_FEATURES, FEATURES, STEP_FEATURES, decay
 from summitcast.forecaster._record import STEP_CLASSES
 
 SMALL = dict(draws=120, paths=24)
@@ -167,9 +167,7 @@ def _brute_force(fitted, key: str, horizon: int, seed: int) -> np.ndarray:
         x = np.zeros(len(FEATURES))
         for j, f in enumerate(EXOGENOUS_FEATURES):
             x[idx[f]] = exo[p, t, j]
-        x[idx["log_gap"]], x[idx["anniversary"]] = dur[t, :2]
-        # the series' weighted count of its own meetings, decaying month by month until the first one
-        x[idx["recent_meetings"]] = state0["recent_next"] * 2.0 ** (-t / HALF_LIVES["recent_meetings"])
+        x[idx["log_gap"]], x[idx["anniversary"]] = dur[t]
         for f in STEP_FEATURES:
             x[idx[f]] = state[f]
         return c.intercept[s] + c.slopes[s] @ x

@@ -5,37 +5,33 @@ Every feature of month t uses only what was known by the end of month t − 1
 simulates the rest).  They were chosen from the design's reasoning before any
 forecast was scored (``benchmarks/results/skill_configurations.md``):
 
-===================  ==========================================================
-feature              definition (month t of series s)
-===================  ==========================================================
-``log_gap``          log d, d = months since the series' last meeting (1 in the
-                     month after it; counted from the start of the record
-                     when the series has not met yet)
-``anniversary``      exp(−δ²/2·1.5²), δ = months from d to the first or second
-                     anniversary (6 ≤ d ≤ 30; 0 otherwise): institutionalised
-                     annual meetings recur a year on, or a year late; after
-                     that the rhythm has broken
-``recent_meetings``  the series' own meetings through t − 1, each weighted
-                     2^(−age/24 months): the regime the series is in
-                     (shuttle diplomacy, a freeze), apart from the time since
-                     its last meeting (configuration 3)
-``prep``             preparatory steps since the last meeting (senior officials,
-                     deputy or foreign ministers, agreements to hold, proposed
-                     dates), each weighted 2^(−age/6 months)
-``announced``        announced dates since the last meeting, half-life 1 month
-``setback``          postponements and refusals since the last meeting,
-                     half-life 6 months
-``crisis``           active crises between two members of the series
-``host_crisis``      1 if the member whose turn it is to host (rotating chairs:
-                     the one after the last host; a skipped year does not pass
-                     the chair) is party to an active crisis with a member
-``trade_growth``     12-month log growth of the members' bilateral trade
-                     (mean over the member pairs with trade data; 0 without)
-``launches``         log(1 + North Korean missile launches in t−3..t−1)
-``nuclear_test``     North Korean nuclear tests, half-life 6 months
-``new_leader``       leaders of members taking office, half-life 6 months
-``election``         national elections in member countries, half-life 3 months
-===================  ==========================================================
+=================  ==========================================================
+feature            definition (month t of series s)
+=================  ==========================================================
+``log_gap``        log d, d = months since the series' last meeting (1 in the
+                   month after it; counted from the start of the record
+                   when the series has not met yet)
+``anniversary``    exp(−δ²/2·1.5²), δ = months from d to the first or second
+                   anniversary (6 ≤ d ≤ 30; 0 otherwise): institutionalised
+                   annual meetings recur a year on, or a year late; after
+                   that the rhythm has broken
+``prep``           preparatory steps since the last meeting (senior officials,
+                   deputy or foreign ministers, agreements to hold, proposed
+                   dates), each weighted 2^(−age/6 months)
+``announced``      announced dates since the last meeting, half-life 1 month
+``setback``        postponements and refusals since the last meeting,
+                   half-life 6 months
+``crisis``         active crises between two members of the series
+``host_crisis``    1 if the member whose turn it is to host (rotating chairs:
+                   the one after the last host; a skipped year does not pass
+                   the chair) is party to an active crisis with a member
+``trade_growth``   12-month log growth of the members' bilateral trade
+                   (mean over the member pairs with trade data; 0 without)
+``launches``       log(1 + North Korean missile launches in t−3..t−1)
+``nuclear_test``   North Korean nuclear tests, half-life 6 months
+``new_leader``     leaders of members taking office, half-life 6 months
+``election``       national elections in member countries, half-life 3 months
+=================  ==========================================================
 
 The step features are the state of the step process; the forecaster
 simulates them with the step hazards.  The indicator features come from the
@@ -55,17 +51,16 @@ import pandas as pd
 from ._record import STEP_CLASSES, Record, SeriesInfo
 
 __all__ = ["FEATURES", "FEATURE_GROUPS", "HALF_LIVES", "STEP_FEATURES", "History", "build_history",
-           "decayed", "duration_features", "exogenous_features", "recent_meetings_ahead", "series_inputs"]
+           "decayed", "duration_features", "exogenous_features", "series_inputs"]
 
 STEP_FEATURES = ("prep", "announced", "setback")
-DURATION_FEATURES = ("log_gap", "anniversary", "recent_meetings")
+DURATION_FEATURES = ("log_gap", "anniversary")
 EXOGENOUS_FEATURES = ("crisis", "host_crisis", "trade_growth", "launches", "nuclear_test", "new_leader", "election")
 FEATURES = DURATION_FEATURES + STEP_FEATURES + EXOGENOUS_FEATURES
 
 #: Groups for driver attribution (each set to its baseline together).
 FEATURE_GROUPS = {
-    "time since the last meeting": ("log_gap", "anniversary"),
-    "the series' recent meetings": ("recent_meetings",),
+    "time since the last meeting": DURATION_FEATURES,
     "preparatory steps": STEP_FEATURES,
     "crises": ("crisis", "host_crisis"),
     "trade": ("trade_growth",),
@@ -74,7 +69,7 @@ FEATURE_GROUPS = {
 }
 
 #: Half-lives (months) of the exponentially weighted counts.
-HALF_LIVES = {"recent_meetings": 24.0, "prep": 6.0, "announced": 1.0, "setback": 6.0, "nuclear_test": 6.0, "new_leader": 6.0, "election": 3.0}
+HALF_LIVES = {"prep": 6.0, "announced": 1.0, "setback": 6.0, "nuclear_test": 6.0, "new_leader": 6.0, "election": 3.0}
 
 ANNIVERSARY_WIDTH = 1.5
 
@@ -95,20 +90,12 @@ def decayed(counts: np.ndarray, rho: float, initial: np.ndarray | float = 0.0) -
     return out
 
 
-def duration_features(gap: np.ndarray, recent: np.ndarray) -> dict[str, np.ndarray]:
-    """The duration features of months-since-the-last-meeting ``gap`` (≥ 1) and
-    of the weighted count of the series' meetings ``recent`` (same shape)."""
+def duration_features(gap: np.ndarray) -> dict[str, np.ndarray]:
+    """``log_gap`` and ``anniversary`` of months-since-the-last-meeting ``gap`` (≥ 1)."""
     gap = np.asarray(gap, dtype=float)
     delta = np.minimum(np.abs(gap - 12.0), np.abs(gap - 24.0))
     bump = np.where((gap >= 6) & (gap <= 30), np.exp(-0.5 * (delta / ANNIVERSARY_WIDTH) ** 2), 0.0)
-    return {"log_gap": np.log(gap), "anniversary": bump,
-            "recent_meetings": np.broadcast_to(np.asarray(recent, dtype=float), gap.shape).copy()}
-
-
-def recent_meetings_ahead(carried: float, horizon: int) -> np.ndarray:
-    """``recent_meetings`` of the months before a series' next meeting: the count
-    carried into the first of them, decaying by 2^(−1/half-life) a month."""
-    return carried * decay("recent_meetings") ** np.arange(horizon)
+    return {"log_gap": np.log(gap), "anniversary": bump}
 
 
 def _pair_key(a: str, b: str) -> str:
@@ -306,8 +293,7 @@ def _spell_features(info: SeriesInfo, index: pd.DatetimeIndex) -> tuple[dict[str
         if t in meeting_of_month:
             last = t
             last_host = meeting_of_month[t][1]
-    recent = decayed(event, decay("recent_meetings"))
-    out: dict[str, np.ndarray] = {"gap": np.maximum(gap, 1.0), "event": event, "recent": recent}
+    out: dict[str, np.ndarray] = {"gap": np.maximum(gap, 1.0), "event": event}
     # step states: counts per month of steps after the latest meeting date
     last_meeting_date = {}
     current = None
@@ -337,7 +323,6 @@ def _spell_features(info: SeriesInfo, index: pd.DatetimeIndex) -> tuple[dict[str
     out["hosts"] = hosts
     final = {"gap_next": float(n - last) if last is not None else float(n - start + 1),
              "host_next": host_in_turn(info, last_host),
-             "recent_next": float(decay("recent_meetings") * recent[-1] + event[-1]),
              "last_meeting": index[last] if last is not None else None}
     for cls in STEP_CLASSES:
         final[cls] = float(out.pop(f"{cls}_next")[0])
@@ -354,7 +339,7 @@ def build_history(record: Record) -> History:
         own = {k: inputs_all[k][None, :] for k in names}
         spell, final = _spell_features(info, index)
         exo = exogenous_features(info, own, spell["hosts"])
-        feats = duration_features(spell["gap"], spell["recent"])
+        feats = duration_features(spell["gap"])
         at_risk = (index >= info.start) & (index <= info.end)
         frame = pd.DataFrame({"series": key, "month": index, "event": spell["event"]})
         for cls in STEP_CLASSES:

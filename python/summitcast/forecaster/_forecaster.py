@@ -14,7 +14,7 @@ from .._common.summary import Summary
 from .._common.time import future_months, months_between
 from .._common.validation import check_alpha, check_bool, check_choice, check_int
 from ._features import (DURATION_FEATURES, EXOGENOUS_FEATURES, FEATURE_GROUPS, FEATURES, History, build_history,
-                        duration_features, exogenous_features, recent_meetings_ahead, series_inputs)
+                        duration_features, exogenous_features, series_inputs)
 from ._forecast import REPORT_HORIZONS, Forecast, weighted_interval
 from ._indicators import IndicatorSet, fit_indicators
 from ._models import MODE_SETTINGS, PooledModels, fit_models
@@ -262,13 +262,11 @@ class SummitForecaster:
 
     def _duration(self, key: str, horizon: int) -> np.ndarray:
         info = self.record.series[key]
-        if info.pending:  # months since its coverage began: 1 in its first month; no meeting yet
+        if info.pending:  # months since its coverage began: 1 in its first month
             gap = np.maximum(np.arange(1, horizon + 1) - months_between(self.as_of, info.start) + 1, 1)
-            recent = np.zeros(horizon)
         else:
             gap = self.history.state[key]["gap_next"] + np.arange(horizon)
-            recent = recent_meetings_ahead(self.history.state[key]["recent_next"], horizon)
-        feats = duration_features(gap, recent)
+        feats = duration_features(gap)
         return np.stack([feats[name] for name in DURATION_FEATURES], axis=-1)
 
     def _at_risk(self, key: str, horizon: int) -> np.ndarray | None:
