@@ -150,6 +150,19 @@ def test_bad_arguments_name_themselves(fitted):
         SummitForecaster().forecast(6)
 
 
+def test_hazard_likelihoods_are_discounted_by_age_before_as_of(fitted):
+    """Configuration 4 (benchmarks/results/skill_configurations.md): each series-month's
+    likelihood term weighs 2^(-age/120), age in months before the as-of month."""
+    panel = fitted.history.panel
+    age = np.array([(fitted.as_of.year - m.year) * 12 + fitted.as_of.month - m.month for m in panel["month"]])
+    expected = 0.5 ** (age / 120.0)
+    np.testing.assert_allclose(fitted.models.summit.model.weights, expected, rtol=1e-12)
+    assert expected.max() == 1.0 and np.isclose(expected[age == 120], 0.5).all() and (age == 120).any()
+    for cls, fm in fitted.models.steps.items():
+        rows = panel[panel["series"].isin(fm.design.groups)]
+        np.testing.assert_allclose(fm.model.weights, expected[rows.index], rtol=1e-12)
+
+
 def _brute_force(fitted, key: str, horizon: int, seed: int) -> np.ndarray:
     """P(first meeting by t) by drawing every month's meeting and steps one
     trajectory at a time from the fitted coefficients (no Rao–Blackwellisation)."""
