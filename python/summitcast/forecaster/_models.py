@@ -23,9 +23,12 @@ posterior has the funnel of hierarchical models, where a Laplace
 approximation fails (Pareto k̂ above 2 on the bundled record) and NUTS needs
 ~50 gradients per draw; with τ fixed the posterior is log-concave, so the
 fast mode's importance-corrected Laplace approximation agrees with NUTS.
+(A learned scale would also pool more, not less: the mode of the scales'
+marginal posterior at the 2019-06 origin is 0.3–0.7 per sd, below the fixed 1.)
 
 Priors (configuration 1 of ``benchmarks/results/skill_configurations.md``,
-fixed from reasoning before scoring; on standardised predictors):
+kept by configuration 4, the default; fixed from reasoning before scoring;
+on standardised predictors):
 shared effects Normal(0, 1) — one sd of a feature moves the log odds by
 less than 2 with 95% prior probability, which rules out the huge effects
 nine summits could otherwise suggest; intercept Normal(−3, 2) — a monthly
