@@ -56,8 +56,8 @@ def test_simulated_record_is_labelled_and_reproducible():
 
 
 def test_ninety_percent_intervals_cover_the_true_probability(runs):
-    # configuration 4 of benchmarks/results/skill_configurations.md: 179 of 192 (93.2%); configuration 1,
-    # whose hazards weighed every month of the record alike, covered 159 (82.8%)
+    # configuration 4 of benchmarks/results/skill_configurations.md: 179 of 192 (93.2%; full mode 182, 94.8%);
+    # configuration 1, whose hazards weighed every month of the record alike, covered 159 (82.8%)
     covered = np.mean([r["lower"] <= r["true"] <= r["upper"] for r in runs])
     assert 0.85 <= covered <= 0.95, f"coverage {covered:.3f} over {len(runs)} intervals"
 
