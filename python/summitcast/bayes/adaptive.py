@@ -45,6 +45,7 @@ from typing import Callable
 
 import numpy as np
 
+from .. import _core
 from .._common.validation import check_float, check_int
 from .importance import KHAT_GOOD, PSISResult, psis
 
@@ -85,7 +86,6 @@ class _StudentT:
     def __init__(self, centre: np.ndarray, scale: np.ndarray, df: float) -> None:
         self.centre, self.scale, self.df = centre, scale, df
         self.root = np.linalg.cholesky(scale)
-        self.whiten = np.linalg.inv(self.root)  # L⁻¹: (θ − centre) L⁻ᵀ has identity scale
         d = centre.size
         self.constant = (math.lgamma(0.5 * (df + d)) - math.lgamma(0.5 * df) - 0.5 * d * math.log(df)
                          - float(np.sum(np.log(np.diag(self.root)))))
@@ -96,9 +96,8 @@ class _StudentT:
         return self.centre + z * np.sqrt(self.df / rng.chisquare(self.df, n))[:, None]
 
     def log_density(self, theta: np.ndarray) -> np.ndarray:
-        # Mahalanobis distance under the scale, through the Cholesky factor
-        u = np.einsum("sj,ij->si", theta - self.centre, self.whiten)
-        delta = np.einsum("ij,ij->i", u, u)
+        # squared Mahalanobis distance under the scale, by a triangular solve with its Cholesky factor
+        delta = _core.bayes.mahalanobis_rows(theta, self.centre, self.root)
         return self.constant - 0.5 * (self.df + self.centre.size) * np.log1p(delta / self.df)
 
 
