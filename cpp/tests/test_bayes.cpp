@@ -2,6 +2,7 @@
 // Gaussian target whose moments are known, and the convergence diagnostics
 // on draws whose answers are known.
 #include <cmath>
+#include <utility>
 
 #include "check.hpp"
 #include "summitcast/bayes/binary_regression.hpp"
@@ -63,7 +64,7 @@ BOOST_AUTO_TEST_CASE(logit_density_blocks_match_one_call_per_row_for_any_thread_
   // the blocked matrix product gives each row's log p to rounding, and the
   // same numbers whatever the thread count (the blocks are fixed)
   sc::Rng rng(3, 0);
-  const Index n = 150, k = 4, m = 2 * sb::kDensityBlock + 17;  // a short last block
+  const Index n = 2 * sb::kLogitChunk + 150, k = 4, m = 2 * sb::kDensityBlock + 17;  // short last chunk and block
   MatrixXd X(n, k);
   VectorXd y(n), offset(n), weights(n);
   for (Index i = 0; i < n; ++i) {
@@ -72,9 +73,10 @@ BOOST_AUTO_TEST_CASE(logit_density_blocks_match_one_call_per_row_for_any_thread_
     offset[i] = 0.1 * rng.normal();
     weights[i] = 1.0 + rng.uniform();
   }
-  for (auto link : {sb::Link::logit, sb::Link::probit}) {
+  const std::pair<sb::Link, bool> cases[] = {{sb::Link::logit, false}, {sb::Link::logit, true}, {sb::Link::probit, true}};
+  for (const auto& [link, weighted] : cases) {
     const sb::BinaryRegression model(X, y, link, true, sb::Prior::normal(0.0, 2.5), sb::Prior::student_t(3.0, 0.0, 2.5),
-                                     offset, weights);
+                                     offset, weighted ? weights : VectorXd());
     MatrixXd thetas(m, model.dim());
     for (Index i = 0; i < m; ++i)
       for (Index j = 0; j < model.dim(); ++j) thetas(i, j) = rng.normal();

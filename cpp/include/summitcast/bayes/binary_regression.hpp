@@ -59,19 +59,23 @@ class BinaryRegression final : public LogDensity {
     return add_log_prior(log_lik, theta, &grad);
   }
 
-  // A block of rows: every linear predictor in one matrix product X B' (the
-  // rows' sums then differ from log_density_value's in the last bits only).
+  // A block of rows: every linear predictor in one matrix product X B', and
+  // for an unweighted logit one log per chunk of observations
+  // (logit_log_lik_sum_by_chunks); each row's value differs from
+  // log_density's in the last bits only (below 1e-12 relative).
   void log_density_block(const Eigen::Ref<const Eigen::MatrixXd>& thetas, bool /*jacobian*/,
                          Eigen::Ref<Eigen::VectorXd> out) const override {
     Eigen::MatrixXd eta(X_.rows(), thetas.rows());  // column k: the linear predictor of row k
     eta.noalias() = X_ * thetas.rightCols(X_.cols()).transpose();
     eta.colwise() += offset_;
     if (intercept_) eta.rowwise() += thetas.col(0).transpose();
+    const bool by_chunks = link_ == Link::logit && weights_.size() == 0;
     Eigen::VectorXd column(X_.rows());
     for (Eigen::Index k = 0; k < thetas.rows(); ++k) {
       column = eta.col(k);
-      out[k] = add_log_prior(bernoulli_log_lik_sum(link_, y_, column, weights_, nullptr), thetas.row(k).transpose(),
-                             nullptr);
+      const double log_lik = by_chunks ? logit_log_lik_sum_by_chunks(y_, column)
+                                       : bernoulli_log_lik_sum(link_, y_, column, weights_, nullptr);
+      out[k] = add_log_prior(log_lik, thetas.row(k).transpose(), nullptr);
     }
   }
 
