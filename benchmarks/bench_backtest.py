@@ -277,7 +277,10 @@ def main() -> None:
     origins = full_origins(data)
     if args.quick:
         origins = origins[-24:]
+    from bench_forecast import header  # this folder's sibling script: commit, date, load
+
     print(f"summitcast bench_backtest  (python {os.sys.version.split()[0]}, pandas {pd.__version__})")
+    print(header())
     result = part_backtest(data, origins)
     part_forecaster(data, origins[-4:] if args.quick else origins)
     part_fit_many([100, 1000] if args.quick else [100, 1000, 10000])
