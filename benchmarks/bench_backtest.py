@@ -5,10 +5,12 @@
    baselines and their stacking.  Serially, on 2 processes and on 2 threads
    (frames checked equal); the floor is the serial cost of the vintages
    (``data.truncate``) and the fits, divided by 2.
-2. The real forecaster (``SummitForecaster``, fast mode) on a few origins,
-   serially and on 2 processes, with the cost per origin extrapolated to
-   the full backtest (said so).  Skipped with a note when its forecasts are
-   not finite probabilities.
+2. The real forecaster (``SummitForecaster``, fast mode) over the same
+   origins and horizons (without the baselines), serially and on 2
+   processes (frames checked equal), against the targets of issue 11
+   (>= 1.8x, < 60 s on 2 workers); then where one origin's time goes (CPU
+   seconds by part: vintage, record, features, each model, indicators,
+   forecast) and the importance rounds each model used.
 3. ``fit_many`` of a Poisson INGARCH(1, 1) over 100, 1,000 and 10,000
    SIMULATED monthly count series (120 months each), serially and on 2
    processes (started and warmed up before the clock starts); the time per
@@ -23,10 +25,9 @@ fork server, so each imports summitcast itself: that start-up is in the
 times).  The machine is shared: the load average is printed before each part, and
 times are wall-clock seconds of one run (the backtests take long enough for
 single runs).
-2b. With ``--forecaster-full``: the backtest of (1) with SummitForecaster
-   added, on 2 processes, and its scores.
+Its scores are benchmarks/skill_backtest.py's business.
 
-Run: PYTHONPATH=python python benchmarks/bench_backtest.py [--quick] [--forecaster-full]
+Run: PYTHONPATH=python python benchmarks/bench_backtest.py [--quick]
 """
 
 from __future__ import annotations
@@ -113,51 +114,76 @@ def part_backtest(data, origins):
     return serial
 
 
-def part_forecaster(data, origins, n):
-    print(f"\n2. SummitForecaster (fast mode) {load()}")
+def origin_cost(data, origin):
+    """CPU seconds (this process, ``time.process_time``) of the parts of one backtest origin of the
+    forecaster: the vintage, the record and features, each model's fit, the indicator models and the
+    forecast (the importance densities run on this process's threads, counted here too)."""
+    from summitcast.forecaster import SummitForecaster
+    from summitcast.forecaster import _forecaster as F
+    from summitcast.forecaster import _models as M
+
+    marks: dict[str, float] = {}
+
+    def timed(name, fn):
+        def run(*args, **kwargs):
+            started = time.process_time()
+            out = fn(*args, **kwargs)
+            key = name(*args) if callable(name) else name
+            marks[key] = marks.get(key, 0.0) + time.process_time() - started
+            return out
+        return run
+
+    patched = {(F, "read_record"): "record", (F, "build_history"): "features",
+               (F, "fit_indicators"): "indicator models", (M, "_fit"): lambda label, *rest: f"model: {label}"}
+    saved = {key: getattr(*key) for key in patched}
+    for (module, attr), name in patched.items():
+        setattr(module, attr, timed(name, getattr(module, attr)))
+    try:
+        started = time.process_time()
+        vintage = data.truncate(origin)
+        marks["vintage (data.truncate)"] = time.process_time() - started
+        fc = SummitForecaster().fit(vintage, as_of=origin, seed=SEED)
+        started = time.process_time()
+        fc.forecast(max(HORIZONS)).to_frame()
+        marks["forecast (fusion)"] = time.process_time() - started
+    finally:
+        for (module, attr), fn in saved.items():
+            setattr(module, attr, fn)
+    rounds = {name: len(fm.posterior.info["khats"]) for name, fm in fc.models.all.items()}
+    return marks, rounds
+
+
+def part_forecaster(data, origins):
+    print(f"\n2. SummitForecaster (fast mode), {len(origins)} origins x horizons {HORIZONS}, no baselines "
+          f"{load()}")
     try:
         from summitcast.forecaster import SummitForecaster
     except ImportError:
         print("   not in this installation: skipped")
         return
-    sample = origins[np.linspace(0, len(origins) - 1, n).round().astype(int)]
+    kw = dict(seed=SEED, baselines=(), stack=False, progress=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # its convergence notes are reported by its own benchmark
-        probe = SummitForecaster().fit(data.truncate(sample[0]), as_of=sample[0], seed=1).forecast(24).to_frame()
-        if not np.isfinite(probe["p_held"]).all():
-            print(f"   its forecast at {sample[0]:%Y-%m} has {int((~np.isfinite(probe['p_held'])).sum())} non-finite "
-                  "p_held of 24: the backtest refuses it (ValueError naming the model); skipped")
-            return
-        kw = dict(seed=SEED, baselines=(), stack=False, progress=False)
-        try:
-            serial_t, serial = timed(lambda: ev.backtest(SummitForecaster, data, sample, HORIZONS, **kw))
-        except ValueError as err:
-            print(f"   the backtest refused its forecasts: {' '.join(str(err).split())}; skipped")
-            return
+        serial_t, serial = timed(lambda: ev.backtest(SummitForecaster, data, origins, HORIZONS, **kw))
+        print(f"   serial done {load()}")
         with ev.process_pool(2) as pool:
-            proc_t, proc = timed(lambda: ev.backtest(SummitForecaster, data, sample, HORIZONS, executor=pool, **kw))
+            proc_t, proc = timed(lambda: ev.backtest(SummitForecaster, data, origins, HORIZONS, executor=pool, **kw))
     pd.testing.assert_frame_equal(serial.frame, proc.frame)
-    per = serial_t / n
-    print(f"   {n} origins: serial {serial_t:.1f} s ({per:.1f} s per origin), 2 processes {proc_t:.1f} s "
-          f"(speed-up {serial_t / proc_t:.2f}x); frames equal")
-    print(f"   extrapolated to the {len(origins)} origins: serial ~{per * len(origins):.0f} s, "
-          f"2 processes ~{per * len(origins) * proc_t / serial_t:.0f} s (an estimate, not a run)")
-
-
-def part_forecaster_full(data, origins):
-    print(f"\n2b. SummitForecaster (fast mode) over all {len(origins)} origins on 2 processes, with the baselines "
-          f"and stacking {load()}")
-    from summitcast.forecaster import SummitForecaster
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # its convergence notes are reported by its own benchmark
-        with ev.process_pool(2) as pool:
-            wall, result = timed(lambda: ev.backtest(SummitForecaster, data, origins, HORIZONS, seed=SEED,
-                                                     executor=pool, progress=False))
-    print(f"   wall {wall:.1f} s")
-    cols = ["n", "n_effective", "brier", "log_score", "auc", "ece", "bss_base_rate_windows", "bss_base_rate_monthly"]
-    with pd.option_context("display.width", 160, "display.max_columns", 20, "display.float_format", "{:.3f}".format):
-        print(result.by_horizon()[cols].to_string())
+    speedup = serial_t / proc_t
+    print(f"   serial {serial_t:.1f} s ({serial_t / len(origins):.2f} s per origin); 2 processes {proc_t:.1f} s "
+          f"(includes starting the workers); speed-up {speedup:.2f}x; frames equal")
+    print(f"   targets (issue 11): speed-up >= 1.8x: {'met' if speedup >= 1.8 else 'NOT met'}; "
+          f"2 processes < 60 s: {'met' if proc_t < 60 else 'NOT met'} "
+          f"(needs {60 / len(origins) * 2:.2f} s per origin per worker; the serial run took {serial_t / len(origins):.2f})")
+    for origin in (origins[len(origins) // 2], origins[-1]):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            marks, rounds = origin_cost(data, origin)
+        total = sum(marks.values())
+        print(f"   where one origin's time goes ({origin:%Y-%m}, CPU seconds of this process, {total:.2f} s in all):")
+        for name, seconds in marks.items():
+            print(f"      {name:<36} {seconds:5.2f} s  {100 * seconds / total:5.1f}%")
+        print("      importance rounds used: " + ", ".join(f"{k} {v}" for k, v in rounds.items()))
 
 
 def fit_ingarch(y, seed):
@@ -246,18 +272,17 @@ def part_overhead(data, origins, n_tasks, backtest_result):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="smaller sizes (a smoke run)")
-    parser.add_argument("--forecaster-full", action="store_true",
-                        help="also the full backtest of SummitForecaster (minutes)")
     args = parser.parse_args()
     data = load_trilateral()
     origins = full_origins(data)
     if args.quick:
         origins = origins[-24:]
+    from bench_forecast import header  # this folder's sibling script: commit, date, load
+
     print(f"summitcast bench_backtest  (python {os.sys.version.split()[0]}, pandas {pd.__version__})")
+    print(header())
     result = part_backtest(data, origins)
-    part_forecaster(data, origins, 2 if args.quick else 6)
-    if args.forecaster_full:
-        part_forecaster_full(data, origins)
+    part_forecaster(data, origins[-4:] if args.quick else origins)
     part_fit_many([100, 1000] if args.quick else [100, 1000, 10000])
     part_overhead(data, origins, 200 if args.quick else 2000, result)
 

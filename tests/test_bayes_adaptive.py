@@ -26,9 +26,10 @@ def _log_gamma_density(theta: np.ndarray) -> np.ndarray:
 
 
 def _run(rounds: int, seed: int):
+    # the strict criterion, k̂ < 0.5 (the default stops at k̂ < 0.7), to see the adaptation at work
     mode, laplace = A @ np.log(ALPHA), A @ np.diag(1.0 / ALPHA) @ A.T
     return adaptive_importance(_log_gamma_density, mode, laplace, 2000,
-                               lambda r: np.random.default_rng([seed, r]), rounds=rounds)
+                               lambda r: np.random.default_rng([seed, r]), rounds=rounds, target_khat=0.5)
 
 
 def test_adaptation_recovers_the_exact_moments_of_a_skewed_density():
@@ -96,3 +97,82 @@ def test_importance_corrected_laplace_matches_the_quadrature_mean_of_a_rare_even
     np.testing.assert_allclose(theta.std(axis=0), sd, rtol=0.12)
     raw = model.fit_laplace(draws=4000, seed=5).info["theta"]  # the uncorrected approximation is 0.4 sd off
     assert np.abs(raw.mean(axis=0) - mean).max() / sd.max() > 0.2
+
+
+# A Student-t target with known moments: t_ν(μ, Σ) has mean μ and covariance ν/(ν − 2) Σ.
+NU_T = 5.0
+MU_T = np.array([1.0, -2.0, 0.5])
+SIGMA_T = np.array([[1.0, 0.6, 0.0], [0.6, 2.0, -0.4], [0.0, -0.4, 0.5]])
+
+
+def _student_t_density(theta: np.ndarray) -> np.ndarray:
+    u = np.linalg.solve(np.linalg.cholesky(SIGMA_T), (theta - MU_T).T)
+    return -0.5 * (NU_T + MU_T.size) * np.log1p((u * u).sum(axis=0) / NU_T)
+
+
+def _run_t(rounds: int, seed: int, **kwargs):
+    # the proposal starts off-centre and three times too narrow (a poor Laplace approximation)
+    return adaptive_importance(_student_t_density, MU_T + 0.5, SIGMA_T / 9.0, 1000,
+                               lambda r: np.random.default_rng([seed, r]), rounds=rounds, **kwargs)
+
+
+def test_rounds_stop_at_the_first_reliable_pooled_weights_and_match_a_student_t_posterior():
+    mean, cov = MU_T, NU_T / (NU_T - 2.0) * SIGMA_T
+    sd = np.sqrt(np.diag(cov))
+    stopped_early = 0
+    for seed in range(5):
+        res = _run_t(8, seed)
+        # stopped: reliable weights (k̂ < 0.7) with an ESS of at least 400, or the last round
+        assert (res.result.khat < 0.7 and res.result.ess >= 400) or res.rounds == 8
+        stopped_early += res.rounds < 8
+        assert res.rounds > 1  # the narrow first proposal is not enough
+        # the first such round: capped one round earlier, the same draws fail the criterion
+        before = _run_t(res.rounds - 1, seed)
+        np.testing.assert_array_equal(before.theta, res.theta[: len(before.theta)])
+        assert not (before.result.khat < 0.7 and before.result.ess >= 400)
+        w = res.result.weights
+        m = w @ res.theta
+        c = (res.theta - m).T @ ((res.theta - m) * w[:, None])
+        # Monte Carlo error of a mean from >= 400 effective draws is <= 0.05 sd; of an sd of a t_5 about 0.1
+        np.testing.assert_array_less(np.abs(m - mean) / sd, 0.15)
+        np.testing.assert_allclose(np.sqrt(np.diag(c)), sd, rtol=0.25)
+        # the strict criterion (k̂ < 0.5) never stops earlier
+        assert _run_t(8, seed, target_khat=0.5).rounds >= res.rounds
+    assert stopped_early == 5
+
+
+def test_importance_densities_are_the_same_on_one_or_two_threads_and_match_one_call_per_row(monkeypatch):
+    from summitcast import _core
+    from summitcast.bayes import _base
+
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((300, 3))
+    y = (rng.random(300) < 1.0 / (1.0 + np.exp(2.0 - x[:, 0]))).astype(float)
+    model = Logit(x, y, prior=Normal(0, 2.5), prior_intercept=Normal(0, 5), standardize=False)
+    thetas = rng.standard_normal((203, 4))  # more than three blocks of 64 rows, the last short
+    one = _core.bayes.log_density_rows(model._core_model, thetas, True, 1)
+    two = _core.bayes.log_density_rows(model._core_model, thetas, True, 2)
+    np.testing.assert_array_equal(one, two)
+    rows = [model._core_model.log_density(t, True)[0] for t in thetas]
+    np.testing.assert_allclose(one, rows, rtol=1e-12)
+    fits = []
+    for threads in (1, 2):
+        monkeypatch.setattr(_base.BayesModel, "_log_densities",
+                            lambda self, th, n=threads: _core.bayes.log_density_rows(self._core_model, th, True, n))
+        fits.append(model.fit_laplace(draws=1000, seed=4, importance=True).info["theta"])
+    np.testing.assert_array_equal(fits[0], fits[1])
+
+
+def test_mahalanobis_rows_match_the_inverse_scale_and_refuse_a_bad_root():
+    from summitcast import _core
+
+    rng = np.random.default_rng(3)
+    theta, centre = rng.standard_normal((50, 3)), rng.standard_normal(3)
+    root = np.linalg.cholesky(SIGMA_T)
+    dev = theta - centre
+    expected = np.einsum("si,ij,sj->s", dev, np.linalg.inv(SIGMA_T), dev)
+    np.testing.assert_allclose(_core.bayes.mahalanobis_rows(theta, centre, root), expected, rtol=1e-12)
+    with pytest.raises(ValueError, match="positive diagonal"):
+        _core.bayes.mahalanobis_rows(theta, centre, np.zeros((3, 3)))
+    with pytest.raises(ValueError, match="centre"):
+        _core.bayes.mahalanobis_rows(theta, centre[:2], root)

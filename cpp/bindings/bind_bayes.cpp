@@ -12,6 +12,7 @@
 #include "summitcast/bayes/hierarchical_logit.hpp"
 #include "summitcast/bayes/ordinal_regression.hpp"
 #include "summitcast/bayes/laplace.hpp"
+#include "summitcast/bayes/mahalanobis.hpp"
 #include "summitcast/bayes/sampler.hpp"
 
 namespace bayes = summitcast::bayes;
@@ -205,6 +206,8 @@ void register_bayes(py::module_& root) {
       },
       py::arg("model"), py::arg("thetas"), py::arg("jacobian") = true, py::arg("threads") = 0,
       py::call_guard<py::gil_scoped_release>());
+  m.def("mahalanobis_rows", &bayes::mahalanobis_rows, py::arg("thetas"), py::arg("centre"), py::arg("root"),
+        py::call_guard<py::gil_scoped_release>());
   m.def("laplace_draws", &bayes::laplace_draws, py::arg("mode"), py::arg("hessian"), py::arg("draws"),
         py::arg("seed"), py::call_guard<py::gil_scoped_release>());
 

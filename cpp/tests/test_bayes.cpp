@@ -2,11 +2,13 @@
 // Gaussian target whose moments are known, and the convergence diagnostics
 // on draws whose answers are known.
 #include <cmath>
+#include <utility>
 
 #include "check.hpp"
 #include "summitcast/bayes/binary_regression.hpp"
 #include "summitcast/bayes/density_rows.hpp"
 #include "summitcast/bayes/diagnostics.hpp"
+#include "summitcast/bayes/mahalanobis.hpp"
 #include "summitcast/bayes/sampler.hpp"
 #include "summitcast/core/rng.hpp"
 
@@ -56,6 +58,61 @@ BOOST_AUTO_TEST_CASE(density_rows_equal_one_call_per_row_for_any_thread_count) {
   }
   for (int threads : {2, 3, 0}) BOOST_CHECK(sb::log_density_rows(model, thetas, true, threads) == serial);
   BOOST_CHECK_THROW(sb::log_density_rows(model, MatrixXd::Zero(4, 2), true, 1), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(logit_density_blocks_match_one_call_per_row_for_any_thread_count) {
+  // the blocked matrix product gives each row's log p to rounding, and the
+  // same numbers whatever the thread count (the blocks are fixed)
+  sc::Rng rng(3, 0);
+  const Index n = 2 * sb::kLogitChunk + 150, k = 4, m = 2 * sb::kDensityBlock + 17;  // short last chunk and block
+  MatrixXd X(n, k);
+  VectorXd y(n), offset(n), weights(n);
+  for (Index i = 0; i < n; ++i) {
+    for (Index j = 0; j < k; ++j) X(i, j) = rng.normal();
+    y[i] = rng.uniform() < 0.3 ? 1.0 : 0.0;
+    offset[i] = 0.1 * rng.normal();
+    weights[i] = 1.0 + rng.uniform();
+  }
+  const std::pair<sb::Link, bool> cases[] = {{sb::Link::logit, false}, {sb::Link::logit, true}, {sb::Link::probit, true}};
+  for (const auto& [link, weighted] : cases) {
+    const sb::BinaryRegression model(X, y, link, true, sb::Prior::normal(0.0, 2.5), sb::Prior::student_t(3.0, 0.0, 2.5),
+                                     offset, weighted ? weights : VectorXd());
+    MatrixXd thetas(m, model.dim());
+    for (Index i = 0; i < m; ++i)
+      for (Index j = 0; j < model.dim(); ++j) thetas(i, j) = rng.normal();
+    const VectorXd serial = sb::log_density_rows(model, thetas, true, 1);
+    VectorXd g(model.dim());
+    for (Index i = 0; i < m; ++i) {
+      const VectorXd row = thetas.row(i).transpose();
+      SUMMITCAST_CHECK_CLOSE(serial[i], model.log_density(row, g, true), 1e-12);
+    }
+    for (int threads : {2, 3, 0}) BOOST_CHECK(sb::log_density_rows(model, thetas, true, threads) == serial);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(mahalanobis_rows_match_the_inverse_scale) {
+  sc::Rng rng(4, 0);
+  const Index d = 5, m = 40;
+  MatrixXd A(d, d), thetas(m, d);
+  VectorXd c(d);
+  for (Index i = 0; i < d; ++i) {
+    c[i] = rng.normal();
+    for (Index j = 0; j < d; ++j) A(i, j) = rng.normal();
+  }
+  const MatrixXd scale = A * A.transpose() + MatrixXd::Identity(d, d);
+  for (Index i = 0; i < m; ++i)
+    for (Index j = 0; j < d; ++j) thetas(i, j) = rng.normal();
+  const MatrixXd root = Eigen::LLT<MatrixXd>(scale).matrixL();
+  const VectorXd delta = sb::mahalanobis_rows(thetas, c, root);
+  const MatrixXd inverse = scale.inverse();
+  for (Index i = 0; i < m; ++i) {
+    const VectorXd e = thetas.row(i).transpose() - c;
+    SUMMITCAST_CHECK_CLOSE(delta[i], e.dot(inverse * e), 1e-10);
+  }
+  MatrixXd bad = root;
+  bad(0, 0) = 0.0;
+  BOOST_CHECK_THROW(sb::mahalanobis_rows(thetas, c, bad), std::invalid_argument);
+  BOOST_CHECK_THROW(sb::mahalanobis_rows(thetas, VectorXd::Zero(d - 1), root), std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_CASE(logit_gradient_matches_finite_differences) {

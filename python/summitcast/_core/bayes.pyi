@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['BinaryRegression', 'HierarchicalBinaryRegression', 'LogDensity', 'OrderedRegression', 'Prior', 'ScalePrior', 'bfmi', 'ess_bulk', 'ess_mean', 'ess_tail', 'find_mode', 'hessian', 'inverse_link', 'laplace_draws', 'log_density_rows', 'mcse_mean', 'mcse_sd', 'rhat', 'sample', 'summary_diagnostics']
+__all__: list[str] = ['BinaryRegression', 'HierarchicalBinaryRegression', 'LogDensity', 'OrderedRegression', 'Prior', 'ScalePrior', 'bfmi', 'ess_bulk', 'ess_mean', 'ess_tail', 'find_mode', 'hessian', 'inverse_link', 'laplace_draws', 'log_density_rows', 'mahalanobis_rows', 'mcse_mean', 'mcse_sd', 'rhat', 'sample', 'summary_diagnostics']
 class Prior:
     @staticmethod
     def cauchy(mu: typing.SupportsFloat | typing.SupportsIndex, sigma: typing.SupportsFloat | typing.SupportsIndex) -> Prior:
@@ -69,6 +69,8 @@ def inverse_link(link: str, x: typing.Annotated[numpy.typing.ArrayLike, numpy.fl
 def laplace_draws(mode: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], hessian: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], draws: typing.SupportsInt | typing.SupportsIndex, seed: typing.SupportsInt | typing.SupportsIndex) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, n]"]:
     ...
 def log_density_rows(model: LogDensity, thetas: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], jacobian: bool = True, threads: typing.SupportsInt | typing.SupportsIndex = 0) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
+    ...
+def mahalanobis_rows(thetas: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"], centre: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, 1]"], root: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[m, n]"]) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[m, 1]"]:
     ...
 def mcse_mean(x: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> float:
     ...

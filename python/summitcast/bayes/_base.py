@@ -266,8 +266,9 @@ class BayesModel:
             further round proposes from a Student-t (10 degrees of freedom)
             with the importance-weighted mean and covariance of the draws so
             far, all draws are weighted against the mixture of the rounds'
-            proposals, and the rounds stop once Pareto k̂ < 0.5 with an
-            importance ESS of 400 (at most ``rounds``).  ``draws``
+            proposals, and the rounds stop once the pooled weights are
+            reliable, Pareto k̂ < 0.7, with an importance ESS of 400 (at most
+            ``rounds``).  ``draws``
             equally weighted draws are then resampled systematically from the
             smoothed weights.  The pooled k̂ and importance ESS are in
             ``info["psis"]`` (k̂ after each round in ``info["khats"]``); a

@@ -29,6 +29,24 @@ class LogDensity {
   // into grad, which the caller has sized.
   virtual double log_density(const Eigen::VectorXd& theta, Eigen::VectorXd& grad, bool jacobian = true) const = 0;
 
+  // log p(theta | data) without the gradient (importance weights need only
+  // the value): the same number as log_density.  The default computes the
+  // gradient and drops it; a model may override it with a cheaper pass.
+  virtual double log_density_value(const Eigen::VectorXd& theta, bool jacobian = true) const {
+    Eigen::VectorXd grad(dim());
+    return log_density(theta, grad, jacobian);
+  }
+
+  // log p at every row of `thetas` (m x d) into `out` (m): the value alone,
+  // row by row by default; a model may evaluate a block of rows at once
+  // (e.g. one matrix product for all linear predictors).  Each row's value
+  // may then differ from log_density_value in the last bits, but it depends
+  // only on the block, never on the thread that evaluates it.
+  virtual void log_density_block(const Eigen::Ref<const Eigen::MatrixXd>& thetas, bool jacobian,
+                                 Eigen::Ref<Eigen::VectorXd> out) const {
+    for (Eigen::Index k = 0; k < thetas.rows(); ++k) out[k] = log_density_value(thetas.row(k).transpose(), jacobian);
+  }
+
   // log p(data | theta), the log-likelihood alone (no prior, no Jacobian),
   // including all its constants.
   virtual double log_likelihood(const Eigen::VectorXd& theta) const = 0;
