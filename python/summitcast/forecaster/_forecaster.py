@@ -405,7 +405,7 @@ class SummitForecaster:
         return ScenarioResult(series=key, as_of=self.as_of, overrides=spec.described, frame=frame, alpha=alpha)
 
     def _settings(self, horizon: int) -> dict[str, Any]:
-        method = "Laplace + PSIS" if self.mode == "fast" else "NUTS"
+        method = "adaptive importance sampling (Laplace start, PSIS)" if self.mode == "fast" else "NUTS"
         return {"mode": self.mode, "method": method, "seed": self.seed, "draws": self.draws, "paths": self.paths,
                 "horizon": horizon, "as_of": f"{self.as_of:%Y-%m}", "series": self.series}
 
