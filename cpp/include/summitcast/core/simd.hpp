@@ -17,3 +17,11 @@
 #else
 #define SUMMITCAST_SIMD_CLONES
 #endif
+
+// A helper of a SUMMITCAST_SIMD_CLONES function that must be compiled inside
+// each clone (with the clone's instruction set), not once for the baseline.
+#if defined(__GNUC__)
+#define SUMMITCAST_INLINE_IN_CLONES __attribute__((always_inline)) inline
+#else
+#define SUMMITCAST_INLINE_IN_CLONES inline
+#endif
