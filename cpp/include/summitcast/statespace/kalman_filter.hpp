@@ -533,7 +533,7 @@ class KalmanFilter {
   template <int V>
   SUMMITCAST_INLINE_IN_CLONES static void sparse_product_fixed(const MatrixXd& P, const VectorXd& z, const std::vector<Index>& nz,
                                                                VectorXd& M) {
-    typedef double v4 __attribute__((vector_size(32), aligned(8)));  // four doubles, unaligned access
+    using v4 = simd::v4d;
     v4 acc[V];
 #pragma GCC unroll 8
     for (int v = 0; v < V; ++v) acc[v] = v4{0.0, 0.0, 0.0, 0.0};

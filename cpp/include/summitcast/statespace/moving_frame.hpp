@@ -323,8 +323,7 @@ class MovingFrame {
           for (Eigen::Index r = 0; r < ld; ++r) sigma[r] += c[r];
       }
     } else {
-      // GCC/Clang vector extensions: four doubles, unaligned (8-byte) access.
-      typedef double v4 __attribute__((vector_size(32), aligned(8)));
+      using v4 = simd::v4d;
       v4 mv[V], sig[V];
 #pragma GCC unroll 8
       for (int v = 0; v < V; ++v) {
