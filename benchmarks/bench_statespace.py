@@ -13,13 +13,16 @@ For each case it prints seconds per log-likelihood evaluation at the same
 parameters and seconds to the optimum, the ratio statsmodels/summitcast, ns
 per time step, and the floor: the flops of one dense filter step
 (4m³ + 4m²), of summitcast's structured full step in the moving frame
-(rank-one update m², M = P z̃ with z̃ the observation row in the frame
-2·nnz(z̃)·m, the level/trend block's two passes 2·2m, a dummy seasonal's
+(rank-one update m², fused with the time update in one pass over P;
+M = P z̃ with z̃ the observation row in the frame 2·nnz(z̃)·m, the level/trend block's two passes 2·2m, a dummy seasonal's
 column sums (s − 1)·m plus its one new row and column 2m; the rotations of
 a trigonometric seasonal cost nothing in the frame) and of a steady-state
 step (about 4m).
 
-Usage: python benchmarks/bench_statespace.py [--sizes 1000 10000 100000] [--fit-sizes 1000 10000]
+Every case is timed at every size, the fit too (at n = 100,000 one fit of
+each library, which takes statsmodels a minute or two).
+
+Usage: python benchmarks/bench_statespace.py [--sizes 1000 10000 100000] [--fit-sizes 1000 10000 100000]
 """
 
 from __future__ import annotations
@@ -92,7 +95,7 @@ def floor_flops(model) -> tuple[int, int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000, 100000])
-    parser.add_argument("--fit-sizes", type=int, nargs="*", default=[1000, 10000])
+    parser.add_argument("--fit-sizes", type=int, nargs="*", default=[1000, 10000, 100000])
     args = parser.parse_args()
 
     import statsmodels.api as sm

@@ -184,3 +184,37 @@ def test_analytic_score_matches_finite_differences(case, missing):
         down[k] -= h
         fd[k] = (ours.loglike(up) - ours.loglike(down)) / (2 * h)
     assert np.allclose(score, fd, rtol=1e-4, atol=1e-4 * np.abs(fd).max())
+
+
+# Missing-value patterns that exercise the structured filter's moving frame:
+# months missing in the diffuse period, runs of consecutive misses shorter
+# and longer than the dummy seasonal's 11 states (its relabelling wraps
+# round), misses on both sides of the frame's 16-step anchors, and the last
+# month missing (the filter ends inside the frame).
+PATTERNS = {
+    "diffuse": [0, 2, 3, 9],
+    "runs": list(range(40, 42)) + list(range(100, 103)) + list(range(200, 212)) + list(range(300, 313)),
+    "anchors": [47, 48, 63, 64, 65, 79, 80, 400, 401, 415, 416],
+    "last": [598, 599],
+}
+
+
+@pytest.mark.parametrize("pattern", list(PATTERNS), ids=list(PATTERNS))
+@pytest.mark.parametrize("trig", [False, True], ids=["dummy_seasonal", "trig_seasonal_and_x"])
+def test_loglike_matches_statsmodels_with_missing_patterns(trig, pattern):
+    n = 600
+    rng = np.random.default_rng(11)
+    t = np.arange(n)
+    x = pd.DataFrame({"x": np.cos(t / 7.0)}, index=pd.date_range("1950-01-01", periods=n, freq="MS"))
+    y = np.cumsum(rng.normal(0, 0.2, n)) + 2 * np.sin(2 * np.pi * t / 12) + 1.5 * x["x"].to_numpy() + rng.normal(0, 0.5, n)
+    y[PATTERNS[pattern]] = np.nan
+    y = pd.Series(y, index=x.index, name="simulated")
+    if trig:
+        kw, exog, params = dict(freq_seasonal=[{"period": 12, "harmonics": 5}]), x, [0.25, 0.04, 1e-4, 0.001, 1.5]
+    else:
+        kw, exog, params = dict(seasonal=12), None, [0.25, 0.04, 1e-4, 0.01]
+    ours = UnobservedComponents(y, exog=exog, level="local linear trend", **kw)
+    with quiet_peer():
+        theirs = sm.tsa.UnobservedComponents(y, exog=exog, level="local linear trend", use_exact_diffuse=True, **kw)
+        ll_theirs = theirs.loglike(np.array(params))
+    assert ours.loglike(np.array(params)) == pytest.approx(ll_theirs, rel=1e-10)

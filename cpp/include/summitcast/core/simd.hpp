@@ -17,3 +17,18 @@
 #else
 #define SUMMITCAST_SIMD_CLONES
 #endif
+
+// A helper of a SUMMITCAST_SIMD_CLONES function that must be compiled inside
+// each clone (with the clone's instruction set), not once for the baseline.
+#if defined(__GNUC__)
+#define SUMMITCAST_INLINE_IN_CLONES __attribute__((always_inline)) inline
+#else
+#define SUMMITCAST_INLINE_IN_CLONES inline
+#endif
+
+// Four doubles as one value (GCC/Clang vector extensions), loaded and
+// stored at any 8-byte boundary: one AVX2 register in the x86-64-v3 clone,
+// two SSE2 registers in the baseline one.
+namespace summitcast::simd {
+typedef double v4d __attribute__((vector_size(32), aligned(8)));
+}  // namespace summitcast::simd

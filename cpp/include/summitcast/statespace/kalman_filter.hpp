@@ -27,7 +27,10 @@
 // blocks (moving_frame.hpp: the rotations of a trigonometric seasonal cost
 // nothing, the shift of a dummy seasonal is a relabelling), with the
 // innermost loops compiled for the processor (core/simd.hpp); the general
-// path (time-varying or multivariate systems) keeps the plain loops.
+// path (time-varying or multivariate systems) keeps the plain loops.  In
+// the frame the measurement update P − M M'/F_* is deferred and fused with
+// the time update (MovingFrame::transition: one pass over the columns of a
+// P padded to a multiple of four rows), and M = P z̃ is summed in registers.
 //
 // Steady state: for time-invariant covariances the recursion is monitored
 // and, once P_* stops changing, frozen until a missing value breaks it; it
@@ -41,11 +44,22 @@
 // benchmark series; the C++ tests steady_state_shortcut_keeps_the_loglike
 // (general path) and steady_state_re_entry_keeps_the_loglike_within_1e_10
 // (structured path, 20,000 steps with 8 gaps, at most 3.6e-11) check it.
-// Convergence is slow for these models (the slowest mode of the closed-loop
-// transition T(I − K z') decays by about 0.99 per step, so P_* takes
-// ~1,000 steps to settle to 1e-11); with months missing every few dozen
-// steps the steady state is never re-entered and every step pays the full
-// recursion.
+// How exact the test is: it bounds the change of P_* per step, and the
+// distance to the fixed point is about that change / (1 − ρ²), ρ the
+// spectral radius of the closed-loop transition T(I − K z') (0.993 for the
+// benchmark's dummy seasonal model, 0.965 for its trigonometric one), so a
+// frozen P_* may be up to ~70 · steady_tol (7e-10 relative) from the limit;
+// the log-likelihood bound above is what is measured and tested.
+// Convergence is slow for these models (every mode of T(I − K z'), not
+// only the slowest, decays by 0.95–0.99 per step, so P_* takes ~1,000
+// steps to settle to 1e-11); with months missing every few dozen steps the
+// steady state is never re-entered and every step pays the full recursion.
+// For the same reason neither a cache of the covariance trajectory after a
+// miss (keyed by the misses since the last steady state: with 3% of the
+// months missing no pattern recurs before re-convergence) nor a low-rank
+// form of P_* − P̄ (P̄ the steady-state limit; the numerical rank of the
+// difference at 1e-12 of max |P̄| averages 11 of 13 and 8 of 12 on the
+// benchmark series with missing months) would save work.
 #pragma once
 
 #include <cmath>
@@ -173,16 +187,27 @@ class KalmanFilter {
     // recursion runs in a frame that moves with the seasonal blocks
     // (moving_frame.hpp), anchored every kAnchorEvery steps; the steady
     // state is tested at each anchor.
-    const bool framed = invariant && p == 1 && !has_c && !keep_states && MovingFrame::applies(blocks, RQR);
+    const bool framed = invariant && p == 1 && !has_c && !keep_states && MovingFrame::applies(blocks, RQR) &&
+                        MovingFrame::fusable(blocks);
     MovingFrame frame = framed ? MovingFrame(blocks, RQR, sys_.Z[0].data()) : MovingFrame();
-    std::vector<std::pair<Index, double>> RQR_unframed;  // R Q R' outside the dummy blocks (the frame adds those)
+    // In the frame P_* is kept with ld ≥ m rows (the rows beyond m zero), so
+    // that every column is a whole number of vector registers.
+    const Index ld = MovingFrame::padded(m);
+    std::vector<std::pair<Index, double>> RQR_unframed;  // R Q R' outside the dummy blocks (the frame adds those), at ld
     if (framed)
       for (const auto& [k, value] : RQR_nonzero)
-        if (!in_dummy_block(blocks, k % m) && !in_dummy_block(blocks, k / m)) RQR_unframed.emplace_back(k, value);
+        if (!in_dummy_block(blocks, k % m) && !in_dummy_block(blocks, k / m))
+          RQR_unframed.emplace_back(k % m + ld * (k / m), value);
     bool in_frame = false, interval_observed = true;
     std::vector<Index> zt_nonzero;
     VectorXd zrow = VectorXd::Zero(m), true_M(m);
-    MatrixXd P_anchor;
+    MatrixXd Pf, P_anchor;  // P_* in the frame, and at the last anchor
+    VectorXd Mf;            // P_* z̃ in the frame (length ld)
+    double rank1_scale = 0.0;  // 1/F_* of the step's observation, 0 when missing: the frame's update is deferred
+    if (framed) {
+      Pf = MatrixXd::Zero(ld, m);
+      Mf = VectorXd::Zero(ld);
+    }
 
     // Steady state: the per-element gains and variances of one fully observed
     // step, valid while P_* does not change.
@@ -211,8 +236,10 @@ class KalmanFilter {
         frame.reset();  // P and a are the true ones: G = I
         in_frame = true;
         interval_observed = true;
-        P_anchor = P;
+        Pf.topRows(m) = P;
+        P_anchor = Pf;
       }
+      rank1_scale = 0.0;
       const bool check_steady = use_steady && !framed && !converged && !diffuse && t % kSteadyCheckEvery == 0;
       if (check_steady) P_start = P;
       if (keep_states) {
@@ -252,9 +279,13 @@ class KalmanFilter {
           // on the processor.
           double v, Fstar;
           if (in_frame) {
-            v = y - dt[i] - sparse_dot(zrow, a, nz);
-            sparse_product_simd(P, zrow, nz, Mstar);
-            Fstar = H(i, i) + sparse_dot(zrow, Mstar, nz);
+            // z̃ is the whole row G'z (zero off its pattern): when most of it
+            // is nonzero (the rotated harmonics) dense dots beat gathers
+            const bool dense_row = 2 * static_cast<Index>(nz.size()) >= m;
+            v = y - dt[i] - (dense_row ? zrow.dot(a) : sparse_dot(zrow, a, nz));
+            sparse_product_simd(Pf, zrow, nz, Mf);
+            Fstar = H(i, i) + (dense_row ? zrow.dot(Mf.head(m)) : sparse_dot(zrow, Mf, nz));
+            Mstar = Mf.head(m);
           } else {
             double za = 0.0;
             for (Index k : nz) za += zrow[k] * a[k];
@@ -276,7 +307,8 @@ class KalmanFilter {
             for (Index k : nz) Finf += zrow[k] * Minf[k];
           }
           double zz = 0.0;
-          for (Index k : nz) zz += zrow[k] * zrow[k];
+          if (diffuse)
+            for (Index k : nz) zz += zrow[k] * zrow[k];
           if (diffuse && Finf > kDiffuseTol * std::max(1.0, zz)) {
             // Diffuse element: the observation pins down a diffuse direction.
             work = Minf / Finf;  // K_0
@@ -290,7 +322,7 @@ class KalmanFilter {
           } else if (Fstar > kDegenerateTol) {
             if (in_frame) {
               a.noalias() += Mstar * (v / Fstar);  // a + K v, K = M_* / F_*
-              rank1_update_simd(P, Mstar, 1.0 / Fstar);
+              rank1_scale = 1.0 / Fstar;           // P − M M'/F_*, fused with the time update
             } else {
               work = Mstar / Fstar;  // K
               a.noalias() += work * v;
@@ -327,8 +359,12 @@ class KalmanFilter {
 
       // Time update.
       const MatrixXd& T = sys_.T_at(t);
-      if (invariant) {
-        blocks.apply(a.data(), false, in_frame ? BlockTransition::Framed::seasonal : BlockTransition::Framed::none);
+      if (in_frame) {
+        // a ← T̃ a and P ← T̃ (P − M M'/F_*) T̃' + R Q R' in one pass (moving_frame.hpp)
+        frame.transition(a.data(), Pf, Mf.data(), rank1_scale);
+        for (const auto& [k, value] : RQR_unframed) Pf.data()[k] += value;
+      } else if (invariant) {
+        blocks.apply(a.data());
       } else {
         work.noalias() = T * a;
         a.swap(work);
@@ -338,9 +374,7 @@ class KalmanFilter {
 
       // P ← T P T' + R Q R' (in place through the blocks when invariant).
       if (in_frame) {
-        blocks.propagate(P, false, BlockTransition::Framed::seasonal);  // all but the seasonal blocks
-        frame.transition(a.data(), P);  // the seasonal blocks, and their disturbances
-        for (const auto& [k, value] : RQR_unframed) P.data()[k] += value;
+        // done above
       } else if (invariant) {
         blocks.propagate(P);
         for (const auto& [k, value] : RQR_nonzero) P.data()[k] += value;
@@ -372,24 +406,24 @@ class KalmanFilter {
         interval_observed = interval_observed && all_observed;
         if (frame.steps() == kAnchorEvery || t == n - 1) {
           const bool full_interval = frame.steps() == kAnchorEvery;
-          symmetrize(P);
-          frame.anchor(P, a.data());
+          symmetrize(Pf);
+          frame.anchor(Pf, a.data());
           // Steady when the average change per step over the interval is
           // at most steady_tol of max |P_*| (the test of the general path,
           // made once per interval).
           if (use_steady && full_interval && interval_observed) {
-            const double scale = std::max(P.cwiseAbs().maxCoeff(), 1e-300);
-            const double change = (P - P_anchor).cwiseAbs().maxCoeff();
+            const double scale = std::max(Pf.cwiseAbs().maxCoeff(), 1e-300);
+            const double change = (Pf - P_anchor).cwiseAbs().maxCoeff();
             if (change <= opt_.steady_tol * static_cast<double>(kAnchorEvery) * scale) {
               converged = true;
               in_frame = false;
               if (out.converged_at < 0) out.converged_at = t + 1;
               ++out.steady_entries;
-              P_frozen = P;
+              P_frozen = Pf.topRows(m);
               logdetF_frozen = F_frozen.array().log().sum();
             }
           }
-          P_anchor = P;
+          P_anchor = Pf;
           interval_observed = true;
         }
       }
@@ -412,6 +446,7 @@ class KalmanFilter {
       out.Pinf_pred.resize(m, m * static_cast<Index>(Pinf_store.size()));
       for (size_t k = 0; k < Pinf_store.size(); ++k) out.Pinf_pred.middleCols(static_cast<Index>(k) * m, m) = Pinf_store[k];
     }
+    if (in_frame) P = Pf.topRows(m);  // anchored at the last step: the true P_*
     final_a_ = a;
     final_P_ = converged ? P_frozen : P;
     final_diffuse_ = diffuse;
@@ -431,8 +466,9 @@ class KalmanFilter {
   static constexpr Index kAnchorEvery = 16;      // time points between anchors of the rotating frame
 
  private:
+  // The leading m x m block (m = A.cols()) made exactly symmetric.
   static void symmetrize(MatrixXd& A) {
-    const Index m = A.rows();
+    const Index m = A.cols();
     for (Index j = 0; j < m; ++j)
       for (Index i = j + 1; i < m; ++i) {
         const double s = 0.5 * (A(i, j) + A(j, i));
@@ -459,9 +495,20 @@ class KalmanFilter {
     return (s[0] + s[1]) + (s[2] + s[3]);
   }
 
-  // M ← P z over the nonzero entries nz of z, four columns of P at a time
+  // M ← P z over the nonzero entries nz of z (P with P.rows() rows, M as
+  // long).  For the padded P of the frame (rows a multiple of 4, up to 24)
+  // M is held in vector registers; otherwise four columns of P at a time
   // (M is loaded and stored once per four columns).
   SUMMITCAST_SIMD_CLONES static void sparse_product_simd(const MatrixXd& P, const VectorXd& z, const std::vector<Index>& nz, VectorXd& M) {
+    switch (P.rows()) {
+      case 4: return sparse_product_fixed<1>(P, z, nz, M);
+      case 8: return sparse_product_fixed<2>(P, z, nz, M);
+      case 12: return sparse_product_fixed<3>(P, z, nz, M);
+      case 16: return sparse_product_fixed<4>(P, z, nz, M);
+      case 20: return sparse_product_fixed<5>(P, z, nz, M);
+      case 24: return sparse_product_fixed<6>(P, z, nz, M);
+      default: break;
+    }
     const Index m = P.rows(), q = static_cast<Index>(nz.size());
     double* __restrict md = M.data();
     const double* pd = P.data();
@@ -483,9 +530,21 @@ class KalmanFilter {
     }
   }
 
-  // P ← P − s x x' (the structured path's copy, vectorised for the processor).
-  SUMMITCAST_SIMD_CLONES static void rank1_update_simd(MatrixXd& P, const VectorXd& x, double s) {
-    rank1_update(P, x, x, s);
+  template <int V>
+  SUMMITCAST_INLINE_IN_CLONES static void sparse_product_fixed(const MatrixXd& P, const VectorXd& z, const std::vector<Index>& nz,
+                                                               VectorXd& M) {
+    using v4 = simd::v4d;
+    v4 acc[V];
+#pragma GCC unroll 8
+    for (int v = 0; v < V; ++v) acc[v] = v4{0.0, 0.0, 0.0, 0.0};
+    for (Index k : nz) {
+      const v4* c = reinterpret_cast<const v4*>(P.data() + k * 4 * V);
+      const double zk = z[k];
+#pragma GCC unroll 8
+      for (int v = 0; v < V; ++v) acc[v] += zk * c[v];
+    }
+#pragma GCC unroll 8
+    for (int v = 0; v < V; ++v) *reinterpret_cast<v4*>(M.data() + 4 * v) = acc[v];
   }
 
   // P ← P − s x y' (column-major, plain loops)

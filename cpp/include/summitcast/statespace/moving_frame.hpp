@@ -50,6 +50,7 @@ class MovingFrame {
         if (z[b.start] != 0.0 || z[b.start + 1] != 0.0) on[static_cast<size_t>(b.start)] = on[static_cast<size_t>(b.start + 1)] = true;
       }
       if (b.kind == BlockTransition::Kind::dummy_seasonal) dummies_.push_back({b.start, b.size, 0, RQR(b.start, b.start)});
+      if (b.kind == BlockTransition::Kind::level_trend) trends_.push_back(b.start);
     }
     // The entries of G'z that can be nonzero, as logical states (the
     // rotations mix each pair z touches).
@@ -63,7 +64,7 @@ class MovingFrame {
     }
     perm_.resize(static_cast<size_t>(m_));
     scratch_.resize(m_, m_);
-    sums_.resize(m_);
+    sums_ = Eigen::VectorXd::Zero(padded(m_));
     reset();
   }
 
@@ -92,6 +93,9 @@ class MovingFrame {
   }
 
   Eigen::Index steps() const { return steps_; }
+
+  // The rows of P in the frame: m rounded up to a multiple of 4.
+  static Eigen::Index padded(Eigen::Index m) { return (m + 3) / 4 * 4; }
 
   // G = I.
   void reset() {
@@ -129,26 +133,66 @@ class MovingFrame {
     }
   }
 
-  // The framed blocks' part of the time update, after the other blocks have
-  // been applied (BlockTransition with Framed::seasonal): a ← T̃ a,
-  // P ← T̃ P T̃' + (the dummy blocks' disturbance variances), then k ← k + 1.
-  SUMMITCAST_SIMD_CLONES void transition(double* a, Eigen::MatrixXd& P) {
-    const Eigen::Index m = m_;
+  // The whole time update of a fully observed or missing step in the frame,
+  // fused with the measurement update that precedes it:
+  //
+  //   P ← T̃ (P − s M M') T̃' + (the dummy blocks' disturbance variances),
+  //   a ← T̃ a,   then k ← k + 1,
+  //
+  // with s = 1/F_* after an observation (M = P z̃) and s = 0 after a missing
+  // one.  T̃ is T in the frame: the rotations are the identity, a dummy block
+  // rewrites one row and column (see above), a level + trend block adds its
+  // second row and column to its first.  One pass over the columns of P
+  // does the rank-one update, the level + trend rows (one addition in each
+  // column) and the column sums σ of the first dummy block; then the level
+  // + trend columns and each dummy block's new row and column follow.  P is
+  // ld x m (ld ≥ m a multiple of 4, the rows beyond m zero, so every column
+  // is a whole number of vector registers); M has length ld with zeros
+  // beyond m.  The R Q R' entries outside the dummy blocks are the caller's.
+  SUMMITCAST_SIMD_CLONES void transition(double* a, Eigen::MatrixXd& P, const double* M, double s) {
+    const Eigen::Index m = m_, ld = P.rows();
     double* p = P.data();
-    for (auto& d : dummies_) {
+    double* sigma = sums_.data();
+    const Eigen::Index d0 = dummies_.empty() ? m : dummies_[0].start;
+    const Eigen::Index d1 = dummies_.empty() ? m : d0 + dummies_[0].size;
+    switch (ld) {  // the column pass, with M and σ in registers for the common sizes
+      case 4: rank_one_and_sums<1>(p, m, M, s, d0, d1, sigma); break;
+      case 8: rank_one_and_sums<2>(p, m, M, s, d0, d1, sigma); break;
+      case 12: rank_one_and_sums<3>(p, m, M, s, d0, d1, sigma); break;
+      case 16: rank_one_and_sums<4>(p, m, M, s, d0, d1, sigma); break;
+      case 20: rank_one_and_sums<5>(p, m, M, s, d0, d1, sigma); break;
+      case 24: rank_one_and_sums<6>(p, m, M, s, d0, d1, sigma); break;
+      default: rank_one_and_sums<0>(p, m, M, s, d0, d1, sigma, ld); break;
+    }
+    for (Eigen::Index b : trends_) {  // level + trend: row b += row b + 1, then column b += column b + 1
+      for (Eigen::Index j = 0; j < m; ++j) p[j * ld + b] += p[j * ld + b + 1];
+      sigma[b] += sigma[b + 1];  // σ is a sum of columns: the row operation applies to it as well
+      double* __restrict to = p + b * ld;
+      const double* __restrict from = to + ld;
+      for (Eigen::Index r = 0; r < ld; ++r) to[r] += from[r];
+      a[b] += a[b + 1];
+    }
+    for (size_t k = 0; k < dummies_.size(); ++k) {
+      Dummy& d = dummies_[k];
+      if (k > 0) column_sums(p + d.start * ld, ld, d.size, sigma);  // after the earlier blocks' rewrites
       const Eigen::Index q = slot(d, d.size - 1);  // the last state's slot takes the new first state
       a[q] = -sum(a + d.start, d.size);
-      column_sums(p + d.start * m, m, d.size, sums_.data());
-      const double total = sum(sums_.data() + d.start, d.size);
-      for (Eigen::Index r = 0; r < m; ++r) {
-        p[q * m + r] = -sums_[r];
-        p[r * m + q] = -sums_[r];
-      }
-      p[q * m + q] = total + d.variance;
+      const double total = sum(sigma + d.start, d.size);
+      for (Eigen::Index r = 0; r < ld; ++r) p[q * ld + r] = -sigma[r];
+      for (Eigen::Index j = 0; j < m; ++j) p[j * ld + q] = -sigma[j];
+      p[q * ld + q] = total + d.variance;
       d.offset = d.offset == 0 ? d.size - 1 : d.offset - 1;
     }
     advance_rotations();
     ++steps_;
+  }
+
+  // True when transition() can run the blocks that are not framed: each is
+  // an identity or a level + trend block.
+  static bool fusable(const BlockTransition& bt) {
+    for (const auto& b : bt.blocks())
+      if (b.kind == BlockTransition::Kind::dense) return false;
+    return true;
   }
 
   // The rotation blocks of G only (R^k on each pair): x ← G x, or G'x when
@@ -161,14 +205,15 @@ class MovingFrame {
     }
   }
 
-  // The same on a symmetric m x m P: P ← G P G', or G'P G when transposed.
+  // The same on a symmetric P (m columns, P.rows() ≥ m rows, the rows
+  // beyond m zero): P ← G P G', or G'P G when transposed.
   void rotate(Eigen::MatrixXd& P, bool transposed = false) const {
-    const Eigen::Index m = m_;
+    const Eigen::Index m = m_, ld = P.rows();
     double* p = P.data();
     for (const auto& q : rotations_) {  // rows
       const double S = transposed ? -q.S : q.S;
       for (Eigen::Index j = 0; j < m; ++j) {
-        double* x = p + j * m + q.start;
+        double* x = p + j * ld + q.start;
         const double x0 = x[0], x1 = x[1];
         x[0] = q.C * x0 + S * x1;
         x[1] = -S * x0 + q.C * x1;
@@ -176,8 +221,8 @@ class MovingFrame {
     }
     for (const auto& q : rotations_) {  // columns
       const double S = transposed ? -q.S : q.S;
-      double* u = p + q.start * m;
-      double* w = u + m;
+      double* u = p + q.start * ld;
+      double* w = u + ld;
       for (Eigen::Index r = 0; r < m; ++r) {
         const double x0 = u[r], x1 = w[r];
         u[r] = q.C * x0 + S * x1;
@@ -204,12 +249,13 @@ class MovingFrame {
     for (Eigen::Index k = 0; k < m_; ++k) x[k] = sums_[perm_[static_cast<size_t>(k)]];
   }
 
-  // P ← G P G' (m x m, column-major, in place), then G = I.
+  // P ← G P G' (column-major, in place; P as for rotate), then G = I.
   void anchor(Eigen::MatrixXd& P, double* a) {
     const Eigen::Index m = m_;
     rotate(P);
     if (!dummies_.empty()) {  // the permutation: P_true(i, j) = P(perm i, perm j)
       fill_permutation();
+      scratch_.resize(P.rows(), m);
       for (Eigen::Index j = 0; j < m; ++j) {  // whole columns, then the dummy blocks' rows
         const Eigen::Index from = perm_[static_cast<size_t>(j)];
         scratch_.col(j) = P.col(from);
@@ -258,6 +304,48 @@ class MovingFrame {
     return (s[0] + s[1]) + (s[2] + s[3]);
   }
 
+  // The column pass of transition(): column j ← column j − s M_j M for every
+  // j < m, and σ ← the sum of the updated columns [d0, d1).  For ld = 4V
+  // rows (V > 0) M and σ are V vectors of four doubles held in registers;
+  // V = 0 is the same loop for any ld.
+  template <int V>
+  SUMMITCAST_INLINE_IN_CLONES static void rank_one_and_sums(double* p, Eigen::Index m, const double* M, double s,
+                                                            Eigen::Index d0, Eigen::Index d1, double* sigma,
+                                                            Eigen::Index ld_any = 0) {
+    if constexpr (V == 0) {
+      const Eigen::Index ld = ld_any;
+      for (Eigen::Index r = 0; r < ld; ++r) sigma[r] = 0.0;
+      for (Eigen::Index j = 0; j < m; ++j) {
+        double* __restrict c = p + j * ld;
+        const double sm = s * M[j];
+        for (Eigen::Index r = 0; r < ld; ++r) c[r] -= sm * M[r];
+        if (j >= d0 && j < d1)
+          for (Eigen::Index r = 0; r < ld; ++r) sigma[r] += c[r];
+      }
+    } else {
+      using v4 = simd::v4d;
+      v4 mv[V], sig[V];
+#pragma GCC unroll 8
+      for (int v = 0; v < V; ++v) {
+        mv[v] = *reinterpret_cast<const v4*>(M + 4 * v);
+        sig[v] = v4{0.0, 0.0, 0.0, 0.0};
+      }
+      for (Eigen::Index j = 0; j < m; ++j) {
+        v4* __restrict c = reinterpret_cast<v4*>(p + j * 4 * V);
+        const double sm = s * M[j];
+        const bool summed = j >= d0 && j < d1;
+#pragma GCC unroll 8
+        for (int v = 0; v < V; ++v) {
+          const v4 x = c[v] - sm * mv[v];
+          c[v] = x;
+          if (summed) sig[v] += x;
+        }
+      }
+#pragma GCC unroll 8
+      for (int v = 0; v < V; ++v) *reinterpret_cast<v4*>(sigma + 4 * v) = sig[v];
+    }
+  }
+
   // out ← the sum of the k columns of length m at col, four rows at a time
   // (the partial sums stay in one vector register, no serial chain).
   static void column_sums(const double* col, Eigen::Index m, Eigen::Index k, double* out) {
@@ -289,6 +377,7 @@ class MovingFrame {
   std::vector<int> pattern_dummy_;  // the dummy block of each pattern entry, or -1
   std::vector<Rotation> rotations_;
   std::vector<Dummy> dummies_;
+  std::vector<Eigen::Index> trends_;  // first states of the level + trend blocks
   std::vector<Eigen::Index> perm_;
   Eigen::MatrixXd scratch_;
   Eigen::VectorXd sums_;
