@@ -20,26 +20,28 @@ Y = (RNG.uniform(size=200) < 1 / (1 + np.exp(-(0.3 + X @ np.array([1.0, -0.5, 0.
 
 
 @pytest.mark.filterwarnings("ignore::summitcast.bayes.ConvergenceWarning")  # short runs
-def test_same_seed_same_draws_for_1_2_4_threads():
+@pytest.mark.parametrize("adaptation", ["gradients", "stan"])
+def test_same_seed_same_draws_for_1_2_4_threads(adaptation):
     model = sb.Logit(X, Y)
-    runs = [model.sample(draws=300, tune=300, chains=4, seed=123, cores=c) for c in (1, 2, 4)]
+    runs = [model.sample(draws=300, tune=300, chains=4, seed=123, cores=c, metric_adaptation=adaptation)
+            for c in (1, 2, 4)]
     for other in runs[1:]:
         assert np.array_equal(runs[0].draws.to_numpy(), other.draws.to_numpy())
         assert runs[0].sample_stats.equals(other.sample_stats)
-    different = model.sample(draws=300, tune=300, chains=4, seed=124, cores=2)
+    different = model.sample(draws=300, tune=300, chains=4, seed=124, cores=2, metric_adaptation=adaptation)
     assert not np.array_equal(runs[0].draws.to_numpy(), different.draws.to_numpy())
     # chain c does not depend on how many chains run beside it
-    two = model.sample(draws=300, tune=300, chains=2, seed=123, cores=1)
+    two = model.sample(draws=300, tune=300, chains=2, seed=123, cores=1, metric_adaptation=adaptation)
     assert np.array_equal(two.draws.loc[1].to_numpy(), runs[0].draws.loc[1].to_numpy())
 
 
-@pytest.mark.parametrize("dense", [False, True])
-def test_zero_weights_give_back_the_prior(dense):
+@pytest.mark.parametrize("dense, adaptation", [(False, None), (False, "stan"), (True, None)])
+def test_zero_weights_give_back_the_prior(dense, adaptation):
     """With all weights 0 the likelihood vanishes and the posterior is the prior."""
     prior = sb.Normal(1.0, 2.0)
     t_prior = sb.StudentT(5.0, -1.0, 0.5)
     model = sb.Logit(X, Y, prior=prior, prior_intercept=t_prior, weights=np.zeros(len(Y)), standardize=False)
-    post = model.sample(draws=2000, tune=1000, chains=4, seed=5, dense_metric=dense)
+    post = model.sample(draws=2000, tune=1000, chains=4, seed=5, dense_metric=dense, metric_adaptation=adaptation)
     flat = post.draws
     for name in ["x0", "x1", "x2"]:
         assert flat[name].mean() == pytest.approx(1.0, abs=0.1)
@@ -51,6 +53,14 @@ def test_zero_weights_give_back_the_prior(dense):
     thinned = flat["x1"].to_numpy()[::4]
     assert stats.kstest(thinned, stats.norm(1.0, 2.0).cdf).pvalue > 1e-3
     assert post.info["dense_metric"] is dense
+    assert post.info["metric_adaptation"] == (adaptation or ("stan" if dense else "gradients"))
+    if not dense and adaptation is None:
+        # the metric from draws and gradients: for this Gaussian prior the
+        # gradient is exactly -(x - 1)/4, so the inverse metric is the prior
+        # variance 4 to rounding in every chain (draws alone would be off by
+        # their sampling error)
+        inverse_metric = np.asarray(post.info["inverse_metric"])
+        np.testing.assert_allclose(inverse_metric[:, 1:], 4.0, rtol=1e-9)
 
 
 def test_sample_stats_are_consistent():
@@ -123,3 +133,7 @@ def test_bad_sampler_arguments():
         model.sample(draws=10, tune=10, target_accept=1.5)
     with pytest.raises(ValueError, match="cores"):
         model.sample(cores=0)
+    with pytest.raises(ValueError, match="metric_adaptation must be one of 'gradients', 'stan'; got 'nutpie'"):
+        model.sample(draws=10, tune=10, metric_adaptation="nutpie")
+    with pytest.raises(ValueError, match="metric_adaptation='gradients' adapts a diagonal metric"):
+        model.sample(draws=10, tune=10, dense_metric=True, metric_adaptation="gradients")

@@ -296,6 +296,14 @@ def test_bad_decays_and_start_values():
         se.Hawkes().fit(t, end_time=200.0, decays=-1.0)
     with pytest.raises(ValueError, match="decays must have 2"):
         se.Hawkes(n_exp=2).fit(t, end_time=200.0, decays=1.0)
+    with pytest.raises(ValueError, match="decays must be finite"):
+        se.Hawkes().fit(t, end_time=200.0, decays=float("nan"))
+    with pytest.raises(TypeError, match="decays"):
+        se.Hawkes().fit(t, end_time=200.0, decays=True)
+    # a scalar decay (checked as a scalar) and the same decay as an array fit alike
+    as_scalar = se.Hawkes().fit(t, end_time=200.0, decays=np.float64(1.5)).params
+    as_array = se.Hawkes().fit(t, end_time=200.0, decays=[1.5]).params
+    pd.testing.assert_series_equal(as_scalar, as_array)
     with pytest.raises(ValueError, match="start_params are explosive: branching ratio"):
         se.Hawkes().fit(t, end_time=200.0, start_params=[0.5, 1.2, 1.0])
     with pytest.raises(ValueError, match="start_params must have 3"):

@@ -155,8 +155,8 @@ void register_bayes(py::module_& root) {
   m.def(
       "sample",
       [](const bayes::LogDensity& model, long draws, long tune, int chains, std::uint64_t seed, int cores,
-         int max_tree_depth, double target_accept, bool dense_metric, double init_radius,
-         std::vector<VectorXd> inits, const py::object& on_progress) {
+         int max_tree_depth, double target_accept, bool dense_metric, const std::string& metric_adaptation,
+         double init_radius, std::vector<VectorXd> inits, const py::object& on_progress) {
         bayes::SamplerOptions opt;
         opt.draws = draws;
         opt.tune = tune;
@@ -164,6 +164,9 @@ void register_bayes(py::module_& root) {
         opt.max_tree_depth = max_tree_depth;
         opt.target_accept = target_accept;
         opt.dense_metric = dense_metric;
+        if (metric_adaptation == "gradients") opt.metric_adaptation = bayes::MetricAdaptation::gradients;
+        else if (metric_adaptation == "stan") opt.metric_adaptation = bayes::MetricAdaptation::stan_windows;
+        else summitcast::fail_value("sample", "metric_adaptation must be 'gradients' or 'stan', got ", metric_adaptation);
         opt.init_radius = init_radius;
         opt.validate();
         std::atomic<bool> stop{false};
@@ -176,7 +179,7 @@ void register_bayes(py::module_& root) {
       },
       py::arg("model"), py::arg("draws"), py::arg("tune"), py::arg("chains"), py::arg("seed"), py::arg("cores"),
       py::arg("max_tree_depth") = 10, py::arg("target_accept") = 0.8, py::arg("dense_metric") = false,
-      py::arg("init_radius") = 2.0, py::arg("inits") = std::vector<VectorXd>{},
+      py::arg("metric_adaptation") = "gradients", py::arg("init_radius") = 2.0, py::arg("inits") = std::vector<VectorXd>{},
       py::arg("on_progress") = py::none());
 
   m.def(

@@ -20,6 +20,7 @@ from .._common.validation import (
     as_param_vector,
     check_allocation,
     check_bool,
+    check_choice,
     check_float,
     check_int,
     check_threads,
@@ -131,6 +132,7 @@ class BayesModel:
         target_accept: float = 0.8,
         max_tree_depth: int = 10,
         dense_metric: bool = False,
+        metric_adaptation: str | None = None,
     ) -> Posterior:
         """Draw from the posterior with the No-U-Turn sampler.
 
@@ -155,6 +157,14 @@ class BayesModel:
             Maximum NUTS tree depth (2**depth - 1 leapfrog steps).
         dense_metric : bool
             Adapt a dense rather than diagonal metric.
+        metric_adaptation : {"gradients", "stan"}, optional
+            How warm-up adapts the metric.  ``"gradients"`` (the default for
+            the diagonal metric) sets its diagonal to
+            ``sqrt(var(draws) / var(gradients))`` and refreshes it at every
+            warm-up iteration from a window that forgets the earliest draws,
+            as nutpie does; ``"stan"`` (the default, and the only choice, for
+            the dense metric) uses the covariance of the draws in Stan's
+            doubling windows.
 
         Returns
         -------
@@ -181,6 +191,12 @@ class BayesModel:
         max_tree_depth = check_int(max_tree_depth, "max_tree_depth", 1, 30)
         target_accept = check_float(target_accept, "target_accept", 0.0, 1.0, exclusive=True)
         dense_metric = check_bool(dense_metric, "dense_metric")
+        if metric_adaptation is None:
+            metric_adaptation = "stan" if dense_metric else "gradients"
+        metric_adaptation = check_choice(metric_adaptation, "metric_adaptation", ("gradients", "stan"))
+        if dense_metric and metric_adaptation == "gradients":
+            raise ValueError("metric_adaptation='gradients' adapts a diagonal metric; with dense_metric=True "
+                             "use metric_adaptation='stan'")
         seed = check_seed(seed)
         started = time.perf_counter()
         with progress_bar(chains * (draws + tune), type(self).__name__, progress) as advance:
@@ -194,6 +210,7 @@ class BayesModel:
                 max_tree_depth=max_tree_depth,
                 target_accept=target_accept,
                 dense_metric=dense_metric,
+                metric_adaptation=metric_adaptation,
                 on_progress=advance,
             )
         elapsed = time.perf_counter() - started
@@ -215,6 +232,7 @@ class BayesModel:
             "max_tree_depth": max_tree_depth,
             "target_accept": target_accept,
             "dense_metric": dense_metric,
+            "metric_adaptation": metric_adaptation,
             "gradient_evaluations": raw["gradient_evaluations"],
             "inverse_metric": raw["inverse_metric"],
             "step_size": raw["step_size"][:, 0] if n_draws else None,

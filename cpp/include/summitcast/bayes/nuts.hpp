@@ -66,6 +66,7 @@ class NutsChain {
   }
   bool position_is_finite() const { return std::isfinite(z_.lp) && z_.g.allFinite(); }
   const Eigen::VectorXd& position() const { return z_.q; }
+  const Eigen::VectorXd& gradient() const { return z_.g; }  // of the log density at position()
   double log_density() const { return z_.lp; }
   long long gradient_evaluations() const { return gradient_evaluations_; }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "summitcast/bayes/adaptation.hpp"
+#include "summitcast/bayes/gradient_adaptation.hpp"
 #include "summitcast/bayes/log_density.hpp"
 #include "summitcast/bayes/metric.hpp"
 #include "summitcast/bayes/nuts.hpp"
@@ -23,6 +24,11 @@
 
 namespace summitcast::bayes {
 
+// How warm-up adapts the metric: from the draws and their gradients at every
+// iteration (gradient_adaptation.hpp; diagonal only), or from the draws in
+// Stan's doubling windows (adaptation.hpp; diagonal or dense).
+enum class MetricAdaptation { gradients, stan_windows };
+
 struct SamplerOptions {
   long draws = 1000;
   long tune = 1000;
@@ -30,6 +36,7 @@ struct SamplerOptions {
   int max_tree_depth = 10;
   double target_accept = 0.8;
   bool dense_metric = false;
+  MetricAdaptation metric_adaptation = MetricAdaptation::gradients;
   double init_radius = 2.0;  // initial values uniform on (-R, R) per coordinate
   double max_delta_h = 1000.0;
 
@@ -43,6 +50,9 @@ struct SamplerOptions {
     if (!(target_accept > 0.0 && target_accept < 1.0))
       fail_value(fn, "target_accept must be in (0, 1), got ", target_accept);
     check_nonnegative(fn, "init_radius", init_radius);
+    if (dense_metric && metric_adaptation == MetricAdaptation::gradients)
+      fail_value(fn, "the gradient-based metric adaptation is diagonal; a dense metric needs metric_adaptation = ",
+                 "stan");
   }
 };
 
@@ -57,6 +67,93 @@ struct ChainResult {
   long completed = 0;  // draws completed (less than requested if stopped)
   bool interrupted = false;
 };
+
+// The shared stop flag and progress counter seen by one chain.
+struct ChainControl {
+  const std::atomic<bool>* stop;
+  std::atomic<long long>* progress;
+  bool stopped() const { return stop != nullptr && stop->load(std::memory_order_relaxed); }
+  void advance() const {
+    if (progress) progress->fetch_add(1, std::memory_order_relaxed);
+  }
+};
+
+// Stan's warm-up: step size by dual averaging throughout, restarted after
+// every slow window at whose end the metric becomes the (regularised)
+// covariance of the window's draws.  Returns the step size for sampling.
+inline double warm_up_in_windows(NutsChain& nuts, Metric& metric, const SamplerOptions& opt,
+                                 const ChainControl& control, bool& interrupted) {
+  double eps = nuts.find_reasonable_step_size(1.0);
+  DualAveraging da;
+  da.delta = opt.target_accept;
+  da.restart(eps);
+  WindowSchedule windows(opt.tune);
+  CovarianceEstimator estimator(metric.dim(), opt.dense_metric);
+  for (long it = 0; it < opt.tune; ++it) {
+    if (control.stopped()) {
+      interrupted = true;
+      break;
+    }
+    const TransitionStats s = nuts.transition(eps);
+    eps = da.learn(s.accept_stat);
+    const bool in_window = windows.in_window();
+    const bool window_ends = windows.window_ends();
+    if (in_window) estimator.add(nuts.position());
+    if (window_ends) {
+      if (opt.dense_metric) metric.set_inverse(estimator.regularised_covariance());
+      else metric.set_inverse_diagonal(estimator.regularised_variance());
+      estimator.restart();
+      eps = nuts.find_reasonable_step_size(eps);
+      da.restart(eps);
+    }
+    windows.step(window_ends);
+    control.advance();
+  }
+  return opt.tune > 0 ? da.final_step_size() : eps;
+}
+
+// Warm-up with the diagonal metric from draws and gradients, refreshed at
+// every iteration (gradient_adaptation.hpp).  Dual averaging adapts the step
+// size throughout; it restarts from a fresh step-size search when the first
+// estimate from draws replaces the metric from the initial gradient, and
+// once more for the last 10% of warm-up, after the metric has frozen, so
+// that the step size used for sampling is averaged over the final metric
+// only (as Stan's final buffer does).  Returns the step size for sampling.
+inline double warm_up_from_gradients(NutsChain& nuts, Metric& metric, const SamplerOptions& opt,
+                                     const ChainControl& control, bool& interrupted) {
+  GradientMetricAdaptation adaptation(metric.dim(), opt.tune);
+  Eigen::VectorXd inv = GradientMetricAdaptation::initial_inverse_diagonal(nuts.gradient());
+  metric.set_inverse_diagonal(inv);
+  double eps = nuts.find_reasonable_step_size(1.0);
+  DualAveraging da;
+  da.delta = opt.target_accept;
+  da.restart(eps);
+  bool first_estimate = true;
+  Eigen::VectorXd previous = nuts.position();
+  for (long it = 0; it < opt.tune; ++it) {
+    if (control.stopped()) {
+      interrupted = true;
+      break;
+    }
+    if (adaptation.step_size_restarts(it)) da.restart(eps);
+    const TransitionStats s = nuts.transition(eps);
+    const bool moved = nuts.position() != previous;
+    previous = nuts.position();
+    if (adaptation.observe(it, nuts.position(), nuts.gradient(), moved, inv)) {
+      metric.set_inverse_diagonal(inv);
+      if (first_estimate) {
+        first_estimate = false;
+        eps = nuts.find_reasonable_step_size(eps);
+        da.restart(eps);
+        control.advance();
+        continue;
+      }
+    }
+    eps = da.learn(s.accept_stat);
+    control.advance();
+  }
+  return da.counter > 0 ? da.final_step_size() : eps;
+}
 
 // Runs one chain: initialisation, warm-up with adaptation, then `draws` draws.
 inline ChainResult run_nuts_chain(const LogDensity& model, const SamplerOptions& opt, std::uint64_t seed, int chain,
@@ -93,38 +190,12 @@ inline ChainResult run_nuts_chain(const LogDensity& model, const SamplerOptions&
   out.n_leapfrog.resize(opt.draws);
   out.divergent.resize(opt.draws);
 
-  double eps = nuts.find_reasonable_step_size(1.0);
-  DualAveraging da;
-  da.delta = opt.target_accept;
-  da.restart(eps);
-  WindowSchedule windows(opt.tune);
-  CovarianceEstimator estimator(d, opt.dense_metric);
-  auto stopped = [&] { return stop != nullptr && stop->load(std::memory_order_relaxed); };
-
-  for (long it = 0; it < opt.tune; ++it) {
-    if (stopped()) {
-      out.interrupted = true;
-      break;
-    }
-    const TransitionStats s = nuts.transition(eps);
-    eps = da.learn(s.accept_stat);
-    const bool in_window = windows.in_window();
-    const bool window_ends = windows.window_ends();
-    if (in_window) estimator.add(nuts.position());
-    if (window_ends) {
-      if (opt.dense_metric) metric.set_inverse(estimator.regularised_covariance());
-      else metric.set_inverse_diagonal(estimator.regularised_variance());
-      estimator.restart();
-      eps = nuts.find_reasonable_step_size(eps);
-      da.restart(eps);
-    }
-    windows.step(window_ends);
-    if (progress) progress->fetch_add(1, std::memory_order_relaxed);
-  }
-  if (opt.tune > 0) eps = da.final_step_size();
-
+  const ChainControl control{stop, progress};
+  double eps = opt.tune > 0 && opt.metric_adaptation == MetricAdaptation::gradients
+                   ? warm_up_from_gradients(nuts, metric, opt, control, out.interrupted)
+                   : warm_up_in_windows(nuts, metric, opt, control, out.interrupted);
   for (long it = 0; it < opt.draws && !out.interrupted; ++it) {
-    if (stopped()) {
+    if (control.stopped()) {
       out.interrupted = true;
       break;
     }
@@ -138,7 +209,7 @@ inline ChainResult run_nuts_chain(const LogDensity& model, const SamplerOptions&
     out.n_leapfrog[it] = s.n_leapfrog;
     out.divergent[it] = s.divergent ? 1 : 0;
     out.completed = it + 1;
-    if (progress) progress->fetch_add(1, std::memory_order_relaxed);
+    control.advance();
   }
   out.final_step_size = eps;
   out.inverse_metric_diagonal = metric.inverse_diagonal();
