@@ -214,3 +214,11 @@ def test_forecast_paths_summaries_agree_with_numpy():
         ForecastPaths(np.full((2, 3), np.nan), fp.index, "tone")
     values[0, 0] = 99.0  # the paths own a copy of what they were given
     assert fp.values[0, 0] != 99.0
+
+
+def test_months_before_is_months_between_for_each_month():
+    from summitcast._common.time import months_before, months_between
+
+    months = pd.DatetimeIndex(["1999-12-01", "2000-01-01", "2023-06-01", "2026-01-01"])
+    expected = [months_between(m, "2026-01") for m in months]
+    assert months_before(months, "2026-01").tolist() == expected == [313, 312, 31, 0]

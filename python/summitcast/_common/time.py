@@ -33,6 +33,7 @@ __all__ = [
     "last_complete_month",
     "month_end",
     "month_index",
+    "months_before",
     "months_between",
 ]
 
@@ -134,10 +135,21 @@ def month_index(start: Any, end: Any, name: str = "month") -> pd.DatetimeIndex:
     return pd.DatetimeIndex(months.astype(f"datetime64[{first.unit}]"), freq=FREQ, name=INDEX_NAME)
 
 
+def _month_ordinal(year: Any, month: Any) -> Any:
+    """Months since year 0 (scalars or arrays): differences of it count whole months."""
+    return year * 12 + month
+
+
 def months_between(earlier: Any, later: Any) -> int:
     """Whole months from ``earlier`` to ``later`` (0 for the same month)."""
     a, b = as_month(earlier, "earlier"), as_month(later, "later")
-    return (b.year - a.year) * 12 + (b.month - a.month)
+    return _month_ordinal(b.year, b.month) - _month_ordinal(a.year, a.month)
+
+
+def months_before(months: Any, later: Any) -> np.ndarray:
+    """Whole months from each of ``months`` to ``later``: :func:`months_between`, vectorised."""
+    m, b = pd.DatetimeIndex(months), as_month(later, "later")
+    return np.asarray(_month_ordinal(b.year, b.month) - _month_ordinal(m.year, m.month))
 
 
 def _representable(make: Any, steps: int, name: str, after: Any) -> Any:

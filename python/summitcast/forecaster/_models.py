@@ -58,6 +58,7 @@ import numpy as np
 import pandas as pd
 
 from .._common.seeds import child_seed
+from .._common.time import months_before
 from ..bayes import Logit, Normal, OrderedLogit
 from ._features import FEATURES
 from ._record import STEP_CLASSES
@@ -242,9 +243,7 @@ def impute(panel: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, float]]:
 
 def discount_weights(months: pd.Series, as_of: pd.Timestamp) -> np.ndarray:
     """2^(−age/half-life) for each month, age = months before ``as_of`` (which weighs 1)."""
-    m = pd.DatetimeIndex(months)
-    age = (as_of.year - m.year) * 12 + (as_of.month - m.month)
-    return 2.0 ** (-np.asarray(age, dtype=float) / DISCOUNT_HALF_LIFE)
+    return 2.0 ** (-months_before(months, as_of).astype(float) / DISCOUNT_HALF_LIFE)
 
 
 def _pooled_logit(name: str, panel: pd.DataFrame, y: np.ndarray, features: list[str], varying: list[str],
