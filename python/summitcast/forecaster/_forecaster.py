@@ -199,6 +199,22 @@ class SummitForecaster:
             self._cache[cache_key] = self._forecast(key, horizon, alpha, drivers)
         return self._cache[cache_key]
 
+    def held_probabilities(self, horizon: int = 24, series: str | None = None) -> np.ndarray:
+        """P(a meeting held within 1, …, ``horizon`` months): the ``p_held`` column of
+        ``forecast(horizon, series)`` (the same numbers), without the intervals,
+        outcome levels and drivers (what a backtest asks for; the outcome model's
+        walk, half the cost of the fusion, draws no random numbers, so leaving it
+        out changes nothing else)."""
+        self._check_fitted()
+        horizon = check_int(horizon, "horizon", 1, MAX_HORIZON)
+        key = self._series_key(series)
+        cached = next((f for (k, h, _, _), f in self._cache.items() if k == key and h == horizon), None)
+        if cached is not None:
+            return cached.frame["p_held"].to_numpy()
+        ext, _ = self._inputs(key, horizon, child_seed(self.seed, "forecast", key, "paths"))
+        held = self._run_variants(key, horizon, ext, [{}], outcome=False)[0].held
+        return held.mean(axis=1).mean(axis=0)
+
     def _series_key(self, series: str | None) -> str:
         key = self.series if series is None else series
         if key not in self.record.series:
@@ -299,12 +315,15 @@ class SummitForecaster:
         return self._run_variants(key, horizon, ext, [baseline or {}], draws, forced)[0]
 
     def _run_variants(self, key: str, horizon: int, ext: dict[str, np.ndarray], baselines: list[dict[str, float]],
-                      draws: int | None = None, forced: dict[str, np.ndarray] | None = None) -> list[SimResult]:
-        """One walk per baseline, as one batch (the same numbers as separate runs)."""
-        summit, steps, outcome = self._coefficients(key, self.draws if draws is None else min(draws, self.draws))
+                      draws: int | None = None, forced: dict[str, np.ndarray] | None = None,
+                      outcome: bool = True) -> list[SimResult]:
+        """One walk per baseline, as one batch (the same numbers as separate runs);
+        ``outcome=False`` leaves out the outcome levels."""
+        summit, steps, levels = self._coefficients(key, self.draws if draws is None else min(draws, self.draws))
         state = self.history.state[key]
         return simulate_first_meeting(
-            summit, steps, outcome, self._exogenous(key, ext, horizon), self._duration(key, horizon),
+            summit, steps, levels if outcome else None, self._exogenous(key, ext, horizon),
+            self._duration(key, horizon),
             {cls: state[cls] for cls in STEP_CLASSES}, child_seed(self.seed, "forecast", key, "steps"),
             forced=forced, baselines=baselines, at_risk=self._at_risk(key, horizon),
         )
