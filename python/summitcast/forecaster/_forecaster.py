@@ -13,8 +13,8 @@ from .._common.seeds import check_seed, child_seed
 from .._common.summary import Summary
 from .._common.time import future_months, months_between
 from .._common.validation import check_alpha, check_bool, check_choice, check_int
-from ._features import (DURATION_FEATURES, EXOGENOUS_FEATURES, FEATURE_GROUPS, FEATURES, History, build_history,
-                        duration_features, exogenous_features, series_inputs)
+from ._features import (DURATION_FEATURES, EXOGENOUS_FEATURES, FEATURE_GROUPS, FEATURES, LONGEST_LOOK_BACK, History,
+                        build_history, duration_features, exogenous_features, series_inputs)
 from ._forecast import REPORT_HORIZONS, Forecast, weighted_interval
 from ._indicators import IndicatorSet, fit_indicators
 from ._models import MODE_SETTINGS, PooledModels, fit_models
@@ -257,9 +257,8 @@ class SummitForecaster:
         feats = exogenous_features(info, ext, hosts if info.rotation is not None else None)
         out = np.stack([feats[name][:, T:] for name in EXOGENOUS_FEATURES], axis=-1)
         bad = ~np.isfinite(out)
-        # inputs missing within the longest look-back of a feature (13 months: the 12-month
-        # trade growth, lagged one month) before the forecast months
-        gaps = [name for name in ext if np.isnan(ext[name][:, max(T - 13, 0):T]).any()]
+        # inputs missing within the longest look-back of a feature before the forecast months
+        gaps = [name for name in ext if np.isnan(ext[name][:, max(T - LONGEST_LOOK_BACK, 0):T]).any()]
         if bad.any() and gaps:
             # a feature that looks back into a gap of the record (e.g. the 12-month trade growth
             # over months the trade record misses) is unknown there, as in the fit: set it to the
