@@ -210,7 +210,7 @@ class SummitForecaster:
         key = self._series_key(series)
         cached = next((f for (k, h, _, _), f in self._cache.items() if k == key and h == horizon), None)
         if cached is not None:
-            return cached.frame["p_held"].to_numpy()
+            return cached.frame["p_held"].to_numpy(copy=True)
         ext, _ = self._inputs(key, horizon, child_seed(self.seed, "forecast", key, "paths"))
         held = self._run_variants(key, horizon, ext, [{}], outcome=False)[0].held
         return held.mean(axis=1).mean(axis=0)
