@@ -311,3 +311,28 @@ def test_bundled_default_nowcast_is_the_computation(trade):
     observed["month"] = pd.to_datetime(observed["month"], format="%Y-%m")
     computed = _trade.compute_nowcast(observed, bundled("trade_annual.csv"), bundled("trade_nowcast_params.csv"))
     pd.testing.assert_frame_equal(trade.monthly, computed, check_exact=False, rtol=1e-12, check_freq=True)
+
+
+def test_a_vintage_without_new_figures_reuses_its_nowcast_and_equals_the_computation(monkeypatch):
+    # 2021-02..2021-12 see the same figures (monthly ones end in 2019, 2020's totals
+    # appeared in January 2021): one nowcast, the same as computing it afresh each time
+    monkeypatch.setattr(_trade, "_VINTAGES", {})
+    calls = []
+    compute = _trade.compute_nowcast
+
+    def counted(observed, annual, params):
+        calls.append(len(annual))
+        return compute(observed, annual, params)
+
+    monkeypatch.setattr(_trade, "compute_nowcast", counted)
+    first, later = load_trade("2021-02").monthly, load_trade("2021-11").monthly
+    assert len(calls) == 1
+    pd.testing.assert_frame_equal(first, later)
+    later.iloc[:, 0] = 0.0  # the caller's copy: the stored nowcast is unchanged
+    observed = bundled("trade_monthly.csv")
+    observed["month"] = pd.to_datetime(observed["month"], format="%Y-%m")
+    annual = bundled("trade_annual.csv")
+    fresh = compute(observed, annual[annual["year"] <= 2020], bundled("trade_nowcast_params.csv"))
+    pd.testing.assert_frame_equal(load_trade("2021-06").monthly, fresh)
+    load_trade("2022-01")  # 2021's totals: a new vintage, computed
+    assert len(calls) == 2

@@ -292,6 +292,35 @@ def test_bad_data_and_forecasts(record):
                     series=["simulated_a", "simulated_b"])
 
 
+def test_a_fitted_objects_held_probabilities_are_used_and_checked(record):
+    # the protocol's cheaper path: used in place of forecast(h) when present, the same frame
+    # when it gives forecast(h)'s p_held, and checked like it
+    class Direct(SeededNoise):
+        name = "seeded_noise"
+
+        def fit(self, data, as_of=None, seed=None):
+            fitted = super().fit(data, as_of, seed)
+            forecast = fitted.forecast
+            fitted.held_probabilities = lambda horizon: forecast(horizon).p_held
+            fitted.forecast = None  # never called
+            return fitted
+
+    args = dict(data=record, origins=["2010-01", "2011-06"], horizons=[3, 12], seed=4, series="simulated_a",
+                baselines=())
+    pd.testing.assert_frame_equal(ev.backtest(Direct, **args).frame, ev.backtest(SeededNoise, **args).frame)
+
+    class Short(SeededNoise):
+        name = "short"
+
+        def fit(self, data, as_of=None, seed=None):
+            fitted = super().fit(data, as_of, seed)
+            fitted.held_probabilities = lambda horizon: np.full(horizon - 1, 0.5)
+            return fitted
+
+    with pytest.raises(TypeError, match=r"short: held_probabilities\(horizon\) must return 12 probabilities"):
+        ev.backtest(Short, **args)
+
+
 # ---------------------------------------------------------------- scores
 def test_scores_against_independent_computation(result):
     from sklearn.metrics import roc_auc_score

@@ -122,6 +122,53 @@ def test_the_first_failing_task_is_raised(record, make):
             executor.shutdown()
 
 
+def core_threads_here(i):
+    """A module-level (picklable) task: the core thread count it runs with."""
+    from summitcast._common.threads import core_threads
+
+    return i, core_threads()
+
+
+@pytest.mark.parametrize("make", [lambda: cf.ThreadPoolExecutor(2), lambda: process_pool(2)])
+def test_tasks_on_an_executor_use_one_core_thread_and_serial_ones_all(make):
+    from summitcast._common.threads import core_threads, using_core_threads
+    from summitcast.evaluate._executors import run_tasks
+
+    tasks, labels = [(i,) for i in range(4)], [str(i) for i in range(4)]
+    assert run_tasks(core_threads_here, tasks, labels, None, False, "t") == [(i, 0) for i in range(4)]
+    with make() as pool:
+        assert run_tasks(core_threads_here, tasks, labels, pool, False, "t") == [(i, 1) for i in range(4)]
+    assert core_threads() == 0  # the caller's setting is untouched
+    with using_core_threads(2):
+        assert core_threads() == 2
+    assert core_threads() == 0
+    with pytest.raises(ValueError, match="threads must be >= 0, got -1"):
+        with using_core_threads(-1):
+            pass
+
+
+def test_submit_order_hands_out_tasks_in_that_order_and_returns_them_in_task_order():
+    from summitcast.evaluate._executors import run_tasks
+
+    class Recording(cf.Executor):
+        def __init__(self):
+            self.seen = []
+
+        def submit(self, fn, *args, **kwargs):
+            self.seen.append(args[0])
+            future = cf.Future()
+            future.set_result(fn(*args, **kwargs))
+            return future
+
+    executor = Recording()
+    tasks, labels = [(i,) for i in range(5)], [str(i) for i in range(5)]
+    out = run_tasks(core_threads_here, tasks, labels, executor, False, "t", submit_order=[4, 2, 0, 1, 3])
+    assert executor.seen == [4, 2, 0, 1, 3]
+    assert out == [(i, 1) for i in range(5)]
+    with pytest.raises(ValueError, match="submit_order must be a permutation of the 5 task numbers"):
+        run_tasks(core_threads_here, tasks, labels, executor, False, "t", submit_order=[0, 1, 2, 3, 3])
+
+
 # ------------------------------------------------------------------ fit_many
 def rate_model(y, seed):
     """A module-level (picklable) model: the series' mean plus seeded noise."""

@@ -133,6 +133,21 @@ def test_as_of_outside_the_data_is_an_error(data):
         SummitForecaster(**SMALL).fit(data, as_of="not a month", seed=1)
 
 
+def test_held_probabilities_are_the_forecasts_p_held_exactly(data):
+    # the backtest's cheaper path (no intervals, no outcome levels) gives the very numbers of
+    # forecast(...).to_frame()["p_held"], computed afresh or taken from a forecast already made
+    fresh = SummitForecaster(**SMALL).fit(data, as_of="2019-06", seed=11)
+    alone = fresh.held_probabilities(18)
+    other = fresh.held_probabilities(12, series="japan_korea_visits")
+    for series, p in ((None, alone), ("japan_korea_visits", other)):
+        np.testing.assert_array_equal(p, fresh.forecast(p.size, series=series).to_frame()["p_held"].to_numpy())
+    np.testing.assert_array_equal(fresh.held_probabilities(18), alone)  # now from the forecast made
+    with pytest.raises(ValueError, match="horizon"):
+        fresh.held_probabilities(0)
+    with pytest.raises(ValueError, match="not fitted"):
+        SummitForecaster().held_probabilities(6)
+
+
 def test_bad_arguments_name_themselves(fitted):
     with pytest.raises(ValueError, match="horizon"):
         fitted.forecast(0)

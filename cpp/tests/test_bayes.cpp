@@ -9,6 +9,7 @@
 #include "summitcast/bayes/density_rows.hpp"
 #include "summitcast/bayes/diagnostics.hpp"
 #include "summitcast/bayes/mahalanobis.hpp"
+#include "summitcast/bayes/row_layout.hpp"
 #include "summitcast/bayes/sampler.hpp"
 #include "summitcast/core/rng.hpp"
 
@@ -87,6 +88,49 @@ BOOST_AUTO_TEST_CASE(logit_density_blocks_match_one_call_per_row_for_any_thread_
       SUMMITCAST_CHECK_CLOSE(serial[i], model.log_density(row, g, true), 1e-12);
     }
     for (int threads : {2, 3, 0}) BOOST_CHECK(sb::log_density_rows(model, thetas, true, threads) == serial);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(pooled_logit_density_blocks_use_zero_patterns_and_equal_weight_runs) {
+  // a pooled design (shared features, series dummies, dummy x feature
+  // columns) with weights tied within a month, as the forecaster's
+  // discounted hazards have: the rows are grouped by zero pattern and the
+  // logs taken per run of equal weights, and each row's log p still matches
+  // one call per row
+  sc::Rng rng(6, 0);
+  const Index groups = 5, months = 300, shared = 4, n = groups * months - 7;  // an unbalanced last group
+  const Index p = shared + 2 * groups;
+  MatrixXd X = MatrixXd::Zero(n, p);
+  VectorXd y(n), weights(n);
+  for (Index i = 0; i < n; ++i) {
+    const Index g = i / months, month = i % months;
+    for (Index j = 0; j < shared; ++j) X(i, j) = rng.normal();
+    X(i, shared + g) = 1.0;
+    X(i, shared + groups + g) = X(i, 0);
+    y[i] = rng.uniform() < 0.2 ? 1.0 : 0.0;
+    weights[i] = std::pow(2.0, -(months - 1 - month) / 120.0);
+  }
+  X(3, 1) = 0.0;  // a zero in a shared column does not split the groups
+  const sb::RowLayout layout(X, weights);
+  BOOST_CHECK_EQUAL(layout.groups(), static_cast<std::size_t>(groups));
+  BOOST_CHECK_EQUAL(layout.runs().size(), static_cast<std::size_t>(months));
+  const sb::RowLayout unweighted(X, VectorXd());
+  BOOST_CHECK_EQUAL(unweighted.runs().size(), static_cast<std::size_t>((n + sb::kLogitChunk - 1) / sb::kLogitChunk));
+  const sb::RowLayout dense(MatrixXd::Ones(40, 3), VectorXd());
+  BOOST_CHECK_EQUAL(dense.groups(), 0u);  // nothing to gain: the design as it is
+  for (const bool weighted : {false, true}) {
+    const sb::BinaryRegression model(X, y, sb::Link::logit, true, sb::Prior::normal(0.0, 1.0),
+                                     sb::Prior::normal(-3.0, 2.0), VectorXd(), weighted ? weights : VectorXd());
+    MatrixXd thetas(sb::kDensityBlock + 9, model.dim());
+    for (Index i = 0; i < thetas.rows(); ++i)
+      for (Index j = 0; j < model.dim(); ++j) thetas(i, j) = rng.normal();
+    const VectorXd rows = sb::log_density_rows(model, thetas, true, 1);
+    VectorXd g(model.dim());
+    for (Index i = 0; i < thetas.rows(); ++i) {
+      const VectorXd row = thetas.row(i).transpose();
+      SUMMITCAST_CHECK_CLOSE(rows[i], model.log_density(row, g, true), 1e-12);
+    }
+    BOOST_CHECK(sb::log_density_rows(model, thetas, true, 2) == rows);
   }
 }
 

@@ -13,6 +13,8 @@ module             convention
                    in pipes
 ``summary``        one summary object with text and HTML forms
 ``paths``          ``ForecastPaths``, the one type for simulated futures
+``threads``        the compiled core's default thread count (all; one per
+                   task when tasks run side by side on an executor)
 =================  =========================================================
 
 Nothing here imports a model layer, so every layer may import from here.

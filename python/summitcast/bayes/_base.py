@@ -14,6 +14,7 @@ from .. import _core
 from .._common.progress import progress as progress_bar
 from .._common.seeds import check_seed, child_seed
 from .._common.summary import HtmlSummary
+from .._common.threads import core_threads
 from .._common.validation import (
     MAX_COUNT,
     MAX_ITERATIONS,
@@ -327,5 +328,7 @@ class BayesModel:
 
     def _log_densities(self, theta: np.ndarray) -> np.ndarray:
         """log p(θ) of each row (the model's density with the Jacobian of the
-        unconstraining transform), in one threaded C++ call."""
-        return _core.bayes.log_density_rows(self._core_model, np.ascontiguousarray(theta, dtype=float), True, 0)
+        unconstraining transform), in one threaded C++ call (on
+        :func:`~summitcast._common.threads.core_threads` threads)."""
+        return _core.bayes.log_density_rows(self._core_model, np.ascontiguousarray(theta, dtype=float), True,
+                                            core_threads())

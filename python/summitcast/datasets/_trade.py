@@ -203,7 +203,7 @@ def load_trade(as_of=None) -> TradeData:
         frame = read_bundled_nowcast()
     else:
         observed, annual = _vintage(observed, annual, month)
-        frame = compute_nowcast(observed, annual, params_table)
+        frame = _vintage_nowcast(observed, annual, params_table)
         if frame is None:
             raise ValueError(f"as_of={as_of!r} is before the first bundled trade figure was published")
     ends = {col: month_end(frame[col].last_valid_index()) for col in COLUMNS}
@@ -211,6 +211,28 @@ def load_trade(as_of=None) -> TradeData:
         monthly=frame, observed=observed.reset_index(drop=True), annual=annual.reset_index(drop=True),
         params=params_table, record_through=min(ends.values()), series_record_through=ends, as_of=month,
     )
+
+
+#: Nowcasts computed in this process, keyed by the figures they were computed
+#: from (at most _VINTAGE_CACHE_SIZE).
+_VINTAGES: dict[bytes, pd.DataFrame | None] = {}
+_VINTAGE_CACHE_SIZE = 64
+
+
+def _vintage_nowcast(observed: pd.DataFrame, annual: pd.DataFrame, params_table: pd.DataFrame) -> pd.DataFrame | None:
+    """compute_nowcast of a vintage, computed once per set of figures: months
+    with no new publication (after the last bundled month, 2019-12, figures
+    appear only each January) give the same vintage, which a monthly backtest
+    would otherwise recompute at every origin.  The key is the content of the
+    vintage's own tables (a hash of every row, with its index), so a vintage is
+    never served a nowcast of figures it does not have."""
+    key = b"|".join(pd.util.hash_pandas_object(table).to_numpy().tobytes() for table in (observed, annual, params_table))
+    if key not in _VINTAGES:
+        if len(_VINTAGES) >= _VINTAGE_CACHE_SIZE:
+            _VINTAGES.pop(next(iter(_VINTAGES)))
+        _VINTAGES[key] = compute_nowcast(observed, annual, params_table)
+    frame = _VINTAGES[key]
+    return None if frame is None else frame.copy()
 
 
 def compute_nowcast(observed: pd.DataFrame, annual: pd.DataFrame, params_table: pd.DataFrame) -> pd.DataFrame | None:

@@ -7,7 +7,10 @@ returns a fitted object with ``forecast(horizon)``; the forecast's
 meeting within that many months of ``as_of``.  ``summitcast.SummitForecaster``
 and the baselines of :mod:`summitcast.evaluate` follow it.  A fitted object
 may also have ``update(data, as_of=..., seed=...)``: the same parameters,
-conditioned on a later vintage (used by ``backtest(refit=False)``).
+conditioned on a later vintage (used by ``backtest(refit=False)``), and
+``held_probabilities(horizon)``: the forecast's ``p_held`` column alone, the
+same numbers at less cost (a backtest uses it when present;
+``SummitForecaster`` skips its intervals and outcome levels there).
 
 A *model factory* is a callable ``factory(series=name)`` returning a
 forecaster for that series (a forecaster class, or a ``functools.partial`` of
@@ -90,6 +93,13 @@ def resolve_model(entry: Any, series: str, name: str) -> Any:
 
 def held_probabilities(fitted: Any, horizon: int, name: str) -> np.ndarray:
     """P(held within 1 .. horizon months) from a fitted object, checked."""
+    direct = getattr(fitted, "held_probabilities", None)
+    if callable(direct):
+        p = np.asarray(direct(horizon), dtype=float)
+        if p.shape != (horizon,):
+            raise TypeError(f"{name}: held_probabilities(horizon) must return {horizon} probabilities, got shape "
+                            f"{p.shape}")
+        return _checked(p, horizon, name)
     forecast = fitted.forecast(horizon)
     if isinstance(forecast, HeldForecast) and forecast.p_held.size >= horizon:
         p = forecast.p_held[:horizon]
@@ -103,6 +113,10 @@ def held_probabilities(fitted: Any, horizon: int, name: str) -> np.ndarray:
         if not (months.size >= horizon and np.array_equal(months[:horizon], np.arange(1, horizon + 1))):
             p = pd.Series(p, index=months).reindex(np.arange(1, horizon + 1)).to_numpy(dtype=float)
         p = p[:horizon]
+    return _checked(p, horizon, name)
+
+
+def _checked(p: np.ndarray, horizon: int, name: str) -> np.ndarray:
     bad = ~np.isfinite(p) | (p < 0.0) | (p > 1.0)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])

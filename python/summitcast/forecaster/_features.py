@@ -72,6 +72,10 @@ FEATURE_GROUPS = {
 HALF_LIVES = {"prep": 6.0, "announced": 1.0, "setback": 6.0, "nuclear_test": 6.0, "new_leader": 6.0, "election": 3.0}
 
 ANNIVERSARY_WIDTH = 1.5
+#: Months of inputs the longest-looking feature reads before its month: the
+#: 12-month trade growth of month t compares t − 1 with t − 13 (a gap in the
+#: record there leaves the feature unknown).
+LONGEST_LOOK_BACK = 13
 
 
 def decay(name: str) -> float:
@@ -167,7 +171,7 @@ def exogenous_features(info: SeriesInfo, inputs: dict[str, np.ndarray], hosts: n
         for k in trade_keys:
             level = np.log(inputs[k])
             g = np.full(shape, np.nan)
-            g[..., 13:] = level[..., 12:-1] - level[..., :-13]
+            g[..., LONGEST_LOOK_BACK:] = level[..., LONGEST_LOOK_BACK - 1:-1] - level[..., :-LONGEST_LOOK_BACK]
             growth.append(g)
         trade_growth = np.mean(growth, axis=0)
     else:

@@ -13,8 +13,8 @@ from .._common.seeds import check_seed, child_seed
 from .._common.summary import Summary
 from .._common.time import future_months, months_between
 from .._common.validation import check_alpha, check_bool, check_choice, check_int
-from ._features import (DURATION_FEATURES, EXOGENOUS_FEATURES, FEATURE_GROUPS, FEATURES, History, build_history,
-                        duration_features, exogenous_features, series_inputs)
+from ._features import (DURATION_FEATURES, EXOGENOUS_FEATURES, FEATURE_GROUPS, FEATURES, LONGEST_LOOK_BACK, History,
+                        build_history, duration_features, exogenous_features, series_inputs)
 from ._forecast import REPORT_HORIZONS, Forecast, weighted_interval
 from ._indicators import IndicatorSet, fit_indicators
 from ._models import MODE_SETTINGS, PooledModels, fit_models
@@ -199,6 +199,22 @@ class SummitForecaster:
             self._cache[cache_key] = self._forecast(key, horizon, alpha, drivers)
         return self._cache[cache_key]
 
+    def held_probabilities(self, horizon: int = 24, series: str | None = None) -> np.ndarray:
+        """P(a meeting held within 1, …, ``horizon`` months): the ``p_held`` column of
+        ``forecast(horizon, series)`` (the same numbers), without the intervals,
+        outcome levels and drivers (what a backtest asks for; the outcome model's
+        walk, half the cost of the fusion, draws no random numbers, so leaving it
+        out changes nothing else)."""
+        self._check_fitted()
+        horizon = check_int(horizon, "horizon", 1, MAX_HORIZON)
+        key = self._series_key(series)
+        cached = next((f for (k, h, _, _), f in self._cache.items() if k == key and h == horizon), None)
+        if cached is not None:
+            return cached.frame["p_held"].to_numpy(copy=True)
+        ext, _ = self._inputs(key, horizon, child_seed(self.seed, "forecast", key, "paths"))
+        held = self._run_variants(key, horizon, ext, [{}], outcome=False)[0].held
+        return held.mean(axis=1).mean(axis=0)
+
     def _series_key(self, series: str | None) -> str:
         key = self.series if series is None else series
         if key not in self.record.series:
@@ -241,9 +257,8 @@ class SummitForecaster:
         feats = exogenous_features(info, ext, hosts if info.rotation is not None else None)
         out = np.stack([feats[name][:, T:] for name in EXOGENOUS_FEATURES], axis=-1)
         bad = ~np.isfinite(out)
-        # inputs missing within the longest look-back of a feature (13 months: the 12-month
-        # trade growth, lagged one month) before the forecast months
-        gaps = [name for name in ext if np.isnan(ext[name][:, max(T - 13, 0):T]).any()]
+        # inputs missing within the longest look-back of a feature before the forecast months
+        gaps = [name for name in ext if np.isnan(ext[name][:, max(T - LONGEST_LOOK_BACK, 0):T]).any()]
         if bad.any() and gaps:
             # a feature that looks back into a gap of the record (e.g. the 12-month trade growth
             # over months the trade record misses) is unknown there, as in the fit: set it to the
@@ -299,12 +314,15 @@ class SummitForecaster:
         return self._run_variants(key, horizon, ext, [baseline or {}], draws, forced)[0]
 
     def _run_variants(self, key: str, horizon: int, ext: dict[str, np.ndarray], baselines: list[dict[str, float]],
-                      draws: int | None = None, forced: dict[str, np.ndarray] | None = None) -> list[SimResult]:
-        """One walk per baseline, as one batch (the same numbers as separate runs)."""
-        summit, steps, outcome = self._coefficients(key, self.draws if draws is None else min(draws, self.draws))
+                      draws: int | None = None, forced: dict[str, np.ndarray] | None = None,
+                      outcome: bool = True) -> list[SimResult]:
+        """One walk per baseline, as one batch (the same numbers as separate runs);
+        ``outcome=False`` leaves out the outcome levels."""
+        summit, steps, levels = self._coefficients(key, self.draws if draws is None else min(draws, self.draws))
         state = self.history.state[key]
         return simulate_first_meeting(
-            summit, steps, outcome, self._exogenous(key, ext, horizon), self._duration(key, horizon),
+            summit, steps, levels if outcome else None, self._exogenous(key, ext, horizon),
+            self._duration(key, horizon),
             {cls: state[cls] for cls in STEP_CLASSES}, child_seed(self.seed, "forecast", key, "steps"),
             forced=forced, baselines=baselines, at_risk=self._at_risk(key, horizon),
         )

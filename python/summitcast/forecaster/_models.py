@@ -192,7 +192,7 @@ def _fit(name: str, build: Any, mode: str, seed: int, progress: bool | None, set
         model = build()
         if mode == "fast":
             posterior = model.fit_laplace(draws=settings["draws"], seed=seed, importance=True,
-                                          rounds=settings.get("rounds", 8))
+                                          rounds=settings.get("rounds", MODE_SETTINGS["fast"]["rounds"]))
         else:
             posterior = model.sample(draws=settings["draws"], tune=settings["tune"], chains=settings["chains"],
                                      seed=seed, progress=progress)

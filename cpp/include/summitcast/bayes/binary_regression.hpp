@@ -21,6 +21,7 @@
 #include "summitcast/bayes/link_functions.hpp"
 #include "summitcast/bayes/log_density.hpp"
 #include "summitcast/bayes/priors.hpp"
+#include "summitcast/bayes/row_layout.hpp"
 
 namespace summitcast::bayes {
 
@@ -43,6 +44,8 @@ class BinaryRegression final : public LogDensity {
     if ((weights_.array() == 1.0).all()) weights_.resize(0);  // unweighted: skip the products
     prior_.validate(fn, "prior");
     prior_intercept_.validate(fn, "prior_intercept");
+    layout_ = RowLayout(X_, weights_);
+    block_ = BlockData::in_order(layout_.order(), y_, offset_, weights_);
   }
 
   Eigen::Index dim() const override { return X_.cols() + (intercept_ ? 1 : 0); }
@@ -59,22 +62,25 @@ class BinaryRegression final : public LogDensity {
     return add_log_prior(log_lik, theta, &grad);
   }
 
-  // A block of rows: every linear predictor in one matrix product X B', and
-  // for an unweighted logit one log per chunk of observations
-  // (logit_log_lik_sum_by_chunks); each row's value differs from
+  // A block of rows: every linear predictor in one matrix product per zero
+  // pattern of the design, and for a logit one log per run of equal weights
+  // (RowLayout, logit_log_lik_sum_by_runs); each row's value differs from
   // log_density's in the last bits only (below 1e-12 relative).
   void log_density_block(const Eigen::Ref<const Eigen::MatrixXd>& thetas, bool /*jacobian*/,
                          Eigen::Ref<Eigen::VectorXd> out) const override {
-    Eigen::MatrixXd eta(X_.rows(), thetas.rows());  // column k: the linear predictor of row k
-    eta.noalias() = X_ * thetas.rightCols(X_.cols()).transpose();
-    eta.colwise() += offset_;
+    Eigen::MatrixXd eta(X_.rows(), thetas.rows());  // column k: the linear predictor of row k, in block order
+    layout_.linear_predictors(X_, thetas.rightCols(X_.cols()), eta);
+    eta.colwise() += block_.offset;
     if (intercept_) eta.rowwise() += thetas.col(0).transpose();
-    const bool by_chunks = link_ == Link::logit && weights_.size() == 0;
     Eigen::VectorXd column(X_.rows());
     for (Eigen::Index k = 0; k < thetas.rows(); ++k) {
-      column = eta.col(k);
-      const double log_lik = by_chunks ? logit_log_lik_sum_by_chunks(y_, column)
-                                       : bernoulli_log_lik_sum(link_, y_, column, weights_, nullptr);
+      double log_lik;
+      if (link_ == Link::logit) {
+        log_lik = logit_log_lik_sum_by_runs(block_.wy, block_.w, eta.col(k), layout_.runs());
+      } else {
+        column = eta.col(k);
+        log_lik = bernoulli_log_lik_sum(link_, block_.y, column, weights_.size() > 0 ? block_.w : weights_, nullptr);
+      }
       out[k] = add_log_prior(log_lik, thetas.row(k).transpose(), nullptr);
     }
   }
@@ -117,6 +123,22 @@ class BinaryRegression final : public LogDensity {
   Prior prior_intercept_;
   Eigen::VectorXd offset_;
   Eigen::VectorXd weights_;
+
+  // y, offset, weights (ones when unweighted) and w y in the layout's block order
+  struct BlockData {
+    Eigen::VectorXd y, offset, w, wy;
+    static BlockData in_order(const std::vector<Eigen::Index>& order, const Eigen::VectorXd& y,
+                              const Eigen::VectorXd& offset, const Eigen::VectorXd& weights) {
+      BlockData b;
+      b.y = y(order);
+      b.offset = offset(order);
+      b.w = weights.size() ? Eigen::VectorXd(weights(order)) : Eigen::VectorXd::Ones(y.size());
+      b.wy = b.w.cwiseProduct(b.y);
+      return b;
+    }
+  };
+  RowLayout layout_;
+  BlockData block_;
 };
 
 }  // namespace summitcast::bayes
