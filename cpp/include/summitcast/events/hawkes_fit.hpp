@@ -143,8 +143,10 @@ inline MatrixXd hawkes_hessian(const HawkesData& d, const HawkesShape& s, const 
 }
 
 // The decay factors e^{−β(t_k − t_{k−1})} (t_{−1} = 0) of the one pass of
-// exponentials, into w: a loop of independent exponentials, vectorised (and
-// compiled for AVX2 where the processor has it: core/simd.hpp).
+// exponentials, into w: a loop of independent exponentials, which the
+// compiler vectorises in the AVX2 clone (core/simd.hpp; the baseline SSE2
+// clone, which lacks the 64-bit integer vector operations, runs it one
+// exponential at a time, still without a library call).
 SUMMITCAST_SIMD_CLONES inline void decay_factors(const double* time, Index N, double beta, double* w) {
   if (N == 0) return;
   w[0] = exp_nonpositive(-beta * time[0]);
@@ -153,30 +155,31 @@ SUMMITCAST_SIMD_CLONES inline void decay_factors(const double* time, Index N, do
 
 // ℓ_p' (d1), ℓ_p'' (d2) and ℓ_p‴ (d3) of the profile likelihood below at a,
 // in one pass over x_k: with φ_k = x_k − c and λ_k = (base − a c) + a x_k,
-// d1 = Σ φ_k/λ_k, d2 = −Σ (φ_k/λ_k)², d3 = 2 Σ (φ_k/λ_k)³.  Four independent
-// accumulators per sum, so that the divisions pipeline (and fill one AVX2
-// register of four doubles in that clone).
+// d1 = Σ φ_k/λ_k, d2 = −Σ (φ_k/λ_k)², d3 = 2 Σ (φ_k/λ_k)³.  Four events at a
+// time in one v4d (core/simd.hpp), so that the divisions pipeline.
 SUMMITCAST_SIMD_CLONES inline void profile_derivatives(const double* x, Index N, double c, double base, double a,
                                                        double& d1, double& d2, double& d3) {
-  double s1[4] = {0, 0, 0, 0}, s2[4] = {0, 0, 0, 0}, s3[4] = {0, 0, 0, 0};
+  using simd::v4d;
+  v4d s1 = {0, 0, 0, 0}, s2 = s1, s3 = s1;
   const double b0 = base - a * c;
-  Index k = 0;
-  for (; k + 4 <= N; k += 4)
-    for (int j = 0; j < 4; ++j) {
-      const double r = (x[k + j] - c) / (b0 + a * x[k + j]), r2 = r * r;
-      s1[j] += r;
-      s2[j] += r2;
-      s3[j] += r2 * r;
-    }
-  for (; k < N; ++k) {
-    const double r = (x[k] - c) / (b0 + a * x[k]), r2 = r * r;
-    s1[0] += r;
-    s2[0] += r2;
-    s3[0] += r2 * r;
+  const Index blocks = N / 4;
+  for (Index b = 0; b < blocks; ++b) {
+    const v4d xk = *reinterpret_cast<const v4d*>(x + 4 * b);
+    const v4d r = (xk - c) / (b0 + a * xk), r2 = r * r;
+    s1 += r;
+    s2 += r2;
+    s3 += r2 * r;
   }
-  d1 = (s1[0] + s1[1]) + (s1[2] + s1[3]);
-  d2 = -((s2[0] + s2[1]) + (s2[2] + s2[3]));
-  d3 = 2.0 * ((s3[0] + s3[1]) + (s3[2] + s3[3]));
+  double t1 = 0.0, t2 = 0.0, t3 = 0.0;
+  for (Index k = 4 * blocks; k < N; ++k) {
+    const double r = (x[k] - c) / (b0 + a * x[k]), r2 = r * r;
+    t1 += r;
+    t2 += r2;
+    t3 += r2 * r;
+  }
+  d1 = (s1[0] + s1[1]) + (s1[2] + s1[3]) + t1;
+  d2 = -((s2[0] + s2[1]) + (s2[2] + s2[3]) + t2);
+  d3 = 2.0 * ((s3[0] + s3[1]) + (s3[2] + s3[3]) + t3);
 }
 
 // The sums over the events of the fit's last pass, at (μ, a) with
@@ -187,53 +190,63 @@ struct SolutionSums {
   double log_lambda = 0, inv = 0, x_inv = 0, dbeta_inv = 0, inv2 = 0, x_inv2 = 0, x2_inv2 = 0;
 };
 
-// Σ log λ_k is summed as the logarithm of a product, one logarithm per lane
+// Σ log λ_k is summed as the logarithm of a product, one logarithm per call
 // and not per event: after every factor the product's binary exponent is
 // moved into an integer sum and its mantissa kept in [1, 2) (bit operations
 // on a positive normal double), so it never overflows or underflows.  Four
-// lanes of every sum, vectorised like profile_derivatives.
+// events at a time in one v4d (core/simd.hpp), the remainder one by one.
 SUMMITCAST_SIMD_CLONES inline SolutionSums solution_sums(const double* x, const double* f, Index N, double mu, double a,
                                                          double beta) {
-  constexpr std::uint64_t mantissa = (std::uint64_t{1} << 52) - 1, one = std::uint64_t{1023} << 52;
+  using simd::v4d;
+  using simd::v4u;
+  constexpr unsigned long long mantissa = (1ULL << 52) - 1, one = 1023ULL << 52;
   const double inv_beta = 1.0 / beta;
-  double s_inv[4] = {0, 0, 0, 0}, s_x[4] = {0, 0, 0, 0}, s_b[4] = {0, 0, 0, 0};
-  double s_i2[4] = {0, 0, 0, 0}, s_x2[4] = {0, 0, 0, 0}, s_xx2[4] = {0, 0, 0, 0}, prod[4] = {1, 1, 1, 1};
-  std::int64_t expo[4] = {0, 0, 0, 0};
-  // Lane j of the sums takes event k.
-  auto add = [&](int j, Index k) __attribute__((always_inline)) {
-    const double xk = x[k], lam = mu + a * xk, inv = 1.0 / lam, inv2 = inv * inv;
-    s_inv[j] += inv;
-    s_x[j] += xk * inv;
-    s_b[j] += (xk * inv_beta - beta * f[k]) * inv;
-    s_i2[j] += inv2;
-    s_x2[j] += xk * inv2;
-    s_xx2[j] += xk * xk * inv2;
-    double p = prod[j] * lam;
-    std::uint64_t bits;
-    std::memcpy(&bits, &p, sizeof bits);
-    expo[j] += static_cast<std::int64_t>(bits >> 52) - 1023;
-    bits = (bits & mantissa) | one;
-    std::memcpy(&p, &bits, sizeof p);
-    prod[j] = p;
-  };
+  v4d s_inv = {0, 0, 0, 0}, s_x = s_inv, s_b = s_inv, s_i2 = s_inv, s_x2 = s_inv, s_xx2 = s_inv;
+  v4d prod = {1, 1, 1, 1};
+  v4u biased_exponents = {0, 0, 0, 0};  // Σ of the biased binary exponents (1023 + e) moved out of prod
   const Index blocks = N / 4;
   for (Index b = 0; b < blocks; ++b) {
-    add(0, 4 * b);
-    add(1, 4 * b + 1);
-    add(2, 4 * b + 2);
-    add(3, 4 * b + 3);
+    const v4d xk = *reinterpret_cast<const v4d*>(x + 4 * b), fk = *reinterpret_cast<const v4d*>(f + 4 * b);
+    const v4d lam = mu + a * xk, inv = 1.0 / lam, inv2 = inv * inv;
+    s_inv += inv;
+    s_x += xk * inv;
+    s_b += (xk * inv_beta - beta * fk) * inv;
+    s_i2 += inv2;
+    s_x2 += xk * inv2;
+    s_xx2 += xk * xk * inv2;
+    const v4u bits = reinterpret_cast<v4u>(prod * lam);
+    biased_exponents += bits >> 52;
+    prod = reinterpret_cast<v4d>((bits & mantissa) | one);
   }
-  for (Index k = 4 * blocks; k < N; ++k) add(0, k);
-  auto total = [](const double* v) { return (v[0] + v[1]) + (v[2] + v[3]); };
   SolutionSums out;
-  out.log_lambda = std::log((prod[0] * prod[1]) * (prod[2] * prod[3])) +
-                   static_cast<double>((expo[0] + expo[1]) + (expo[2] + expo[3])) * 0.69314718055994530942;
-  out.inv = total(s_inv);
-  out.x_inv = total(s_x);
-  out.dbeta_inv = total(s_b);
-  out.inv2 = total(s_i2);
-  out.x_inv2 = total(s_x2);
-  out.x2_inv2 = total(s_xx2);
+  double tail_prod = 1.0;
+  unsigned long long tail_exponents = 0;
+  for (Index k = 4 * blocks; k < N; ++k) {
+    const double xk = x[k], lam = mu + a * xk, inv = 1.0 / lam, inv2 = inv * inv;
+    out.inv += inv;
+    out.x_inv += xk * inv;
+    out.dbeta_inv += (xk * inv_beta - beta * f[k]) * inv;
+    out.inv2 += inv2;
+    out.x_inv2 += xk * inv2;
+    out.x2_inv2 += xk * xk * inv2;
+    std::uint64_t bits;
+    const double p = tail_prod * lam;
+    std::memcpy(&bits, &p, sizeof bits);
+    tail_exponents += bits >> 52;
+    bits = (bits & mantissa) | one;
+    std::memcpy(&tail_prod, &bits, sizeof tail_prod);
+  }
+  auto total = [](const v4d& v) { return (v[0] + v[1]) + (v[2] + v[3]); };
+  const unsigned long long exponents = (biased_exponents[0] + biased_exponents[1]) +
+                                       (biased_exponents[2] + biased_exponents[3]) + tail_exponents;
+  const double binary_exponent = static_cast<double>(static_cast<long long>(exponents - 1023ULL * static_cast<unsigned long long>(N)));
+  out.log_lambda = std::log(((prod[0] * prod[1]) * (prod[2] * prod[3])) * tail_prod) + binary_exponent * 0.69314718055994530942;
+  out.inv += total(s_inv);
+  out.x_inv += total(s_x);
+  out.dbeta_inv += total(s_b);
+  out.inv2 += total(s_i2);
+  out.x_inv2 += total(s_x2);
+  out.x2_inv2 += total(s_xx2);
   return out;
 }
 
