@@ -243,6 +243,8 @@ def _first(mask: np.ndarray) -> int | tuple[int, ...]:
 
 def _numeric_dtype_or_raise(dtype: Any, name: str) -> None:
     """Refuse dtypes that numpy would silently turn into floats (or not)."""
+    if isinstance(dtype, np.dtype) and dtype.kind in "fiu":  # plain numbers: none of the checks below applies
+        return
     if isinstance(dtype, pd.CategoricalDtype):
         raise TypeError(f"{name} must be numeric, got a categorical dtype")
     kind = np.dtype(dtype).kind if not isinstance(dtype, pd.api.extensions.ExtensionDtype) else None
