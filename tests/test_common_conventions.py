@@ -133,6 +133,26 @@ def test_as_float_array_refuses_what_numpy_would_silently_convert(value, error, 
         validation.as_float_array(value, "x")
 
 
+def test_as_float_array_float64_fast_path_keeps_every_check():
+    # Clean float64 input skips the element-wise scans (min and max decide);
+    # anything else still meets them, with the same messages and allowances.
+    big = validation.MAX_ABS_VALUE
+    edge = validation.as_float_array(np.array([-big, 0.0, big]), "x")
+    np.testing.assert_array_equal(edge, [-big, 0.0, big])
+    strided = np.arange(10.0)[::2]
+    out = validation.as_float_array(strided, "x")
+    assert out.flags.c_contiguous and np.array_equal(out, strided)
+    with pytest.raises(ValueError, match="too large to square"):
+        validation.as_float_array(np.array([1.0, -2 * big]), "x")
+    with pytest.raises(ValueError, match="infinite values .1 of them; first at position 0"):
+        validation.as_float_array(np.array([-np.inf, 1.0]), "x")
+    with pytest.raises(ValueError, match="NaN values .2 of them; first at position 0"):
+        validation.as_float_array(np.array([np.nan, 1.0, np.nan]), "x")
+    kept = validation.as_float_array(np.array([np.nan, np.inf, 1.0]), "x", allow_nan=True, allow_inf=True)
+    assert np.isnan(kept[0]) and np.isinf(kept[1]) and kept[2] == 1.0
+    assert validation.as_float_array(np.float64(3.0), "x", 0) == 3.0
+
+
 def test_regressors_are_matched_by_label_never_by_position():
     idx = pd.date_range("2020-01-01", periods=3, freq="MS")
     other = pd.DataFrame({"x": [1.0, 2.0, 3.0]}, index=idx + pd.offsets.MonthBegin(1))

@@ -355,3 +355,71 @@ def test_sum_of_exponentials_with_fixed_decays():
     assert np.all(np.abs(z) < 4), res.params
     with pytest.raises(ValueError, match="strictly increasing"):
         se.Hawkes(n_exp=2).fit(t, end_time=4000.0, decays=[10.0, 0.5])
+
+
+def profile_root_reference(t, T, beta):
+    """The fixed-decay optimum (μ, α) independently of the compiled fit: x_k by
+    a plain recursion, μ profiled out (μ = (N − αG)/T), and the root of the
+    profile score Σ φ_k / (N/T + α φ_k), φ_k = x_k − G/T, by Brent's method."""
+    from scipy.optimize import brentq
+
+    x, E, last = np.empty(len(t)), 0.0, 0.0
+    for k, tk in enumerate(t):
+        E *= math.exp(-beta * (tk - last))
+        x[k] = beta * E
+        E += 1.0
+        last = tk
+    N = len(t)
+    G = N - E * math.exp(-beta * (T - last))
+    phi, base = x - G / T, N / T
+    score = lambda a: np.sum(phi / (base + a * phi))
+    hi = min(1.0, N / G)
+    if score(0.0) <= 0:
+        return np.array([N / T, 0.0])
+    a = brentq(score, 0.0, hi * (1 - 1e-12), xtol=1e-15, rtol=1e-15)
+    return np.array([(N - a * G) / T, a])
+
+
+@pytest.mark.parametrize(
+    "theta, n_events, seed, note",
+    [
+        ((0.5, 0.6, 2.0), 10_000, 21, "the benchmark's case, subsample start"),
+        ((0.5, 0.6, 2.0), 1_023, 21, "just below the subsample start"),
+        ((0.5, 0.6, 2.0), 1_024, 21, "the smallest subsample start"),
+        ((1.0, 0.02, 2.0), 4_000, 21, "alpha near 0"),
+        ((1.0, 0.3, 0.05), 3_000, 21, "alpha at 0 (Poisson-like), subsample start"),
+        ((0.2, 0.97, 1.0), 6_000, 21, "near the stationarity bound"),
+        ((1.0, 0.6, 50.0), 3_000, 21, "fast decay"),
+        ((1.0, 0.3, 0.05), 3_000, 22, "slow decay"),
+        ((0.5, 0.5, 1.0), 6, 21, "few events (alpha at 0)"),
+        ((0.5, 0.8, 1.0), 12, 1, "few events"),
+    ],
+)
+def test_profile_newton_start_reaches_the_reference_optimum(theta, n_events, seed, note):
+    # Whether the iteration starts at a = 0 or at the subsample's root, the
+    # fast fit lands on the optimum found by Brent's method on the profile
+    # score, and on the general fit's.
+    t = simulate(np.array(theta), 40.0 * n_events / theta[0], seed=seed)[0][:n_events]
+    assert len(t) == n_events, note
+    T = float(t[-1]) + 0.5
+    beta = theta[2]
+    ref = profile_root_reference(t, T, beta)
+    if ref[1] < 1e-3:  # at the boundary α = 0: the fit says so
+        with pytest.warns(se.BoundaryWarning, match="alpha is at its boundary"):
+            fast = se.Hawkes().fit(t, end_time=T, decays=beta)
+    else:
+        fast = se.Hawkes().fit(t, end_time=T, decays=beta)
+    assert fast.optimizer_message == "profile Newton converged", note
+    np.testing.assert_allclose(fast.params.to_numpy()[:2], ref, rtol=1e-9, atol=1e-12, err_msg=note)
+    ll_ref = se.Hawkes().loglike(t, np.r_[ref, beta], end_time=T)[0]
+    assert fast.llf == pytest.approx(ll_ref, rel=1e-12, abs=1e-9), note
+    if n_events >= 1_000 and ref[1] > 1e-3:
+        general = se.Hawkes().fit(t, end_time=T, decays=beta, start_params=[0.5 * theta[0], 0.3, beta])
+        np.testing.assert_allclose(fast.params.to_numpy(), general.params.to_numpy(), rtol=1e-6, err_msg=note)
+
+
+def test_fixed_decay_fit_rejects_one_event_and_ties():
+    with pytest.raises(ValueError, match="too few events"):
+        se.Hawkes().fit([1.0], end_time=2.0, decays=1.0)
+    with pytest.raises(ValueError, match="times"):
+        se.Hawkes().fit([1.0, 2.0, 2.0, 3.0, 4.0], end_time=5.0, decays=1.0)

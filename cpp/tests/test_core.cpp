@@ -1,6 +1,9 @@
 // Core pieces: the thread pool, the random streams, the covariance check,
 // the distribution functions and the BFGS minimiser.
+#include <algorithm>
 #include <atomic>
+#include <cmath>
+#include <limits>
 #include <set>
 #include <stdexcept>
 #include <vector>
@@ -10,6 +13,7 @@
 #include "summitcast/core/errors.hpp"
 #include "summitcast/core/parallel.hpp"
 #include "summitcast/core/rng.hpp"
+#include "summitcast/core/vector_exp.hpp"
 #include "summitcast/optim/bfgs.hpp"
 
 namespace sc = summitcast;
@@ -112,6 +116,27 @@ BOOST_AUTO_TEST_CASE(distribution_functions_match_published_values) {
   SUMMITCAST_CHECK_CLOSE(sc::dist::f_sf(4.964602743730711, 1.0, 10.0), 0.05, 1e-12);
   for (double p : {1e-12, 0.01, 0.3, 0.5, 0.9, 1 - 1e-9})
     SUMMITCAST_CHECK_CLOSE(sc::dist::normal_cdf(sc::dist::normal_ppf(p)), p, 1e-12);
+}
+
+BOOST_AUTO_TEST_CASE(vectorisable_exponential_matches_long_double_exp) {
+  // A dense grid of [−708, 0] plus the awkward points: the ends, the range
+  // reduction's half-way points ±ln2/2 · (2k + 1), subnormal-sized arguments.
+  std::vector<double> xs = {0.0, -0.0, -1e-300, -5e-324, -1e-17, -0.34657359027997264, -0.34657359027997270,
+                            -1.0397207708399179, -707.99999999, -708.0};
+  for (int i = 0; i <= 400000; ++i) xs.push_back(-708.0 * i / 400000.0);
+  double worst = 0.0;
+  for (double x : xs) {
+    const long double ref = std::exp(static_cast<long double>(x));
+    const double err = static_cast<double>(std::abs((sc::exp_nonpositive(x) - ref) / ref));
+    worst = std::max(worst, err);
+  }
+  BOOST_TEST_MESSAGE("exp_nonpositive: worst relative error " << worst);
+  BOOST_CHECK_LT(worst, 3.0 * std::numeric_limits<double>::epsilon());
+  // Below −708 (e^x < 3.3e-308) and at −∞ the result is +0, never NaN.
+  for (double x : {-708.0000001, -745.0, -1e300, -std::numeric_limits<double>::infinity()}) {
+    BOOST_CHECK_EQUAL(sc::exp_nonpositive(x), 0.0);
+    BOOST_CHECK(!std::signbit(sc::exp_nonpositive(x)));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(bfgs_finds_the_rosenbrock_minimum) {

@@ -1,6 +1,7 @@
 // Hawkes processes: the O(N) recursive log-likelihood against the O(N²)
 // definition, its gradient against finite differences, and the fixed-decay
 // fit at a stationary point of the likelihood.
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -109,6 +110,28 @@ BOOST_AUTO_TEST_CASE(fixed_decay_fit_is_a_stationary_point) {
   SUMMITCAST_CHECK_CLOSE(fit.value, se::hawkes_loglike(d, s, fit.params), 1e-13);
   const Eigen::MatrixXd cov = (-fit.hessian).inverse();
   for (Index k = 0; k < 2; ++k) BOOST_CHECK_LE(std::abs(fit.params[k] - truth[k]), 4.0 * std::sqrt(cov(k, k)));
+}
+
+BOOST_AUTO_TEST_CASE(decay_factors_match_std_exp) {
+  // The vectorised pass of exponentials (the clone for this processor) on
+  // simulated gaps, a zero gap's neighbours and gaps far beyond underflow.
+  const se::HawkesShape s{1, 1};
+  VectorXd truth(3);
+  truth << 0.5, 0.6, 2.0;
+  const se::SimulatedEvents sim = se::simulate_hawkes(s, truth, 3000.0, 5);
+  std::vector<double> t(sim.time.begin(), sim.time.end());
+  t.push_back(t.back() + 400.0);  // β Δt = 800: below e^{−708}, so 0
+  t.push_back(t.back() + 1e-12);
+  std::vector<double> w(t.size());
+  se::decay_factors(t.data(), static_cast<Index>(t.size()), 2.0, w.data());
+  double worst = 0.0;
+  for (size_t k = 0; k + 2 < t.size(); ++k) {
+    const double ref = std::exp(-2.0 * (t[k] - (k ? t[k - 1] : 0.0)));
+    worst = std::max(worst, std::abs(w[k] - ref) / ref);
+  }
+  BOOST_CHECK_LT(worst, 4e-16);
+  BOOST_CHECK_EQUAL(w[t.size() - 2], 0.0);
+  SUMMITCAST_CHECK_CLOSE(w.back(), std::exp(-2.0 * (t.back() - t[t.size() - 2])), 1e-15);
 }
 
 BOOST_AUTO_TEST_CASE(profile_newton_fast_path_matches_the_general_fit) {

@@ -29,6 +29,9 @@
 // Four doubles as one value (GCC/Clang vector extensions), loaded and
 // stored at any 8-byte boundary: one AVX2 register in the x86-64-v3 clone,
 // two SSE2 registers in the baseline one.
+// v4u: four unsigned 64-bit integers, for bit operations on the doubles of a
+// v4d (a cast between the two types reinterprets the bits).
 namespace summitcast::simd {
 typedef double v4d __attribute__((vector_size(32), aligned(8)));
+typedef unsigned long long v4u __attribute__((vector_size(32), aligned(8)));
 }  // namespace summitcast::simd

@@ -13,9 +13,13 @@
 // parameters by differences of the analytic gradient.
 #pragma once
 
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
+#include "summitcast/core/simd.hpp"
+#include "summitcast/core/vector_exp.hpp"
 #include "summitcast/events/hawkes_model.hpp"
 #include "summitcast/optim/fit_report.hpp"
 
@@ -138,6 +142,156 @@ inline MatrixXd hawkes_hessian(const HawkesData& d, const HawkesShape& s, const 
   return 0.5 * (H + H.transpose());
 }
 
+// The decay factors e^{−β(t_k − t_{k−1})} (t_{−1} = 0) of the one pass of
+// exponentials, into w: a loop of independent exponentials, which the
+// compiler vectorises in the AVX2 clone (core/simd.hpp; the baseline SSE2
+// clone, which lacks the 64-bit integer vector operations, runs it one
+// exponential at a time, still without a library call).
+SUMMITCAST_SIMD_CLONES inline void decay_factors(const double* time, Index N, double beta, double* w) {
+  if (N == 0) return;
+  w[0] = exp_nonpositive(-beta * time[0]);
+  for (Index k = 1; k < N; ++k) w[k] = exp_nonpositive(-beta * (time[k] - time[k - 1]));
+}
+
+// ℓ_p' (d1), ℓ_p'' (d2) and ℓ_p‴ (d3) of the profile likelihood below at a,
+// in one pass over x_k: with φ_k = x_k − c and λ_k = (base − a c) + a x_k,
+// d1 = Σ φ_k/λ_k, d2 = −Σ (φ_k/λ_k)², d3 = 2 Σ (φ_k/λ_k)³.  Four events at a
+// time in one v4d (core/simd.hpp), so that the divisions pipeline.
+SUMMITCAST_SIMD_CLONES inline void profile_derivatives(const double* x, Index N, double c, double base, double a,
+                                                       double& d1, double& d2, double& d3) {
+  using simd::v4d;
+  v4d s1 = {0, 0, 0, 0}, s2 = s1, s3 = s1;
+  const double b0 = base - a * c;
+  const Index blocks = N / 4;
+  for (Index b = 0; b < blocks; ++b) {
+    const v4d xk = *reinterpret_cast<const v4d*>(x + 4 * b);
+    const v4d r = (xk - c) / (b0 + a * xk), r2 = r * r;
+    s1 += r;
+    s2 += r2;
+    s3 += r2 * r;
+  }
+  double t1 = 0.0, t2 = 0.0, t3 = 0.0;
+  for (Index k = 4 * blocks; k < N; ++k) {
+    const double r = (x[k] - c) / (b0 + a * x[k]), r2 = r * r;
+    t1 += r;
+    t2 += r2;
+    t3 += r2 * r;
+  }
+  d1 = (s1[0] + s1[1]) + (s1[2] + s1[3]) + t1;
+  d2 = -((s2[0] + s2[1]) + (s2[2] + s2[3]) + t2);
+  d3 = 2.0 * ((s3[0] + s3[1]) + (s3[2] + s3[3]) + t3);
+}
+
+// The sums over the events of the fit's last pass, at (μ, a) with
+// λ_k = μ + a x_k: Σ log λ_k, Σ 1/λ_k, Σ x_k/λ_k, Σ (x_k/β − β f_k)/λ_k
+// (the β-derivative of λ_k is a(x_k/β − β f_k): ∂(aβΣe)/∂β = a(Σe − βΣ s e)),
+// Σ 1/λ_k², Σ x_k/λ_k² and Σ x_k²/λ_k².
+struct SolutionSums {
+  double log_lambda = 0, inv = 0, x_inv = 0, dbeta_inv = 0, inv2 = 0, x_inv2 = 0, x2_inv2 = 0;
+};
+
+// Σ log λ_k is summed as the logarithm of a product, one logarithm per call
+// and not per event: after every factor the product's binary exponent is
+// moved into an integer sum and its mantissa kept in [1, 2) (bit operations
+// on a positive normal double), so it never overflows or underflows.  Four
+// events at a time in one v4d (core/simd.hpp), the remainder one by one.
+SUMMITCAST_SIMD_CLONES inline SolutionSums solution_sums(const double* x, const double* f, Index N, double mu, double a,
+                                                         double beta) {
+  using simd::v4d;
+  using simd::v4u;
+  constexpr unsigned long long mantissa = (1ULL << 52) - 1, one = 1023ULL << 52;
+  const double inv_beta = 1.0 / beta;
+  v4d s_inv = {0, 0, 0, 0}, s_x = s_inv, s_b = s_inv, s_i2 = s_inv, s_x2 = s_inv, s_xx2 = s_inv;
+  v4d prod = {1, 1, 1, 1};
+  v4u biased_exponents = {0, 0, 0, 0};  // Σ of the biased binary exponents (1023 + e) moved out of prod
+  const Index blocks = N / 4;
+  for (Index b = 0; b < blocks; ++b) {
+    const v4d xk = *reinterpret_cast<const v4d*>(x + 4 * b), fk = *reinterpret_cast<const v4d*>(f + 4 * b);
+    const v4d lam = mu + a * xk, inv = 1.0 / lam, inv2 = inv * inv;
+    s_inv += inv;
+    s_x += xk * inv;
+    s_b += (xk * inv_beta - beta * fk) * inv;
+    s_i2 += inv2;
+    s_x2 += xk * inv2;
+    s_xx2 += xk * xk * inv2;
+    const v4u bits = reinterpret_cast<v4u>(prod * lam);
+    biased_exponents += bits >> 52;
+    prod = reinterpret_cast<v4d>((bits & mantissa) | one);
+  }
+  SolutionSums out;
+  double tail_prod = 1.0;
+  unsigned long long tail_exponents = 0;
+  for (Index k = 4 * blocks; k < N; ++k) {
+    const double xk = x[k], lam = mu + a * xk, inv = 1.0 / lam, inv2 = inv * inv;
+    out.inv += inv;
+    out.x_inv += xk * inv;
+    out.dbeta_inv += (xk * inv_beta - beta * f[k]) * inv;
+    out.inv2 += inv2;
+    out.x_inv2 += xk * inv2;
+    out.x2_inv2 += xk * xk * inv2;
+    std::uint64_t bits;
+    const double p = tail_prod * lam;
+    std::memcpy(&bits, &p, sizeof bits);
+    tail_exponents += bits >> 52;
+    bits = (bits & mantissa) | one;
+    std::memcpy(&tail_prod, &bits, sizeof tail_prod);
+  }
+  auto total = [](const v4d& v) { return (v[0] + v[1]) + (v[2] + v[3]); };
+  const unsigned long long exponents = (biased_exponents[0] + biased_exponents[1]) +
+                                       (biased_exponents[2] + biased_exponents[3]) + tail_exponents;
+  const double binary_exponent = static_cast<double>(static_cast<long long>(exponents - 1023ULL * static_cast<unsigned long long>(N)));
+  out.log_lambda = std::log(((prod[0] * prod[1]) * (prod[2] * prod[3])) * tail_prod) + binary_exponent * 0.69314718055994530942;
+  out.inv += total(s_inv);
+  out.x_inv += total(s_x);
+  out.dbeta_inv += total(s_b);
+  out.inv2 += total(s_i2);
+  out.x_inv2 += total(s_x2);
+  out.x2_inv2 += total(s_xx2);
+  return out;
+}
+
+// ℓ_p', ℓ_p'' and ℓ_p‴ at a = 0 (where λ_k = base), d = Σ φ^j / base^j, from
+// the moments Σx, Σx², Σx³ of n values x_k (φ_k = x_k − c).
+inline void derivatives_at_zero(double sx1, double sx2, double sx3, double n, double c, double base, double d[3]) {
+  d[0] = (sx1 - n * c) / base;
+  d[1] = -(sx2 - 2.0 * c * sx1 + n * c * c) / (base * base);
+  d[2] = 2.0 * (sx3 - 3.0 * c * sx2 + 3.0 * c * c * sx1 - n * c * c * c) / (base * base * base);
+}
+
+// The root of ℓ_p' over x[0..n) by Halley's method from a, where the
+// derivatives are d (ℓ_p', ℓ_p'', ℓ_p‴), inside the sign bracket [lo, up]
+// (ℓ_p' > 0 at lo, < 0 at up, or up is the bound): Newton where Halley's step
+// leaves the bracket, bisection where Newton's does.  Adds the passes over x
+// to `passes`.
+inline double profile_root(const double* x, Index n, double c, double base, double a, double lo, double up, double d[3],
+                           int& passes) {
+  for (int it = 0; it < 200; ++it) {
+    const double newton = a - d[0] / d[1], denom = 2.0 * d[1] * d[1] - d[0] * d[2];
+    // Converged when the Newton step is at rounding level (a is then an
+    // end of the bracket, so this test comes before the bracket's).
+    if (std::abs(newton - a) <= 1e-14 * std::max(1.0, a) || up - lo <= 1e-15) break;
+    double next = newton;
+    if (denom > 0.0) next = a - 2.0 * d[0] * d[1] / denom;
+    if (!(next > lo && next < up)) next = newton;
+    if (!(next > lo && next < up)) next = 0.5 * (lo + up);
+    const bool last_step = std::abs(newton - a) <= 1e-7 * a && next != 0.5 * (lo + up);
+    a = next;
+    if (last_step) break;
+    ++passes;
+    profile_derivatives(x, n, c, base, a, d[0], d[1], d[2]);
+    if (d[0] > 0.0) lo = a; else up = a;
+  }
+  return a;
+}
+
+// The profile Newton starts from the root for the subsample of every 8th
+// event when there are at least 1,024 events: its error (a few per cent at
+// 10⁴ events) leaves two or three passes over all the events instead of five
+// from a = 0 (where Halley's step overshoots), for an eighth of a pass per
+// subsample iteration.  The optimum is the same: the start only changes
+// where the iteration on all the events begins.
+constexpr Index subsample_stride = 8, subsample_start_min_events = 1024;
+
 // Fast path: one dimension, one exponential, decay β fixed.  With
 // x_k = β Σ_{j<k} e^{−β(t_k − t_j)} (precomputed in one O(n) pass) and
 // G = Σ_k (1 − e^{−β(T − t_k)}),
@@ -149,28 +303,32 @@ inline MatrixXd hawkes_hessian(const HawkesData& d, const HawkesShape& s, const 
 // a concave problem in one variable on [0, min(1, N/G)) (stationarity and
 // μ > 0), solved by Halley's method on ℓ_p' (ℓ_p‴ = 2 Σ φ_k³/λ_k³; cubic
 // convergence) inside a sign bracket, falling back to Newton and then
-// bisection where a step leaves the bracket.  Each pass is one division per
-// event and no logarithm, with four independent accumulators so the
-// divisions pipeline; the derivatives at a = 0 are moments of φ, summed in
-// the precomputing pass.  Once the Newton step is below 1e-7 of a, one more
+// bisection where a step leaves the bracket (profile_root).  The
+// exponentials come first, in a loop of independent ones that vectorises
+// (decay_factors), then the O(n) recurrence for x_k and f_k; the derivatives
+// at a = 0 are moments of φ, summed in that recurrence.  Each Newton pass is
+// one division per event and no logarithm (profile_derivatives).  From
+// 1,024 events on, the iteration starts at the root for every 8th event
+// (see subsample_stride).  Once the Newton step is below 1e-7 of a, one more
 // Halley step leaves an error of order 1e-21 (cubic), below rounding, so it
-// is taken without another pass.  The final pass sums log λ_k through
-// products of 32 terms rescaled by their binary exponent (one logarithm per
-// 32 events, no overflow).  Returns false when the optimum is at the
-// stationarity bound (the caller then runs the general fit).  `time` holds
-// the N (validated) event times; the two work arrays of N values are kept
-// per thread between calls, since fresh pages for them cost as much as a
-// Newton pass.
+// is taken without another pass.  The final pass sums log λ_k through a
+// product rescaled by its binary exponent (solution_sums).  Returns false
+// when the optimum is at the stationarity bound (the caller then runs the
+// general fit).  `time` holds the N (validated) event times; the work arrays
+// (2N + N/8 values) are kept per thread between calls, since fresh pages for
+// them cost as much as a Newton pass.
 inline bool fit_hawkes_univariate_fixed(const double* time, Index N, double T, double beta, HawkesFit& out) {
   const double Nd = static_cast<double>(N);
   thread_local std::vector<double> workspace;
-  if (workspace.size() < static_cast<size_t>(2 * N)) workspace.resize(static_cast<size_t>(2 * N));
+  const size_t need = static_cast<size_t>(2 * N + N / subsample_stride);
+  if (workspace.size() < need) workspace.resize(need);
   double* x = workspace.data();
   double* f = x + N;
+  decay_factors(time, N, beta, x);  // x_k = e^{−β(t_k − t_{k−1})} for now
   double E = 0.0, F = 0.0, last = 0.0, sx1 = 0.0, sx2 = 0.0, sx3 = 0.0;
   for (Index k = 0; k < N; ++k) {
     const double dt = time[k] - last;
-    const double w = std::exp(-beta * dt);
+    const double w = x[k];
     F = w * (F + dt * E);
     E *= w;
     const double xk = beta * E;
@@ -188,78 +346,48 @@ inline bool fit_hawkes_univariate_fixed(const double* time, Index N, double T, d
     E *= w;
   }
   const double G = Nd - E, c = G / T, base = Nd / T;
-  // ℓ_p' (d1), ℓ_p'' (d2) and ℓ_p‴ (d3) at a, in one pass; φ_k = x_k − c
-  // and λ_k = (base − a c) + a x_k.
-  auto derivs = [&](double a, double& d1, double& d2, double& d3) {
-    double s1[4] = {0, 0, 0, 0}, s2[4] = {0, 0, 0, 0}, s3[4] = {0, 0, 0, 0};
-    const double b0 = base - a * c;
-    Index k = 0;
-    for (; k + 4 <= N; k += 4)
-      for (int j = 0; j < 4; ++j) {
-        const double r = (x[k + j] - c) / (b0 + a * x[k + j]), r2 = r * r;
-        s1[j] += r;
-        s2[j] += r2;
-        s3[j] += r2 * r;
-      }
-    for (; k < N; ++k) {
-      const double r = (x[k] - c) / (b0 + a * x[k]), r2 = r * r;
-      s1[0] += r;
-      s2[0] += r2;
-      s3[0] += r2 * r;
-    }
-    d1 = (s1[0] + s1[1]) + (s1[2] + s1[3]);
-    d2 = -((s2[0] + s2[1]) + (s2[2] + s2[3]));
-    d3 = 2.0 * ((s3[0] + s3[1]) + (s3[2] + s3[3]));
-  };
   const double hi = std::min(1.0, G > 0.0 ? Nd / G : 1.0);
-  double lo = 0.0, up = hi, a = 0.0;
-  // At a = 0: Σφ^j / base^j from the moments of x.
-  double d1 = (sx1 - Nd * c) / base;
-  double d2 = -(sx2 - 2.0 * c * sx1 + Nd * c * c) / (base * base);
-  double d3 = 2.0 * (sx3 - 3.0 * c * sx2 + 3.0 * c * c * sx1 - Nd * c * c * c) / (base * base * base);
+  double d[3];
+  derivatives_at_zero(sx1, sx2, sx3, Nd, c, base, d);
   out.iterations = 0;
-  if (d1 > 0.0) {
-    for (int it = 0; it < 200; ++it) {
-      const double newton = a - d1 / d2, denom = 2.0 * d2 * d2 - d1 * d3;
-      // Converged when the Newton step is at rounding level (a is then an
-      // end of the bracket, so this test comes before the bracket's).
-      if (std::abs(newton - a) <= 1e-14 * std::max(1.0, a) || up - lo <= 1e-15) break;
-      double next = newton;
-      if (denom > 0.0) next = a - 2.0 * d1 * d2 / denom;
-      if (!(next > lo && next < up)) next = newton;
-      if (!(next > lo && next < up)) next = 0.5 * (lo + up);
-      const bool last_step = std::abs(newton - a) <= 1e-7 * a && next != 0.5 * (lo + up);
-      a = next;
-      if (last_step) break;
-      out.iterations = it + 1;
-      derivs(a, d1, d2, d3);
-      if (d1 > 0.0) lo = a; else up = a;
+  double a = 0.0;
+  if (d[0] > 0.0) {
+    double lo = 0.0, up = hi;
+    // Start from the root for every 8th event, then polish on all of them.
+    if (N >= subsample_start_min_events) {
+      double* xs = f + N;
+      const Index n_sub = N / subsample_stride;
+      double m1 = 0.0, m2 = 0.0, m3 = 0.0;
+      for (Index j = 0; j < n_sub; ++j) {
+        const double v = x[subsample_stride * j + subsample_stride - 1];
+        xs[j] = v;
+        m1 += v;
+        m2 += v * v;
+        m3 += v * v * v;
+      }
+      double ds[3];
+      derivatives_at_zero(m1, m2, m3, static_cast<double>(n_sub), c, base, ds);
+      int sub_passes = 0;
+      const double start = ds[0] > 0.0 ? profile_root(xs, n_sub, c, base, 0.0, 0.0, hi, ds, sub_passes) : 0.0;
+      if (start > 0.0 && start < hi) {
+        a = start;
+        profile_derivatives(x, N, c, base, a, d[0], d[1], d[2]);
+        out.iterations = 1;
+        if (d[0] > 0.0) lo = a; else up = a;
+      }
     }
+    int passes = 0;
+    a = profile_root(x, N, c, base, a, lo, up, d, passes);
+    out.iterations += passes;
     if (a > hi * (1.0 - 1e-9)) return false;  // at the stationarity / μ = 0 bound
   }
   const double mu = (Nd - a * G) / T;
   if (!(mu > 0.0)) return false;
   // ℓ, gradient (μ, a, β) and Hessian (μ, a) at the solution, one pass.
-  double ll = -Nd, gmu = -T, ga = -G, gb = -a * F;
-  double hmm = 0.0, hma = 0.0, haa = 0.0;
-  double product = 1.0;  // Π λ_k over the current batch of up to 32
-  int exponent_sum = 0;
-  for (Index k = 0; k < N; ++k) {
-    const double xk = x[k], lam = mu + a * xk, inv = 1.0 / lam;
-    product *= lam;
-    if ((k & 31) == 31) {
-      int e;
-      product = std::frexp(product, &e);  // keep the mantissa in [0.5, 1)
-      exponent_sum += e;
-    }
-    gmu += inv;
-    ga += xk * inv;
-    gb += a * (xk / beta - beta * f[k]) * inv;  // ∂(aβΣe)/∂β = a(Σe − βΣ s e)
-    hmm -= inv * inv;
-    hma -= xk * inv * inv;
-    haa -= xk * xk * inv * inv;
-  }
-  ll += std::log(product) + exponent_sum * 0.69314718055994530942;  // log Π λ_k
+  const SolutionSums sums = solution_sums(x, f, N, mu, a, beta);
+  const double ll = -Nd + sums.log_lambda;
+  const double gmu = -T + sums.inv, ga = -G + sums.x_inv, gb = a * (sums.dbeta_inv - F);
+  const double hmm = -sums.inv2, hma = -sums.x_inv2, haa = -sums.x2_inv2;
   out.params.resize(3);
   out.params << mu, a, beta;
   out.value = ll;
