@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "check.hpp"
+#include "summitcast/core/parallel.hpp"
 #include "summitcast/core/rng.hpp"
 #include "summitcast/statespace/kalman_filter.hpp"
 #include "summitcast/statespace/moving_frame.hpp"
@@ -248,6 +249,63 @@ BOOST_AUTO_TEST_CASE(fused_frame_step_equals_the_general_filter_on_missing_patte
       }
     }
     patterns.pop_back();
+  }
+}
+
+BOOST_AUTO_TEST_CASE(framed_intervals_equal_the_general_filter_with_a_burn_in_and_a_partial_last_interval) {
+  // The loop of framed_steps.hpp runs whole intervals between anchors and
+  // sums their contributions afterwards: with loglikelihood_burn ending
+  // inside an interval, n not a multiple of the interval and runs of misses
+  // across interval ends, the log-likelihood, each contribution, the stored
+  // innovations, variances and P z (in true coordinates) and the final
+  // state equal the general path's.
+  for (bool trig : {false, true}) {
+    const Index n = 1237;  // 77 intervals of 16 and 5 steps
+    const Case c = make_case(trig, n);
+    const ss::SystemMatrices s = c.spec.build(c.params, c.exog);
+    MatrixXd y = simulated_series(n, true, 13);
+    for (Index t = 14; t < 19; ++t) y(0, t) = kNaN;            // across the end of an interval
+    for (Index t = n - 7; t < n - 3; ++t) y(0, t) = kNaN;      // inside the partial last one
+    ss::FilterOptions opt;
+    opt.steady_state = false;
+    opt.store = true;
+    opt.store_states = false;
+    opt.loglikelihood_burn = 37;
+    ss::KalmanFilter fast(s, y, opt);
+    const ss::FilterOutput f = fast.run();
+    const ss::SystemMatrices tv = time_varying(s, n);
+    ss::KalmanFilter general(tv, y, opt);
+    const ss::FilterOutput g = general.run();
+    SUMMITCAST_CHECK_CLOSE(f.loglike, g.loglike, 1e-12);
+    BOOST_CHECK_EQUAL(f.nobs, g.nobs);
+    for (Index t = 0; t < n; ++t) {
+      SUMMITCAST_CHECK_CLOSE(f.loglike_t[t], g.loglike_t[t], 1e-9);
+      BOOST_CHECK(f.kind[static_cast<size_t>(t)] == g.kind[static_cast<size_t>(t)]);
+      if (std::isnan(y(0, t))) continue;
+      SUMMITCAST_CHECK_CLOSE(f.F_star(0, t), g.F_star(0, t), 1e-10);
+    }
+    SUMMITCAST_CHECK_MATRIX(f.M_star, g.M_star, 1e-9);
+    SUMMITCAST_CHECK_MATRIX(fast.final_state(), general.final_state(), 1e-9);
+    SUMMITCAST_CHECK_MATRIX(fast.final_cov(), general.final_cov(), 1e-9);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(structured_loglike_is_the_same_on_one_and_two_threads) {
+  // The same log-likelihoods, bit for bit, whether the series are filtered
+  // one after another or on two threads at once (every thread runs the
+  // same clone of the vectorised loops, and a filter keeps no state
+  // between runs).
+  for (bool trig : {false, true}) {
+    const Index n = 2000, tasks = 6;
+    const Case c = make_case(trig, n);
+    std::vector<ss::UnobservedComponentsModel> models;
+    for (Index k = 0; k < tasks; ++k)
+      models.emplace_back(c.spec, VectorXd(simulated_series(n, true, 40 + static_cast<std::uint64_t>(k)).row(0).transpose()), c.exog);
+    for (int threads : {1, 2}) {
+      std::vector<double> ll(static_cast<size_t>(tasks));
+      summitcast::parallel_for(tasks, threads, [&](Index k) { ll[static_cast<size_t>(k)] = models[static_cast<size_t>(k)].loglike(c.params); });
+      for (Index k = 0; k < tasks; ++k) BOOST_CHECK_EQUAL(ll[static_cast<size_t>(k)], models[static_cast<size_t>(k)].loglike(c.params));
+    }
   }
 }
 

@@ -65,6 +65,9 @@ class MovingFrame {
     perm_.resize(static_cast<size_t>(m_));
     scratch_.resize(m_, m_);
     sums_ = Eigen::VectorXd::Zero(padded(m_));
+    row_ = Eigen::VectorXd::Zero(padded(m_));
+    for (Eigen::Index k : pattern_) row_[k] = z[k];
+    row_nonzero_ = pattern_;
     reset();
   }
 
@@ -105,33 +108,19 @@ class MovingFrame {
     }
     for (auto& d : dummies_) d.offset = 0;
     steps_ = 0;
+    refresh_row();
   }
 
-  // The observation row in the frame, zt ← G'z, and where it can be nonzero.
-  void observation_row(double* zt, std::vector<Eigen::Index>& nonzero) {
-    const double* z = z_.data();
-    for (Eigen::Index k = 0; k < m_; ++k) zt[k] = z[k];
-    for (const auto& q : rotations_) {  // z' R^k = [z0 C − z1 S, z0 S + z1 C]
-      const double z0 = z[q.start], z1 = z[q.start + 1];
-      zt[q.start] = z0 * q.C - z1 * q.S;
-      zt[q.start + 1] = z0 * q.S + z1 * q.C;
-    }
-    for (const auto& d : dummies_) {
-      const Eigen::Index split = d.size - d.offset;  // logical j < split sits at slot j + offset
-      for (Eigen::Index j = 0; j < split; ++j) zt[d.start + j + d.offset] = z[d.start + j];
-      for (Eigen::Index j = split; j < d.size; ++j) zt[d.start + j - split] = z[d.start + j];
-    }
-    if (dummies_.empty()) {
-      nonzero = pattern_;
-      return;
-    }
-    nonzero.resize(pattern_.size());
-    for (size_t j = 0; j < pattern_.size(); ++j) {
-      const int d = pattern_dummy_[j];
-      const Eigen::Index k = pattern_[j];
-      nonzero[j] = d < 0 ? k : slot(dummies_[static_cast<size_t>(d)], k - dummies_[static_cast<size_t>(d)].start);
-    }
-  }
+  // The observation row in the frame, z̃ = G'z: padded(m) entries, zero
+  // beyond m and off row_nonzero() (the entries that can be nonzero, as
+  // slots of the frame), kept up to date by reset() and transition(): on a
+  // rotation pair z̃ is z' R^k = [z0 C − z1 S, z0 S + z1 C], on a dummy block
+  // the entries of z move with their states' slots.
+  const double* row() const { return row_.data(); }
+  const std::vector<Eigen::Index>& row_nonzero() const { return row_nonzero_; }
+  // True when most of z̃ is nonzero (the rotated harmonics), so that dense
+  // dot products beat gathers.
+  bool row_dense() const { return 2 * static_cast<Eigen::Index>(row_nonzero_.size()) >= m_; }
 
   // The whole time update of a fully observed or missing step in the frame,
   // fused with the measurement update that precedes it:
@@ -140,36 +129,45 @@ class MovingFrame {
   //   a ← T̃ a,   then k ← k + 1,
   //
   // with s = 1/F_* after an observation (M = P z̃) and s = 0 after a missing
-  // one.  T̃ is T in the frame: the rotations are the identity, a dummy block
-  // rewrites one row and column (see above), a level + trend block adds its
-  // second row and column to its first.  One pass over the columns of P
-  // does the rank-one update, the level + trend rows (one addition in each
-  // column) and the column sums σ of the first dummy block; then the level
-  // + trend columns and each dummy block's new row and column follow.  P is
-  // ld x m (ld ≥ m a multiple of 4, the rows beyond m zero, so every column
-  // is a whole number of vector registers); M has length ld with zeros
-  // beyond m.  The R Q R' entries outside the dummy blocks are the caller's.
+  // one (then the rank-one term is skipped, not multiplied by zero).  T̃ is
+  // T in the frame: the rotations are the identity, a dummy block rewrites
+  // one row and column (see above), a level + trend block adds its second
+  // row and column to its first.  One pass over the columns of P does the
+  // rank-one update, the level + trend rows (one addition in each column)
+  // and the column sums σ of the first dummy block; then the level + trend
+  // columns and each dummy block's new row and column follow.  P is ld x m
+  // (ld ≥ m a multiple of 4, the rows beyond m zero, so every column is a
+  // whole number of vector registers); M has length ld with zeros beyond m.
+  // The R Q R' entries outside the dummy blocks are the caller's.
   SUMMITCAST_SIMD_CLONES void transition(double* a, Eigen::MatrixXd& P, const double* M, double s) {
-    const Eigen::Index m = m_, ld = P.rows();
-    double* p = P.data();
+    const Eigen::Index ld = P.rows();
+    simd::with_column_length(ld, [&](auto L) SUMMITCAST_INLINE_LAMBDA {
+      transition_fixed<decltype(L)::value>(a, P.data(), ld, M, s);
+    });
+  }
+
+  // transition() for P with L rows (L = 0: ld rows, any multiple of 4), to
+  // be inlined into a loop of steps compiled for one instruction set.
+  template <int L>
+  SUMMITCAST_INLINE_IN_CLONES void transition_fixed(double* a, double* p, Eigen::Index ld_any, const double* M, double s) {
+    const Eigen::Index m = m_, ld = L > 0 ? L : ld_any;
     double* sigma = sums_.data();
     const Eigen::Index d0 = dummies_.empty() ? m : dummies_[0].start;
     const Eigen::Index d1 = dummies_.empty() ? m : d0 + dummies_[0].size;
-    switch (ld) {  // the column pass, with M and σ in registers for the common sizes
-      case 4: rank_one_and_sums<1>(p, m, M, s, d0, d1, sigma); break;
-      case 8: rank_one_and_sums<2>(p, m, M, s, d0, d1, sigma); break;
-      case 12: rank_one_and_sums<3>(p, m, M, s, d0, d1, sigma); break;
-      case 16: rank_one_and_sums<4>(p, m, M, s, d0, d1, sigma); break;
-      case 20: rank_one_and_sums<5>(p, m, M, s, d0, d1, sigma); break;
-      case 24: rank_one_and_sums<6>(p, m, M, s, d0, d1, sigma); break;
-      default: rank_one_and_sums<0>(p, m, M, s, d0, d1, sigma, ld); break;
-    }
-    for (Eigen::Index b : trends_) {  // level + trend: row b += row b + 1, then column b += column b + 1
-      for (Eigen::Index j = 0; j < m; ++j) p[j * ld + b] += p[j * ld + b + 1];
-      sigma[b] += sigma[b + 1];  // σ is a sum of columns: the row operation applies to it as well
+    if (s != 0.0)
+      column_pass<L, true>(p, m, ld, M, s, d0, d1, sigma);
+    else
+      column_pass<L, false>(p, m, ld, M, s, d0, d1, sigma);
+    // Level + trend: column b += column b + 1, then row b += row b + 1 (the
+    // two commute; in this order the whole columns are read before the
+    // row's single entries are written, so no vector load waits for a
+    // scalar store to reach the cache).
+    for (Eigen::Index b : trends_) {
       double* __restrict to = p + b * ld;
       const double* __restrict from = to + ld;
       for (Eigen::Index r = 0; r < ld; ++r) to[r] += from[r];
+      for (Eigen::Index j = 0; j < m; ++j) p[j * ld + b] += p[j * ld + b + 1];
+      sigma[b] += sigma[b + 1];  // σ is a sum of columns: the row operation applies to it as well
       a[b] += a[b + 1];
     }
     for (size_t k = 0; k < dummies_.size(); ++k) {
@@ -184,6 +182,7 @@ class MovingFrame {
       d.offset = d.offset == 0 ? d.size - 1 : d.offset - 1;
     }
     advance_rotations();
+    refresh_row();
     ++steps_;
   }
 
@@ -304,56 +303,94 @@ class MovingFrame {
     return (s[0] + s[1]) + (s[2] + s[3]);
   }
 
+  // The observation row after the frame moved (see row()).
+  SUMMITCAST_INLINE_IN_CLONES void refresh_row() {
+    for (const auto& q : rotations_) {
+      const double z0 = z_[static_cast<size_t>(q.start)], z1 = z_[static_cast<size_t>(q.start + 1)];
+      row_[q.start] = z0 * q.C - z1 * q.S;
+      row_[q.start + 1] = z0 * q.S + z1 * q.C;
+    }
+    if (dummies_.empty()) return;
+    for (size_t j = 0; j < pattern_.size(); ++j)  // clear the old slots first: an old and a new one may coincide
+      if (pattern_dummy_[j] >= 0) row_[row_nonzero_[j]] = 0.0;
+    for (size_t j = 0; j < pattern_.size(); ++j) {
+      const int d = pattern_dummy_[j];
+      if (d < 0) continue;
+      const Dummy& block = dummies_[static_cast<size_t>(d)];
+      const Eigen::Index k = pattern_[j];
+      row_nonzero_[j] = slot(block, k - block.start);
+      row_[row_nonzero_[j]] = z_[static_cast<size_t>(k)];
+    }
+  }
+
   // The column pass of transition(): column j ← column j − s M_j M for every
-  // j < m, and σ ← the sum of the updated columns [d0, d1).  For ld = 4V
-  // rows (V > 0) M and σ are V vectors of four doubles held in registers;
-  // V = 0 is the same loop for any ld.
-  template <int V>
-  SUMMITCAST_INLINE_IN_CLONES static void rank_one_and_sums(double* p, Eigen::Index m, const double* M, double s,
-                                                            Eigen::Index d0, Eigen::Index d1, double* sigma,
-                                                            Eigen::Index ld_any = 0) {
-    if constexpr (V == 0) {
-      const Eigen::Index ld = ld_any;
+  // j < m (when Update; a missing step has no rank-one term), and σ ← the
+  // sum of the (updated) columns [d0, d1).  For L > 0 rows M and σ are
+  // L / 4 vectors of four doubles held in registers, the sum
+  // over the dummy block's columns in two interleaved partial sums (half the
+  // chain of dependent additions); L = 0 is the same loop for any ld.
+  template <int L, bool Update>
+  SUMMITCAST_INLINE_IN_CLONES static void column_pass(double* p, Eigen::Index m, Eigen::Index ld, const double* M, double s,
+                                                      Eigen::Index d0, Eigen::Index d1, double* sigma) {
+    if constexpr (L == 0) {
       for (Eigen::Index r = 0; r < ld; ++r) sigma[r] = 0.0;
       for (Eigen::Index j = 0; j < m; ++j) {
         double* __restrict c = p + j * ld;
-        const double sm = s * M[j];
-        for (Eigen::Index r = 0; r < ld; ++r) c[r] -= sm * M[r];
+        if constexpr (Update) {
+          const double sm = s * M[j];
+          for (Eigen::Index r = 0; r < ld; ++r) c[r] -= sm * M[r];
+        }
         if (j >= d0 && j < d1)
           for (Eigen::Index r = 0; r < ld; ++r) sigma[r] += c[r];
       }
     } else {
-      using v4 = simd::v4d;
-      v4 mv[V], sig[V];
+      using Vec = simd::v4d;
+      constexpr int V = L / 4;
+      Vec mv[V], even[V], odd[V];
 #pragma GCC unroll 8
       for (int v = 0; v < V; ++v) {
-        mv[v] = *reinterpret_cast<const v4*>(M + 4 * v);
-        sig[v] = v4{0.0, 0.0, 0.0, 0.0};
+        if constexpr (Update) mv[v] = reinterpret_cast<const Vec*>(M)[v];
+        even[v] = odd[v] = Vec{};
       }
-      for (Eigen::Index j = 0; j < m; ++j) {
-        v4* __restrict c = reinterpret_cast<v4*>(p + j * 4 * V);
+      // column j ← column j − s M_j M, and acc += the new column (from the
+      // registers, not reloaded from memory)
+      auto update = [&](Eigen::Index j, Vec* acc) SUMMITCAST_INLINE_LAMBDA {
+        Vec* __restrict c = reinterpret_cast<Vec*>(p + j * L);
         const double sm = s * M[j];
-        const bool summed = j >= d0 && j < d1;
 #pragma GCC unroll 8
         for (int v = 0; v < V; ++v) {
-          const v4 x = c[v] - sm * mv[v];
-          c[v] = x;
-          if (summed) sig[v] += x;
+          Vec x = c[v];
+          if constexpr (Update) {
+            x = x - sm * mv[v];
+            c[v] = x;
+          }
+          if (acc != nullptr) acc[v] += x;
         }
+      };
+      Eigen::Index j = 0;
+      if constexpr (Update)
+        for (; j < d0; ++j) update(j, nullptr);
+      j = d0;
+      for (; j + 1 < d1; j += 2) {
+        update(j, even);
+        update(j + 1, odd);
       }
+      if (j < d1) update(j++, even);
+      if constexpr (Update)
+        for (; j < m; ++j) update(j, nullptr);
 #pragma GCC unroll 8
-      for (int v = 0; v < V; ++v) *reinterpret_cast<v4*>(sigma + 4 * v) = sig[v];
+      for (int v = 0; v < V; ++v) reinterpret_cast<Vec*>(sigma)[v] = even[v] + odd[v];
     }
   }
 
-  // out ← the sum of the k columns of length m at col, four rows at a time
-  // (the partial sums stay in one vector register, no serial chain).
-  static void column_sums(const double* col, Eigen::Index m, Eigen::Index k, double* out) {
-    Eigen::Index r = 0;
-    for (; r + 4 <= m; r += 4) {
+  // out ← the sum of the k columns of length ld (a multiple of 4) at col,
+  // four rows at a time (the partial sums stay in one vector register, no
+  // serial chain).
+  static void column_sums(const double* col, Eigen::Index ld, Eigen::Index k, double* out) {
+    for (Eigen::Index r = 0; r < ld; r += 4) {
       double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
       for (Eigen::Index j = 0; j < k; ++j) {
-        const double* c = col + j * m + r;
+        const double* c = col + j * ld + r;
         s0 += c[0];
         s1 += c[1];
         s2 += c[2];
@@ -363,11 +400,6 @@ class MovingFrame {
       out[r + 1] = s1;
       out[r + 2] = s2;
       out[r + 3] = s3;
-    }
-    for (; r < m; ++r) {
-      double s0 = 0.0;
-      for (Eigen::Index j = 0; j < k; ++j) s0 += col[j * m + r];
-      out[r] = s0;
     }
   }
 
@@ -381,6 +413,8 @@ class MovingFrame {
   std::vector<Eigen::Index> perm_;
   Eigen::MatrixXd scratch_;
   Eigen::VectorXd sums_;
+  Eigen::VectorXd row_;                    // z̃ (see row())
+  std::vector<Eigen::Index> row_nonzero_;  // the slot of each pattern entry
   Eigen::Index steps_ = 0;
 };
 
