@@ -46,11 +46,14 @@ SUMMITCAST_INLINE_IN_CLONES double exp_nonpositive(double x) {
   p = p * r + 1.0;
   // Below the lowest x (or at −∞, where p is NaN) both factors are set to
   // +0 through their bits: a mask, not a branch, so that the loop vectorises.
-  const std::int64_t keep = -static_cast<std::int64_t>(x >= lowest);  // all ones or zero
-  std::int64_t bits, pbits;
+  // The shift is done on unsigned bits: below the lowest x, n + 1023 is
+  // negative, and a left shift of a negative signed value is undefined (the
+  // mask then discards the result anyway).
+  const std::uint64_t keep = -static_cast<std::uint64_t>(x >= lowest);  // all ones or zero
+  std::uint64_t bits, pbits;
   std::memcpy(&bits, &kd, sizeof bits);
   std::memcpy(&pbits, &p, sizeof pbits);
-  bits = ((bits - 0x4338000000000000LL + 1023) << 52) & keep;  // the bits of 2^n
+  bits = ((bits - 0x4338000000000000ULL + 1023U) << 52) & keep;  // the bits of 2^n
   pbits &= keep;
   double scale;
   std::memcpy(&scale, &bits, sizeof scale);
