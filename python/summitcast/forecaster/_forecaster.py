@@ -212,8 +212,7 @@ class SummitForecaster:
         if cached is not None:
             return cached.frame["p_held"].to_numpy(copy=True)
         ext, _ = self._inputs(key, horizon, child_seed(self.seed, "forecast", key, "paths"))
-        held = self._run_variants(key, horizon, ext, [{}], outcome=False)[0].held
-        return held.mean(axis=1).mean(axis=0)
+        return self._run_variants(key, horizon, ext, [{}], outcome=False)[0].per_draw.mean(axis=0)
 
     def _series_key(self, series: str | None) -> str:
         key = self.series if series is None else series
@@ -342,12 +341,12 @@ class SummitForecaster:
             series=key, as_of=self.as_of, frame=frame, outcome_levels=levels, driver_table=driver_table,
             baseline="every feature group at its mean over the pooled record (a typical series-month)",
             indicators=shown, settings=self._settings(horizon), diagnostics=self._diagnostics(),
-            data=self._data_info(), alpha=alpha, notes=self._notes(key), draws=result.held.mean(axis=1),
+            data=self._data_info(), alpha=alpha, notes=self._notes(key), draws=result.per_draw,
         )
 
     def _frame(self, result: SimResult, horizon: int, alpha: float) -> pd.DataFrame:
         held = result.held  # (S, P, H)
-        per_draw = held.mean(axis=1)  # (S, H)
+        per_draw = result.per_draw  # (S, H)
         lower, upper = weighted_interval(per_draw, alpha)
         p = per_draw.mean(axis=0)
         var_ind = held.var(axis=1).mean(axis=0)  # E_theta Var_paths

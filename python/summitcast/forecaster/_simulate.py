@@ -19,6 +19,8 @@ it reports is not buried in Monte Carlo noise.
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,6 +61,12 @@ class SimResult:
     held: np.ndarray
     outcome_at_least: np.ndarray | None
     steps: dict[str, np.ndarray]
+
+    @functools.cached_property
+    def per_draw(self) -> np.ndarray:
+        """P(held by month t | draw), averaged over the paths: shape (S, H);
+        its mean over the draws is the forecast's ``p_held``."""
+        return self.held.mean(axis=1)
 
 
 def simulate_first_meeting(

@@ -72,7 +72,7 @@ class BinaryRegression final : public LogDensity {
     layout_.linear_predictors(X_, thetas.rightCols(X_.cols()), eta);
     eta.colwise() += block_.offset;
     if (intercept_) eta.rowwise() += thetas.col(0).transpose();
-    Eigen::VectorXd column(X_.rows());
+    Eigen::VectorXd column(link_ == Link::logit ? 0 : X_.rows());  // the other links' per-row sum reads a vector
     for (Eigen::Index k = 0; k < thetas.rows(); ++k) {
       double log_lik;
       if (link_ == Link::logit) {

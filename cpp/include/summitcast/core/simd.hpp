@@ -57,6 +57,10 @@ typedef unsigned long long v4u __attribute__((vector_size(32), aligned(8)));
 // The sum of the lanes, in lane order.
 SUMMITCAST_INLINE_IN_CLONES double lane_sum(const v4d& x) { return ((x[0] + x[1]) + x[2]) + x[3]; }
 
+// The sum of the lanes as two pairs, (x0 + x1) + (x2 + x3): the reduction
+// of four independent accumulators (a shorter chain of additions).
+SUMMITCAST_INLINE_IN_CLONES double pairwise_lane_sum(const v4d& x) { return (x[0] + x[1]) + (x[2] + x[3]); }
+
 // f(std::integral_constant<int, L>{}) with L = ld for the common column
 // lengths (4 to 24 rows), L = 0 (a length known only at run time)
 // otherwise, so that the loops over a column are unrolled into whole

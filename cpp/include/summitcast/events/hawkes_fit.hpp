@@ -177,9 +177,9 @@ SUMMITCAST_SIMD_CLONES inline void profile_derivatives(const double* x, Index N,
     t2 += r2;
     t3 += r2 * r;
   }
-  d1 = (s1[0] + s1[1]) + (s1[2] + s1[3]) + t1;
-  d2 = -((s2[0] + s2[1]) + (s2[2] + s2[3]) + t2);
-  d3 = 2.0 * ((s3[0] + s3[1]) + (s3[2] + s3[3]) + t3);
+  d1 = simd::pairwise_lane_sum(s1) + t1;
+  d2 = -(simd::pairwise_lane_sum(s2) + t2);
+  d3 = 2.0 * (simd::pairwise_lane_sum(s3) + t3);
 }
 
 // The sums over the events of the fit's last pass, at (μ, a) with
@@ -236,17 +236,16 @@ SUMMITCAST_SIMD_CLONES inline SolutionSums solution_sums(const double* x, const 
     bits = (bits & mantissa) | one;
     std::memcpy(&tail_prod, &bits, sizeof tail_prod);
   }
-  auto total = [](const v4d& v) { return (v[0] + v[1]) + (v[2] + v[3]); };
   const unsigned long long exponents = (biased_exponents[0] + biased_exponents[1]) +
                                        (biased_exponents[2] + biased_exponents[3]) + tail_exponents;
   const double binary_exponent = static_cast<double>(static_cast<long long>(exponents - 1023ULL * static_cast<unsigned long long>(N)));
   out.log_lambda = std::log(((prod[0] * prod[1]) * (prod[2] * prod[3])) * tail_prod) + binary_exponent * 0.69314718055994530942;
-  out.inv += total(s_inv);
-  out.x_inv += total(s_x);
-  out.dbeta_inv += total(s_b);
-  out.inv2 += total(s_i2);
-  out.x_inv2 += total(s_x2);
-  out.x2_inv2 += total(s_xx2);
+  out.inv += simd::pairwise_lane_sum(s_inv);
+  out.x_inv += simd::pairwise_lane_sum(s_x);
+  out.dbeta_inv += simd::pairwise_lane_sum(s_b);
+  out.inv2 += simd::pairwise_lane_sum(s_i2);
+  out.x_inv2 += simd::pairwise_lane_sum(s_x2);
+  out.x2_inv2 += simd::pairwise_lane_sum(s_xx2);
   return out;
 }
 
