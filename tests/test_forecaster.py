@@ -315,3 +315,15 @@ def test_a_gap_in_the_trade_record_before_as_of_is_imputed_as_in_the_fit(data):
     assert any("trade_growth unknown" in n and "trade:CHN-KOR" in n for n in fc.forecast(24, drivers=False).notes)
     later = SummitForecaster(**SMALL).fit(data, as_of="2023-06", seed=3)
     assert not any("unknown in some forecast months" in n for n in later.forecast(24, drivers=False).notes)
+
+
+def test_mode_settings_fill_what_a_caller_leaves_out_and_name_what_they_get_wrong():
+    from summitcast.forecaster._models import MODE_SETTINGS, mode_settings
+
+    full = mode_settings("full", {"draws": 40})
+    assert full == {**MODE_SETTINGS["full"], "draws": 40}
+    assert mode_settings("fast") == MODE_SETTINGS["fast"] and mode_settings("fast") is not MODE_SETTINGS["fast"]
+    with pytest.raises(ValueError, match=r"settings has keys \['tune'\]"):
+        mode_settings("fast", {"tune": 10})
+    with pytest.raises(ValueError, match="mode must be one of.*'exact'"):
+        mode_settings("exact")

@@ -185,6 +185,17 @@ def _active(panel: pd.DataFrame, names: list[str]) -> list[str]:
     return [n for n in names if panel[n].std() > 0]
 
 
+def mode_settings(mode: str, overrides: dict[str, int] | None = None) -> dict[str, int]:
+    """``MODE_SETTINGS[mode]`` with ``overrides`` applied (one place where defaults and choices meet)."""
+    if mode not in MODE_SETTINGS:
+        raise ValueError(f"mode must be one of {sorted(MODE_SETTINGS)}, got {mode!r}")
+    unknown = sorted(set(overrides or {}) - set(MODE_SETTINGS[mode]))
+    if unknown:
+        raise ValueError(f"settings has keys {unknown} that {mode!r} mode does not use "
+                         f"(it uses {sorted(MODE_SETTINGS[mode])})")
+    return {**MODE_SETTINGS[mode], **(overrides or {})}
+
+
 def _fit(name: str, build: Any, mode: str, seed: int, progress: bool | None, settings: dict[str, int]) -> FittedModel:
     """Build and fit one model, recording (not raising) the warnings met on the way."""
     with warnings.catch_warnings(record=True) as caught:
@@ -192,7 +203,7 @@ def _fit(name: str, build: Any, mode: str, seed: int, progress: bool | None, set
         model = build()
         if mode == "fast":
             posterior = model.fit_laplace(draws=settings["draws"], seed=seed, importance=True,
-                                          rounds=settings.get("rounds", MODE_SETTINGS["fast"]["rounds"]))
+                                          rounds=settings["rounds"])
         else:
             posterior = model.sample(draws=settings["draws"], tune=settings["tune"], chains=settings["chains"],
                                      seed=seed, progress=progress)
@@ -263,8 +274,8 @@ def _pooled_logit(name: str, panel: pd.DataFrame, y: np.ndarray, features: list[
 def fit_models(panel: pd.DataFrame, outcomes: pd.DataFrame, mode: str, seed: int,
                progress: bool | None = None, settings: dict[str, int] | None = None) -> PooledModels:
     """Fit every pooled model on the at-risk ``panel`` and the held meetings' ``outcomes``
-    (``settings``: draws, and tune and chains for NUTS; default ``MODE_SETTINGS[mode]``)."""
-    settings = settings or MODE_SETTINGS[mode]
+    (``settings``: any of ``MODE_SETTINGS[mode]``'s keys, the rest from it)."""
+    settings = mode_settings(mode, settings)
     filled, shares = impute(panel)
     as_of = pd.Timestamp(filled["month"].max())
     features = _active(filled, list(FEATURES))
