@@ -8,6 +8,7 @@
 #include "summitcast/bayes/binary_regression.hpp"
 #include "summitcast/bayes/density_rows.hpp"
 #include "summitcast/bayes/diagnostics.hpp"
+#include "summitcast/bayes/logit_log_lik.hpp"
 #include "summitcast/bayes/mahalanobis.hpp"
 #include "summitcast/bayes/row_layout.hpp"
 #include "summitcast/bayes/sampler.hpp"
@@ -65,7 +66,7 @@ BOOST_AUTO_TEST_CASE(logit_density_blocks_match_one_call_per_row_for_any_thread_
   // the blocked matrix product gives each row's log p to rounding, and the
   // same numbers whatever the thread count (the blocks are fixed)
   sc::Rng rng(3, 0);
-  const Index n = 2 * sb::kLogitChunk + 150, k = 4, m = 2 * sb::kDensityBlock + 17;  // short last chunk and block
+  const Index n = 1174, k = 4, m = 2 * sb::kDensityBlock + 17;  // n mod 16 = 6: the kernel's remainder; a short block
   MatrixXd X(n, k);
   VectorXd y(n), offset(n), weights(n);
   for (Index i = 0; i < n; ++i) {
@@ -91,12 +92,11 @@ BOOST_AUTO_TEST_CASE(logit_density_blocks_match_one_call_per_row_for_any_thread_
   }
 }
 
-BOOST_AUTO_TEST_CASE(pooled_logit_density_blocks_use_zero_patterns_and_equal_weight_runs) {
+BOOST_AUTO_TEST_CASE(pooled_logit_density_blocks_use_zero_patterns) {
   // a pooled design (shared features, series dummies, dummy x feature
   // columns) with weights tied within a month, as the forecaster's
-  // discounted hazards have: the rows are grouped by zero pattern and the
-  // logs taken per run of equal weights, and each row's log p still matches
-  // one call per row
+  // discounted hazards have: the rows are grouped by zero pattern, and each
+  // row's log p still matches one call per row
   sc::Rng rng(6, 0);
   const Index groups = 5, months = 300, shared = 4, n = groups * months - 7;  // an unbalanced last group
   const Index p = shared + 2 * groups;
@@ -111,12 +111,9 @@ BOOST_AUTO_TEST_CASE(pooled_logit_density_blocks_use_zero_patterns_and_equal_wei
     weights[i] = std::pow(2.0, -(months - 1 - month) / 120.0);
   }
   X(3, 1) = 0.0;  // a zero in a shared column does not split the groups
-  const sb::RowLayout layout(X, weights);
+  const sb::RowLayout layout(X);
   BOOST_CHECK_EQUAL(layout.groups(), static_cast<std::size_t>(groups));
-  BOOST_CHECK_EQUAL(layout.runs().size(), static_cast<std::size_t>(months));
-  const sb::RowLayout unweighted(X, VectorXd());
-  BOOST_CHECK_EQUAL(unweighted.runs().size(), static_cast<std::size_t>((n + sb::kLogitChunk - 1) / sb::kLogitChunk));
-  const sb::RowLayout dense(MatrixXd::Ones(40, 3), VectorXd());
+  const sb::RowLayout dense(MatrixXd::Ones(40, 3));
   BOOST_CHECK_EQUAL(dense.groups(), 0u);  // nothing to gain: the design as it is
   for (const bool weighted : {false, true}) {
     const sb::BinaryRegression model(X, y, sb::Link::logit, true, sb::Prior::normal(0.0, 1.0),
@@ -131,6 +128,35 @@ BOOST_AUTO_TEST_CASE(pooled_logit_density_blocks_use_zero_patterns_and_equal_wei
       SUMMITCAST_CHECK_CLOSE(rows[i], model.log_density(row, g, true), 1e-12);
     }
     BOOST_CHECK(sb::log_density_rows(model, thetas, true, 2) == rows);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(vectorised_logit_sum_matches_a_long_double_sum) {
+  // sum_i w_i [y_i eta_i - log(1 + e^eta_i)] against the same sum in long
+  // double with the library's log1p and exp, for every length to 40 (the
+  // kernel's four chains of four lanes and its padded remainder) and one long
+  // design; eta includes 0, -0, tiny values and |eta| past 708, where
+  // e^-|eta| is 0 in the kernel
+  sc::Rng rng(11, 0);
+  std::vector<double> lengths;
+  for (int n = 0; n <= 40; ++n) lengths.push_back(n);
+  lengths.push_back(2221);
+  for (double length : lengths) {
+    const Index n = static_cast<Index>(length);
+    VectorXd eta(n), w(n), wy(n);
+    long double ref = 0.0L, scale = 0.0L;
+    for (Index i = 0; i < n; ++i) {
+      const double special[] = {0.0, -0.0, 1e-300, -1e-17, 750.0, -800.0, 36.5, -36.5};
+      eta[i] = i % 7 == 3 ? special[(i / 7) % 8] : 8.0 * rng.normal();
+      w[i] = i % 5 == 0 ? 1.0 : rng.uniform();
+      wy[i] = rng.uniform() < 0.3 ? w[i] : 0.0;
+      const long double e = eta[i], term = wy[i] * e - w[i] * (std::max(e, 0.0L) + std::log1p(std::exp(-std::abs(e))));
+      ref += term;
+      scale += std::abs(term);
+    }
+    const double got = sb::logit_log_lik_sum(wy.data(), w.data(), eta.data(), n);
+    BOOST_CHECK_MESSAGE(std::abs(got - static_cast<double>(ref)) <= 1e-15 * static_cast<double>(std::max(scale, 1.0L)),
+                        "n = " << n << ": " << got << " vs " << static_cast<double>(ref));
   }
 }
 

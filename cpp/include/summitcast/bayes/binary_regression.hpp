@@ -20,6 +20,7 @@
 #include "summitcast/bayes/design.hpp"
 #include "summitcast/bayes/link_functions.hpp"
 #include "summitcast/bayes/log_density.hpp"
+#include "summitcast/bayes/logit_log_lik.hpp"
 #include "summitcast/bayes/priors.hpp"
 #include "summitcast/bayes/row_layout.hpp"
 
@@ -44,8 +45,9 @@ class BinaryRegression final : public LogDensity {
     if ((weights_.array() == 1.0).all()) weights_.resize(0);  // unweighted: skip the products
     prior_.validate(fn, "prior");
     prior_intercept_.validate(fn, "prior_intercept");
-    layout_ = RowLayout(X_, weights_);
-    block_ = BlockData::in_order(layout_.order(), y_, offset_, weights_);
+    layout_ = RowLayout(X_);
+    block_w_ = weights_.size() > 0 ? weights_ : Eigen::VectorXd::Ones(n);
+    block_wy_ = block_w_.cwiseProduct(y_);
   }
 
   Eigen::Index dim() const override { return X_.cols() + (intercept_ ? 1 : 0); }
@@ -63,23 +65,24 @@ class BinaryRegression final : public LogDensity {
   }
 
   // A block of rows: every linear predictor in one matrix product per zero
-  // pattern of the design, and for a logit one log per run of equal weights
-  // (RowLayout, logit_log_lik_sum_by_runs); each row's value differs from
-  // log_density's in the last bits only (below 1e-12 relative).
+  // pattern of the design (RowLayout), and for a logit the vectorised sum of
+  // logit_log_lik.hpp; each row's value differs from log_density's in the
+  // last bits only (below 1e-12 relative).
   void log_density_block(const Eigen::Ref<const Eigen::MatrixXd>& thetas, bool /*jacobian*/,
                          Eigen::Ref<Eigen::VectorXd> out) const override {
-    Eigen::MatrixXd eta(X_.rows(), thetas.rows());  // column k: the linear predictor of row k, in block order
+    const Eigen::Index n = X_.rows();
+    Eigen::MatrixXd eta(n, thetas.rows());  // column k: the linear predictor of row k
     layout_.linear_predictors(X_, thetas.rightCols(X_.cols()), eta);
-    eta.colwise() += block_.offset;
+    eta.colwise() += offset_;
     if (intercept_) eta.rowwise() += thetas.col(0).transpose();
-    Eigen::VectorXd column(link_ == Link::logit ? 0 : X_.rows());  // the other links' per-row sum reads a vector
+    Eigen::VectorXd column(link_ == Link::logit ? 0 : n);  // the other links' per-row sum reads a vector
     for (Eigen::Index k = 0; k < thetas.rows(); ++k) {
       double log_lik;
       if (link_ == Link::logit) {
-        log_lik = logit_log_lik_sum_by_runs(block_.wy, block_.w, eta.col(k), layout_.runs());
+        log_lik = logit_log_lik_sum(block_wy_.data(), block_w_.data(), eta.col(k).data(), n);
       } else {
         column = eta.col(k);
-        log_lik = bernoulli_log_lik_sum(link_, block_.y, column, weights_.size() > 0 ? block_.w : weights_, nullptr);
+        log_lik = bernoulli_log_lik_sum(link_, y_, column, weights_, nullptr);
       }
       out[k] = add_log_prior(log_lik, thetas.row(k).transpose(), nullptr);
     }
@@ -124,21 +127,9 @@ class BinaryRegression final : public LogDensity {
   Eigen::VectorXd offset_;
   Eigen::VectorXd weights_;
 
-  // y, offset, weights (ones when unweighted) and w y in the layout's block order
-  struct BlockData {
-    Eigen::VectorXd y, offset, w, wy;
-    static BlockData in_order(const std::vector<Eigen::Index>& order, const Eigen::VectorXd& y,
-                              const Eigen::VectorXd& offset, const Eigen::VectorXd& weights) {
-      BlockData b;
-      b.y = y(order);
-      b.offset = offset(order);
-      b.w = weights.size() ? Eigen::VectorXd(weights(order)) : Eigen::VectorXd::Ones(y.size());
-      b.wy = b.w.cwiseProduct(b.y);
-      return b;
-    }
-  };
+  // the block density's weights (ones when unweighted) and w y
+  Eigen::VectorXd block_w_, block_wy_;
   RowLayout layout_;
-  BlockData block_;
 };
 
 }  // namespace summitcast::bayes

@@ -50,6 +50,12 @@ namespace summitcast::simd {
 // two SSE2 registers in the baseline one.
 typedef double v4d __attribute__((vector_size(32), aligned(8)));
 
+// The same four doubles with the vector's own 32-byte alignment, for values
+// that live in registers or locals (a template argument drops v4d's
+// alignment attribute, and GCC warns that it does): never a pointer into an
+// array.
+typedef double v4d_local __attribute__((vector_size(32)));
+
 // v4u: four unsigned 64-bit integers, for bit operations on the doubles of a
 // v4d (a cast between the two types reinterprets the bits).
 typedef unsigned long long v4u __attribute__((vector_size(32), aligned(8)));
