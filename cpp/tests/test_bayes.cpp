@@ -112,9 +112,9 @@ BOOST_AUTO_TEST_CASE(pooled_logit_density_blocks_use_zero_patterns) {
   }
   X(3, 1) = 0.0;  // a zero in a shared column does not split the groups
   const sb::RowLayout layout(X);
-  BOOST_CHECK_EQUAL(layout.groups(), static_cast<std::size_t>(groups));
+  BOOST_CHECK_EQUAL(layout.groups().size(), static_cast<std::size_t>(groups));
   const sb::RowLayout dense(MatrixXd::Ones(40, 3));
-  BOOST_CHECK_EQUAL(dense.groups(), 0u);  // nothing to gain: the design as it is
+  BOOST_CHECK_EQUAL(dense.groups().size(), 1u);  // nothing to gain: one group of every row and column
   for (const bool weighted : {false, true}) {
     const sb::BinaryRegression model(X, y, sb::Link::logit, true, sb::Prior::normal(0.0, 1.0),
                                      sb::Prior::normal(-3.0, 2.0), VectorXd(), weighted ? weights : VectorXd());
@@ -131,32 +131,54 @@ BOOST_AUTO_TEST_CASE(pooled_logit_density_blocks_use_zero_patterns) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(vectorised_logit_sum_matches_a_long_double_sum) {
-  // sum_i w_i [y_i eta_i - log(1 + e^eta_i)] against the same sum in long
-  // double with the library's log1p and exp, for every length to 40 (the
-  // kernel's four chains of four lanes and its padded remainder) and one long
-  // design; eta includes 0, -0, tiny values and |eta| past 708, where
-  // e^-|eta| is 0 in the kernel
+BOOST_AUTO_TEST_CASE(vectorised_logit_tiles_match_a_long_double_sum) {
+  // sum_i w_i [y_i eta_ik - log(1 + e^eta_ik)], eta_ik = x_i' b_k + offset_i +
+  // alpha_k, against the same sum in long double with the library's log1p
+  // and exp, for every row count to 40 (whole tiles of 8 and the padded
+  // last one) and a long design, at 1 to 9 coefficient vectors (whole and
+  // partial groups of 4), with and without intercepts; eta includes 0,
+  // tiny values and |eta| past 708, where e^-|eta| is 0 in the kernel
   sc::Rng rng(11, 0);
-  std::vector<double> lengths;
-  for (int n = 0; n <= 40; ++n) lengths.push_back(n);
+  std::vector<Index> lengths;
+  for (Index n = 0; n <= 40; ++n) lengths.push_back(n);
   lengths.push_back(2221);
-  for (double length : lengths) {
-    const Index n = static_cast<Index>(length);
-    VectorXd eta(n), w(n), wy(n);
-    long double ref = 0.0L, scale = 0.0L;
+  const Index cols = 3;
+  for (const Index n : lengths) {
+    MatrixXd X(n, cols);
+    VectorXd offset(n), w(n), wy(n);
     for (Index i = 0; i < n; ++i) {
-      const double special[] = {0.0, -0.0, 1e-300, -1e-17, 750.0, -800.0, 36.5, -36.5};
-      eta[i] = i % 7 == 3 ? special[(i / 7) % 8] : 8.0 * rng.normal();
+      const double special[] = {0.0, 1e-300, -1e-17, 250.0, -270.0, 12.2};
+      for (Index j = 0; j < cols; ++j) X(i, j) = i % 7 == 3 ? (j == 0 ? special[(i / 7) % 6] : 0.0) : 3.0 * rng.normal();
+      offset[i] = i % 7 == 3 ? 0.0 : 0.5 * rng.normal();
       w[i] = i % 5 == 0 ? 1.0 : rng.uniform();
       wy[i] = rng.uniform() < 0.3 ? w[i] : 0.0;
-      const long double e = eta[i], term = wy[i] * e - w[i] * (std::max(e, 0.0L) + std::log1p(std::exp(-std::abs(e))));
-      ref += term;
-      scale += std::abs(term);
     }
-    const double got = sb::logit_log_lik_sum(wy.data(), w.data(), eta.data(), n);
-    BOOST_CHECK_MESSAGE(std::abs(got - static_cast<double>(ref)) <= 1e-15 * static_cast<double>(std::max(scale, 1.0L)),
-                        "n = " << n << ": " << got << " vs " << static_cast<double>(ref));
+    for (const Index m : {1, 4, 9}) {
+      MatrixXd B(m, cols);
+      VectorXd alpha(m);
+      for (Index k = 0; k < m; ++k) {
+        alpha[k] = rng.normal();
+        B.row(k) = k == 0 ? Eigen::RowVector3d(3.0, 0.0, 0.0) : Eigen::RowVector3d(rng.normal(), rng.normal(), rng.normal());
+      }
+      for (const bool with_alpha : {false, true}) {
+        VectorXd sums = VectorXd::Constant(m, 0.25);  // the kernel adds to what is there
+        sb::logit_log_lik_tiles(X.data(), n, cols, B.data(), m, m, offset.data(), w.data(), wy.data(),
+                                with_alpha ? alpha.data() : nullptr, sums.data());
+        for (Index k = 0; k < m; ++k) {
+          long double ref = 0.25L, scale = 1.0L;
+          for (Index i = 0; i < n; ++i) {
+            long double e = offset[i] + (with_alpha ? alpha[k] : 0.0);
+            for (Index j = 0; j < cols; ++j) e += static_cast<long double>(X(i, j)) * B(k, j);
+            const long double term = wy[i] * e - w[i] * (std::max(e, 0.0L) + std::log1p(std::exp(-std::abs(e))));
+            ref += term;
+            scale += std::abs(term);
+          }
+          BOOST_CHECK_MESSAGE(std::abs(sums[k] - static_cast<double>(ref)) <= 1e-14 * static_cast<double>(scale),
+                              "n = " << n << ", m = " << m << ", k = " << k << ": " << sums[k] << " vs "
+                                     << static_cast<double>(ref));
+        }
+      }
+    }
   }
 }
 

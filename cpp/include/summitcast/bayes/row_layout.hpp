@@ -11,13 +11,15 @@
 // ones, in their original order), which does not change the value beyond
 // rounding.  The grouping is used when it saves at least a quarter of the
 // multiplications and gives at most kMaxPatternGroups groups; otherwise the
-// whole design is one product.  Rows keep their order in the result.
+// whole design is one group (every row and column).  Rows keep their order
+// in linear_predictors' result.
 #pragma once
 
 #include <Eigen/Dense>
 #include <algorithm>
 #include <iterator>
 #include <map>
+#include <numeric>
 #include <vector>
 
 namespace summitcast::bayes {
@@ -28,19 +30,31 @@ class RowLayout {
  public:
   RowLayout() = default;
 
+  struct Group {
+    std::vector<Eigen::Index> rows;  // rows of X, ascending
+    std::vector<Eigen::Index> cols;  // columns of X, ascending
+    Eigen::MatrixXd X;               // X(rows, cols)
+  };
+
   // X: the n x p design.
-  explicit RowLayout(const Eigen::MatrixXd& X) { group_by_patterns(X); }
-
-  std::size_t groups() const { return groups_.size(); }
-
-  // eta (n x m) = X B' for the m x p coefficients B; X is the design this
-  // layout was built from (used as it is when the layout has no groups).
-  void linear_predictors(const Eigen::MatrixXd& X, const Eigen::Ref<const Eigen::MatrixXd>& B,
-                         Eigen::MatrixXd& eta) const {
-    if (groups_.empty()) {
-      eta.noalias() = X * B.transpose();
-      return;
+  explicit RowLayout(const Eigen::MatrixXd& X) {
+    group_by_patterns(X);
+    if (groups_.empty()) {  // one group: every row and column
+      Group all;
+      all.rows.resize(static_cast<std::size_t>(X.rows()));
+      std::iota(all.rows.begin(), all.rows.end(), Eigen::Index{0});
+      all.cols.resize(static_cast<std::size_t>(X.cols()));
+      std::iota(all.cols.begin(), all.cols.end(), Eigen::Index{0});
+      all.X = X;
+      groups_.push_back(std::move(all));
     }
+  }
+
+  const std::vector<Group>& groups() const { return groups_; }
+
+  // eta (n x m) = X B' for the m x p coefficients B of the design this
+  // layout was built from.
+  void linear_predictors(const Eigen::Ref<const Eigen::MatrixXd>& B, Eigen::MatrixXd& eta) const {
     Eigen::MatrixXd part;
     for (const Group& g : groups_) {
       part.noalias() = g.X * B(Eigen::all, g.cols).transpose();
@@ -49,12 +63,6 @@ class RowLayout {
   }
 
  private:
-  struct Group {
-    std::vector<Eigen::Index> rows;  // rows of X, ascending
-    std::vector<Eigen::Index> cols;  // columns of X, ascending
-    Eigen::MatrixXd X;               // X(rows, cols)
-  };
-
   void group_by_patterns(const Eigen::MatrixXd& X) {
     const Eigen::Index n = X.rows(), p = X.cols();
     std::vector<Eigen::Index> shared, sparse;
@@ -84,7 +92,7 @@ class RowLayout {
     groups_ = std::move(groups);
   }
 
-  std::vector<Group> groups_;  // empty: X as it is (no grouping)
+  std::vector<Group> groups_;
 };
 
 }  // namespace summitcast::bayes
