@@ -42,20 +42,12 @@ SUMMITCAST_INLINE_IN_CLONES void exp_reduced(ExpParts<T>& e) {
   e.kd = e.x * log2e + shifter;
   const T n = e.kd - shifter;
   const T r = (e.x - n * ln2_hi) - n * ln2_lo;
-  // 1/k! for k = 13 down to 2.
-  T p = r * (1.0 / 6227020800.0) + 1.0 / 479001600.0;
-  p = p * r + 1.0 / 39916800.0;
-  p = p * r + 1.0 / 3628800.0;
-  p = p * r + 1.0 / 362880.0;
-  p = p * r + 1.0 / 40320.0;
-  p = p * r + 1.0 / 5040.0;
-  p = p * r + 1.0 / 720.0;
-  p = p * r + 1.0 / 120.0;
-  p = p * r + 1.0 / 24.0;
-  p = p * r + 1.0 / 6.0;
-  p = p * r + 0.5;
-  p = p * r + 1.0;
-  e.p = p * r + 1.0;
+  // the Taylor coefficients 1/k! for k = 13 down to 0
+  static constexpr double kInverseFactorials[] = {
+      1.0 / 6227020800.0, 1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0,
+      1.0 / 40320.0,      1.0 / 5040.0,      1.0 / 720.0,      1.0 / 120.0,     1.0 / 24.0,
+      1.0 / 6.0,          0.5,               1.0,              1.0};
+  simd::horner(r, kInverseFactorials, e.p);
 }
 
 inline constexpr double kExpLowest = -708.0;

@@ -30,16 +30,10 @@ SUMMITCAST_INLINE_IN_CLONES void log1p_unit(const simd::v4d& t, simd::v4d& out) 
   const v4d s = (halved ? t - 1.0 : t) / (halved ? t + 3.0 : t + 2.0);
   const v4d z = s * s;
   // 1/(2j + 1) for j = 11 down to 1, by Horner's rule in z = s^2
-  v4d p = z * (1.0 / 23.0) + 1.0 / 21.0;
-  p = p * z + 1.0 / 19.0;
-  p = p * z + 1.0 / 17.0;
-  p = p * z + 1.0 / 15.0;
-  p = p * z + 1.0 / 13.0;
-  p = p * z + 1.0 / 11.0;
-  p = p * z + 1.0 / 9.0;
-  p = p * z + 1.0 / 7.0;
-  p = p * z + 1.0 / 5.0;
-  p = p * z + 1.0 / 3.0;
+  static constexpr double kOddInverses[] = {1.0 / 23.0, 1.0 / 21.0, 1.0 / 19.0, 1.0 / 17.0, 1.0 / 15.0, 1.0 / 13.0,
+                                            1.0 / 11.0, 1.0 / 9.0,  1.0 / 7.0,  1.0 / 5.0,  1.0 / 3.0};
+  simd::v4d_local p;
+  simd::horner(simd::v4d_local(z), kOddInverses, p);
   // 2 s (1 + z p) = 2s + 2s z p: the leading term kept apart, added last
   const v4d two_s = s + s;
   out = k * ln2_hi + (two_s + (two_s * z * p + k * ln2_lo));
