@@ -182,6 +182,27 @@ BOOST_AUTO_TEST_CASE(vectorised_logit_tiles_match_a_long_double_sum) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(intercept_only_logit_blocks_match_one_call_per_row) {
+  // a design with no columns (an intercept alone): the block density reads no coefficients
+  sc::Rng rng(12, 0);
+  const Index n = 37;
+  VectorXd y(n), weights(n);
+  for (Index i = 0; i < n; ++i) {
+    y[i] = rng.uniform() < 0.4 ? 1.0 : 0.0;
+    weights[i] = 0.5 + rng.uniform();
+  }
+  const sb::BinaryRegression model(MatrixXd(n, 0), y, sb::Link::logit, true, sb::Prior::normal(0.0, 1.0),
+                                   sb::Prior::normal(-3.0, 2.0), VectorXd(), weights);
+  MatrixXd thetas(6, 1);
+  for (Index i = 0; i < thetas.rows(); ++i) thetas(i, 0) = 2.0 * rng.normal();
+  const VectorXd rows = sb::log_density_rows(model, thetas, true, 1);
+  VectorXd g(1);
+  for (Index i = 0; i < thetas.rows(); ++i) {
+    const VectorXd row = thetas.row(i).transpose();
+    SUMMITCAST_CHECK_CLOSE(rows[i], model.log_density(row, g, true), 1e-12);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(mahalanobis_rows_match_the_inverse_scale) {
   sc::Rng rng(4, 0);
   const Index d = 5, m = 40;

@@ -95,7 +95,7 @@ SUMMITCAST_SIMD_CLONES inline void logit_log_lik_tiles(const double* X, Eigen::I
     double a[4];
     for (int d = 0; d < 4; ++d) {
       const Eigen::Index k = k0 + d < m ? k0 + d : k0;
-      b[d] = B + k;
+      b[d] = cols > 0 ? B + k : B;  // no columns: B may be null, and is not read
       a[d] = alpha != nullptr ? alpha[k] : 0.0;
     }
     v4d tile_sums[4] = {};
