@@ -40,13 +40,18 @@ def test_to_arviz_without_arviz_names_the_package(monkeypatch):
     assert "r_hat" in post.summary_frame()  # diagnostics are summitcast's own
 
 
-def test_separation_check_without_scipy_still_finds_single_columns(monkeypatch):
+def test_separation_check_without_scipy_still_finds_columns_and_combinations(monkeypatch):
     hide(monkeypatch, "scipy", "scipy.optimize")
     x = np.arange(20.0)[:, None]
     with pytest.warns(sb.DataWarning, match="separates"):
         sb.Logit(x, (x[:, 0] >= 10).astype(int))
-    # a combination of columns is then not checked: no error, no warning
+    # a combination of columns is proved by the Newton certificate, which needs no SciPy
     Z = RNG.normal(size=(40, 2))
+    with pytest.warns(sb.DataWarning, match="a combination of the columns"):
+        sb.Logit(Z, (Z.sum(axis=1) > 0).astype(int))
+    # and an overlapping design is proved so: no warning
+    y = np.tile([0, 1], 20)  # every row of Z once with y = 0 and once with y = 1: no direction can separate
+    Z = np.repeat(RNG.normal(size=(20, 2)), 2, axis=0)
     with warnings.catch_warnings():
         warnings.simplefilter("error", sb.DataWarning)
-        sb.Logit(Z, (Z.sum(axis=1) > 0).astype(int))
+        sb.Logit(Z, y)

@@ -1,7 +1,8 @@
-"""The separation check's maximum-likelihood certificate against the exact
+"""The separation check's maximum-likelihood certificates against the exact
 linear programme (SciPy's HiGHS, the peer): on random designs, separated or
-not, collinear or not, the certificate never calls separated data overlapping,
-and the check's answer equals the programme's."""
+not, collinear or not, a certificate never contradicts the programme (overlap
+where it finds separation, or separation where it finds none), and the
+check's answer equals the programme's."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import numpy as np
 import pytest
 from peers import peer_call
 
-from summitcast.bayes import _inputs
+from summitcast.bayes import _separation
 
 optimize = pytest.importorskip("scipy.optimize")
 
@@ -49,7 +50,7 @@ def _design(rng: np.random.Generator, kind: int) -> tuple[np.ndarray, np.ndarray
 
 def test_certificate_and_check_agree_with_the_linear_programme():
     rng = np.random.default_rng(20240526)
-    decided = certified = separated = 0
+    decided = certified = separated = proved_separated = 0
     for trial in range(400):
         X, y = _design(rng, trial % 5)
         if y.min() == y.max():
@@ -58,28 +59,30 @@ def test_certificate_and_check_agree_with_the_linear_programme():
         sd = X.std(axis=0)
         keep = sd > 0
         Z = np.column_stack([np.ones(len(y)), (X[:, keep] - X[:, keep].mean(axis=0)) / sd[keep]])
-        proof = _inputs._overlap_certified(Z, y, 1e-7 * len(y))
-        assert not (proof and exact), f"design {trial}: certified overlap, but the programme finds separation"
-        assert _inputs._separable(X, y) == exact, f"design {trial}"
+        verdict = _separation._certificate(Z, y, 1e-7 * len(y))
+        assert not (verdict == "overlap" and exact), f"design {trial}: certified overlap, but the programme finds separation"
+        assert not (verdict == "separated" and not exact), f"design {trial}: certified separation the programme does not find"
+        assert _separation._separable(X, y) == exact, f"design {trial}"
         decided += 1
-        certified += proof
+        certified += verdict == "overlap"
+        proved_separated += verdict == "separated"
         separated += exact
-    # the certificate settles most overlapping designs, so SciPy is rarely needed
+    # the certificates settle most designs of either kind, so SciPy is rarely needed
     assert separated >= 60 and certified >= 0.9 * (decided - separated), (decided, separated, certified)
+    assert proved_separated >= 0.5 * separated, (separated, proved_separated)
 
 
 def test_column_basis_is_orthonormal_and_spans_the_columns():
     rng = np.random.default_rng(3)
     A = rng.normal(size=(200, 4))
     Z = np.column_stack([np.ones(200), A, A[:, :2] @ [[1.0], [2.0]], 3 * A[:, 3:]])  # rank 5 of 7 columns
-    B = _inputs._column_basis(Z)
+    B = _separation._column_basis(Z)
     assert B.shape == (200, 5)
     np.testing.assert_allclose(B.T @ B, np.eye(5), atol=1e-12)
     np.testing.assert_allclose(B @ (B.T @ Z), Z, atol=1e-10)  # every column lies in the span
 
 
-def test_separation_check_needs_no_scipy_for_an_overlapping_design(monkeypatch):
-    """Overlap proved by the certificate never reaches the linear programme."""
+def _forbid_scipy(monkeypatch):
     import builtins
 
     real_import = builtins.__import__
@@ -89,8 +92,31 @@ def test_separation_check_needs_no_scipy_for_an_overlapping_design(monkeypatch):
             raise AssertionError("the linear programme was reached")
         return real_import(name, *args, **kwargs)
 
+    monkeypatch.setattr(builtins, "__import__", no_scipy)
+
+
+def test_separation_check_needs_no_scipy_for_an_overlapping_design(monkeypatch):
+    """Overlap proved by the certificate never reaches the linear programme."""
     rng = np.random.default_rng(11)
     X = rng.normal(size=(300, 3))
     y = (rng.random(300) < 1 / (1 + np.exp(-X @ [0.5, -0.3, 0.2]))).astype(float)
-    monkeypatch.setattr(builtins, "__import__", no_scipy)
-    assert _inputs._separable(X, y) is False
+    _forbid_scipy(monkeypatch)
+    assert _separation._separable(X, y) is False
+
+
+def test_quasi_separation_by_a_group_is_proved_without_scipy(monkeypatch):
+    """The shape of the forecaster's pooled hazards: a series never meets while
+    its crisis runs — separation by a combination (its dummy and its crisis
+    interaction), not by any single column — proved by a Newton step's direction."""
+    rng = np.random.default_rng(5)
+    n = 600
+    group = rng.integers(0, 3, size=n)
+    crisis = (rng.random(n) < 0.3).astype(float)
+    dummies = (group[:, None] == np.arange(1, 3)).astype(float)
+    x = rng.normal(size=n)
+    X = np.column_stack([x, crisis, dummies, dummies * crisis[:, None]])
+    y = (rng.random(n) < 1 / (1 + np.exp(-(-1.0 + 0.5 * x)))).astype(float)
+    y[(group == 2) & (crisis == 1)] = 0.0
+    assert _programme(X, y)
+    _forbid_scipy(monkeypatch)
+    assert _separation._separable(X, y) is True

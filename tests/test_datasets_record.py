@@ -90,17 +90,53 @@ def test_no_event_column_is_zero_past_its_record_through(data):
 
 def test_crisis_flags_end_with_the_public_act_that_ended_them(data):
     ind = data.indicators
-    expected_ends = {"senkaku_nationalisation": "2014-11", "thaad": "2017-10",
+    # the months of the sourced public acts that ended each crisis (see the data README)
+    expected_ends = {"garlic_war": "2000-07", "leek_safeguard": "2001-12", "textbook_2001": "2001-04",
+                     "textbook_revision_2001": "2001-10", "yasukuni_koizumi_china": "2006-10",
+                     "takeshima_day_2005": "2005-05", "yasukuni_koizumi_korea": "2006-10",
+                     "takeshima_guidelines_2008": "2008-08", "trawler_2010": "2010-10",
+                     "dokdo_visit_2012": "2012-08", "senkaku_nationalisation": "2014-11",
+                     "yasukuni_ministers_2013": "2013-07", "yasukuni_abe_2013_china": "2014-11",
+                     "yasukuni_abe_2013_korea": "2015-11", "thaad": "2017-10", "busan_statue_2016": "2017-04",
                      "export_controls": "2023-03", "treated_water": "2025-06"}
+    assert set(expected_ends) | {"taiwan_remarks"} == set(data.crises["crisis_key"])
     for key, month in expected_ends.items():
         end = pd.Timestamp(month + "-01")
         assert ind.loc[end, f"{key}_since"] == 1
         assert ind.loc[end + pd.DateOffset(months=1), f"{key}_since"] == 0
-        assert ind.loc[end - pd.DateOffset(months=1), f"{key}_since"] == 1
+        onset = data.crises.set_index("crisis_key").loc[key, "onset"].to_period("M").to_timestamp()
+        before = end - pd.DateOffset(months=1)
+        assert ind.loc[before, f"{key}_since"] == (1 if before >= onset else 0)
     open_crisis = data.crises.set_index("crisis_key").loc["taiwan_remarks"]
     assert pd.isna(open_crisis["end"])
     assert ind.loc["2026-01-01", "taiwan_remarks_since"] == 1
     assert (data.crises["end"].dropna() >= data.crises.loc[data.crises["end"].notna(), "onset"]).all()
+
+
+def test_crises_rows_follow_the_inclusion_rule(data):
+    """Every crisis is between two of the three members and has sourced onset and end."""
+    c = data.crises
+    known = set(data.sources.index)
+    members = {"CHN", "JPN", "KOR"}
+    for _, row in c.iterrows():
+        parties = row["parties"].split(";")
+        assert len(parties) == 2 and len(set(parties)) == 2 and set(parties) <= members, row["crisis_key"]
+        assert _ids(row["source_ids"]) and _ids(row["source_ids"]) <= known, row["crisis_key"]
+        if pd.isna(row["end"]):
+            assert row["end_event"].startswith("open:"), row["crisis_key"]
+        else:
+            assert _ids(row["end_source_ids"]) <= known and len(_ids(row["end_source_ids"])) >= 1, row["crisis_key"]
+            assert row["end_precision"] in ("day", "month"), row["crisis_key"]
+    assert c["date_precision"].isin(["day", "month"]).all()
+    assert c["crisis_key"].is_unique
+    # all three pairs appear, with dated facts checked against their reports
+    assert {frozenset(p.split(";")) for p in c["parties"]} == {
+        frozenset({"CHN", "JPN"}), frozenset({"CHN", "KOR"}), frozenset({"JPN", "KOR"})}
+    k = c.set_index("crisis_key")
+    assert k.loc["textbook_2001", "end"] == pd.Timestamp("2001-04-19")  # Choi back in Tokyo
+    assert k.loc["dokdo_visit_2012", "onset"] == pd.Timestamp("2012-08-10")
+    assert k.loc["busan_statue_2016", "end"] == pd.Timestamp("2017-04-04")  # Nagamine back in Seoul
+    assert k.loc["senkaku_nationalisation", "onset"] == pd.Timestamp("2012-09-11")
 
 
 def test_every_row_of_every_table_is_sourced(data):
@@ -391,8 +427,10 @@ def test_truncate_gives_the_vintage_of_the_month(data):
     assert pd.isna(s.loc["summit-2019", "held"]) and pd.isna(s.loc["summit-2019", "date"])
     assert s.loc["summit-2019", "number"] == 8 and s.loc["summit-2019", "host"] == "CHN"
     assert "summit-2020" not in s.index and s.loc["summit-2018", "held"] == True  # noqa: E712
-    assert v.crises["crisis_key"].tolist() == ["senkaku_nationalisation", "thaad"]
+    assert set(v.crises["crisis_key"]) == set(data.crises["crisis_key"]) - {"treated_water", "taiwan_remarks"}
     assert v.crises.set_index("crisis_key").loc["thaad", "end"] == pd.Timestamp("2017-10-31")
+    # the forced-labour ruling (30 Oct 2018) was public; the 2023 end was not
+    assert pd.isna(v.crises.set_index("crisis_key").loc["export_controls", "end"])
     assert (v.series_meetings["date"] <= cut).all() and (v.steps["date"] <= cut).all()
     moon = v.leaders[v.leaders["leader"] == "Moon Jae-in"].iloc[0]
     assert pd.isna(moon["left_office"])

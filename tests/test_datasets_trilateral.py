@@ -108,9 +108,14 @@ def test_indicator_panel_index_and_flags(data):
     tests = ind.index[ind["nuclear_tests"] > 0].strftime("%Y-%m").tolist()
     assert tests == ["2006-10", "2009-05", "2013-02", "2016-01", "2016-09", "2017-09"]
     onsets = {c: ind.index[ind[f"{c}_onset"] == 1].strftime("%Y-%m").tolist() for c in data.crises["crisis_key"]}
-    assert onsets == {"senkaku_nationalisation": ["2012-09"], "thaad": ["2016-07"],
-                      "export_controls": ["2019-07"], "treated_water": ["2023-08"],
-                      "taiwan_remarks": ["2025-11"]}
+    assert onsets == {"garlic_war": ["2000-06"], "textbook_2001": ["2001-04"], "leek_safeguard": ["2001-04"],
+                      "textbook_revision_2001": ["2001-07"], "yasukuni_koizumi_china": ["2002-04"],
+                      "takeshima_day_2005": ["2005-02"], "yasukuni_koizumi_korea": ["2005-10"],
+                      "takeshima_guidelines_2008": ["2008-07"], "trawler_2010": ["2010-09"],
+                      "dokdo_visit_2012": ["2012-08"], "senkaku_nationalisation": ["2012-09"],
+                      "yasukuni_ministers_2013": ["2013-04"], "yasukuni_abe_2013_china": ["2013-12"],
+                      "yasukuni_abe_2013_korea": ["2013-12"], "thaad": ["2016-07"], "busan_statue_2016": ["2016-12"],
+                      "export_controls": ["2018-10"], "treated_water": ["2023-08"], "taiwan_remarks": ["2025-11"]}
     assert ind.loc["2016-06-01", "thaad_since"] == 0 and ind.loc["2016-07-01", "thaad_since"] == 1
     # ended by the normalisation announcement of 31 Oct 2017
     assert ind.loc["2017-10-01", "thaad_since"] == 1 and ind.loc["2017-11-01", "thaad_since"] == 0

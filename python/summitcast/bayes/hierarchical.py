@@ -9,7 +9,8 @@ import pandas as pd
 
 from .. import _core
 from ._base import BayesModel
-from ._inputs import as_binary, check_separation, check_tiny, regression_inputs
+from ._inputs import as_binary, check_tiny, regression_inputs
+from ._separation import check_separation
 from .logit import DEFAULT_PRIOR, DEFAULT_PRIOR_INTERCEPT
 from .._common.validation import as_names, check_bool
 from .priors import Exponential, Prior, ScalePrior, check_prior, check_scale_prior

@@ -12,11 +12,11 @@ from .._common.validation import check_allocation, check_bool
 from ._base import BayesModel
 from ._inputs import (
     as_binary,
-    check_separation,
     check_tiny,
     predictor_array,
     regression_inputs,
 )
+from ._separation import check_separation
 from .posterior import Posterior
 from .priors import Normal, Prior, check_prior
 
