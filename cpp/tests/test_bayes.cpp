@@ -8,6 +8,7 @@
 #include "summitcast/bayes/binary_regression.hpp"
 #include "summitcast/bayes/density_rows.hpp"
 #include "summitcast/bayes/diagnostics.hpp"
+#include "summitcast/bayes/logit_log_lik.hpp"
 #include "summitcast/bayes/mahalanobis.hpp"
 #include "summitcast/bayes/row_layout.hpp"
 #include "summitcast/bayes/sampler.hpp"
@@ -65,7 +66,7 @@ BOOST_AUTO_TEST_CASE(logit_density_blocks_match_one_call_per_row_for_any_thread_
   // the blocked matrix product gives each row's log p to rounding, and the
   // same numbers whatever the thread count (the blocks are fixed)
   sc::Rng rng(3, 0);
-  const Index n = 2 * sb::kLogitChunk + 150, k = 4, m = 2 * sb::kDensityBlock + 17;  // short last chunk and block
+  const Index n = 1174, k = 4, m = 2 * sb::kDensityBlock + 17;  // n mod 16 = 6: the kernel's remainder; a short block
   MatrixXd X(n, k);
   VectorXd y(n), offset(n), weights(n);
   for (Index i = 0; i < n; ++i) {
@@ -91,12 +92,11 @@ BOOST_AUTO_TEST_CASE(logit_density_blocks_match_one_call_per_row_for_any_thread_
   }
 }
 
-BOOST_AUTO_TEST_CASE(pooled_logit_density_blocks_use_zero_patterns_and_equal_weight_runs) {
+BOOST_AUTO_TEST_CASE(pooled_logit_density_blocks_use_zero_patterns) {
   // a pooled design (shared features, series dummies, dummy x feature
   // columns) with weights tied within a month, as the forecaster's
-  // discounted hazards have: the rows are grouped by zero pattern and the
-  // logs taken per run of equal weights, and each row's log p still matches
-  // one call per row
+  // discounted hazards have: the rows are grouped by zero pattern, and each
+  // row's log p still matches one call per row
   sc::Rng rng(6, 0);
   const Index groups = 5, months = 300, shared = 4, n = groups * months - 7;  // an unbalanced last group
   const Index p = shared + 2 * groups;
@@ -111,13 +111,10 @@ BOOST_AUTO_TEST_CASE(pooled_logit_density_blocks_use_zero_patterns_and_equal_wei
     weights[i] = std::pow(2.0, -(months - 1 - month) / 120.0);
   }
   X(3, 1) = 0.0;  // a zero in a shared column does not split the groups
-  const sb::RowLayout layout(X, weights);
-  BOOST_CHECK_EQUAL(layout.groups(), static_cast<std::size_t>(groups));
-  BOOST_CHECK_EQUAL(layout.runs().size(), static_cast<std::size_t>(months));
-  const sb::RowLayout unweighted(X, VectorXd());
-  BOOST_CHECK_EQUAL(unweighted.runs().size(), static_cast<std::size_t>((n + sb::kLogitChunk - 1) / sb::kLogitChunk));
-  const sb::RowLayout dense(MatrixXd::Ones(40, 3), VectorXd());
-  BOOST_CHECK_EQUAL(dense.groups(), 0u);  // nothing to gain: the design as it is
+  const sb::RowLayout layout(X);
+  BOOST_CHECK_EQUAL(layout.groups().size(), static_cast<std::size_t>(groups));
+  const sb::RowLayout dense(MatrixXd::Ones(40, 3));
+  BOOST_CHECK_EQUAL(dense.groups().size(), 1u);  // nothing to gain: one group of every row and column
   for (const bool weighted : {false, true}) {
     const sb::BinaryRegression model(X, y, sb::Link::logit, true, sb::Prior::normal(0.0, 1.0),
                                      sb::Prior::normal(-3.0, 2.0), VectorXd(), weighted ? weights : VectorXd());
@@ -131,6 +128,78 @@ BOOST_AUTO_TEST_CASE(pooled_logit_density_blocks_use_zero_patterns_and_equal_wei
       SUMMITCAST_CHECK_CLOSE(rows[i], model.log_density(row, g, true), 1e-12);
     }
     BOOST_CHECK(sb::log_density_rows(model, thetas, true, 2) == rows);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(vectorised_logit_tiles_match_a_long_double_sum) {
+  // sum_i w_i [y_i eta_ik - log(1 + e^eta_ik)], eta_ik = x_i' b_k + offset_i +
+  // alpha_k, against the same sum in long double with the library's log1p
+  // and exp, for every row count to 40 (whole tiles of 8 and the padded
+  // last one) and a long design, at 1 to 9 coefficient vectors (whole and
+  // partial groups of 4), with and without intercepts; eta includes 0,
+  // tiny values and |eta| past 708, where e^-|eta| is 0 in the kernel
+  sc::Rng rng(11, 0);
+  std::vector<Index> lengths;
+  for (Index n = 0; n <= 40; ++n) lengths.push_back(n);
+  lengths.push_back(2221);
+  const Index cols = 3;
+  for (const Index n : lengths) {
+    MatrixXd X(n, cols);
+    VectorXd offset(n), w(n), wy(n);
+    for (Index i = 0; i < n; ++i) {
+      const double special[] = {0.0, 1e-300, -1e-17, 250.0, -270.0, 12.2};
+      for (Index j = 0; j < cols; ++j) X(i, j) = i % 7 == 3 ? (j == 0 ? special[(i / 7) % 6] : 0.0) : 3.0 * rng.normal();
+      offset[i] = i % 7 == 3 ? 0.0 : 0.5 * rng.normal();
+      w[i] = i % 5 == 0 ? 1.0 : rng.uniform();
+      wy[i] = rng.uniform() < 0.3 ? w[i] : 0.0;
+    }
+    for (const Index m : {1, 4, 9}) {
+      MatrixXd B(m, cols);
+      VectorXd alpha(m);
+      for (Index k = 0; k < m; ++k) {
+        alpha[k] = rng.normal();
+        B.row(k) = k == 0 ? Eigen::RowVector3d(3.0, 0.0, 0.0) : Eigen::RowVector3d(rng.normal(), rng.normal(), rng.normal());
+      }
+      for (const bool with_alpha : {false, true}) {
+        VectorXd sums = VectorXd::Constant(m, 0.25);  // the kernel adds to what is there
+        sb::logit_log_lik_tiles(X.data(), n, cols, B.data(), m, m, offset.data(), w.data(), wy.data(),
+                                with_alpha ? alpha.data() : nullptr, sums.data());
+        for (Index k = 0; k < m; ++k) {
+          long double ref = 0.25L, scale = 1.0L;
+          for (Index i = 0; i < n; ++i) {
+            long double e = offset[i] + (with_alpha ? alpha[k] : 0.0);
+            for (Index j = 0; j < cols; ++j) e += static_cast<long double>(X(i, j)) * B(k, j);
+            const long double term = wy[i] * e - w[i] * (std::max(e, 0.0L) + std::log1p(std::exp(-std::abs(e))));
+            ref += term;
+            scale += std::abs(term);
+          }
+          BOOST_CHECK_MESSAGE(std::abs(sums[k] - static_cast<double>(ref)) <= 1e-14 * static_cast<double>(scale),
+                              "n = " << n << ", m = " << m << ", k = " << k << ": " << sums[k] << " vs "
+                                     << static_cast<double>(ref));
+        }
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(intercept_only_logit_blocks_match_one_call_per_row) {
+  // a design with no columns (an intercept alone): the block density reads no coefficients
+  sc::Rng rng(12, 0);
+  const Index n = 37;
+  VectorXd y(n), weights(n);
+  for (Index i = 0; i < n; ++i) {
+    y[i] = rng.uniform() < 0.4 ? 1.0 : 0.0;
+    weights[i] = 0.5 + rng.uniform();
+  }
+  const sb::BinaryRegression model(MatrixXd(n, 0), y, sb::Link::logit, true, sb::Prior::normal(0.0, 1.0),
+                                   sb::Prior::normal(-3.0, 2.0), VectorXd(), weights);
+  MatrixXd thetas(6, 1);
+  for (Index i = 0; i < thetas.rows(); ++i) thetas(i, 0) = 2.0 * rng.normal();
+  const VectorXd rows = sb::log_density_rows(model, thetas, true, 1);
+  VectorXd g(1);
+  for (Index i = 0; i < thetas.rows(); ++i) {
+    const VectorXd row = thetas.row(i).transpose();
+    SUMMITCAST_CHECK_CLOSE(rows[i], model.log_density(row, g, true), 1e-12);
   }
 }
 

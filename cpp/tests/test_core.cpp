@@ -13,10 +13,30 @@
 #include "summitcast/core/errors.hpp"
 #include "summitcast/core/parallel.hpp"
 #include "summitcast/core/rng.hpp"
+#include "summitcast/core/simd.hpp"
 #include "summitcast/core/vector_exp.hpp"
+#include "summitcast/core/vector_log.hpp"
 #include "summitcast/optim/bfgs.hpp"
 
 namespace sc = summitcast;
+
+namespace {
+
+// The four-lane exp and log1p over an array (x.size() a multiple of 4), in
+// the clone this processor runs (core/simd.hpp).
+enum class LaneFunction { exp, log1p };
+SUMMITCAST_SIMD_CLONES void four_lanes(LaneFunction f, const std::vector<double>& x, std::vector<double>& out) {
+  out.resize(x.size());
+  for (std::size_t i = 0; i + 4 <= x.size(); i += 4) {
+    const sc::simd::v4d& in = *reinterpret_cast<const sc::simd::v4d*>(x.data() + i);
+    sc::simd::v4d y;
+    if (f == LaneFunction::exp) sc::exp_nonpositive(in, y);
+    else sc::log1p_unit(in, y);
+    for (int k = 0; k < 4; ++k) out[i + static_cast<std::size_t>(k)] = y[k];
+  }
+}
+
+}  // namespace
 
 BOOST_AUTO_TEST_SUITE(core)
 
@@ -137,6 +157,46 @@ BOOST_AUTO_TEST_CASE(vectorisable_exponential_matches_long_double_exp) {
     BOOST_CHECK_EQUAL(sc::exp_nonpositive(x), 0.0);
     BOOST_CHECK(!std::signbit(sc::exp_nonpositive(x)));
   }
+  // The four-lane form (odd offsets: unaligned loads) within the same bound,
+  // and 0 below the lowest argument.
+  xs.insert(xs.begin(), {-1.0, -709.0, -std::numeric_limits<double>::infinity()});
+  while (xs.size() % 4 != 0) xs.push_back(-0.5);
+  std::vector<double> lanes;
+  four_lanes(LaneFunction::exp, xs, lanes);
+  worst = 0.0;
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    if (xs[i] < -708.0) {
+      BOOST_CHECK_EQUAL(lanes[i], 0.0);
+      continue;
+    }
+    const long double ref = std::exp(static_cast<long double>(xs[i]));
+    worst = std::max(worst, static_cast<double>(std::abs((lanes[i] - ref) / ref)));
+  }
+  BOOST_TEST_MESSAGE("exp_nonpositive, four lanes: worst relative error " << worst);
+  BOOST_CHECK_LT(worst, 3.0 * std::numeric_limits<double>::epsilon());
+}
+
+BOOST_AUTO_TEST_CASE(vectorisable_log1p_matches_long_double_log1p) {
+  // A dense grid of [0, 1], the halving point sqrt 2 - 1 and its neighbours,
+  // the powers of two down to the smallest normal number, and 0.
+  std::vector<double> ts = {0.0, 1.0, 0.41421356237309503, 0.41421356237309509, 0.41421356237309515,
+                            std::numeric_limits<double>::min(), 1e-300, 1e-17};
+  for (int i = 0; i <= 400000; ++i) ts.push_back(i / 400000.0);
+  for (int e = 1; e <= 1022; ++e) ts.push_back(std::ldexp(1.0, -e));
+  while (ts.size() % 4 != 0) ts.push_back(0.5);
+  std::vector<double> lanes;
+  four_lanes(LaneFunction::log1p, ts, lanes);
+  double worst = 0.0;
+  for (std::size_t i = 0; i < ts.size(); ++i) {
+    if (ts[i] == 0.0) {
+      BOOST_CHECK_EQUAL(lanes[i], 0.0);
+      continue;
+    }
+    const long double ref = std::log1p(static_cast<long double>(ts[i]));
+    worst = std::max(worst, static_cast<double>(std::abs((lanes[i] - ref) / ref)));
+  }
+  BOOST_TEST_MESSAGE("log1p_unit: worst relative error " << worst);
+  BOOST_CHECK_LT(worst, 3.0 * std::numeric_limits<double>::epsilon());
 }
 
 BOOST_AUTO_TEST_CASE(bfgs_finds_the_rosenbrock_minimum) {

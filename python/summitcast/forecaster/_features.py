@@ -257,8 +257,9 @@ def base_inputs(record: Record) -> dict[str, np.ndarray]:
 
 
 def _monthly_counts(table: pd.DataFrame, country: str, index: pd.DatetimeIndex) -> np.ndarray:
-    months = table.loc[table["country"] == country, "month"]
-    return pd.Series(1.0, index=pd.DatetimeIndex(months)).groupby(level=0).sum().reindex(index, fill_value=0.0).to_numpy()
+    """Rows of ``country`` per month of ``index`` (rows of other months, or of no month, are not counted)."""
+    at = index.get_indexer(pd.DatetimeIndex(table.loc[table["country"] == country, "month"]))
+    return np.bincount(at[at >= 0], minlength=len(index)).astype(float)
 
 
 def host_in_turn(info: SeriesInfo, last_host: object) -> str | None:
@@ -315,12 +316,15 @@ def _spell_features(info: SeriesInfo, index: pd.DatetimeIndex) -> tuple[dict[str
         out[f"step_{cls}"] = counts_any
         state = np.zeros(n)
         s = 0.0
-        step_rows = [(pos[m], pd.Timestamp(d)) for m, d in zip(steps["month"], steps["date"]) if m in pos]
+        step_dates: dict[int, list[pd.Timestamp]] = {}  # month position -> dates of its steps, in table order
+        for m, d in zip(steps["month"], steps["date"]):
+            if m in pos:
+                step_dates.setdefault(pos[m], []).append(pd.Timestamp(d))
         for t in range(n):
             state[t] = s
             # steps of month t that belong to the spell running after month t
             spell_start = meeting_of_month[t][0] if t in meeting_of_month else last_meeting_date[t]
-            new = sum(1.0 for (tm, d) in step_rows if tm == t and (spell_start is None or d >= spell_start))
+            new = sum(1.0 for d in step_dates.get(t, ()) if spell_start is None or d >= spell_start)
             s = (0.0 if t in meeting_of_month else rho * s) + new
         out[cls] = state
         out[f"{cls}_next"] = np.array([s])  # the state carried into the month after the panel

@@ -20,6 +20,7 @@
 #include "summitcast/bayes/design.hpp"
 #include "summitcast/bayes/link_functions.hpp"
 #include "summitcast/bayes/log_density.hpp"
+#include "summitcast/bayes/logit_log_lik.hpp"
 #include "summitcast/bayes/priors.hpp"
 #include "summitcast/bayes/row_layout.hpp"
 
@@ -44,8 +45,13 @@ class BinaryRegression final : public LogDensity {
     if ((weights_.array() == 1.0).all()) weights_.resize(0);  // unweighted: skip the products
     prior_.validate(fn, "prior");
     prior_intercept_.validate(fn, "prior_intercept");
-    layout_ = RowLayout(X_, weights_);
-    block_ = BlockData::in_order(layout_.order(), y_, offset_, weights_);
+    layout_ = RowLayout(X_);
+    const Eigen::VectorXd w = weights_.size() > 0 ? weights_ : Eigen::VectorXd::Ones(n);
+    for (const RowLayout::Group& g : layout_.groups()) {
+      GroupRows rows{offset_(g.rows), w(g.rows), Eigen::VectorXd()};
+      rows.wy = rows.w.cwiseProduct(y_(g.rows));
+      group_rows_.push_back(std::move(rows));
+    }
   }
 
   Eigen::Index dim() const override { return X_.cols() + (intercept_ ? 1 : 0); }
@@ -62,27 +68,37 @@ class BinaryRegression final : public LogDensity {
     return add_log_prior(log_lik, theta, &grad);
   }
 
-  // A block of rows: every linear predictor in one matrix product per zero
-  // pattern of the design, and for a logit one log per run of equal weights
-  // (RowLayout, logit_log_lik_sum_by_runs); each row's value differs from
-  // log_density's in the last bits only (below 1e-12 relative).
+  // A block of rows: the linear predictors by zero pattern of the design
+  // (RowLayout), a logit's log-likelihood by logit_log_lik_tiles (fused
+  // with the products, vectorised), the other links' row by row; each row's
+  // value differs from log_density's in the last bits only (below 1e-12
+  // relative).
   void log_density_block(const Eigen::Ref<const Eigen::MatrixXd>& thetas, bool /*jacobian*/,
                          Eigen::Ref<Eigen::VectorXd> out) const override {
-    Eigen::MatrixXd eta(X_.rows(), thetas.rows());  // column k: the linear predictor of row k, in block order
-    layout_.linear_predictors(X_, thetas.rightCols(X_.cols()), eta);
-    eta.colwise() += block_.offset;
-    if (intercept_) eta.rowwise() += thetas.col(0).transpose();
-    Eigen::VectorXd column(link_ == Link::logit ? 0 : X_.rows());  // the other links' per-row sum reads a vector
-    for (Eigen::Index k = 0; k < thetas.rows(); ++k) {
-      double log_lik;
-      if (link_ == Link::logit) {
-        log_lik = logit_log_lik_sum_by_runs(block_.wy, block_.w, eta.col(k), layout_.runs());
-      } else {
-        column = eta.col(k);
-        log_lik = bernoulli_log_lik_sum(link_, block_.y, column, weights_.size() > 0 ? block_.w : weights_, nullptr);
+    const Eigen::Index m = thetas.rows();
+    Eigen::VectorXd log_lik = Eigen::VectorXd::Zero(m);
+    if (link_ == Link::logit) {
+      const Eigen::VectorXd alpha = intercept_ ? Eigen::VectorXd(thetas.col(0)) : Eigen::VectorXd();
+      Eigen::MatrixXd B;  // m x (the group's columns): its coefficients, column-major
+      for (std::size_t g = 0; g < group_rows_.size(); ++g) {
+        const RowLayout::Group& group = layout_.groups()[g];
+        const GroupRows& rows = group_rows_[g];
+        B = thetas.rightCols(X_.cols())(Eigen::all, group.cols);
+        logit_log_lik_tiles(group.X.data(), group.X.rows(), group.X.cols(), B.data(), m, m, rows.offset.data(),
+                            rows.w.data(), rows.wy.data(), intercept_ ? alpha.data() : nullptr, log_lik.data());
       }
-      out[k] = add_log_prior(log_lik, thetas.row(k).transpose(), nullptr);
+    } else {
+      Eigen::MatrixXd eta(X_.rows(), m);  // column k: the linear predictor of row k
+      layout_.linear_predictors(thetas.rightCols(X_.cols()), eta);
+      eta.colwise() += offset_;
+      if (intercept_) eta.rowwise() += thetas.col(0).transpose();
+      Eigen::VectorXd column(X_.rows());
+      for (Eigen::Index k = 0; k < m; ++k) {
+        column = eta.col(k);
+        log_lik[k] = bernoulli_log_lik_sum(link_, y_, column, weights_, nullptr);
+      }
     }
+    for (Eigen::Index k = 0; k < m; ++k) out[k] = add_log_prior(log_lik[k], thetas.row(k).transpose(), nullptr);
   }
 
   double log_likelihood(const Eigen::VectorXd& theta) const override {
@@ -124,21 +140,12 @@ class BinaryRegression final : public LogDensity {
   Eigen::VectorXd offset_;
   Eigen::VectorXd weights_;
 
-  // y, offset, weights (ones when unweighted) and w y in the layout's block order
-  struct BlockData {
-    Eigen::VectorXd y, offset, w, wy;
-    static BlockData in_order(const std::vector<Eigen::Index>& order, const Eigen::VectorXd& y,
-                              const Eigen::VectorXd& offset, const Eigen::VectorXd& weights) {
-      BlockData b;
-      b.y = y(order);
-      b.offset = offset(order);
-      b.w = weights.size() ? Eigen::VectorXd(weights(order)) : Eigen::VectorXd::Ones(y.size());
-      b.wy = b.w.cwiseProduct(b.y);
-      return b;
-    }
+  // offset, weights (ones when unweighted) and w y of each group's rows, in its order
+  struct GroupRows {
+    Eigen::VectorXd offset, w, wy;
   };
   RowLayout layout_;
-  BlockData block_;
+  std::vector<GroupRows> group_rows_;
 };
 
 }  // namespace summitcast::bayes

@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <vector>
 
 namespace summitcast::bayes {
 
@@ -116,34 +115,6 @@ inline double bernoulli_log_lik_sum(Link link, const Eigen::VectorXd& y, const E
     lp += wi * bernoulli_log_lik(link, y[i], eta[i], &score);
     if (g != nullptr) (*g)[i] = wi * score;
   }
-  return lp;
-}
-
-// The weighted logit log-likelihood sum_i w_i [y_i eta_i - log(1 + e^eta_i)]
-// with one logarithm per run of observations of equal weight rather than one
-// each:
-//   log(1 + e^eta) = max(eta, 0) + log(1 + e^-|eta|),
-// and the logs of a run's factors d_i = 1 + e^-|eta_i| in (1, 2] are summed
-// as the log of their product, times the run's weight.  A run has at most
-// kLogitChunk = 512 observations, so its product stays below 2^512 and
-// carries a relative rounding error below 512 eps: each run's log is off by
-// less than 6e-14 (the per-term sum it replaces rounds about as much); the
-// logs were half the cost of an importance density.  `wy` holds w_i y_i and
-// `w` the weights (both in the runs' order); an unweighted model is one run
-// of weight 1 per kLogitChunk observations.
-inline constexpr Eigen::Index kLogitChunk = 512;
-
-struct WeightRun {
-  Eigen::Index start, length;
-  double weight;
-};
-
-inline double logit_log_lik_sum_by_runs(const Eigen::VectorXd& wy, const Eigen::VectorXd& w,
-                                        const Eigen::Ref<const Eigen::VectorXd>& eta,
-                                        const std::vector<WeightRun>& runs) {
-  const Eigen::ArrayXd d = 1.0 + (-eta.array().abs()).exp();
-  double lp = (wy.array() * eta.array() - w.array() * eta.array().max(0.0)).sum();
-  for (const WeightRun& run : runs) lp -= run.weight * std::log(d.segment(run.start, run.length).prod());
   return lp;
 }
 

@@ -1,38 +1,26 @@
-// How a regression's rows are laid out for evaluating its density at a block
-// of parameter vectors at once (the importance densities of a Laplace or
-// adaptive-importance fit: thousands of vectors, no gradients).
+// How a regression's rows are laid out for evaluating its linear predictors
+// at a block of parameter vectors at once (the importance densities of a
+// Laplace or adaptive-importance fit: thousands of vectors, no gradients).
 //
-// Two structures of a pooled design are used; neither changes the value
-// beyond rounding.
-//
-// * Zero patterns.  A pooled design with series dummies and dummy x feature
-//   interactions is mostly zeros: a row of series g is non-zero only in the
-//   shared columns and in g's own dummy and interactions.  The columns
-//   non-zero in at most half of the rows are "sparse"; the rows are grouped by
-//   which sparse columns they are non-zero in, and each group's linear
-//   predictors are one dense product with its own columns only (the shared
-//   ones and its sparse ones, in their original order).  The grouping is used
-//   when it saves at least a quarter of the multiplications and gives at most
-//   kMaxPatternGroups groups; otherwise the whole design is one group.
-// * Equal weights.  The rows are put in a stable order of their weights, so
-//   that rows of equal weight (e.g. the series-months of one month under a
-//   discount by age) are adjacent; the weighted logit's sum of w_i log(d_i)
-//   then needs one logarithm per run of equal weights (the log of the
-//   factors' product, see logit_log_lik_sum_by_runs), not one per row.
-//   Runs are cut at kLogitChunk rows; without weights the whole design is
-//   one run of weight 1 in its own order.
-//
-// "Block order" is that weight order: position r holds observation order()[r],
-// and linear_predictors writes its rows in it.
+// Zero patterns.  A pooled design with series dummies and dummy x feature
+// interactions is mostly zeros: a row of series g is non-zero only in the
+// shared columns and in g's own dummy and interactions.  The columns non-zero
+// in at most half of the rows are "sparse"; the rows are grouped by which
+// sparse columns they are non-zero in, and each group's linear predictors are
+// one dense product with its own columns only (the shared ones and its sparse
+// ones, in their original order), which does not change the value beyond
+// rounding.  The grouping is used when it saves at least a quarter of the
+// multiplications and gives at most kMaxPatternGroups groups; otherwise the
+// whole design is one group (every row and column).  Rows keep their order
+// in linear_predictors' result.
 #pragma once
 
 #include <Eigen/Dense>
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <numeric>
 #include <vector>
-
-#include "summitcast/bayes/link_functions.hpp"
 
 namespace summitcast::bayes {
 
@@ -42,47 +30,31 @@ class RowLayout {
  public:
   RowLayout() = default;
 
-  // X: the n x p design; weights: n entries, or empty for all ones.
-  RowLayout(const Eigen::MatrixXd& X, const Eigen::VectorXd& weights) {
-    const Eigen::Index n = X.rows(), p = X.cols();
-    order_.resize(static_cast<std::size_t>(n));
-    std::iota(order_.begin(), order_.end(), Eigen::Index{0});
-    if (weights.size() > 0)
-      std::stable_sort(order_.begin(), order_.end(), [&](Eigen::Index a, Eigen::Index b) { return weights[a] > weights[b]; });
-    for (Eigen::Index start = 0; start < n;) {
-      const double w = weights.size() > 0 ? weights[order_[static_cast<std::size_t>(start)]] : 1.0;
-      Eigen::Index end = start + 1;
-      while (end < n && end - start < kLogitChunk &&
-             (weights.size() == 0 || weights[order_[static_cast<std::size_t>(end)]] == w))
-        ++end;
-      runs_.push_back({start, end - start, w});
-      start = end;
-    }
+  struct Group {
+    std::vector<Eigen::Index> rows;  // rows of X, ascending
+    std::vector<Eigen::Index> cols;  // columns of X, ascending
+    Eigen::MatrixXd X;               // X(rows, cols)
+  };
+
+  // X: the n x p design.
+  explicit RowLayout(const Eigen::MatrixXd& X) {
     group_by_patterns(X);
-    if (groups_.empty() && weights.size() > 0) {  // one group: every row and column, in block order
+    if (groups_.empty()) {  // one group: every row and column
       Group all;
-      all.cols.resize(static_cast<std::size_t>(p));
-      std::iota(all.cols.begin(), all.cols.end(), Eigen::Index{0});
-      all.rows.resize(static_cast<std::size_t>(n));
+      all.rows.resize(static_cast<std::size_t>(X.rows()));
       std::iota(all.rows.begin(), all.rows.end(), Eigen::Index{0});
-      all.X = X(order_, Eigen::all);
+      all.cols.resize(static_cast<std::size_t>(X.cols()));
+      std::iota(all.cols.begin(), all.cols.end(), Eigen::Index{0});
+      all.X = X;
       groups_.push_back(std::move(all));
     }
   }
 
-  const std::vector<Eigen::Index>& order() const { return order_; }
-  const std::vector<WeightRun>& runs() const { return runs_; }
-  std::size_t groups() const { return groups_.size(); }
+  const std::vector<Group>& groups() const { return groups_; }
 
-  // eta (n x m, rows in block order) = X B' for the m x p coefficients B;
-  // X is the design this layout was built from (used as it is when the
-  // layout keeps its rows and columns).
-  void linear_predictors(const Eigen::MatrixXd& X, const Eigen::Ref<const Eigen::MatrixXd>& B,
-                         Eigen::MatrixXd& eta) const {
-    if (groups_.empty()) {
-      eta.noalias() = X * B.transpose();
-      return;
-    }
+  // eta (n x m) = X B' for the m x p coefficients B of the design this
+  // layout was built from.
+  void linear_predictors(const Eigen::Ref<const Eigen::MatrixXd>& B, Eigen::MatrixXd& eta) const {
     Eigen::MatrixXd part;
     for (const Group& g : groups_) {
       part.noalias() = g.X * B(Eigen::all, g.cols).transpose();
@@ -91,12 +63,6 @@ class RowLayout {
   }
 
  private:
-  struct Group {
-    std::vector<Eigen::Index> rows;  // positions in block order
-    std::vector<Eigen::Index> cols;  // columns of X, ascending
-    Eigen::MatrixXd X;               // X(observations of rows, cols)
-  };
-
   void group_by_patterns(const Eigen::MatrixXd& X) {
     const Eigen::Index n = X.rows(), p = X.cols();
     std::vector<Eigen::Index> shared, sparse;
@@ -106,8 +72,7 @@ class RowLayout {
     std::map<std::vector<Eigen::Index>, std::size_t> index;  // pattern -> group
     std::vector<Group> groups;
     std::vector<Eigen::Index> pattern;
-    for (Eigen::Index r = 0; r < n; ++r) {
-      const Eigen::Index i = order_[static_cast<std::size_t>(r)];
+    for (Eigen::Index i = 0; i < n; ++i) {
       pattern.clear();
       for (Eigen::Index j : sparse)
         if (X(i, j) != 0.0) pattern.push_back(j);
@@ -118,22 +83,16 @@ class RowLayout {
         std::merge(shared.begin(), shared.end(), pattern.begin(), pattern.end(), std::back_inserter(g.cols));
         groups.push_back(std::move(g));
       }
-      groups[it->second].rows.push_back(r);
+      groups[it->second].rows.push_back(i);
     }
     double cost = 0.0;
     for (const Group& g : groups) cost += static_cast<double>(g.rows.size()) * static_cast<double>(g.cols.size());
     if (cost > 0.75 * static_cast<double>(n) * static_cast<double>(p)) return;
-    for (Group& g : groups) {
-      std::vector<Eigen::Index> observations(g.rows.size());
-      for (std::size_t k = 0; k < g.rows.size(); ++k) observations[k] = order_[static_cast<std::size_t>(g.rows[k])];
-      g.X = X(observations, g.cols);
-    }
+    for (Group& g : groups) g.X = X(g.rows, g.cols);
     groups_ = std::move(groups);
   }
 
-  std::vector<Eigen::Index> order_;
-  std::vector<WeightRun> runs_;
-  std::vector<Group> groups_;  // empty: X as it is (no weights, no grouping)
+  std::vector<Group> groups_;
 };
 
 }  // namespace summitcast::bayes

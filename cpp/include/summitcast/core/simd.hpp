@@ -24,6 +24,7 @@
 // it would need a second copy of every loop.
 #pragma once
 
+#include <cstddef>
 #include <type_traits>
 
 #if defined(__x86_64__) && defined(__ELF__) && !defined(__SANITIZE_ADDRESS__) && !defined(SUMMITCAST_NO_SIMD_CLONES) && \
@@ -50,6 +51,12 @@ namespace summitcast::simd {
 // two SSE2 registers in the baseline one.
 typedef double v4d __attribute__((vector_size(32), aligned(8)));
 
+// The same four doubles with the vector's own 32-byte alignment, for values
+// that live in registers or locals (a template argument drops v4d's
+// alignment attribute, and GCC warns that it does): never a pointer into an
+// array.
+typedef double v4d_local __attribute__((vector_size(32)));
+
 // v4u: four unsigned 64-bit integers, for bit operations on the doubles of a
 // v4d (a cast between the two types reinterprets the bits).
 typedef unsigned long long v4u __attribute__((vector_size(32), aligned(8)));
@@ -60,6 +67,16 @@ SUMMITCAST_INLINE_IN_CLONES double lane_sum(const v4d& x) { return ((x[0] + x[1]
 // The sum of the lanes as two pairs, (x0 + x1) + (x2 + x3): the reduction
 // of four independent accumulators (a shorter chain of additions).
 SUMMITCAST_INLINE_IN_CLONES double pairwise_lane_sum(const v4d& x) { return (x[0] + x[1]) + (x[2] + x[3]); }
+
+// Horner's rule, out = ((c[0] x + c[1]) x + ... ) x + c[N - 1], for T =
+// double or v4d_local (a polynomial's coefficients from the highest power
+// down; the loop is unrolled, the coefficients are constants).
+template <class T, std::size_t N>
+SUMMITCAST_INLINE_IN_CLONES void horner(const T& x, const double (&c)[N], T& out) {
+  T p = x * c[0] + c[1];
+  for (std::size_t k = 2; k < N; ++k) p = p * x + c[k];
+  out = p;
+}
 
 // f(std::integral_constant<int, L>{}) with L = ld for the common column
 // lengths (4 to 24 rows), L = 0 (a length known only at run time)
