@@ -11,6 +11,7 @@
 #include "summitcast/core/rng.hpp"
 #include "summitcast/statespace/kalman_filter.hpp"
 #include "summitcast/statespace/moving_frame.hpp"
+#include "summitcast/statespace/standard_pass.hpp"
 #include "summitcast/statespace/uc_model.hpp"
 
 namespace ss = summitcast::statespace;
@@ -287,6 +288,90 @@ BOOST_AUTO_TEST_CASE(framed_intervals_equal_the_general_filter_with_a_burn_in_an
     SUMMITCAST_CHECK_MATRIX(f.M_star, g.M_star, 1e-9);
     SUMMITCAST_CHECK_MATRIX(fast.final_state(), general.final_state(), 1e-9);
     SUMMITCAST_CHECK_MATRIX(fast.final_cov(), general.final_cov(), 1e-9);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(specialised_pass_equals_the_general_frame_pass_and_the_general_filter) {
+  // The time update of standard_pass.hpp (level + trend in states 0 and 1,
+  // one dummy block or none, every column finished in registers) against
+  // the general frame update it replaces and against the general path,
+  // with and without missing values (3% scattered and an 11-month gap,
+  // and runs of misses longer than the dummy block), stored values too.
+  for (bool trig : {false, true})
+    for (bool gaps : {false, true}) {
+      const Index n = 1500;
+      const Case c = make_case(trig, n);
+      const ss::SystemMatrices s = c.spec.build(c.params, c.exog);
+      {
+        const ss::BlockTransition bt = ss::BlockTransition::detect(s.T[0]);
+        const MatrixXd RQR = s.R[0] * s.Q[0] * s.R[0].transpose();
+        const ss::MovingFrame frame(bt, RQR, s.Z[0].data());
+        BOOST_REQUIRE(ss::StandardPass(frame, RQR).applies());
+      }
+      MatrixXd y = simulated_series(n, gaps, 17);
+      if (gaps)
+        for (Index t = 700; t < 714; ++t) y(0, t) = kNaN;
+      ss::FilterOptions opt;
+      opt.steady_state = false;
+      opt.store = true;
+      opt.store_states = false;
+      ss::KalmanFilter special(s, y, opt);
+      const ss::FilterOutput f = special.run();
+      opt.structured_pass = false;
+      ss::KalmanFilter frame_general(s, y, opt);
+      const ss::FilterOutput g = frame_general.run();
+      const ss::SystemMatrices tv = time_varying(s, n);
+      ss::KalmanFilter general(tv, y, opt);
+      const ss::FilterOutput h = general.run();
+      SUMMITCAST_CHECK_CLOSE(f.loglike, g.loglike, 1e-12);
+      SUMMITCAST_CHECK_CLOSE(f.loglike, h.loglike, 1e-12);
+      BOOST_CHECK_EQUAL(f.nobs, h.nobs);
+      for (Index t = 0; t < n; ++t) {
+        if (std::isnan(y(0, t))) continue;
+        SUMMITCAST_CHECK_CLOSE(f.F_star(0, t), h.F_star(0, t), 1e-10);
+        SUMMITCAST_CHECK_CLOSE(f.v(0, t), h.v(0, t), 1e-8);
+      }
+      SUMMITCAST_CHECK_MATRIX(f.M_star, h.M_star, 1e-9);
+      SUMMITCAST_CHECK_MATRIX(special.final_state(), general.final_state(), 1e-9);
+      SUMMITCAST_CHECK_MATRIX(special.final_cov(), general.final_cov(), 1e-9);
+      SUMMITCAST_CHECK_MATRIX(special.final_cov(), frame_general.final_cov(), 1e-10);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(frame_without_the_specialised_pass_equals_the_general_filter) {
+  // A system whose level + trend block is not in states 0 and 1 (the
+  // seasonal block first: a permutation of the states) keeps the general
+  // frame update; it too equals the general path, with missing values.
+  for (bool trig : {false, true}) {
+    const Index n = 1200;
+    const Case c = make_case(trig, n);
+    const ss::SystemMatrices s = c.spec.build(c.params, c.exog);
+    const Index m = s.m();
+    Eigen::PermutationMatrix<Eigen::Dynamic> perm(m);  // state k to k − 2 (mod m): seasonal first, level + trend last
+    for (Index k = 0; k < m; ++k) perm.indices()[k] = static_cast<int>((k + m - 2) % m);
+    const MatrixXd Pm = perm.toDenseMatrix().cast<double>();
+    ss::SystemMatrices sp = s;
+    sp.T[0] = Pm * s.T[0] * Pm.transpose();
+    sp.Z[0] = s.Z[0] * Pm.transpose();
+    sp.R[0] = Pm * s.R[0];
+    sp.a1 = Pm * s.a1;
+    sp.P1_star = Pm * s.P1_star * Pm.transpose();
+    sp.P1_inf = Pm * s.P1_inf * Pm.transpose();
+    const ss::BlockTransition bt = ss::BlockTransition::detect(sp.T[0]);
+    const MatrixXd RQR = sp.R[0] * sp.Q[0] * sp.R[0].transpose();
+    BOOST_REQUIRE(ss::MovingFrame::applies(bt, RQR));
+    const ss::MovingFrame frame(bt, RQR, sp.Z[0].data());
+    BOOST_CHECK(!ss::StandardPass(frame, RQR).applies());
+    const MatrixXd y = simulated_series(n, true, 23);
+    ss::FilterOptions opt;
+    opt.steady_state = false;
+    ss::KalmanFilter permuted(sp, y, opt), original(s, y, opt);
+    const ss::SystemMatrices tv = time_varying(sp, n);
+    ss::KalmanFilter general(tv, y, opt);
+    const double ll = permuted.run().loglike;
+    SUMMITCAST_CHECK_CLOSE(ll, general.run().loglike, 1e-12);
+    SUMMITCAST_CHECK_CLOSE(ll, original.run().loglike, 1e-12);
+    SUMMITCAST_CHECK_MATRIX(permuted.final_cov(), general.final_cov(), 1e-9);
   }
 }
 

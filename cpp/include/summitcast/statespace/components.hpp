@@ -225,7 +225,8 @@ struct ComponentSpec {
     sys.c = MatrixXd::Zero(m, 1);
     if (k_exog > 0) {
       const VectorXd beta = params.tail(k_exog);
-      sys.d = (exog * beta).transpose();
+      sys.d.resize(1, exog.rows());  // d_t = x_t'β, written in place (no n-long temporary)
+      Eigen::Map<VectorXd>(sys.d.data(), exog.rows()).noalias() = exog * beta;
     } else {
       sys.d = MatrixXd::Zero(1, 1);
     }

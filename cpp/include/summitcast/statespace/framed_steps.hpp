@@ -14,7 +14,8 @@
 //
 // with z̃ = G'z the observation row in the frame (MovingFrame::row()) and
 // the fused time update MovingFrame::transition_fixed followed by R Q R'
-// outside the dummy blocks.  KalmanFilter::run hands whole intervals
+// outside the dummy blocks (or, where it applies, the same update in the
+// specialised form of standard_pass.hpp).  KalmanFilter::run hands whole intervals
 // [t0, t1) between anchors to framed_steps(), which runs them in one loop
 // compiled for the processor (core/simd.hpp): the checks of the general
 // loop (diffuse, steady state, time-varying matrices, stored states) are
@@ -31,6 +32,7 @@
 
 #include "summitcast/core/simd.hpp"
 #include "summitcast/statespace/moving_frame.hpp"
+#include "summitcast/statespace/standard_pass.hpp"
 
 namespace summitcast::statespace {
 
@@ -45,6 +47,7 @@ struct FramedInputs {
   Eigen::Index d_stride = 0;
   double h = 0.0;             // the observation variance
   const std::vector<std::pair<Eigen::Index, double>>* RQR_unframed = nullptr;  // (position in P, value)
+  StandardPass* standard = nullptr;  // the specialised time update, where it applies (else null)
 };
 
 // Where the loop writes what it computed.  loglike_t has an entry per time
@@ -150,6 +153,8 @@ SUMMITCAST_INLINE_IN_CLONES FramedResult framed_steps_fixed(MovingFrame& frame, 
   const std::vector<Eigen::Index>& nz = frame.row_nonzero();
   const bool dense = frame.row_dense();
   FramedResult result;
+  const bool standard = L > 0 && in.standard != nullptr;
+  if (standard) in.standard->begin(p, ld);
   for (Eigen::Index t = t0; t < t1; ++t) {
     const double y = in.y[t * in.y_stride];
     double ll = 0.0, s = 0.0;
@@ -185,8 +190,16 @@ SUMMITCAST_INLINE_IN_CLONES FramedResult framed_steps_fixed(MovingFrame& frame, 
     } else {
       result.all_observed = false;
     }
-    frame.transition_fixed<L>(a, p, ld, M, s);
-    for (const auto& [k, value] : *in.RQR_unframed) p[k] += value;
+    bool done = false;
+    if constexpr (L > 0)
+      if (standard) {
+        in.standard->transition<L>(frame, a, p, M, s);
+        done = true;
+      }
+    if (!done) {
+      frame.transition_fixed<L>(a, p, ld, M, s);
+      for (const auto& [k, value] : *in.RQR_unframed) p[k] += value;
+    }
     out.loglike_t[t] = ll;
   }
   return result;

@@ -64,14 +64,19 @@
 // form of P_* − P̄ (P̄ the steady-state limit; the numerical rank of the
 // difference at 1e-12 of max |P̄| averages 11 of 13 and 8 of 12 on the
 // benchmark series with missing months) would save work.
-// Where a full step's time goes (85-110 ns on the benchmark's machine, AMD
-// Zen 4, AVX2 clone): about 40% of it is the wait of vector loads for the
+// Where a full step's time went (85-110 ns on the benchmark's machine, AMD
+// Zen 4, AVX2 clone): about 40% of it was the wait of vector loads for the
 // single-entry stores of the rows T̃ rewrites (row b of the level + trend
-// block, row q of the dummy's new first state; measured by leaving those
-// stores out, 58 and 56 ns per step, wrong numbers); keeping those rows
-// only in their columns (P symmetric) and putting them into each column
-// in registers during the next pass removed the wait but, as written with
-// per-lane blends, cost more instructions than it saved (150-210 ns).
+// block, row q of the dummy's new first state, the diagonal of R Q R';
+// measured by leaving those stores out, 58 and 56 ns per step, wrong
+// numbers); keeping those rows only in their columns (P symmetric) and
+// putting them into each column in registers during the next pass removed
+// the wait but, as written with per-lane blends, cost more instructions
+// than it saved (150-210 ns).  For a level + trend in states 0 and 1 with
+// at most one dummy seasonal block (every unobserved-components model with
+// a trend) standard_pass.hpp finishes every column in registers instead,
+// with the dummy block's new row known before the pass (from the column
+// sums ρ of the block, kept by a recursion), and writes whole vectors only.
 #pragma once
 
 #include <algorithm>
@@ -95,6 +100,8 @@ struct FilterOptions {
   bool steady_state = true;       // freeze a converged covariance recursion
   double steady_tol = 1e-11;      // relative change in P_* that counts as converged
   Index loglikelihood_burn = 0;   // time points whose contributions are not summed
+  bool structured_pass = true;    // the specialised time update of standard_pass.hpp where it applies
+                                  // (false: the general one of moving_frame.hpp; for tests)
 };
 
 struct FilterOutput {
@@ -200,6 +207,7 @@ class KalmanFilter {
     const bool framed = invariant && p == 1 && !has_c && !keep_states && MovingFrame::applies(blocks, RQR) &&
                         MovingFrame::fusable(blocks);
     MovingFrame frame = framed ? MovingFrame(blocks, RQR, sys_.Z[0].data()) : MovingFrame();
+    StandardPass standard_pass = framed ? StandardPass(frame, RQR) : StandardPass();
     // In the frame P_* is kept with ld ≥ m rows (the rows beyond m zero), so
     // that every column is a whole number of vector registers.
     const Index ld = MovingFrame::padded(m);
@@ -224,6 +232,7 @@ class KalmanFilter {
       framed_in.d_stride = sys_.d.cols() == 1 ? 0 : sys_.d.rows();
       framed_in.h = sys_.H[0](0, 0);
       framed_in.RQR_unframed = &RQR_unframed;
+      if (standard_pass.applies() && opt_.structured_pass) framed_in.standard = &standard_pass;
       framed_out.loglike_t = out.loglike_t.data();
       if (opt_.store) {
         framed_out.v = out.v.data();

@@ -186,6 +186,32 @@ class MovingFrame {
     ++steps_;
   }
 
+  // What the specialised pass of standard_pass.hpp needs of the frame: the
+  // dummy seasonal blocks and the level + trend blocks (first states), the
+  // slot that the next transition gives a dummy block's new first state,
+  // and the bookkeeping of transition() after its arithmetic (the dummy
+  // blocks' relabelling, R^k → R^{k+1}, z̃ and k).
+  struct DummyBlock {
+    Eigen::Index start, size;
+    double variance;
+  };
+  std::vector<DummyBlock> dummy_blocks() const {
+    std::vector<DummyBlock> out;
+    for (const auto& d : dummies_) out.push_back({d.start, d.size, d.variance});
+    return out;
+  }
+  const std::vector<Eigen::Index>& trend_starts() const { return trends_; }
+  Eigen::Index new_first_slot(size_t block) const {
+    const Dummy& d = dummies_[block];
+    return slot(d, d.size - 1);
+  }
+  SUMMITCAST_INLINE_IN_CLONES void advance() {
+    for (auto& d : dummies_) d.offset = d.offset == 0 ? d.size - 1 : d.offset - 1;
+    advance_rotations();
+    refresh_row();
+    ++steps_;
+  }
+
   // True when transition() can run the blocks that are not framed: each is
   // an identity or a level + trend block.
   static bool fusable(const BlockTransition& bt) {

@@ -75,7 +75,7 @@ class UnobservedComponentsModel {
     FilterOptions opt;
     opt.store = store;
     opt.loglikelihood_burn = spec_.loglikelihood_burn();
-    KalmanFilter kf(sys, y_.transpose(), opt);
+    KalmanFilter kf(sys, y_row(), opt);
     return kf.run();
   }
 
@@ -100,7 +100,7 @@ class UnobservedComponentsModel {
     opt.store_states = false;
     opt.loglikelihood_burn = spec_.loglikelihood_burn();
     if (opt.loglikelihood_burn > 0) fail_value("score", "the analytic score needs exact diffuse initialisation");
-    KalmanFilter kf(sys, y_.transpose(), opt);
+    KalmanFilter kf(sys, y_row(), opt);
     FilterOutput f = kf.run();
     grad = component_score(spec_, sys, f, exog_);
     return f.loglike;
@@ -147,7 +147,7 @@ class UnobservedComponentsModel {
   // State draws from p(α | y) at the given parameters (see
   // simulation_smoother_states for the layout).
   RowMatrix simulation_smoother(const VectorXd& params, Index draws, std::uint64_t seed) const {
-    return simulation_smoother_states(system(params), y_.transpose(), draws, seed);
+    return simulation_smoother_states(system(params), y_row(), draws, seed);
   }
 
   MatrixXd hessian(const VectorXd& params) const {
@@ -180,7 +180,7 @@ class UnobservedComponentsModel {
     SystemMatrices sys = system(params);
     FilterOptions opt;
     opt.loglikelihood_burn = spec_.loglikelihood_burn();
-    KalmanFilter kf(sys, y_.transpose(), opt);
+    KalmanFilter kf(sys, y_row(), opt);
     kf.run();
     if (kf.final_diffuse()) fail_value("forecast", "the data do not identify all diffuse states; cannot forecast");
     const SystemMatrices fut = future_system(params, future_exog);
@@ -215,7 +215,7 @@ class UnobservedComponentsModel {
     SystemMatrices sys = system(params);
     FilterOptions opt;
     opt.loglikelihood_burn = spec_.loglikelihood_burn();
-    KalmanFilter kf(sys, y_.transpose(), opt);
+    KalmanFilter kf(sys, y_row(), opt);
     kf.run();
     if (kf.final_diffuse()) fail_value("simulate", "the data do not identify all diffuse states; cannot simulate");
     const VectorXd a = kf.final_state();
@@ -265,6 +265,8 @@ class UnobservedComponentsModel {
 
   ComponentSpec spec_;
   VectorXd y_;
+  // y as the 1 x n matrix the filters take, without a copy per call.
+  Eigen::Map<const MatrixXd> y_row() const { return Eigen::Map<const MatrixXd>(y_.data(), 1, y_.size()); }
   MatrixXd exog_;
   Index nobs_ = 0;
 };
