@@ -105,9 +105,9 @@ def test_separation_check_needs_no_scipy_for_an_overlapping_design(monkeypatch):
 
 
 def test_quasi_separation_by_a_group_is_proved_without_scipy(monkeypatch):
-    """The shape of the forecaster's pooled hazards: a series never meets while
-    its crisis runs — separation by a combination (its dummy and its crisis
-    interaction), not by any single column — proved by a Newton step's direction."""
+    """A pooled design's kind of separation: one group never has y = 1 while
+    its binary feature is on — a combination (its dummy and its interaction),
+    not any single column — proved by a Newton step's direction."""
     rng = np.random.default_rng(5)
     n = 600
     group = rng.integers(0, 3, size=n)

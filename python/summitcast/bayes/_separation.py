@@ -126,6 +126,8 @@ def _certificate(Z: np.ndarray, y: np.ndarray, threshold: float,
     beta = np.zeros(B.shape[1])
     s = 2.0 * y - 1.0
     gram = Z.T @ Z
+    gram_pinv = _pseudo_inverse(gram)  # once: b = gram_pinv Z' (a move of eta in Z's column space)
+    flat = 1e-9 * np.abs(Z).max()  # |z_i' b| counted as zero, per unit of max|b|
 
     def loglik(eta: np.ndarray) -> float:
         return float(y @ eta - np.logaddexp(0.0, eta).sum())
@@ -151,14 +153,14 @@ def _certificate(Z: np.ndarray, y: np.ndarray, threshold: float,
             step = step / 2.0
         else:
             return None
-        if _separating_direction(Z, gram, s, trial - eta, threshold):
+        if _separating_direction(Z, gram, gram_pinv, flat, s, trial - eta, threshold):
             return "separated"
         beta, eta, current = beta + step, trial, value
     return None
 
 
-def _separating_direction(Z: np.ndarray, gram: np.ndarray, s: np.ndarray, move: np.ndarray,
-                          threshold: float) -> bool:
+def _separating_direction(Z: np.ndarray, gram: np.ndarray, gram_pinv: np.ndarray, flat: float,
+                          s: np.ndarray, move: np.ndarray, threshold: float) -> bool:
     """True when the change ``move`` of the linear predictor in one Newton
     step, cleaned, proves separation: a b with s_i z_i' b >= 0 for every row
     and sum_i s_i z_i' b > threshold * max|b|, so that b / max|b| is a feasible
@@ -181,7 +183,7 @@ def _separating_direction(Z: np.ndarray, gram: np.ndarray, s: np.ndarray, move: 
     in_p = gain > 1e-3 * top
     if np.abs(move[~in_p]).max(initial=0.0) > 0.1 * top:
         return False  # the rest still moves with the separated rows: not yet a direction (a cheap test first)
-    b = _pseudo_solve(gram, Z.T @ move)  # coefficients of the step in Z's columns
+    b = gram_pinv @ (Z.T @ move)  # coefficients of the step in Z's columns
     rest = Z[~in_p]
     if len(rest):
         gram_rest = gram - Z[in_p].T @ Z[in_p]
@@ -194,18 +196,17 @@ def _separating_direction(Z: np.ndarray, gram: np.ndarray, s: np.ndarray, move: 
     if not size > 0:
         return False
     margin = s * (Z @ b)
-    flat = 1e-9 * np.abs(Z).max() * size
-    return bool(np.abs(margin[~in_p]).max(initial=0.0) <= flat and margin[in_p].min() > flat
+    zero = flat * size
+    return bool(np.abs(margin[~in_p]).max(initial=0.0) <= zero and margin[in_p].min() > zero
                 and margin.sum() > threshold * size)
 
 
-def _pseudo_solve(gram: np.ndarray, rhs: np.ndarray) -> np.ndarray:
-    """The minimum-norm solution of gram x = rhs for a symmetric positive
-    semi-definite ``gram`` (directions with eigenvalues below 1e-12 of the
-    largest dropped)."""
+def _pseudo_inverse(gram: np.ndarray) -> np.ndarray:
+    """The pseudo-inverse of a symmetric positive semi-definite ``gram``
+    (directions with eigenvalues below 1e-12 of the largest dropped)."""
     w, V = np.linalg.eigh(gram)
     keep = w > 1e-12 * w.max()
-    return V[:, keep] @ ((V[:, keep].T @ rhs) / w[keep])
+    return (V[:, keep] / w[keep]) @ V[:, keep].T
 
 
 def _column_basis(Z: np.ndarray, rtol: float = 1e-10) -> np.ndarray:

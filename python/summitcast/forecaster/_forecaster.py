@@ -17,7 +17,7 @@ from ._features import (DURATION_FEATURES, EXOGENOUS_FEATURES, FEATURE_GROUPS, F
                         build_history, duration_features, exogenous_features, series_inputs)
 from ._forecast import REPORT_HORIZONS, Forecast, weighted_interval
 from ._indicators import IndicatorSet, fit_indicators
-from ._models import MODE_SETTINGS, PooledModels, fit_models
+from ._models import PooledModels, fit_models, mode_settings
 from ._persist import restore_state, save_forecaster
 from ._record import STEP_CLASSES, Record, read_record
 from ._scenario import ScenarioResult, apply_inputs, forced_steps, parse_scenario, shift_frame
@@ -119,7 +119,7 @@ class SummitForecaster:
                              f"{record.as_of:%Y-%m}: {sorted(record.series)})")
         history = build_history(record)
         outcomes = _outcome_table(record, history)
-        settings = dict(MODE_SETTINGS[self.mode])
+        settings = mode_settings(self.mode)
         if self.mode == "fast":
             settings["draws"] = max(settings["draws"], self.draws)
         else:

@@ -20,7 +20,6 @@ it reports is not buried in Monte Carlo noise.
 from __future__ import annotations
 
 import functools
-
 from dataclasses import dataclass
 
 import numpy as np

@@ -1,7 +1,7 @@
 // e^x for x <= 0, written so that a loop of calls vectorises (no branch, no
 // table, no library call), for the one pass of exponentials of the Hawkes fit
 // and the e^{-|eta|} of the logit importance densities (four at a time, in a
-// v4d, see bayes/logit_runs.hpp).
+// v4d, see bayes/logit_log_lik.hpp).
 //
 // Range reduction: x = n ln 2 + r with n = round(x / ln 2) and |r| <= ln 2 / 2,
 // so e^x = 2^n e^r.  n is rounded by adding 1.5 · 2^52 (the sum's last bits are
@@ -28,6 +28,13 @@ namespace summitcast {
 // 1.5 · 2^52, whose low bits hold n.  The three live in one local struct,
 // passed by reference (a vector passed by value changes the calling
 // convention between the clones).
+// ln 2 split so that k · kLn2Hi is exact for |k| < 2^21 (kLn2Hi has 21
+// trailing zero bits, 0x3FE62E42FEE00000) and kLn2Hi + kLn2Lo = ln 2 to
+// about 1e-26: the range reductions of the exponential here and of
+// core/vector_log.hpp's log1p.
+inline constexpr double kLn2Hi = 6.93147180369123816490e-01;
+inline constexpr double kLn2Lo = 1.90821492927058770002e-10;
+
 template <class T>
 struct ExpParts {
   T x, p, kd;
@@ -36,12 +43,10 @@ struct ExpParts {
 template <class T>
 SUMMITCAST_INLINE_IN_CLONES void exp_reduced(ExpParts<T>& e) {
   constexpr double log2e = 1.4426950408889634074;
-  constexpr double ln2_hi = 6.93147180369123816490e-01;  // 0x3FE62E42FEE00000: 21 trailing zero bits
-  constexpr double ln2_lo = 1.90821492927058770002e-10;
   constexpr double shifter = 6755399441055744.0;  // 1.5 · 2^52
   e.kd = e.x * log2e + shifter;
   const T n = e.kd - shifter;
-  const T r = (e.x - n * ln2_hi) - n * ln2_lo;
+  const T r = (e.x - n * kLn2Hi) - n * kLn2Lo;
   // the Taylor coefficients 1/k! for k = 13 down to 0
   static constexpr double kInverseFactorials[] = {
       1.0 / 6227020800.0, 1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0,

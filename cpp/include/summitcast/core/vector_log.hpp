@@ -1,7 +1,7 @@
 // log(1 + t) for 0 <= t <= 1, four values at once in a v4d with no branch,
 // table or library call, so that the loop around it stays in vector
 // registers (the log(1 + e^-|eta|) of the logit importance densities,
-// bayes/logit_runs.hpp, after core/vector_exp.hpp's e^-|eta|).
+// bayes/logit_log_lik.hpp, after core/vector_exp.hpp's e^-|eta|).
 //
 // With u = 1 + t, log u = 2 atanh(s), s = (u - 1)/(u + 1), and
 //   2 atanh(s) = 2 s (1 + s^2/3 + s^4/5 + ... ),
@@ -17,12 +17,11 @@
 #pragma once
 
 #include "summitcast/core/simd.hpp"
+#include "summitcast/core/vector_exp.hpp"  // kLn2Hi, kLn2Lo
 
 namespace summitcast {
 
 SUMMITCAST_INLINE_IN_CLONES void log1p_unit(const simd::v4d& t, simd::v4d& out) {
-  constexpr double ln2_hi = 6.93147180369123816490e-01;  // 21 trailing zero bits: k ln2_hi is exact
-  constexpr double ln2_lo = 1.90821492927058770002e-10;
   constexpr double t_sqrt2 = 0.41421356237309504880;  // sqrt 2 - 1
   using simd::v4d;
   const auto halved = t > t_sqrt2;  // lanes of all ones where u is halved
@@ -36,7 +35,7 @@ SUMMITCAST_INLINE_IN_CLONES void log1p_unit(const simd::v4d& t, simd::v4d& out) 
   simd::horner(simd::v4d_local(z), kOddInverses, p);
   // 2 s (1 + z p) = 2s + 2s z p: the leading term kept apart, added last
   const v4d two_s = s + s;
-  out = k * ln2_hi + (two_s + (two_s * z * p + k * ln2_lo));
+  out = k * kLn2Hi + (two_s + (two_s * z * p + k * kLn2Lo));
 }
 
 }  // namespace summitcast

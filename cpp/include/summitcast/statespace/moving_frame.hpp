@@ -179,11 +179,8 @@ class MovingFrame {
       for (Eigen::Index r = 0; r < ld; ++r) p[q * ld + r] = -sigma[r];
       for (Eigen::Index j = 0; j < m; ++j) p[j * ld + q] = -sigma[j];
       p[q * ld + q] = total + d.variance;
-      d.offset = d.offset == 0 ? d.size - 1 : d.offset - 1;
     }
-    advance_rotations();
-    refresh_row();
-    ++steps_;
+    advance();  // each block's slot q above used its own offset only, so the relabelling can follow
   }
 
   // What the specialised pass of standard_pass.hpp needs of the frame: the
