@@ -232,52 +232,64 @@ def _truncate_summits(summits: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFra
     return out.reset_index(drop=True)
 
 
+def _month_offsets(dates, index: pd.DatetimeIndex) -> np.ndarray:
+    """Months from the first month of ``index`` to the month of each date (NaN for NaT)."""
+    stamps = pd.DatetimeIndex(dates)
+    ordinal = 12 * stamps.year.to_numpy(dtype=float) + stamps.month.to_numpy(dtype=float)  # NaT: NaN
+    return ordinal - (12 * index[0].year + index[0].month)
+
+
 def _event_panel(summits, meetings, nuclear_tests, crises, missiles, record_through, end):
     index = month_index(_PANEL_START, end)
-    panel = pd.DataFrame(index=index)
+    n = len(index)
+    columns: dict[str, np.ndarray] = {}
     rows = []
 
     def after(table):  # months past the table's last complete month
         return index > last_complete_month(record_through[table])
 
-    def count_by_month(dates: pd.Series, table: str) -> pd.Series:
-        counts = _month_start(dates).value_counts().reindex(index, fill_value=0).astype("float64")
+    def count_by_month(dates: pd.Series, table: str) -> np.ndarray:
+        at = _month_offsets(dates, index)
+        at = at[(at >= 0) & (at < n)].astype(np.int64)  # NaT and months outside the panel are not counted
+        counts = np.bincount(at, minlength=n).astype("float64")
         counts[after(table)] = np.nan
         return counts
 
-    panel["missile_launches"] = missiles.reindex(index).astype("float64")
-    panel.loc[after("missile_launches"), "missile_launches"] = np.nan
+    launches = missiles.reindex(index).to_numpy(dtype="float64")
+    launches[after("missile_launches")] = np.nan
+    columns["missile_launches"] = launches
     rows.append(("missile_launches", "missile_launches", "nk_missile_record;cns_db",
                  "launches per month; NaN after the maintained record ends"))
-    panel["nuclear_tests"] = count_by_month(nuclear_tests["date"], "nuclear_tests")
+    columns["nuclear_tests"] = count_by_month(nuclear_tests["date"], "nuclear_tests")
     rows.append(("nuclear_tests", "nuclear_tests", ";".join(sorted(_ids(nuclear_tests))), "tests per month"))
     held = summits[summits["held"] == True]  # noqa: E712
-    panel["leader_meetings"] = count_by_month(held["date"], "summits")
+    columns["leader_meetings"] = count_by_month(held["date"], "summits")
     rows.append(("leader_meetings", "summits", ";".join(sorted(_ids(held))),
                  "held trilateral leaders' meetings (stand-alone and ASEAN+3 sidelines)"))
     done = meetings[meetings["held"] == True]  # noqa: E712
     fm = done[done["kind"].isin(_FM_KINDS)]
-    panel["foreign_ministers_meetings"] = count_by_month(fm["date"], "meetings")
+    columns["foreign_ministers_meetings"] = count_by_month(fm["date"], "meetings")
     rows.append(("foreign_ministers_meetings", "meetings", ";".join(sorted(_ids(fm))),
                  "held trilateral foreign ministers' meetings"))
     other = done[~done["kind"].isin(_FM_KINDS)]
-    panel["other_ministerial_meetings"] = count_by_month(other["date"], "meetings")
+    columns["other_ministerial_meetings"] = count_by_month(other["date"], "meetings")
     rows.append(("other_ministerial_meetings", "meetings", ";".join(sorted(_ids(other))),
                  "held trilateral meetings of other ministers or senior officials"))
     unknown = after("crises")
-    for _, c in crises.iterrows():
-        onset = pd.Timestamp(c["onset"]).to_period("M").to_timestamp()
-        ends = pd.Timestamp(c["end"]).to_period("M").to_timestamp() if pd.notna(c["end"]) else None
-        active = index >= onset
-        if ends is not None:
-            active &= index <= ends
-        key = c["crisis_key"]
-        panel[f"{key}_onset"] = np.where(unknown, np.nan, (index == onset).astype("float64"))
-        panel[f"{key}_since"] = np.where(unknown, np.nan, active.astype("float64"))
-        ids = ";".join(sorted({*str(c["source_ids"]).split(";"), *str(c["end_source_ids"]).split(";")} - {"nan"}))
-        rows.append((f"{key}_onset", "crises", c["source_ids"], "1 in the onset month"))
+    month = np.arange(n)
+    for key, onset, ended, source_ids, end_ids in zip(crises["crisis_key"], _month_offsets(crises["onset"], index),
+                                                      _month_offsets(crises["end"], index), crises["source_ids"],
+                                                      crises["end_source_ids"]):
+        active = month >= onset
+        if not np.isnan(ended):
+            active &= month <= ended
+        columns[f"{key}_onset"] = np.where(unknown, np.nan, (month == onset).astype("float64"))
+        columns[f"{key}_since"] = np.where(unknown, np.nan, active.astype("float64"))
+        ids = ";".join(sorted({*str(source_ids).split(";"), *str(end_ids).split(";")} - {"nan"}))
+        rows.append((f"{key}_onset", "crises", source_ids, "1 in the onset month"))
         rows.append((f"{key}_since", "crises", ids,
                      "1 from the onset month through the month of the public act that ended it (if any), 0 after"))
+    panel = pd.DataFrame(columns, index=index)
     sources = pd.DataFrame(rows, columns=["column", "table", "source_ids", "derivation"]).set_index("column")
     sources.insert(1, "record_through", sources["table"].map(record_through))
     return panel, sources
