@@ -289,13 +289,16 @@ def add_trade_indicators(panel: pd.DataFrame, sources: pd.DataFrame, trade: Trad
     monthly = trade.monthly.reindex(panel.index)
     panel = panel.join(monthly)
     rows = []
+    observed_pair, observed_ids = trade.observed["pair"].to_numpy(), trade.observed["source_ids"].to_numpy()
+    annual = trade.annual
+    reporter, flows, ids = annual["reporter"].to_numpy(), annual["flow"].to_numpy(), annual["source_ids"].to_numpy()
+    published = (annual["basis"] != "sum_of_bundled_months").to_numpy(dtype=bool)
     for col in COLUMNS:
         pair, flow = col[len("trade_"):].rsplit("_", 1)
         unit = PAIRS[pair][2].replace("_", " ")
-        monthly_ids = sorted(set(trade.observed.loc[trade.observed["pair"] == pair, "source_ids"]))
-        totals = trade.annual[(trade.annual["reporter"] == PAIRS[pair][0]) & (trade.annual["flow"] == flow)
-                              & (trade.annual["basis"] != "sum_of_bundled_months")]
-        total_ids = sorted({s for cell in totals["source_ids"] for s in str(cell).split(";")})
+        monthly_ids = sorted(set(observed_ids[observed_pair == pair]))
+        totals = (reporter == PAIRS[pair][0]) & (flows == flow) & published
+        total_ids = sorted({s for cell in ids[totals] for s in str(cell).split(";")})
         through = trade.series_record_through[col]
         rows.append((col, ";".join(monthly_ids + total_ids),
                      f"{unit}; official monthly figures, and after them monthly estimates from the annual totals "

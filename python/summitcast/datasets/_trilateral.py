@@ -79,8 +79,9 @@ def _month_start(dates) -> pd.Series:
     return pd.to_datetime(pd.Series(dates)).dt.to_period("M").dt.to_timestamp()
 
 
-def _ids(table: pd.DataFrame, column: str = "source_ids") -> set[str]:
-    return {s for cell in table[column].dropna() for s in str(cell).split(";")}
+def _ids(cells) -> set[str]:
+    """The source keys of the known cells of a ``source_ids`` column."""
+    return {s for cell in cells if not pd.isna(cell) for s in str(cell).split(";")}
 
 
 def _as_boolean(column: pd.Series, name: str) -> pd.Series:
@@ -206,9 +207,9 @@ class TrilateralData:
 
 
 def _clip_end(table: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:
-    table = table.copy()
-    table.loc[table["date_end"] > cutoff, "date_end"] = pd.NaT
-    return table
+    """``table`` with end dates after ``cutoff`` unknown (NaT)."""
+    ends = table["date_end"].to_numpy()
+    return table.assign(date_end=np.where(ends > cutoff, np.datetime64("NaT"), ends).astype(ends.dtype))
 
 
 def _truncate_summits(summits: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:
@@ -220,8 +221,12 @@ def _truncate_summits(summits: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFra
     known = (out["held"] == True) & (out["date"] <= cutoff)  # noqa: E712
     unknown = current & year_open & ~known.fillna(False)
     if unknown.any():
-        held_before = summits[standalone & (summits["held"] == True) & (summits["date"] <= cutoff)]  # noqa: E712
-        last = held_before.sort_values("date").iloc[-1] if len(held_before) else None
+        before = (standalone & (summits["held"] == True) & (summits["date"] <= cutoff)).to_numpy(  # noqa: E712
+            dtype=bool, na_value=False)
+        rows = np.flatnonzero(before)
+        # the latest of them, as held_before.sort_values("date").iloc[-1] finds it (numpy's quicksort of the known dates)
+        last = summits.iloc[rows[np.argsort(summits["date"].to_numpy()[rows], kind="quicksort")[-1]]] \
+            if rows.size else None
         out.loc[unknown, "held"] = pd.NA
         out.loc[unknown, ["date", "date_end"]] = pd.NaT
         out.loc[unknown, "date_precision"] = "year"
@@ -261,19 +266,21 @@ def _event_panel(summits, meetings, nuclear_tests, crises, missiles, record_thro
     rows.append(("missile_launches", "missile_launches", "nk_missile_record;cns_db",
                  "launches per month; NaN after the maintained record ends"))
     columns["nuclear_tests"] = count_by_month(nuclear_tests["date"], "nuclear_tests")
-    rows.append(("nuclear_tests", "nuclear_tests", ";".join(sorted(_ids(nuclear_tests))), "tests per month"))
-    held = summits[summits["held"] == True]  # noqa: E712
-    columns["leader_meetings"] = count_by_month(held["date"], "summits")
-    rows.append(("leader_meetings", "summits", ";".join(sorted(_ids(held))),
+    rows.append(("nuclear_tests", "nuclear_tests", ";".join(sorted(_ids(nuclear_tests["source_ids"]))),
+                 "tests per month"))
+    # rows selected by masks on the columns used (no copies of the whole tables)
+    held = (summits["held"] == True).to_numpy(dtype=bool, na_value=False)  # noqa: E712
+    columns["leader_meetings"] = count_by_month(summits["date"].to_numpy()[held], "summits")
+    rows.append(("leader_meetings", "summits", ";".join(sorted(_ids(summits["source_ids"].to_numpy()[held]))),
                  "held trilateral leaders' meetings (stand-alone and ASEAN+3 sidelines)"))
-    done = meetings[meetings["held"] == True]  # noqa: E712
-    fm = done[done["kind"].isin(_FM_KINDS)]
-    columns["foreign_ministers_meetings"] = count_by_month(fm["date"], "meetings")
-    rows.append(("foreign_ministers_meetings", "meetings", ";".join(sorted(_ids(fm))),
+    done = (meetings["held"] == True).to_numpy(dtype=bool, na_value=False)  # noqa: E712
+    is_fm = meetings["kind"].isin(_FM_KINDS).to_numpy(dtype=bool)
+    dates, ids = meetings["date"].to_numpy(), meetings["source_ids"].to_numpy()
+    columns["foreign_ministers_meetings"] = count_by_month(dates[done & is_fm], "meetings")
+    rows.append(("foreign_ministers_meetings", "meetings", ";".join(sorted(_ids(ids[done & is_fm]))),
                  "held trilateral foreign ministers' meetings"))
-    other = done[~done["kind"].isin(_FM_KINDS)]
-    columns["other_ministerial_meetings"] = count_by_month(other["date"], "meetings")
-    rows.append(("other_ministerial_meetings", "meetings", ";".join(sorted(_ids(other))),
+    columns["other_ministerial_meetings"] = count_by_month(dates[done & ~is_fm], "meetings")
+    rows.append(("other_ministerial_meetings", "meetings", ";".join(sorted(_ids(ids[done & ~is_fm]))),
                  "held trilateral meetings of other ministers or senior officials"))
     unknown = after("crises")
     month = np.arange(n)
