@@ -35,6 +35,7 @@ for, from its own figures.
 
 from __future__ import annotations
 
+import functools
 import html
 from dataclasses import dataclass, field
 from importlib import resources
@@ -63,6 +64,16 @@ _START = pd.Timestamp("2001-01-01")
 
 
 def _read(name: str, **kwargs) -> pd.DataFrame:
+    """A bundled table, parsed once per process (the package's files do not
+    change while it runs; a vintage or backtest reads them at every origin);
+    each caller gets its own copy."""
+    options = tuple(sorted((k, tuple(sorted(v.items())) if isinstance(v, dict) else v) for k, v in kwargs.items()))
+    return _parsed(name, options).copy()
+
+
+@functools.lru_cache(maxsize=None)
+def _parsed(name: str, options: tuple) -> pd.DataFrame:
+    kwargs = {k: dict(v) if k == "dtype" and isinstance(v, tuple) else v for k, v in options}
     with resources.files(__package__).joinpath("data", name).open("r", encoding="utf-8") as fh:
         return pd.read_csv(fh, keep_default_na=False, na_values=[""], **kwargs)
 

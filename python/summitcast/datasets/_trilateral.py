@@ -227,13 +227,12 @@ def _truncate_summits(summits: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFra
         # the latest of them, as held_before.sort_values("date").iloc[-1] finds it (numpy's quicksort of the known dates)
         last = summits.iloc[rows[np.argsort(summits["date"].to_numpy()[rows], kind="quicksort")[-1]]] \
             if rows.size else None
-        out.loc[unknown, "held"] = pd.NA
-        out.loc[unknown, ["date", "date_end"]] = pd.NaT
-        out.loc[unknown, "date_precision"] = "year"
-        out.loc[unknown, ["documents", "security_language", "reason_not_held", "city", "venue_country"]] = np.nan
-        out.loc[unknown, "outcome_level"] = pd.NA
-        out.loc[unknown, "number"] = (int(last["number"]) + 1) if last is not None else 1
-        out.loc[unknown, "source_ids"] = last["source_ids"] if last is not None else "wiki_cjk_summit"
+        unset = {"held": pd.NA, "date": pd.NaT, "date_end": pd.NaT, "date_precision": "year",
+                 **dict.fromkeys(["documents", "security_language", "reason_not_held", "city", "venue_country"], np.nan),
+                 "outcome_level": pd.NA, "number": (int(last["number"]) + 1) if last is not None else 1,
+                 "source_ids": last["source_ids"] if last is not None else "wiki_cjk_summit"}
+        rows = unknown.to_numpy(dtype=bool)
+        out = out.assign(**{column: out[column].mask(rows, value) for column, value in unset.items()})
     return out.reset_index(drop=True)
 
 
