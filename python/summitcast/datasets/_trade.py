@@ -36,7 +36,9 @@ for, from its own figures.
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
+import pickle
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -235,9 +237,10 @@ def _vintage_nowcast(observed: pd.DataFrame, annual: pd.DataFrame, params_table:
     with no new publication (after the last bundled month, 2019-12, figures
     appear only each January) give the same vintage, which a monthly backtest
     would otherwise recompute at every origin.  The key is the content of the
-    vintage's own tables (a hash of every row, with its index), so a vintage is
-    never served a nowcast of figures it does not have."""
-    key = b"|".join(pd.util.hash_pandas_object(table).to_numpy().tobytes() for table in (observed, annual, params_table))
+    vintage's own tables (the SHA-256 digest of their pickles: every value,
+    dtype and index label), so a vintage is never served a nowcast of
+    figures it does not have."""
+    key = hashlib.sha256(b"".join(pickle.dumps(table, protocol=5) for table in (observed, annual, params_table))).digest()
     if key not in _VINTAGES:
         if len(_VINTAGES) >= _VINTAGE_CACHE_SIZE:
             _VINTAGES.pop(next(iter(_VINTAGES)))

@@ -43,6 +43,7 @@ into features, for the history (one path) and the future alike.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -115,6 +116,13 @@ def _pair_key(a: str, b: str) -> str:
 
 def trade_column_pairs(columns: pd.Index) -> dict[str, tuple[str, str]]:
     """pair key → (exports column, imports column) for ``trade_<a>_<b>_exports/_imports`` columns."""
+    return dict(_trade_column_pairs(tuple(columns)))
+
+
+@functools.lru_cache(maxsize=64)
+def _trade_column_pairs(columns: tuple) -> dict[str, tuple[str, str]]:
+    """:func:`trade_column_pairs` of a tuple of column names, found once per set
+    of columns (every vintage of a record has the same; callers get copies)."""
     out = {}
     for col in columns:
         name = str(col)

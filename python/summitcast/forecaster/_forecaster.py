@@ -131,8 +131,7 @@ class SummitForecaster:
         self._warn(self.models.notes)
         inputs = {}
         for key in record.series:
-            for name in series_inputs(record, record.series[key]):
-                inputs[name] = history.inputs[key][name]
+            inputs.update(history.inputs[key])  # each series' inputs (series_inputs), in their order
         self.indicators: IndicatorSet = fit_indicators(inputs, history.index, self.indicator_models)
         self.record: Record = record
         self.history: History = history
