@@ -39,7 +39,6 @@ import html
 from dataclasses import dataclass, field
 from importlib import resources
 
-import numpy as np
 import pandas as pd
 
 from .._common.time import as_month, month_end, month_index
