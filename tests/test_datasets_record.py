@@ -98,7 +98,9 @@ def test_crisis_flags_end_with_the_public_act_that_ended_them(data):
                      "dokdo_visit_2012": "2012-08", "senkaku_nationalisation": "2014-11",
                      "yasukuni_ministers_2013": "2013-07", "yasukuni_abe_2013_china": "2014-11",
                      "yasukuni_abe_2013_korea": "2015-11", "thaad": "2017-10", "busan_statue_2016": "2017-04",
-                     "export_controls": "2023-03", "treated_water": "2025-06"}
+                     "export_controls": "2023-03", "g7_taiwan_2022": "2022-11",
+                     "covid_entry_2022_japan": "2023-01", "covid_entry_2022_korea": "2023-02",
+                     "treated_water": "2025-06"}
     assert set(expected_ends) | {"taiwan_remarks"} == set(data.crises["crisis_key"])
     for key, month in expected_ends.items():
         end = pd.Timestamp(month + "-01")
@@ -137,6 +139,14 @@ def test_crises_rows_follow_the_inclusion_rule(data):
     assert k.loc["dokdo_visit_2012", "onset"] == pd.Timestamp("2012-08-10")
     assert k.loc["busan_statue_2016", "end"] == pd.Timestamp("2017-04-04")  # Nagamine back in Seoul
     assert k.loc["senkaku_nationalisation", "onset"] == pd.Timestamp("2012-09-11")
+    # the G7 statement of 3 Aug 2022; the Phnom Penh meeting dropped the next day, Bangkok summit 17 Nov
+    assert k.loc["g7_taiwan_2022", ["onset", "end", "parties"]].tolist() == [
+        pd.Timestamp("2022-08-03"), pd.Timestamp("2022-11-17"), "CHN;JPN"]
+    # entry curbs announced 27 Dec (Japan) and 30 Dec 2022 (ROK); China's visas back 29 Jan and 18 Feb 2023
+    assert k.loc["covid_entry_2022_japan", ["onset", "end", "parties"]].tolist() == [
+        pd.Timestamp("2022-12-27"), pd.Timestamp("2023-01-29"), "CHN;JPN"]
+    assert k.loc["covid_entry_2022_korea", ["onset", "end", "parties"]].tolist() == [
+        pd.Timestamp("2022-12-30"), pd.Timestamp("2023-02-18"), "CHN;KOR"]
 
 
 def test_every_row_of_every_table_is_sourced(data):
@@ -427,7 +437,8 @@ def test_truncate_gives_the_vintage_of_the_month(data):
     assert pd.isna(s.loc["summit-2019", "held"]) and pd.isna(s.loc["summit-2019", "date"])
     assert s.loc["summit-2019", "number"] == 8 and s.loc["summit-2019", "host"] == "CHN"
     assert "summit-2020" not in s.index and s.loc["summit-2018", "held"] == True  # noqa: E712
-    assert set(v.crises["crisis_key"]) == set(data.crises["crisis_key"]) - {"treated_water", "taiwan_remarks"}
+    assert set(v.crises["crisis_key"]) == set(data.crises["crisis_key"]) - {
+        "g7_taiwan_2022", "covid_entry_2022_japan", "covid_entry_2022_korea", "treated_water", "taiwan_remarks"}
     assert v.crises.set_index("crisis_key").loc["thaad", "end"] == pd.Timestamp("2017-10-31")
     # the forced-labour ruling (30 Oct 2018) was public; the 2023 end was not
     assert pd.isna(v.crises.set_index("crisis_key").loc["export_controls", "end"])

@@ -115,7 +115,9 @@ def test_indicator_panel_index_and_flags(data):
                       "dokdo_visit_2012": ["2012-08"], "senkaku_nationalisation": ["2012-09"],
                       "yasukuni_ministers_2013": ["2013-04"], "yasukuni_abe_2013_china": ["2013-12"],
                       "yasukuni_abe_2013_korea": ["2013-12"], "thaad": ["2016-07"], "busan_statue_2016": ["2016-12"],
-                      "export_controls": ["2018-10"], "treated_water": ["2023-08"], "taiwan_remarks": ["2025-11"]}
+                      "export_controls": ["2018-10"], "g7_taiwan_2022": ["2022-08"],
+                      "covid_entry_2022_japan": ["2022-12"], "covid_entry_2022_korea": ["2022-12"],
+                      "treated_water": ["2023-08"], "taiwan_remarks": ["2025-11"]}
     assert ind.loc["2016-06-01", "thaad_since"] == 0 and ind.loc["2016-07-01", "thaad_since"] == 1
     # ended by the normalisation announcement of 31 Oct 2017
     assert ind.loc["2017-10-01", "thaad_since"] == 1 and ind.loc["2017-11-01", "thaad_since"] == 0

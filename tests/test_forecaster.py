@@ -327,3 +327,35 @@ def test_mode_settings_fill_what_a_caller_leaves_out_and_name_what_they_get_wron
         mode_settings("fast", {"tune": 10})
     with pytest.raises(ValueError, match="mode must be one of.*'exact'"):
         mode_settings("exact")
+
+
+def test_crisis_features_count_the_crises_table_and_skip_series_an_organisation_convenes(data, fitted):
+    """Configuration 5: a state-only series' ``crisis`` in month t counts the
+    crises between its members active in month t - 1, read directly from the
+    crises table; the ASEAN-convened series read none (``crisis`` and
+    ``host_crisis`` are 0 in every month), though crises were active in their months."""
+    panel = fitted.history.panel
+    crises = data.crises
+    for key, members in [("china_japan_visits", {"CHN", "JPN"}), ("trilateral", {"CHN", "JPN", "KOR"})]:
+        rows = panel[panel["series"] == key]
+        expected = []
+        for month in rows["month"]:
+            previous = month - pd.DateOffset(months=1)
+            count = 0
+            for _, c in crises.iterrows():
+                parties = set(c["parties"].split(";"))
+                if len(parties & members) < 2:
+                    continue
+                onset = c["onset"].to_period("M").to_timestamp()
+                end = c["end"].to_period("M").to_timestamp() if pd.notna(c["end"]) else fitted.as_of
+                count += onset <= previous <= end
+            expected.append(count)
+        np.testing.assert_array_equal(rows["crisis"].to_numpy(), expected)
+        assert rows["crisis"].max() >= 1
+    for key in ("asean_plus_three", "east_asia_summit"):
+        assert fitted.record.series[key].convened_by_organisation
+        rows = panel[panel["series"] == key]
+        assert len(rows) > 100
+        assert (rows["crisis"] == 0).all() and (rows["host_crisis"] == 0).all()
+    state_only = [k for k, info in fitted.record.series.items() if not info.convened_by_organisation]
+    assert {"trilateral", "china_japan_visits", "us_japan_korea_leaders"} <= set(state_only)

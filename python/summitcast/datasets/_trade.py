@@ -42,7 +42,6 @@ import pickle
 from dataclasses import dataclass, field
 from importlib import resources
 
-import numpy as np
 import pandas as pd
 
 from .._common.time import as_month, month_end, month_index

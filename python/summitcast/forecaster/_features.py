@@ -138,13 +138,20 @@ def _trade_column_pairs(columns: tuple) -> dict[str, tuple[str, str]]:
 def series_inputs(record: Record, info: SeriesInfo) -> list[str]:
     """Names of the monthly inputs the features of ``info`` read: crises of
     member pairs whose countries the crisis table covers, trade of pairs with
-    trade columns, leaders and elections of members the tables cover."""
+    trade columns, leaders and elections of members the tables cover.
+
+    A series convened by an organisation (a member such as ``ASEAN``) reads
+    no crises (configuration 5 of ``benchmarks/results/skill_configurations.md``):
+    a crisis is a step one government takes against another's meetings with
+    it, and the organisation's chair, not the two governments, convenes these.
+    """
     covered = {c for parties in record.crises["parties"] for c in parties}
     pairs = [_pair_key(a, b) for a, b in info.pairs if a in covered and b in covered]
     trade = trade_column_pairs(record.indicators.columns)
     leaders, elections = set(record.leaders["country"]), set(record.elections["country"])
     names = ["launches", "nuclear_tests"]
-    names += [f"crisis:{p}" for p in pairs]
+    if not info.convened_by_organisation:
+        names += [f"crisis:{p}" for p in pairs]
     names += [f"trade:{p}" for p in pairs if p in trade]
     names += [f"leader:{c}" for c in info.members if c in leaders]
     names += [f"election:{c}" for c in info.members if c in elections]

@@ -140,7 +140,7 @@ class Forecast:
             tables.append(("P(outcome level | held by then)", t))
         if not self.drivers.empty:
             tables.append((f"Drivers: shift of P(held) from the baseline ({self.baseline})", self.drivers))
-        notes = [f"levels: " + "; ".join(f"{k} = {v}" for k, v in self.outcome_levels.items())] if self.outcome_levels else []
+        notes = ["levels: " + "; ".join(f"{k} = {v}" for k, v in self.outcome_levels.items())] if self.outcome_levels else []
         notes += [f"data: {k} through {v}" for k, v in self.data.get("record_through", {}).items()]
         notes += [f"note: {n}" for n in self.notes]
         return Summary(f"SummitForecaster: {self.series}", info, tables, notes)

@@ -27,7 +27,7 @@ fast mode's importance-corrected Laplace approximation agrees with NUTS.
 marginal posterior at the 2019-06 origin is 0.3–0.7 per sd, below the fixed 1.)
 
 Priors (configuration 1 of ``benchmarks/results/skill_configurations.md``,
-kept by configuration 4, the default; fixed from reasoning before scoring;
+kept by configurations 4 and 5 (5 is the default); fixed from reasoning before scoring;
 on standardised predictors):
 shared effects Normal(0, 1) — one sd of a feature moves the log odds by
 less than 2 with 95% prior probability, which rules out the huge effects

@@ -77,6 +77,13 @@ class SeriesInfo:
         codes = sorted(m for m in self.members if _ISO3.match(m))
         return [(a, b) for i, a in enumerate(codes) for b in codes[i + 1:]]
 
+    @property
+    def convened_by_organisation(self) -> bool:
+        """True when a member is an organisation, not a state (a code that is
+        not ISO 3166 alpha-3, such as ``ASEAN``): its chair convenes the
+        meetings, so no two member states can withhold them from each other."""
+        return any(not _ISO3.match(m) for m in self.members)
+
 
 @dataclass(frozen=True)
 class Record:
