@@ -35,7 +35,10 @@ for, from its own figures.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
+import pickle
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -62,6 +65,16 @@ _START = pd.Timestamp("2001-01-01")
 
 
 def _read(name: str, **kwargs) -> pd.DataFrame:
+    """A bundled table, parsed once per process (the package's files do not
+    change while it runs; a vintage or backtest reads them at every origin);
+    each caller gets its own copy."""
+    options = tuple(sorted((k, tuple(sorted(v.items())) if isinstance(v, dict) else v) for k, v in kwargs.items()))
+    return _parsed(name, options).copy()
+
+
+@functools.lru_cache(maxsize=None)
+def _parsed(name: str, options: tuple) -> pd.DataFrame:
+    kwargs = {k: dict(v) if k == "dtype" and isinstance(v, tuple) else v for k, v in options}
     with resources.files(__package__).joinpath("data", name).open("r", encoding="utf-8") as fh:
         return pd.read_csv(fh, keep_default_na=False, na_values=[""], **kwargs)
 
@@ -223,9 +236,10 @@ def _vintage_nowcast(observed: pd.DataFrame, annual: pd.DataFrame, params_table:
     with no new publication (after the last bundled month, 2019-12, figures
     appear only each January) give the same vintage, which a monthly backtest
     would otherwise recompute at every origin.  The key is the content of the
-    vintage's own tables (a hash of every row, with its index), so a vintage is
-    never served a nowcast of figures it does not have."""
-    key = b"|".join(pd.util.hash_pandas_object(table).to_numpy().tobytes() for table in (observed, annual, params_table))
+    vintage's own tables (the SHA-256 digest of their pickles: every value,
+    dtype and index label), so a vintage is never served a nowcast of
+    figures it does not have."""
+    key = hashlib.sha256(b"".join(pickle.dumps(table, protocol=5) for table in (observed, annual, params_table))).digest()
     if key not in _VINTAGES:
         if len(_VINTAGES) >= _VINTAGE_CACHE_SIZE:
             _VINTAGES.pop(next(iter(_VINTAGES)))
@@ -288,13 +302,16 @@ def add_trade_indicators(panel: pd.DataFrame, sources: pd.DataFrame, trade: Trad
     monthly = trade.monthly.reindex(panel.index)
     panel = panel.join(monthly)
     rows = []
+    observed_pair, observed_ids = trade.observed["pair"].to_numpy(), trade.observed["source_ids"].to_numpy()
+    annual = trade.annual
+    reporter, flows, ids = annual["reporter"].to_numpy(), annual["flow"].to_numpy(), annual["source_ids"].to_numpy()
+    published = (annual["basis"] != "sum_of_bundled_months").to_numpy(dtype=bool)
     for col in COLUMNS:
         pair, flow = col[len("trade_"):].rsplit("_", 1)
         unit = PAIRS[pair][2].replace("_", " ")
-        monthly_ids = sorted(set(trade.observed.loc[trade.observed["pair"] == pair, "source_ids"]))
-        totals = trade.annual[(trade.annual["reporter"] == PAIRS[pair][0]) & (trade.annual["flow"] == flow)
-                              & (trade.annual["basis"] != "sum_of_bundled_months")]
-        total_ids = sorted({s for cell in totals["source_ids"] for s in str(cell).split(";")})
+        monthly_ids = sorted(set(observed_ids[observed_pair == pair]))
+        totals = (reporter == PAIRS[pair][0]) & (flows == flow) & published
+        total_ids = sorted({s for cell in ids[totals] for s in str(cell).split(";")})
         through = trade.series_record_through[col]
         rows.append((col, ";".join(monthly_ids + total_ids),
                      f"{unit}; official monthly figures, and after them monthly estimates from the annual totals "

@@ -79,8 +79,9 @@ def _month_start(dates) -> pd.Series:
     return pd.to_datetime(pd.Series(dates)).dt.to_period("M").dt.to_timestamp()
 
 
-def _ids(table: pd.DataFrame, column: str = "source_ids") -> set[str]:
-    return {s for cell in table[column].dropna() for s in str(cell).split(";")}
+def _ids(cells) -> set[str]:
+    """The source keys of the known cells of a ``source_ids`` column."""
+    return {s for cell in cells if not pd.isna(cell) for s in str(cell).split(";")}
 
 
 def _as_boolean(column: pd.Series, name: str) -> pd.Series:
@@ -206,9 +207,9 @@ class TrilateralData:
 
 
 def _clip_end(table: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:
-    table = table.copy()
-    table.loc[table["date_end"] > cutoff, "date_end"] = pd.NaT
-    return table
+    """``table`` with end dates after ``cutoff`` unknown (NaT)."""
+    ends = table["date_end"].to_numpy()
+    return table.assign(date_end=np.where(ends > cutoff, np.datetime64("NaT"), ends).astype(ends.dtype))
 
 
 def _truncate_summits(summits: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:
@@ -220,64 +221,81 @@ def _truncate_summits(summits: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFra
     known = (out["held"] == True) & (out["date"] <= cutoff)  # noqa: E712
     unknown = current & year_open & ~known.fillna(False)
     if unknown.any():
-        held_before = summits[standalone & (summits["held"] == True) & (summits["date"] <= cutoff)]  # noqa: E712
-        last = held_before.sort_values("date").iloc[-1] if len(held_before) else None
-        out.loc[unknown, "held"] = pd.NA
-        out.loc[unknown, ["date", "date_end"]] = pd.NaT
-        out.loc[unknown, "date_precision"] = "year"
-        out.loc[unknown, ["documents", "security_language", "reason_not_held", "city", "venue_country"]] = np.nan
-        out.loc[unknown, "outcome_level"] = pd.NA
-        out.loc[unknown, "number"] = (int(last["number"]) + 1) if last is not None else 1
-        out.loc[unknown, "source_ids"] = last["source_ids"] if last is not None else "wiki_cjk_summit"
+        before = (standalone & (summits["held"] == True) & (summits["date"] <= cutoff)).to_numpy(  # noqa: E712
+            dtype=bool, na_value=False)
+        rows = np.flatnonzero(before)
+        # the latest of them, as held_before.sort_values("date").iloc[-1] finds it (numpy's quicksort of the known dates)
+        last = summits.iloc[rows[np.argsort(summits["date"].to_numpy()[rows], kind="quicksort")[-1]]] \
+            if rows.size else None
+        unset = {"held": pd.NA, "date": pd.NaT, "date_end": pd.NaT, "date_precision": "year",
+                 **dict.fromkeys(["documents", "security_language", "reason_not_held", "city", "venue_country"], np.nan),
+                 "outcome_level": pd.NA, "number": (int(last["number"]) + 1) if last is not None else 1,
+                 "source_ids": last["source_ids"] if last is not None else "wiki_cjk_summit"}
+        rows = unknown.to_numpy(dtype=bool)
+        out = out.assign(**{column: out[column].mask(rows, value) for column, value in unset.items()})
     return out.reset_index(drop=True)
+
+
+def _month_offsets(dates, index: pd.DatetimeIndex) -> np.ndarray:
+    """Months from the first month of ``index`` to the month of each date (NaN for NaT)."""
+    stamps = pd.DatetimeIndex(dates)
+    ordinal = 12 * stamps.year.to_numpy(dtype=float) + stamps.month.to_numpy(dtype=float)  # NaT: NaN
+    return ordinal - (12 * index[0].year + index[0].month)
 
 
 def _event_panel(summits, meetings, nuclear_tests, crises, missiles, record_through, end):
     index = month_index(_PANEL_START, end)
-    panel = pd.DataFrame(index=index)
+    n = len(index)
+    columns: dict[str, np.ndarray] = {}
     rows = []
 
     def after(table):  # months past the table's last complete month
         return index > last_complete_month(record_through[table])
 
-    def count_by_month(dates: pd.Series, table: str) -> pd.Series:
-        counts = _month_start(dates).value_counts().reindex(index, fill_value=0).astype("float64")
+    def count_by_month(dates: pd.Series, table: str) -> np.ndarray:
+        at = _month_offsets(dates, index)
+        at = at[(at >= 0) & (at < n)].astype(np.int64)  # NaT and months outside the panel are not counted
+        counts = np.bincount(at, minlength=n).astype("float64")
         counts[after(table)] = np.nan
         return counts
 
-    panel["missile_launches"] = missiles.reindex(index).astype("float64")
-    panel.loc[after("missile_launches"), "missile_launches"] = np.nan
+    launches = missiles.reindex(index).to_numpy(dtype="float64")
+    launches[after("missile_launches")] = np.nan
+    columns["missile_launches"] = launches
     rows.append(("missile_launches", "missile_launches", "nk_missile_record;cns_db",
                  "launches per month; NaN after the maintained record ends"))
-    panel["nuclear_tests"] = count_by_month(nuclear_tests["date"], "nuclear_tests")
-    rows.append(("nuclear_tests", "nuclear_tests", ";".join(sorted(_ids(nuclear_tests))), "tests per month"))
-    held = summits[summits["held"] == True]  # noqa: E712
-    panel["leader_meetings"] = count_by_month(held["date"], "summits")
-    rows.append(("leader_meetings", "summits", ";".join(sorted(_ids(held))),
+    columns["nuclear_tests"] = count_by_month(nuclear_tests["date"], "nuclear_tests")
+    rows.append(("nuclear_tests", "nuclear_tests", ";".join(sorted(_ids(nuclear_tests["source_ids"]))),
+                 "tests per month"))
+    # rows selected by masks on the columns used (no copies of the whole tables)
+    held = (summits["held"] == True).to_numpy(dtype=bool, na_value=False)  # noqa: E712
+    columns["leader_meetings"] = count_by_month(summits["date"].to_numpy()[held], "summits")
+    rows.append(("leader_meetings", "summits", ";".join(sorted(_ids(summits["source_ids"].to_numpy()[held]))),
                  "held trilateral leaders' meetings (stand-alone and ASEAN+3 sidelines)"))
-    done = meetings[meetings["held"] == True]  # noqa: E712
-    fm = done[done["kind"].isin(_FM_KINDS)]
-    panel["foreign_ministers_meetings"] = count_by_month(fm["date"], "meetings")
-    rows.append(("foreign_ministers_meetings", "meetings", ";".join(sorted(_ids(fm))),
+    done = (meetings["held"] == True).to_numpy(dtype=bool, na_value=False)  # noqa: E712
+    is_fm = meetings["kind"].isin(_FM_KINDS).to_numpy(dtype=bool)
+    dates, ids = meetings["date"].to_numpy(), meetings["source_ids"].to_numpy()
+    columns["foreign_ministers_meetings"] = count_by_month(dates[done & is_fm], "meetings")
+    rows.append(("foreign_ministers_meetings", "meetings", ";".join(sorted(_ids(ids[done & is_fm]))),
                  "held trilateral foreign ministers' meetings"))
-    other = done[~done["kind"].isin(_FM_KINDS)]
-    panel["other_ministerial_meetings"] = count_by_month(other["date"], "meetings")
-    rows.append(("other_ministerial_meetings", "meetings", ";".join(sorted(_ids(other))),
+    columns["other_ministerial_meetings"] = count_by_month(dates[done & ~is_fm], "meetings")
+    rows.append(("other_ministerial_meetings", "meetings", ";".join(sorted(_ids(ids[done & ~is_fm]))),
                  "held trilateral meetings of other ministers or senior officials"))
     unknown = after("crises")
-    for _, c in crises.iterrows():
-        onset = pd.Timestamp(c["onset"]).to_period("M").to_timestamp()
-        ends = pd.Timestamp(c["end"]).to_period("M").to_timestamp() if pd.notna(c["end"]) else None
-        active = index >= onset
-        if ends is not None:
-            active &= index <= ends
-        key = c["crisis_key"]
-        panel[f"{key}_onset"] = np.where(unknown, np.nan, (index == onset).astype("float64"))
-        panel[f"{key}_since"] = np.where(unknown, np.nan, active.astype("float64"))
-        ids = ";".join(sorted({*str(c["source_ids"]).split(";"), *str(c["end_source_ids"]).split(";")} - {"nan"}))
-        rows.append((f"{key}_onset", "crises", c["source_ids"], "1 in the onset month"))
+    month = np.arange(n)
+    for key, onset, ended, source_ids, end_ids in zip(crises["crisis_key"], _month_offsets(crises["onset"], index),
+                                                      _month_offsets(crises["end"], index), crises["source_ids"],
+                                                      crises["end_source_ids"]):
+        active = month >= onset
+        if not np.isnan(ended):
+            active &= month <= ended
+        columns[f"{key}_onset"] = np.where(unknown, np.nan, (month == onset).astype("float64"))
+        columns[f"{key}_since"] = np.where(unknown, np.nan, active.astype("float64"))
+        ids = ";".join(sorted({*str(source_ids).split(";"), *str(end_ids).split(";")} - {"nan"}))
+        rows.append((f"{key}_onset", "crises", source_ids, "1 in the onset month"))
         rows.append((f"{key}_since", "crises", ids,
                      "1 from the onset month through the month of the public act that ended it (if any), 0 after"))
+    panel = pd.DataFrame(columns, index=index)
     sources = pd.DataFrame(rows, columns=["column", "table", "source_ids", "derivation"]).set_index("column")
     sources.insert(1, "record_through", sources["table"].map(record_through))
     return panel, sources

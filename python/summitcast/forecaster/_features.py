@@ -43,6 +43,7 @@ into features, for the history (one path) and the future alike.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,6 +89,13 @@ def decayed(counts: np.ndarray, rho: float, initial: np.ndarray | float = 0.0) -
     counts = np.asarray(counts, dtype=float)
     out = np.empty_like(counts)
     state = np.broadcast_to(np.asarray(initial, dtype=float), counts.shape[:-1]).copy()
+    if state.size == 1:  # one path (the history): the same operations on Python floats, without numpy's per-call cost
+        s, values = float(state.reshape(-1)[0]), []
+        for c in counts.reshape(-1).tolist():
+            values.append(s)
+            s = rho * s + c
+        out[...] = np.array(values).reshape(counts.shape)
+        return out
     for t in range(counts.shape[-1]):
         out[..., t] = state
         state = rho * state + counts[..., t]
@@ -108,6 +116,13 @@ def _pair_key(a: str, b: str) -> str:
 
 def trade_column_pairs(columns: pd.Index) -> dict[str, tuple[str, str]]:
     """pair key → (exports column, imports column) for ``trade_<a>_<b>_exports/_imports`` columns."""
+    return dict(_trade_column_pairs(tuple(columns)))
+
+
+@functools.lru_cache(maxsize=64)
+def _trade_column_pairs(columns: tuple) -> dict[str, tuple[str, str]]:
+    """:func:`trade_column_pairs` of a tuple of column names, found once per set
+    of columns (every vintage of a record has the same; callers get copies)."""
     out = {}
     for col in columns:
         name = str(col)
@@ -166,7 +181,7 @@ def exogenous_features(info: SeriesInfo, inputs: dict[str, np.ndarray], hosts: n
     host_crisis = np.zeros(shape)
     if hosts is not None:
         for code in set(h for h in hosts if isinstance(h, str)):
-            mask = np.array([h == code for h in hosts])
+            mask = np.asarray(hosts, dtype=object) == code
             active = np.zeros(shape)
             for p in host_pairs(info, code):
                 if f"crisis:{p}" in inputs:
@@ -246,27 +261,39 @@ def base_inputs(record: Record) -> dict[str, np.ndarray]:
     out["nuclear_tests"] = panel["nuclear_tests"].to_numpy(dtype=float) if "nuclear_tests" in panel else np.full(n, np.nan)
     countries = sorted({m for info in record.series.values() for m in info.members})
     pairs = sorted({_pair_key(a, b) for info in record.series.values() for a, b in info.pairs})
+    months = index.to_numpy()
+    crises = record.crises
+    # each crisis is active from its onset month through its end month (ongoing ones through the panel's end)
+    spans = [((months >= onset) & (months <= (end if not np.isnat(end) else months[-1]))).astype(float)
+             for onset, end in zip(crises["onset_month"].to_numpy(), crises["end_month"].to_numpy())]
+    parties = list(crises["parties"])
     for p in pairs:
         a, b = p.split("-")
         active = np.zeros(n)
-        for _, c in record.crises.iterrows():
-            if a in c["parties"] and b in c["parties"]:
-                end = c["end_month"] if pd.notna(c["end_month"]) else index[-1]
-                active += ((index >= c["onset_month"]) & (index <= end)).astype(float)
+        for span, members in zip(spans, parties):
+            if a in members and b in members:
+                active += span
         out[f"crisis:{p}"] = active
     for p, (exp_col, imp_col) in trade_column_pairs(panel.columns).items():
         total = panel[exp_col].to_numpy(dtype=float) + panel[imp_col].to_numpy(dtype=float)
         out[f"trade:{p}"] = np.where(total > 0, total, np.nan)
+    leaders, elections = _monthly_counts(record.leaders, index), _monthly_counts(record.elections, index)
     for c in countries:
-        out[f"leader:{c}"] = _monthly_counts(record.leaders, c, index)
-        out[f"election:{c}"] = _monthly_counts(record.elections, c, index)
+        out[f"leader:{c}"] = leaders(c)
+        out[f"election:{c}"] = elections(c)
     return out
 
 
-def _monthly_counts(table: pd.DataFrame, country: str, index: pd.DatetimeIndex) -> np.ndarray:
-    """Rows of ``country`` per month of ``index`` (rows of other months, or of no month, are not counted)."""
-    at = index.get_indexer(pd.DatetimeIndex(table.loc[table["country"] == country, "month"]))
-    return np.bincount(at[at >= 0], minlength=len(index)).astype(float)
+def _monthly_counts(table: pd.DataFrame, index: pd.DatetimeIndex):
+    """country → rows of that country per month of ``index`` (rows of other
+    months, or of no month, are not counted)."""
+    at = index.get_indexer(pd.DatetimeIndex(table["month"]))
+    country = table["country"].to_numpy()
+
+    def counts(code: str) -> np.ndarray:
+        mine = at[country == code]
+        return np.bincount(mine[mine >= 0], minlength=len(index)).astype(float)
+    return counts
 
 
 def host_in_turn(info: SeriesInfo, last_host: object) -> str | None:
@@ -285,59 +312,67 @@ def _spell_features(info: SeriesInfo, index: pd.DatetimeIndex) -> tuple[dict[str
     (an agreement announced at a summit counts towards the next one).
     """
     n = len(index)
-    pos = {m: i for i, m in enumerate(index)}
-    meet_months = sorted({pos[m] for m in info.meetings["month"] if m in pos})
+    months = info.meetings["month"]
+    at = index.get_indexer(pd.DatetimeIndex(months)) if len(months) else np.zeros(0, dtype=np.int64)
+    inside = at >= 0
     event = np.zeros(n)
-    event[meet_months] = 1.0
-    gap = np.empty(n)
-    hosts = np.empty(n, dtype=object)
-    start = pos.get(info.start, 0)
-    last, last_host = None, None
+    event[at[inside]] = 1.0
+    start = int(index.get_indexer([info.start])[0])
+    start = start if start >= 0 else 0
+    # the meeting of each meeting month: the last of the month in table order (it ends the spell)
     dates = info.meetings["date"].to_numpy()
-    host_col = info.meetings["host"].to_numpy() if "host" in info.meetings else [None] * len(dates)
-    meeting_of_month = {}
-    for d, h, m in zip(dates, host_col, info.meetings["month"]):
-        if m in pos:
-            meeting_of_month[pos[m]] = (pd.Timestamp(d), h)
-    for t in range(n):
-        gap[t] = (t - last) if last is not None else (t - start + 1)
-        hosts[t] = host_in_turn(info, last_host)
-        if t in meeting_of_month:
-            last = t
-            last_host = meeting_of_month[t][1]
+    host_col = info.meetings["host"].to_numpy() if "host" in info.meetings else np.full(len(dates), None, dtype=object)
+    meeting_date = np.full(n, np.datetime64("NaT"), dtype=dates.dtype if len(dates) else "datetime64[ns]")
+    meeting_host = np.full(n, None, dtype=object)
+    for row, t in enumerate(at):  # in table order: a later meeting of the month replaces an earlier one
+        if t >= 0:
+            meeting_date[t], meeting_host[t] = dates[row], host_col[row]
+    is_meeting = np.zeros(n, dtype=bool)
+    is_meeting[at[inside]] = True
+    # the last meeting month before each month (−1: none yet)
+    last_before = np.full(n, -1, dtype=np.int64)
+    if n > 1:
+        last_before[1:] = np.maximum.accumulate(np.where(is_meeting[:-1], np.arange(n - 1), -1))
+    has_last = last_before >= 0
+    gap = np.where(has_last, np.arange(n) - last_before, np.arange(n) - start + 1).astype(float)
+    hosts = np.empty(n, dtype=object)
+    rotation_host = {None: host_in_turn(info, None)}
+    for t, previous in enumerate(last_before):
+        last_host = meeting_host[previous] if previous >= 0 else None
+        key = last_host if isinstance(last_host, str) else None
+        if key not in rotation_host:
+            rotation_host[key] = host_in_turn(info, last_host)
+        hosts[t] = rotation_host[key]
     out: dict[str, np.ndarray] = {"gap": np.maximum(gap, 1.0), "event": event}
-    # step states: counts per month of steps after the latest meeting date
-    last_meeting_date = {}
-    current = None
-    for t in range(n):
-        last_meeting_date[t] = current
-        if t in meeting_of_month:
-            current = meeting_of_month[t][0]
+    # step states: a step of month t counts when it is dated on or after the start of the spell it falls in,
+    # the date of month t's own meeting or else of the last meeting before t (always, before any meeting)
+    spell_start = np.where(is_meeting, meeting_date, np.where(has_last, meeting_date[np.maximum(last_before, 0)],
+                                                               np.datetime64("NaT")))
+    step_class = info.steps["step_class"].to_numpy()
+    step_at = index.get_indexer(pd.DatetimeIndex(info.steps["month"])) if len(info.steps) else np.zeros(0, np.int64)
+    step_dates = info.steps["date"].to_numpy()
+    reset = is_meeting.tolist()
     for cls in STEP_CLASSES:
-        steps = info.steps[info.steps["step_class"] == cls]
-        rho = decay(cls)
+        mine = (step_class == cls) & (step_at >= 0)
         counts_any = np.zeros(n)
-        for m in steps["month"]:
-            if m in pos:
-                counts_any[pos[m]] = 1.0
+        counts_any[step_at[mine]] = 1.0
         out[f"step_{cls}"] = counts_any
+        where, when = step_at[mine], step_dates[mine]
+        begins = spell_start[where]
+        counted = np.isnat(begins) | (when >= begins)
+        new = np.bincount(where[counted], minlength=n).astype(float).tolist()
+        rho = decay(cls)
         state = np.zeros(n)
         s = 0.0
-        step_dates: dict[int, list[pd.Timestamp]] = {}  # month position -> dates of its steps, in table order
-        for m, d in zip(steps["month"], steps["date"]):
-            if m in pos:
-                step_dates.setdefault(pos[m], []).append(pd.Timestamp(d))
         for t in range(n):
             state[t] = s
-            # steps of month t that belong to the spell running after month t
-            spell_start = meeting_of_month[t][0] if t in meeting_of_month else last_meeting_date[t]
-            new = sum(1.0 for d in step_dates.get(t, ()) if spell_start is None or d >= spell_start)
-            s = (0.0 if t in meeting_of_month else rho * s) + new
+            s = (0.0 if reset[t] else rho * s) + new[t]
         out[cls] = state
         out[f"{cls}_next"] = np.array([s])  # the state carried into the month after the panel
     out["hosts"] = hosts
+    last = int(np.flatnonzero(is_meeting)[-1]) if is_meeting.any() else None
     final = {"gap_next": float(n - last) if last is not None else float(n - start + 1),
-             "host_next": host_in_turn(info, last_host),
+             "host_next": host_in_turn(info, meeting_host[last] if last is not None else None),
              "last_meeting": index[last] if last is not None else None}
     for cls in STEP_CLASSES:
         final[cls] = float(out.pop(f"{cls}_next")[0])
@@ -348,27 +383,25 @@ def build_history(record: Record) -> History:
     """The pooled at-risk panel of every series (see :class:`History`)."""
     index = record.indicators.index
     inputs_all = base_inputs(record)
-    frames, inputs, states, hosts = [], {}, {}, {}
+    columns = ["series", "month", "event", *[f"step_{c}" for c in STEP_CLASSES], *FEATURES]
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in columns}
+    inputs, states, hosts = {}, {}, {}
+    months = index.to_numpy()
     for key, info in record.series.items():
         names = series_inputs(record, info)
         own = {k: inputs_all[k][None, :] for k in names}
         spell, final = _spell_features(info, index)
         exo = exogenous_features(info, own, spell["hosts"])
-        feats = duration_features(spell["gap"])
         at_risk = (index >= info.start) & (index <= info.end)
-        frame = pd.DataFrame({"series": key, "month": index, "event": spell["event"]})
-        for cls in STEP_CLASSES:
-            frame[f"step_{cls}"] = spell[f"step_{cls}"]
-            frame[cls] = spell[cls]
-        for name, values in feats.items():
-            frame[name] = values
-        for name, values in exo.items():
-            frame[name] = values[0]
-        frames.append(frame[at_risk])
+        values = {"month": months, "event": spell["event"], **{f"step_{c}": spell[f"step_{c}"] for c in STEP_CLASSES},
+                  **{c: spell[c] for c in STEP_CLASSES}, **duration_features(spell["gap"]),
+                  **{name: v[0] for name, v in exo.items()}}
+        parts["series"].append(np.full(int(at_risk.sum()), key, dtype=object))
+        for name in columns[1:]:
+            parts[name].append(values[name][at_risk])
         inputs[key] = {k: v[0] for k, v in own.items()}
-        final["exogenous_last"] = {name: float(values[0, -1]) for name, values in exo.items()}
+        final["exogenous_last"] = {name: float(v[0, -1]) for name, v in exo.items()}
         states[key] = final
         hosts[key] = spell["hosts"]
-    panel = pd.concat(frames, ignore_index=True)[["series", "month", "event", *[f"step_{c}" for c in STEP_CLASSES],
-                                                  *FEATURES]]
+    panel = pd.DataFrame({name: np.concatenate(parts[name]) for name in columns})
     return History(panel=panel, inputs=inputs, state=states, index=index, hosts=hosts)

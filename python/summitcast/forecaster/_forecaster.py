@@ -131,8 +131,7 @@ class SummitForecaster:
         self._warn(self.models.notes)
         inputs = {}
         for key in record.series:
-            for name in series_inputs(record, record.series[key]):
-                inputs[name] = history.inputs[key][name]
+            inputs.update(history.inputs[key])  # each series' inputs (series_inputs), in their order
         self.indicators: IndicatorSet = fit_indicators(inputs, history.index, self.indicator_models)
         self.record: Record = record
         self.history: History = history
@@ -496,12 +495,18 @@ def _level_labels(data: Any) -> dict[int, str]:
 def _outcome_table(record: Record, history: History) -> pd.DataFrame:
     """Held meetings with a recorded outcome level, with the features of their month."""
     rows = []
-    panel = history.panel.set_index(["series", "month"])
+    panel = history.panel
+    series, months = panel["series"].to_numpy(), panel["month"].to_numpy()
+    features = panel[list(FEATURES)].to_numpy()
     for key, info in record.series.items():
-        known = info.meetings.dropna(subset=["outcome_level"])
-        for month, level in known.groupby("month")["outcome_level"].max().items():
-            if (key, month) in panel.index:
-                row = panel.loc[(key, month)]
-                rows.append({"series": key, "month": month, "outcome_level": int(level),
-                             **{f: row[f] for f in FEATURES}})
+        level = pd.to_numeric(info.meetings["outcome_level"]).to_numpy(dtype=float, na_value=np.nan)
+        known = ~np.isnan(level)
+        held = info.meetings["month"].to_numpy()[known]
+        mine = np.flatnonzero(series == key)
+        for month in np.unique(held):  # in order of months, each with its highest level
+            at = mine[months[mine] == month]
+            if at.size:
+                top = int(level[known][held == month].max())
+                rows.append({"series": key, "month": pd.Timestamp(month), "outcome_level": top,
+                             **dict(zip(FEATURES, features[at[0]]))})
     return pd.DataFrame(rows, columns=["series", "month", "outcome_level", *FEATURES])

@@ -155,6 +155,29 @@ def _default_as_of(data: Any) -> pd.Timestamp:
     return as_month(value, "data.as_of")
 
 
+def _by_series(table: pd.DataFrame):
+    """series key → positions of its rows in ``table``, in the order of
+    ``table[table["series"] == key].sort_values("date")`` (numpy's quicksort
+    of the dates, which are all known here, as pandas sorts them)."""
+    series = table["series"].to_numpy()
+    dates = table["date"].to_numpy()
+
+    def rows(key: str) -> np.ndarray:
+        mine = np.flatnonzero(series == key)
+        return mine[np.argsort(dates[mine], kind="quicksort")]
+    return rows
+
+
+def _month_starts(dates: pd.Series) -> np.ndarray:
+    return dates.dt.to_period("M").dt.to_timestamp().to_numpy()
+
+
+def _through(frame: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
+    """The rows of ``frame`` of months up to ``end``, renumbered from 0."""
+    keep = frame["month"].to_numpy() <= end
+    return frame if keep.all() else frame[keep].reset_index(drop=True)
+
+
 def read_record(data: Any, as_of: Any = None) -> Record:
     """Read ``data`` as of the month ``as_of`` (default: the data's own as-of).
 
@@ -202,13 +225,19 @@ def read_record(data: Any, as_of: Any = None) -> Record:
         raise ValueError(f"data.steps has kind(s) {unknown} outside {sorted(kinds)}")
 
     indicators = panel.loc[:month].copy()
+    meetings_of = _by_series(meet)
+    steps_of = _by_series(st)
+    meet_month = _month_starts(meet["date"])
+    meet_host = meet["host"].astype(object).to_numpy() if "host" in meet else None
+    st_kind = st["kind"].astype(str)
+    st_month, st_kind_values, st_class = _month_starts(st["date"]), st_kind.to_numpy(), st_kind.map(kinds).to_numpy()
     series: dict[str, SeriesInfo] = {}
     for _, row in table.iterrows():
         key = str(row["series"])
-        rows = meet[meet["series"] == key].sort_values("date")
         start = as_month(row["coverage_start"], "coverage_start") if pd.notna(row.get("coverage_start")) else None
+        rows = meetings_of(key)  # positions in meet, by date
         if start is None:
-            start = as_month(rows["date"].iloc[0], "date") if len(rows) else indicators.index[0]
+            start = as_month(meet["date"].iloc[rows[0]], "date") if len(rows) else indicators.index[0]
         start = max(start, indicators.index[0])
         end = month
         for bound in (row.get("coverage_end"), row.get("record_through")):
@@ -220,21 +249,21 @@ def read_record(data: Any, as_of: Any = None) -> Record:
         elif end < start:
             continue  # no complete month at risk by as-of
         frame = pd.DataFrame({
-            "date": rows["date"].to_numpy(),
-            "month": rows["date"].dt.to_period("M").dt.to_timestamp().to_numpy(),
-            "host": rows["host"].astype(object).to_numpy() if "host" in rows else None,
-            "outcome_level": pd.to_numeric(rows["outcome_level"], errors="coerce").to_numpy()
-            if "outcome_level" in rows else np.nan,
+            "date": meet["date"].to_numpy()[rows],
+            "month": meet_month[rows],
+            "host": meet_host[rows] if meet_host is not None else None,
+            "outcome_level": pd.to_numeric(meet["outcome_level"].take(rows), errors="coerce").to_numpy()
+            if "outcome_level" in meet else np.nan,
         })
-        frame = frame[frame["month"] <= end].reset_index(drop=True)
-        srow = st[st["series"] == key].sort_values("date")
+        frame = _through(frame, end)
+        srows = steps_of(key)
         sframe = pd.DataFrame({
-            "date": srow["date"].to_numpy(),
-            "month": srow["date"].dt.to_period("M").dt.to_timestamp().to_numpy(),
-            "kind": srow["kind"].astype(str).to_numpy(),
-            "step_class": srow["kind"].astype(str).map(kinds).to_numpy(),
+            "date": st["date"].to_numpy()[srows],
+            "month": st_month[srows],
+            "kind": st_kind_values[srows],
+            "step_class": st_class[srows],
         })
-        sframe = sframe[sframe["month"] <= end].reset_index(drop=True)
+        sframe = _through(sframe, end)
         series[key] = SeriesInfo(key=key, members=_codes(row["members"]), rotation=_rotation(row.get("host_rotation")),
                                  start=start, end=end, meetings=frame, steps=sframe, pending=pending)
     if not series:

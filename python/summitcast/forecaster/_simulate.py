@@ -139,6 +139,8 @@ def simulate_first_meeting(
     dur_part = {name: c.slopes[:, _DUR] @ dur.transpose(0, 2, 1) for name, c in models.items()}  # (R, S, H)
     slopes_step = {name: [c.slopes[:, j][:, None] for j in _STEP] for name, c in models.items()}
 
+    term = np.empty((R, S, P))  # one step term of a predictor (a buffer reused, not a new array per term)
+
     def eta(name: str, t: int, values: dict[str, np.ndarray]) -> np.ndarray:
         out = slopes_exo[name] @ exo_t[t]  # (R, S, P)
         out += dur_part[name][:, :, t, None]
@@ -146,7 +148,7 @@ def simulate_first_meeting(
         if c.intercept is not None:
             out += c.intercept[:, None]
         for slope, cls in zip(slopes_step[name], STEP_CLASSES):
-            out += slope * values[cls]
+            out += np.multiply(slope, values[cls], out=term)
         return out
 
     state = {cls: np.full((R, S, P), float(initial_state.get(cls, 0.0))) for cls in STEP_CLASSES}
@@ -155,7 +157,9 @@ def simulate_first_meeting(
     pinned_value = {cls: np.array([b.get(cls, 0.0) for b in baselines], dtype=float)[:, None, None]
                     for cls in STEP_CLASSES}
     survival = np.ones((R, S, P))
-    held = np.empty((R, S, P, H))
+    first = np.empty((R, S, P))
+    # P(held by t) month by month into contiguous slabs, laid out as (R, S, P, H) at the end
+    held_by_month = np.empty((H, R, S, P))
     ever = {cls: np.zeros((R, S, P), dtype=bool) for cls in steps}
     step_prob = {cls: np.empty((R, S, H)) for cls in steps}
     n_cut = outcome.cutpoints.shape[1] if outcome is not None else 0
@@ -167,9 +171,9 @@ def simulate_first_meeting(
         h = _sigmoid(eta("summit", t, values))
         if at_risk is not None and not at_risk[t]:
             h = np.zeros_like(h)
-        first = survival * h
-        survival = survival - first
-        held[..., t] = 1.0 - survival
+        np.multiply(survival, h, out=first)
+        survival -= first
+        np.subtract(1.0, survival, out=held_by_month[t])
         if outcome is not None:
             e = eta("outcome", t, values)
             # P(level >= k) = 1 - F(c_k - eta), k = 1..K-1
@@ -190,5 +194,6 @@ def simulate_first_meeting(
                 rule = forced.get(cls)
                 add = float(rule[t] > 0) if rule is not None else 0.0
                 state[cls] = decay(cls) * state[cls] + add
+    held = np.ascontiguousarray(np.moveaxis(held_by_month, 0, -1))
     return [SimResult(held=held[r], outcome_at_least=None if at_least_t is None else at_least_t[r],
                       steps={cls: prob[r] for cls, prob in step_prob.items()}) for r in range(R)]
