@@ -64,19 +64,17 @@ ANNUAL_RELEASE_MONTH = 1
 _START = pd.Timestamp("2001-01-01")
 
 
-def _read(name: str, **kwargs) -> pd.DataFrame:
+def _read(name: str, dtype: dict | None = None) -> pd.DataFrame:
     """A bundled table, parsed once per process (the package's files do not
     change while it runs; a vintage or backtest reads them at every origin);
     each caller gets its own copy."""
-    options = tuple(sorted((k, tuple(sorted(v.items())) if isinstance(v, dict) else v) for k, v in kwargs.items()))
-    return _parsed(name, options).copy()
+    return _parsed(name, tuple(sorted((dtype or {}).items()))).copy()
 
 
 @functools.lru_cache(maxsize=None)
-def _parsed(name: str, options: tuple) -> pd.DataFrame:
-    kwargs = {k: dict(v) if k == "dtype" and isinstance(v, tuple) else v for k, v in options}
+def _parsed(name: str, dtype: tuple) -> pd.DataFrame:
     with resources.files(__package__).joinpath("data", name).open("r", encoding="utf-8") as fh:
-        return pd.read_csv(fh, keep_default_na=False, na_values=[""], **kwargs)
+        return pd.read_csv(fh, keep_default_na=False, na_values=[""], dtype=dict(dtype) or None)
 
 
 @dataclass(frozen=True)
