@@ -14,7 +14,7 @@ import pytest
 import summitcast as sc
 from summitcast.datasets import load_trilateral
 from summitcast.forecaster import SummitForecaster, load_schema
-from summitcast.forecaster._features import DURATION_FEATURES, EXOGENOUS_FEATURES, FEATURES, STEP_FEATURES, decay
+from summitcast.forecaster._features import EXOGENOUS_FEATURES, FEATURES, STEP_FEATURES, decay
 from summitcast.forecaster._record import STEP_CLASSES
 
 SMALL = dict(draws=120, paths=24)
@@ -195,8 +195,7 @@ def _brute_force(fitted, key: str, horizon: int, seed: int) -> np.ndarray:
         x = np.zeros(len(FEATURES))
         for j, f in enumerate(EXOGENOUS_FEATURES):
             x[idx[f]] = exo[p, t, j]
-        for j, f in enumerate(DURATION_FEATURES):
-            x[idx[f]] = dur[t, j]
+        x[idx["log_gap"]], x[idx["anniversary"]] = dur[t]
         for f in STEP_FEATURES:
             x[idx[f]] = state[f]
         return c.intercept[s] + c.slopes[s] @ x
@@ -360,21 +359,3 @@ def test_crisis_features_count_the_crises_table_and_skip_series_an_organisation_
         assert (rows["crisis"] == 0).all() and (rows["host_crisis"] == 0).all()
     state_only = [k for k, info in fitted.record.series.items() if not info.convened_by_organisation]
     assert {"trilateral", "china_japan_visits", "us_japan_korea_leaders"} <= set(state_only)
-
-
-def test_long_gap_is_a_knot_at_the_second_anniversary_in_the_history_and_the_future(fitted):
-    """Configuration 6: ``long_gap`` = max(0, log(d / 24)), d = months since the
-    series' last meeting.  China and Japan's leaders exchanged visits in
-    December 2011 and next in October 2018 (series_meetings.csv), so d is 24
-    in December 2013, 37 in January 2015 and 1 in November 2018; after as-of
-    it keeps counting from October 2018 until a path's first forecast meeting."""
-    rows = fitted.history.panel.set_index(["series", "month"]).loc["china_japan_visits"]
-    expected = {"2013-12": 0.0, "2014-01": np.log(25 / 24), "2015-01": np.log(37 / 24),
-                "2018-10": np.log(82 / 24), "2018-11": 0.0, "2019-06": 0.0}
-    for month, value in expected.items():
-        assert rows.loc[pd.Timestamp(month), "long_gap"] == pytest.approx(value, abs=1e-12), month
-    np.testing.assert_allclose(rows["long_gap"], np.maximum(rows["log_gap"] - np.log(24.0), 0.0), atol=1e-12)
-    future = fitted._duration("china_japan_visits", 3)
-    d0 = (fitted.as_of.year - 2018) * 12 + fitted.as_of.month - 10 + 1  # first forecast month's d
-    np.testing.assert_allclose(future[:, DURATION_FEATURES.index("long_gap")],
-                               np.log((d0 + np.arange(3)) / 24.0), atol=1e-12)

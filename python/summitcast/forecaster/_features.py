@@ -15,10 +15,6 @@ feature            definition (month t of series s)
                    anniversary (6 ≤ d ≤ 30; 0 otherwise): institutionalised
                    annual meetings recur a year on, or a year late; after
                    that the rhythm has broken
-``long_gap``       max(0, log(d / 24)): with ``log_gap``, a linear spline in
-                   log d with a knot at the second anniversary, so the
-                   refractory months after a meeting and a broken rhythm
-                   (a long gap: a frozen relationship) get slopes of their own
 ``prep``           preparatory steps since the last meeting (senior officials,
                    deputy or foreign ministers, agreements to hold, proposed
                    dates), each weighted 2^(−age/6 months)
@@ -59,7 +55,7 @@ __all__ = ["FEATURES", "FEATURE_GROUPS", "HALF_LIVES", "STEP_FEATURES", "History
            "decayed", "duration_features", "exogenous_features", "series_inputs"]
 
 STEP_FEATURES = ("prep", "announced", "setback")
-DURATION_FEATURES = ("log_gap", "anniversary", "long_gap")
+DURATION_FEATURES = ("log_gap", "anniversary")
 EXOGENOUS_FEATURES = ("crisis", "host_crisis", "trade_growth", "launches", "nuclear_test", "new_leader", "election")
 FEATURES = DURATION_FEATURES + STEP_FEATURES + EXOGENOUS_FEATURES
 
@@ -77,9 +73,6 @@ FEATURE_GROUPS = {
 HALF_LIVES = {"prep": 6.0, "announced": 1.0, "setback": 6.0, "nuclear_test": 6.0, "new_leader": 6.0, "election": 3.0}
 
 ANNIVERSARY_WIDTH = 1.5
-#: Months since the last meeting after which ``long_gap`` adds its own slope
-#: (the second anniversary: a series that has missed it has lost its rhythm).
-LONG_GAP_KNOT = 24.0
 #: Months of inputs the longest-looking feature reads before its month: the
 #: 12-month trade growth of month t compares t − 1 with t − 13 (a gap in the
 #: record there leaves the feature unknown).
@@ -110,12 +103,11 @@ def decayed(counts: np.ndarray, rho: float, initial: np.ndarray | float = 0.0) -
 
 
 def duration_features(gap: np.ndarray) -> dict[str, np.ndarray]:
-    """``log_gap``, ``anniversary`` and ``long_gap`` of months-since-the-last-meeting ``gap`` (≥ 1)."""
+    """``log_gap`` and ``anniversary`` of months-since-the-last-meeting ``gap`` (≥ 1)."""
     gap = np.asarray(gap, dtype=float)
     delta = np.minimum(np.abs(gap - 12.0), np.abs(gap - 24.0))
     bump = np.where((gap >= 6) & (gap <= 30), np.exp(-0.5 * (delta / ANNIVERSARY_WIDTH) ** 2), 0.0)
-    log_gap = np.log(gap)
-    return {"log_gap": log_gap, "anniversary": bump, "long_gap": np.maximum(log_gap - np.log(LONG_GAP_KNOT), 0.0)}
+    return {"log_gap": np.log(gap), "anniversary": bump}
 
 
 def _pair_key(a: str, b: str) -> str:
