@@ -129,7 +129,8 @@ def annual_totals_for(annual: pd.DataFrame, pair: str, flow: str) -> pd.Series:
     order = np.lexsort((rounding, year))  # stable: ties keep the listed order
     year = year[order]
     first = np.flatnonzero(np.diff(year, prepend=year[:1] - 1) != 0)  # each year's first (most precise) row
-    index = pd.PeriodIndex(pd.Index(year[first].astype(str), name="year"), freq="Y")
+    # the annual period of year y has ordinal y - 1970 (the Unix epoch year)
+    index = pd.PeriodIndex.from_ordinals(year[first] - 1970, freq="Y", name="year")
     return pd.Series(value[order][first], index=index, name=f"trade_{pair}_{flow}")
 
 
@@ -167,7 +168,7 @@ def nowcast_series(observed: pd.DataFrame, annual: pd.DataFrame, pair: str, flow
     index = month_index(_START, end)
     monthly = pd.Series(observed["value"].to_numpy(dtype=float)[mine], index=pd.DatetimeIndex(months))
     monthly = monthly.reindex(index).rename(f"trade_{pair}_{flow}")
-    totals = totals[totals.index.start_time >= _START]
+    totals = totals[totals.index.year >= _START.year]  # the years that begin on or after _START (a January)
     if not monthly.isna().any():
         return None, monthly, totals
     return TemporalAggregation(monthly, totals, how="sum", **MODEL), monthly, totals
