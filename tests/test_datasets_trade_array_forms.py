@@ -61,30 +61,27 @@ def reference_compute_nowcast(observed, annual, params_table):
     for pair in PAIRS:
         for flow in FLOWS:
             model, monthly, totals = reference_nowcast_series(observed, annual, pair, flow)
-            name = monthly.name
             if not len(monthly):
                 return None
-            if model is None:
-                mean, se = monthly, pd.Series(0.0, index=monthly.index)
-                estimated = pd.Series(False, index=monthly.index)
+            name = monthly.name
+            if model is None:  # every month observed: the figures themselves, with zero error
+                smoothed = pd.DataFrame({"mean": monthly, "se": 0.0, "observed": True}, index=monthly.index)
             else:
                 rows = params_table[params_table["series"] == name]
-                frame = model.smooth(pd.Series(rows["value"].to_numpy(dtype=float),
-                                               index=rows["parameter"].to_list())).smoothed
-                mean, se, estimated = frame["mean"], frame["se"], ~frame["observed"]
+                smoothed = model.smooth(pd.Series(rows["value"].to_numpy(dtype=float),
+                                                  index=rows["parameter"].to_list())).smoothed
             covered = monthly.notna().to_numpy().copy()
             for year in totals.index:  # one year at a time
                 covered |= (monthly.index >= year.start_time) & (monthly.index <= year.end_time)
-            mean, se = mean.where(covered), se.where(covered)
-            estimated = estimated.astype("boolean").where(covered)
-            columns[name], columns[f"{name}_estimated"], columns[f"{name}_se"] = mean, estimated, se
+            columns[name] = smoothed["mean"].where(covered)
+            columns[f"{name}_estimated"] = (~smoothed["observed"]).astype("boolean").where(covered)
+            columns[f"{name}_se"] = smoothed["se"].where(covered)
             ends.append(monthly.index[-1])
     index = month_index(_START, max(ends))
     frame = pd.DataFrame(index=index)
     for col in COLUMNS:  # column by column
-        frame[col] = columns[col].reindex(index)
-        frame[f"{col}_estimated"] = columns[f"{col}_estimated"].astype("boolean").reindex(index)
-        frame[f"{col}_se"] = columns[f"{col}_se"].reindex(index)
+        for suffix in ("", "_estimated", "_se"):
+            frame[col + suffix] = columns[col + suffix].reindex(index)
     return frame
 
 
