@@ -42,6 +42,7 @@ import pickle
 from dataclasses import dataclass, field
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 
 from .._common.time import as_month, month_end, month_index
@@ -114,14 +115,23 @@ def annual_totals_for(annual: pd.DataFrame, pair: str, flow: str) -> pd.Series:
     included (they are checked against the months, not used twice).
     """
     reporter, partner, unit, factor = PAIRS[pair]
-    rows = annual[(annual["reporter"] == reporter) & (annual["partner"] == partner) & (annual["flow"] == flow)
-                  & annual["unit"].isin(list(factor))].copy()
-    multiplier = rows["unit"].map(factor).astype(float)
-    rows["value_monthly_unit"] = rows["value"].astype(float) * multiplier
-    rows["rounding_monthly_unit"] = rows["rounding"].astype(float) * multiplier
-    best = rows.sort_values(["year", "rounding_monthly_unit"], kind="stable").groupby("year").head(1)
-    return pd.Series(best["value_monthly_unit"].to_numpy(), index=pd.PeriodIndex(best["year"].astype(str), freq="Y"),
-                     name=f"trade_{pair}_{flow}")
+    # NumPy masks and a stable sort on (year, rounding) in place of a pandas
+    # filter, sort and group-by: the same rows in the same order (a backtest
+    # builds four of these at every origin)
+    units = annual["unit"].to_numpy(dtype=object)
+    keep = np.flatnonzero((annual["reporter"].to_numpy(dtype=object) == reporter)
+                          & (annual["partner"].to_numpy(dtype=object) == partner)
+                          & (annual["flow"].to_numpy(dtype=object) == flow) & np.isin(units, list(factor)))
+    multiplier = np.array([factor[u] for u in units[keep]], dtype=float)
+    value = annual["value"].to_numpy(dtype=float)[keep] * multiplier
+    rounding = annual["rounding"].to_numpy(dtype=float)[keep] * multiplier
+    year = annual["year"].to_numpy()[keep]
+    order = np.lexsort((rounding, year))  # stable: ties keep the listed order
+    year = year[order]
+    first = np.flatnonzero(np.diff(year, prepend=year[:1] - 1) != 0)  # each year's first (most precise) row
+    # the annual period of year y has ordinal y - 1970 (the Unix epoch year)
+    index = pd.PeriodIndex.from_ordinals(year[first] - 1970, freq="Y", name="year")
+    return pd.Series(value[order][first], index=index, name=f"trade_{pair}_{flow}")
 
 
 def _vintage(observed: pd.DataFrame, annual: pd.DataFrame, month: pd.Timestamp | None):
@@ -146,18 +156,19 @@ def nowcast_series(observed: pd.DataFrame, annual: pd.DataFrame, pair: str, flow
     last annual total, NaN where no monthly figure is published; the model
     is None when no month needs estimating.
     """
-    rows = observed[(observed["pair"] == pair) & (observed["flow"] == flow)]
+    mine = (observed["pair"].to_numpy(dtype=object) == pair) & (observed["flow"].to_numpy(dtype=object) == flow)
+    months = observed["month"].to_numpy()[mine]
     totals = annual_totals_for(annual, pair, flow)
-    end_obs = rows["month"].max() if len(rows) else _START - pd.DateOffset(months=1)
+    end_obs = pd.Timestamp(months.max()) if len(months) else _START - pd.DateOffset(months=1)
     end_tot = totals.index.max().end_time.to_period("M").to_timestamp() if len(totals) else end_obs
     end = max(end_obs, end_tot)
     if end < _START:  # nothing published yet
         return None, pd.Series(dtype=float, index=pd.DatetimeIndex([], freq="MS", name="month"),
                                name=f"trade_{pair}_{flow}"), totals
     index = month_index(_START, end)
-    monthly = pd.Series(rows["value"].to_numpy(dtype=float), index=pd.DatetimeIndex(rows["month"]))
+    monthly = pd.Series(observed["value"].to_numpy(dtype=float)[mine], index=pd.DatetimeIndex(months))
     monthly = monthly.reindex(index).rename(f"trade_{pair}_{flow}")
-    totals = totals[totals.index.start_time >= _START]
+    totals = totals[totals.index.year >= _START.year]  # the years that begin on or after _START (a January)
     if not monthly.isna().any():
         return None, monthly, totals
     return TemporalAggregation(monthly, totals, how="sum", **MODEL), monthly, totals
@@ -265,22 +276,21 @@ def compute_nowcast(observed: pd.DataFrame, annual: pd.DataFrame, params_table: 
             # A month covered by neither its own figure nor a published total
             # (a year with no total between two with one) stays unknown: the
             # model could interpolate it, but its standard error would treat
-            # the scale path there as known and be too small.
-            covered = monthly.notna().to_numpy().copy()
-            for year in totals.index:
-                covered |= (monthly.index >= year.start_time) & (monthly.index <= year.end_time)
+            # the scale path there as known and be too small.  (A month start
+            # lies in a year's span exactly when its year is that year.)
+            covered = monthly.notna().to_numpy() | np.isin(monthly.index.year, totals.index.year)
             mean, se = mean.where(covered), se.where(covered)
             estimated = estimated.astype("boolean").where(covered)
             columns[name], columns[f"{name}_estimated"], columns[f"{name}_se"] = mean, estimated, se
             ends.append(monthly.index[-1])
     index = month_index(_START, max(ends))
-    frame = pd.DataFrame(index=index)
+    frame = {}
     for col in COLUMNS:
         frame[col] = columns[col].reindex(index)
         # nullable: <NA> past the column's own end, where the value is NaN
         frame[f"{col}_estimated"] = columns[f"{col}_estimated"].astype("boolean").reindex(index)
         frame[f"{col}_se"] = columns[f"{col}_se"].reindex(index)
-    return frame
+    return pd.DataFrame(frame, index=index)
 
 
 def read_bundled_nowcast() -> pd.DataFrame:

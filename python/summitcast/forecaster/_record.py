@@ -168,8 +168,20 @@ def _by_series(table: pd.DataFrame):
     return rows
 
 
+#: The dtype pandas gives the timestamps of monthly Periods (microseconds in
+#: pandas 3, nanoseconds before), which :func:`_month_starts` keeps.
+_MONTH_START_DTYPE = pd.Series(pd.to_datetime(["2000-01-15"])).dt.to_period("M").dt.to_timestamp().dtype
+
+
 def _month_starts(dates: pd.Series) -> np.ndarray:
-    return dates.dt.to_period("M").dt.to_timestamp().to_numpy()
+    """The first day of each date's month (NaT stays NaT), as
+    ``dates.dt.to_period("M").dt.to_timestamp()`` gives it: a tz-naive
+    datetime64 truncated to its month by NumPy (``datetime64[M]``), without
+    building Periods (a backtest reads the record at every origin)."""
+    values = dates.to_numpy()
+    if values.dtype.kind != "M":  # tz-aware or object dates: the pandas way
+        return dates.dt.to_period("M").dt.to_timestamp().to_numpy()
+    return values.astype("datetime64[M]").astype(_MONTH_START_DTYPE)
 
 
 def _through(frame: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
@@ -278,8 +290,8 @@ def read_record(data: Any, as_of: Any = None) -> Record:
         keep = onset.notna() & (onset <= cutoff)
         end = end.where(end <= cutoff)  # ended after as-of: still ongoing then
         crises = pd.DataFrame({
-            "onset_month": onset[keep].dt.to_period("M").dt.to_timestamp().to_numpy(),
-            "end_month": end[keep].dt.to_period("M").dt.to_timestamp().to_numpy(),
+            "onset_month": _month_starts(onset[keep]),
+            "end_month": _month_starts(end[keep]),
             "parties": [_codes(p) for p in table.loc[keep, "parties"]],
         })
     leaders = _dated_by_country(data, "leaders", "took_office", cutoff, skip_acting=True)
@@ -331,16 +343,15 @@ def _from_summit_tables(data: Any) -> _Derived:
 
 def _dated_by_country(data: Any, name: str, column: str, cutoff: pd.Timestamp, skip_acting: bool = False) -> pd.DataFrame:
     table = _table(data, name, False)
-    empty = pd.DataFrame({"country": [], "month": pd.to_datetime([])})
     if table is None or not len(table):
-        return empty
+        return pd.DataFrame({"country": [], "month": pd.to_datetime([])})
     _columns(table, name, ("country", column))
     dates = _dates(table[column], f"{name}.{column}")
     keep = dates.notna() & (dates <= cutoff)
     if skip_acting and "acting" in table:
         keep &= ~table["acting"].fillna(False).astype(bool)
     return pd.DataFrame({"country": table.loc[keep, "country"].astype(str).to_numpy(),
-                         "month": dates[keep].dt.to_period("M").dt.to_timestamp().to_numpy()})
+                         "month": _month_starts(dates[keep])})
 
 
 def outcome_known(record: Record, series: str, origin: pd.Timestamp, horizon: int) -> bool:
