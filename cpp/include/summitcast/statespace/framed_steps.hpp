@@ -1,4 +1,4 @@
-// The filter steps of a component model between two anchors of its moving
+// The filter steps of a component model in one interval of its moving
 // frame, as one loop.
 //
 // Outside the diffuse period and the steady state, a step of the filter of
@@ -16,7 +16,7 @@
 // the fused time update MovingFrame::transition_fixed followed by R Q R'
 // outside the dummy blocks (or, where it applies, the same update in the
 // specialised form of standard_pass.hpp).  KalmanFilter::run hands whole intervals
-// [t0, t1) between anchors to framed_steps(), which runs them in one loop
+// [t0, t1) of the frame to framed_steps(), which runs them in one loop
 // compiled for the processor (core/simd.hpp): the checks of the general
 // loop (diffuse, steady state, time-varying matrices, stored states) are
 // made once per interval, not per step, and the state a is kept padded to
@@ -207,8 +207,7 @@ SUMMITCAST_INLINE_IN_CLONES FramedResult framed_steps_fixed(MovingFrame& frame, 
 
 }  // namespace detail
 
-// Steps t0, …, t1 − 1 in the frame (all within one interval between
-// anchors): P (ld x m, the rows beyond m zero) and a (ld entries, zero
+// Steps t0, …, t1 − 1 in the frame (one interval): P (ld x m, the rows beyond m zero) and a (ld entries, zero
 // beyond m) are updated in place; M is scratch of ld entries (zero beyond
 // m).  With last_M_true (m entries) the true P z̃ of the last step, if it
 // is observed with F > 0, is left there (the frozen gain of a steady-state

@@ -24,9 +24,10 @@
 // covariance with other states (one variance per component, as in every
 // component model); the frame then adds the dummy block's q in the slot of
 // the new first state.  anchor() maps P and a back to the true coordinates
-// (P ← G P G', a ← G a) and resets k = 0: the filter does that every few
-// steps, which gives the true P for the steady-state test and keeps the
-// rounding of the accumulated powers R^k at a few ulps.
+// (P ← G P G', a ← G a) and resets k = 0: the filter does that where it
+// needs the true P (the steady-state test, the end of the series) and at
+// least every 256 steps, which keeps the rounding of the accumulated
+// powers R^k small (kalman_filter.hpp, "Anchors").
 #pragma once
 
 #include <Eigen/Dense>
@@ -269,6 +270,19 @@ class MovingFrame {
     for (Eigen::Index k = 0; k < m_; ++k) sums_[k] = x[k];
     fill_permutation();
     for (Eigen::Index k = 0; k < m_; ++k) x[k] = sums_[perm_[static_cast<size_t>(k)]];
+  }
+
+  // z'P z for the P of the frame (the variance of the observation's signal:
+  // the same number in the frame and in the true coordinates, z'G P̃ G'z =
+  // z̃'P̃ z̃), from the nonzero entries of z̃.
+  double observed_variance(const Eigen::MatrixXd& P) const {
+    double total = 0.0;
+    for (Eigen::Index k : row_nonzero_) {
+      double column = 0.0;
+      for (Eigen::Index l : row_nonzero_) column += row_[l] * P(l, k);
+      total += row_[k] * column;
+    }
+    return total;
   }
 
   // P ← G P G' (column-major, in place; P as for rotate), then G = I.
