@@ -363,17 +363,17 @@ def test_month_starts_equal_the_period_form(unit):
     """The record's month of a date by NumPy's datetime64[M] against pandas'
     Periods: the same values and dtype, NaT kept, at any unit, before 1970,
     on the last instant of a month and on a leap day."""
-    from summitcast.forecaster._record import _month_starts
+    from summitcast._common.time import month_starts
 
     dates = pd.Series(pd.to_datetime(["2019-03-15 13:00", None, "1969-12-31 23:59:59", "2024-02-29 00:00",
                                       "2000-01-01 00:00", "1999-01-31 23:59:59.999"], format="mixed").as_unit(unit))
     want = dates.dt.to_period("M").dt.to_timestamp().to_numpy()
-    got = _month_starts(dates)
+    got = month_starts(dates)
     assert got.dtype == want.dtype
     np.testing.assert_array_equal(got, want)
     assert str(got[2])[:10] == "1969-12-01" and str(got[5])[:10] == "1999-01-01" and np.isnat(got[1])
     aware = dates.dt.tz_localize("Asia/Tokyo")  # not a NumPy datetime64: the pandas way, as before
     with warnings.catch_warnings():  # pandas may note that converting to Periods drops the timezone
         warnings.simplefilter("ignore")
-        got_aware = _month_starts(aware)
+        got_aware = month_starts(aware)
     np.testing.assert_array_equal(got_aware, want)

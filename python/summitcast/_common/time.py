@@ -15,6 +15,7 @@ not recorded that month completely (:func:`last_complete_month`).
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from typing import Any
 
 import numpy as np
@@ -33,6 +34,7 @@ __all__ = [
     "last_complete_month",
     "month_end",
     "month_index",
+    "month_starts",
     "months_before",
     "months_between",
 ]
@@ -122,6 +124,25 @@ def last_complete_month(day: Any, name: str = "day") -> pd.Timestamp:
     if stamp.normalize() == start + pd.offsets.MonthEnd(0):
         return start
     return start - pd.offsets.MonthBegin(1)
+
+
+@functools.cache
+def _period_timestamp_dtype() -> np.dtype:
+    """The dtype pandas gives the timestamps of monthly Periods (microseconds
+    in pandas 3, nanoseconds before), found once, on first use."""
+    return pd.Series(pd.to_datetime(["2000-01-15"])).dt.to_period("M").dt.to_timestamp().dtype
+
+
+def month_starts(dates: pd.Series) -> np.ndarray:
+    """The first day of each date's month (NaT stays NaT), as
+    ``dates.dt.to_period("M").dt.to_timestamp()`` gives it, as an array: a
+    tz-naive datetime64 is truncated to its month by NumPy
+    (``datetime64[M]``) without building Periods; tz-aware or object dates
+    go the pandas way."""
+    values = dates.to_numpy()
+    if values.dtype.kind != "M":
+        return dates.dt.to_period("M").dt.to_timestamp().to_numpy()
+    return values.astype("datetime64[M]").astype(_period_timestamp_dtype())
 
 
 def month_index(start: Any, end: Any, name: str = "month") -> pd.DatetimeIndex:

@@ -63,6 +63,8 @@ MODEL = {"level": "local linear trend", "seasonal": 12, "irregular": True, "scal
 MONTHLY_LAG = 1
 ANNUAL_RELEASE_MONTH = 1
 _START = pd.Timestamp("2001-01-01")
+#: The first year that begins on or after _START (the annual totals used).
+_FIRST_WHOLE_YEAR = _START.year + (0 if (_START.month, _START.day) == (1, 1) else 1)
 
 
 def _read(name: str, dtype: dict | None = None) -> pd.DataFrame:
@@ -168,7 +170,7 @@ def nowcast_series(observed: pd.DataFrame, annual: pd.DataFrame, pair: str, flow
     index = month_index(_START, end)
     monthly = pd.Series(observed["value"].to_numpy(dtype=float)[mine], index=pd.DatetimeIndex(months))
     monthly = monthly.reindex(index).rename(f"trade_{pair}_{flow}")
-    totals = totals[totals.index.year >= _START.year]  # the years that begin on or after _START (a January)
+    totals = totals[totals.index.year >= _FIRST_WHOLE_YEAR]
     if not monthly.isna().any():
         return None, monthly, totals
     return TemporalAggregation(monthly, totals, how="sum", **MODEL), monthly, totals

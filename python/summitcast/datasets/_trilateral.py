@@ -75,10 +75,6 @@ def _read(name: str) -> pd.DataFrame:
         return pd.read_csv(fh, keep_default_na=False, na_values=[""], dtype=str)
 
 
-def _month_start(dates) -> pd.Series:
-    return pd.to_datetime(pd.Series(dates)).dt.to_period("M").dt.to_timestamp()
-
-
 def _ids(cells) -> set[str]:
     """The source keys of the known cells of a ``source_ids`` column."""
     return {s for cell in cells if not pd.isna(cell) for s in str(cell).split(";")}

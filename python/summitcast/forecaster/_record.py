@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._common.time import as_month, last_complete_month, month_end, month_index
+from .._common.time import as_month, last_complete_month, month_end, month_index, month_starts
 
 __all__ = ["STEP_CLASSES", "Record", "SeriesInfo", "read_record"]
 
@@ -168,22 +168,6 @@ def _by_series(table: pd.DataFrame):
     return rows
 
 
-#: The dtype pandas gives the timestamps of monthly Periods (microseconds in
-#: pandas 3, nanoseconds before), which :func:`_month_starts` keeps.
-_MONTH_START_DTYPE = pd.Series(pd.to_datetime(["2000-01-15"])).dt.to_period("M").dt.to_timestamp().dtype
-
-
-def _month_starts(dates: pd.Series) -> np.ndarray:
-    """The first day of each date's month (NaT stays NaT), as
-    ``dates.dt.to_period("M").dt.to_timestamp()`` gives it: a tz-naive
-    datetime64 truncated to its month by NumPy (``datetime64[M]``), without
-    building Periods (a backtest reads the record at every origin)."""
-    values = dates.to_numpy()
-    if values.dtype.kind != "M":  # tz-aware or object dates: the pandas way
-        return dates.dt.to_period("M").dt.to_timestamp().to_numpy()
-    return values.astype("datetime64[M]").astype(_MONTH_START_DTYPE)
-
-
 def _through(frame: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
     """The rows of ``frame`` of months up to ``end``, renumbered from 0."""
     keep = frame["month"].to_numpy() <= end
@@ -239,10 +223,10 @@ def read_record(data: Any, as_of: Any = None) -> Record:
     indicators = panel.loc[:month].copy()
     meetings_of = _by_series(meet)
     steps_of = _by_series(st)
-    meet_month = _month_starts(meet["date"])
+    meet_month = month_starts(meet["date"])
     meet_host = meet["host"].astype(object).to_numpy() if "host" in meet else None
     st_kind = st["kind"].astype(str)
-    st_month, st_kind_values, st_class = _month_starts(st["date"]), st_kind.to_numpy(), st_kind.map(kinds).to_numpy()
+    st_month, st_kind_values, st_class = month_starts(st["date"]), st_kind.to_numpy(), st_kind.map(kinds).to_numpy()
     series: dict[str, SeriesInfo] = {}
     for _, row in table.iterrows():
         key = str(row["series"])
@@ -290,8 +274,8 @@ def read_record(data: Any, as_of: Any = None) -> Record:
         keep = onset.notna() & (onset <= cutoff)
         end = end.where(end <= cutoff)  # ended after as-of: still ongoing then
         crises = pd.DataFrame({
-            "onset_month": _month_starts(onset[keep]),
-            "end_month": _month_starts(end[keep]),
+            "onset_month": month_starts(onset[keep]),
+            "end_month": month_starts(end[keep]),
             "parties": [_codes(p) for p in table.loc[keep, "parties"]],
         })
     leaders = _dated_by_country(data, "leaders", "took_office", cutoff, skip_acting=True)
@@ -351,7 +335,7 @@ def _dated_by_country(data: Any, name: str, column: str, cutoff: pd.Timestamp, s
     if skip_acting and "acting" in table:
         keep &= ~table["acting"].fillna(False).astype(bool)
     return pd.DataFrame({"country": table.loc[keep, "country"].astype(str).to_numpy(),
-                         "month": _month_starts(dates[keep])})
+                         "month": month_starts(dates[keep])})
 
 
 def outcome_known(record: Record, series: str, origin: pd.Timestamp, horizon: int) -> bool:

@@ -207,11 +207,11 @@ SUMMITCAST_INLINE_IN_CLONES FramedResult framed_steps_fixed(MovingFrame& frame, 
 
 }  // namespace detail
 
-// Steps t0, …, t1 − 1 in the frame (one interval): P (ld x m, the rows beyond m zero) and a (ld entries, zero
-// beyond m) are updated in place; M is scratch of ld entries (zero beyond
-// m).  With last_M_true (m entries) the true P z̃ of the last step, if it
-// is observed with F > 0, is left there (the frozen gain of a steady-state
-// test).
+// Steps t0, …, t1 − 1 in the frame (one interval): P (ld x m, the rows
+// beyond m zero) and a (ld entries, zero beyond m) are updated in place; M
+// is scratch of ld entries (zero beyond m).  With last_M_true (m entries)
+// the true P z̃ of the last step, if it is observed with F > 0, is left
+// there (the frozen gain of a steady-state test).
 SUMMITCAST_SIMD_CLONES inline FramedResult framed_steps(MovingFrame& frame, Eigen::MatrixXd& P, double* a, double* M,
                                                         Eigen::Index t0, Eigen::Index t1, const FramedInputs& in,
                                                         const FramedOutputs& out, double* last_M_true) {
