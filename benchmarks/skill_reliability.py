@@ -3,12 +3,12 @@
 "No reliability bin with 20+ forecasts off by more than its 90% band": for
 the trilateral series and for every series pooled, at 6 and 12 months, the
 forecasts of the default forecaster (model ``SharedFit`` of
-``skill_backtest.py``) are binned in ten equal-width bins
+``skill_backtest.py``, or ``--model``) are binned in ten equal-width bins
 (``summitcast.evaluate.reliability``), and each bin's mean forecast is
 compared with the 90% block-bootstrap band of its observed frequency.  The
 blocks are h origins long (windows of h months overlap for h − 1 origins);
 pooled, the forecasts are in origin order and a block holds h origins of
-every series.  Writes ``benchmarks/results/<forecasts stem>_reliability.txt``.
+every series.  Writes ``benchmarks/results/<forecasts stem>[_<model>]_reliability.txt``.
 
 A 90% band misses a calibrated bin one time in ten, so "no bin outside"
 can fail for a perfectly calibrated forecaster.  How often is measured by
@@ -62,10 +62,12 @@ def under_calibration(frame: pd.DataFrame, horizon: int, per_origin: int, seed: 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("forecasts", type=Path)
+    parser.add_argument("--model", default="SharedFit", help="the model checked (default: the forecaster)")
     args = parser.parse_args()
     data = pd.read_csv(args.forecasts, parse_dates=["origin"])
-    data = data[(data["model"] == "SharedFit") & data["outcome"].notna()]
-    lines = [f"per-bin reliability check of {args.forecasts.name} (benchmarks/skill_reliability.py): ten equal-width "
+    data = data[(data["model"] == args.model) & data["outcome"].notna()]
+    lines = [f"per-bin reliability check of {args.model} in {args.forecasts.name} (benchmarks/skill_reliability.py): "
+             f"ten equal-width "
              f"bins; a bin with {MIN_COUNT}+ forecasts fails when its mean forecast lies outside the 90% "
              f"circular block-bootstrap band of its observed frequency (2000 replicates, blocks of h origins, "
              f"seed {SEED})", ""]
@@ -83,7 +85,8 @@ def main() -> None:
             lines += [f"{name}, {h} months ({len(rows)} forecasts, block {h * per_origin} rows):",
                       table.to_string(float_format="{:.3f}".format), verdicts[-1], ""]
     lines += ["summary:", *verdicts]
-    out = args.forecasts.with_name(args.forecasts.name.replace("_forecasts.csv", "") + "_reliability.txt")
+    suffix = "" if args.model == "SharedFit" else f"_{args.model}"
+    out = args.forecasts.with_name(args.forecasts.name.replace("_forecasts.csv", "") + f"{suffix}_reliability.txt")
     out.write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

@@ -25,7 +25,11 @@ plots                      :func:`plot_reliability`, :func:`plot_pit`,
 backtests                  :func:`backtest` (rolling origin, no look-ahead,
                            any executor) → :class:`Backtest`;
                            :func:`stack_backtest`, :func:`stacking_weights`
-                           (leave-future-out stacking)
+                           (leave-future-out stacking);
+                           :func:`recalibrate_backtest`,
+                           :func:`logistic_recalibration`,
+                           :func:`recalibrate` (leave-future-out
+                           logistic recalibration)
 baselines                  :class:`BaseRateWindows`, :class:`BaseRateMonthly`,
                            :class:`TimeSinceLast`, :class:`Persistence`,
                            :class:`Constant` (``DEFAULT_BASELINES``)
@@ -62,6 +66,7 @@ from ._fit_many import fit_many
 from ._protocol import HeldForecast
 from ._pit import pit
 from ._plots import plot_pit, plot_score_over_time
+from ._recalibration import logistic_recalibration, recalibrate, recalibrate_backtest
 from ._stacking import stack_backtest, stacking_weights
 
 __all__ = [
@@ -96,10 +101,13 @@ __all__ = [
     "process_pool",
     "interval_score",
     "log_score",
+    "logistic_recalibration",
     "pit",
     "plot_pit",
     "plot_reliability",
     "plot_score_over_time",
+    "recalibrate",
+    "recalibrate_backtest",
     "reliability",
     "rps",
     "skill_score",

@@ -1,0 +1,62 @@
+"""Scores of the leave-future-out recalibrated forecaster on a skill backtest's
+saved forecasts (issue 11 §3; recalibration 1 of ``skill_configurations.md``).
+
+Reads ``<stem>_forecasts.csv`` written by ``skill_backtest.py`` (every model's
+forecasts on the same windows), adds ``summitcast.evaluate.recalibrate_backtest``
+of the forecaster (model ``SharedFit``; one map per horizon pooled over
+series, learned at each origin from the windows closed by then) and writes
+the same tables as ``skill_backtest.py`` to ``benchmarks/results/<name>.txt``,
+the forecasts (the recalibrated ones under ``recalibrated``) to
+``<name>_forecasts.csv`` and the maps to ``<name>_maps.csv``.  No model is
+refitted: the recalibration needs only the forecasts and their outcomes.
+
+    python benchmarks/skill_recalibration.py benchmarks/results/skill_backtest_configuration5_crises2_forecasts.csv \
+        --name skill_recalibration1
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+RESULTS = Path(__file__).resolve().parent / "results"
+FORECASTER = "SharedFit"
+
+
+def main() -> None:
+    import summitcast as sc
+    from summitcast.evaluate import Backtest, recalibrate_backtest
+    from summitcast.evaluate._stacking import STACKED
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("forecasts", type=Path)
+    parser.add_argument("--name", required=True, help="stem of the result files in benchmarks/results")
+    args = parser.parse_args()
+    frame = pd.read_csv(args.forecasts, parse_dates=["origin"])
+    models = list(dict.fromkeys(frame["model"]))
+    baselines = [m for m in models if m not in (FORECASTER, STACKED)]
+    origins = frame["origin"].drop_duplicates().sort_values()
+    info = {"models": models, "baselines": baselines, "series": list(dict.fromkeys(frame["series"])),
+            "origins": (origins.iloc[0], origins.iloc[-1], len(origins)), "fitted_origins": len(origins),
+            "horizons": sorted(frame["horizon"].unique().tolist()), "refit": True, "seed": 20240526}
+    empty = pd.DataFrame(columns=["series", "horizon", "reason", "n"])
+    result = recalibrate_backtest(Backtest(frame, empty, info), FORECASTER)
+    result.to_frame().to_csv(RESULTS / f"{args.name}_forecasts.csv", index=False)
+    maps = result.info["recalibration"]["maps"]
+    maps.to_csv(RESULTS / f"{args.name}_maps.csv", index=False)
+    last = maps.sort_values("origin").groupby("horizon").tail(1)
+    with pd.option_context("display.width", 200, "display.max_columns", 30, "display.float_format", "{:.4f}".format):
+        text = [f"leave-future-out logistic recalibration of {FORECASTER} in {args.forecasts.name} "
+                f"(summitcast {sc.__version__}, benchmarks/skill_recalibration.py): one map per horizon pooled over "
+                f"series, priors a ~ N(0, 0.5^2), b ~ N(1, 0.25^2), windows weighted 1/h; no refit", "",
+                "the map at the last origin of each horizon:", last.to_string(index=False), "",
+                "pooled over all series, by horizon:", result.by_horizon().to_string(), "",
+                "by series and horizon:", result.by_series().to_string()]
+    (RESULTS / f"{args.name}.txt").write_text("\n".join(text) + "\n")
+    print("\n".join(text))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+"""Leave-future-out logistic recalibration of binary forecasts.
+
+A forecaster whose past forecasts were too high (or too timid) on average
+says so in its own record.  Recalibration maps its forecast p through
+
+    logit p′ = a + b · logit p,
+
+the logistic (Platt) form of the beta-transformed linear pool with one
+component (Ranjan & Gneiting 2010): a shifts every forecast's log odds (a
+bias), b stretches or shrinks their spread (b > 1: sharper).  (a, b) is
+the maximum a posteriori of the Bernoulli likelihood of past windows under
+Gaussian priors centred on the identity map (a = 0, b = 1), found by Newton
+steps (the log posterior is strictly concave: a logistic regression on the
+two columns [1, logit p] plus two Gaussian log densities).
+
+*Leave future out*, as in :mod:`summitcast.evaluate._stacking`: the map used
+at origin o is learned only from windows whose outcome was known at o (an
+h-month window of origin o′ with o′ + h ≤ o), so the recalibrated forecast
+is itself a no-look-ahead forecast.  Each window is weighted 1/h: an h-month
+window shares its months with its h − 1 neighbours, so h consecutive
+windows carry about one window's information, and the prior is weighed
+against that effective size rather than the count.  With no window known
+the map is the prior's mode, the identity.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._common.validation import as_float_array, check_choice, check_float, check_positive
+from ._backtest_result import Backtest
+from ._inputs import binary_outcomes, probabilities
+from ._record import month_ordinals, ordinal_month
+
+__all__ = ["RECALIBRATED", "logistic_recalibration", "recalibrate", "recalibrate_backtest"]
+
+RECALIBRATED = "recalibrated"
+#: Priors of the map (recalibration 1 of ``benchmarks/results/skill_configurations.md``):
+#: a ~ N(0, 0.5²): a bias beyond one unit of log odds is implausible; b ~ N(1, 0.25²):
+#: forecasts too spread or too timid by up to about half.
+PRIOR_SHIFT = (0.0, 0.5)
+PRIOR_SLOPE = (1.0, 0.25)
+#: Forecasts are clipped to [CLIP, 1 − CLIP] before their logit (a forecast of exactly 0 or 1 has none).
+CLIP = 1e-6
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    q = np.clip(p, CLIP, 1.0 - CLIP)
+    return np.log(q) - np.log1p(-q)
+
+
+def _expit(eta: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * eta))  # 1 / (1 + e^-eta) without overflow
+
+
+def _check_prior(value: Any, name: str) -> tuple[float, float]:
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise TypeError(f"{name} must be a pair (mean, sd), got {value!r}")
+    return check_float(value[0], f"{name}[0]"), check_positive(value[1], f"{name}[1]")
+
+
+def _map(x: np.ndarray, y: np.ndarray, w: np.ndarray, prior_a: tuple[float, float], prior_b: tuple[float, float],
+         start: np.ndarray) -> np.ndarray:
+    """MAP (a, b) of the weighted logistic regression of y on [1, x] under the priors."""
+    mean = np.array([prior_a[0], prior_b[0]])
+    precision = np.array([prior_a[1] ** -2, prior_b[1] ** -2])
+    design = np.column_stack([np.ones_like(x), x])
+
+    def log_post(theta: np.ndarray) -> float:
+        eta = design @ theta
+        # y eta − log(1 + e^eta) = y eta − max(eta, 0) − log1p(e^−|eta|)
+        lik = w @ (y * eta - np.maximum(eta, 0.0) - np.log1p(np.exp(-np.abs(eta))))
+        return float(lik - 0.5 * precision @ (theta - mean) ** 2)
+
+    theta = start.copy()
+    value = log_post(theta)
+    for _ in range(100):
+        prob = _expit(design @ theta)
+        grad = design.T @ (w * (y - prob)) - precision * (theta - mean)
+        hess = -(design.T * (w * prob * (1.0 - prob))) @ design - np.diag(precision)
+        step = np.linalg.solve(hess, -grad)
+        scale = 1.0
+        while True:  # halve until the log posterior does not fall (it is concave: a small step ascends)
+            trial = theta + scale * step
+            new = log_post(trial)
+            if new >= value or scale < 1e-12:
+                break
+            scale /= 2.0
+        theta, moved, value = trial, float(np.max(np.abs(scale * step))), new
+        if moved < 1e-12:
+            break
+    return theta
+
+
+def logistic_recalibration(p: Any, y: Any, *, weights: Any = None, prior_shift: tuple[float, float] = PRIOR_SHIFT,
+                           prior_slope: tuple[float, float] = PRIOR_SLOPE) -> tuple[float, float]:
+    """The map logit p′ = a + b logit p that best fits past forecasts ``p`` and outcomes ``y``.
+
+    Parameters
+    ----------
+    p : array (n,)
+        Forecast probabilities.
+    y : array (n,)
+        Outcomes 0/1.
+    weights : array (n,), optional
+        Non-negative weights of the windows (default 1 each).
+    prior_shift, prior_slope : (mean, sd)
+        Gaussian priors of a and b (defaults: N(0, 0.5²) and N(1, 0.25²)).
+
+    Returns
+    -------
+    (a, b) : the maximum a posteriori map.
+    """
+    probs = probabilities(p, "p")
+    outcome = binary_outcomes(y, "y")
+    if outcome.size != probs.size:
+        raise ValueError(f"p has {probs.size} forecasts but y has {outcome.size} outcomes")
+    w = np.ones(probs.size) if weights is None else as_float_array(weights, "weights", 1)
+    if w.size != probs.size:
+        raise ValueError(f"weights has {w.size} entries but p has {probs.size} forecasts")
+    if np.any(w < 0):
+        raise ValueError(f"weights must be non-negative, got {float(w.min())!r}")
+    prior_a, prior_b = _check_prior(prior_shift, "prior_shift"), _check_prior(prior_slope, "prior_slope")
+    a, b = _map(_logit(probs), outcome, w, prior_a, prior_b, np.array([prior_a[0], prior_b[0]]))
+    return float(a), float(b)
+
+
+def recalibrate(p: Any, a: float, b: float) -> np.ndarray:
+    """p′ = expit(a + b logit p) (p clipped to [1e-6, 1 − 1e-6] first)."""
+    return _expit(check_float(a, "a") + check_float(b, "b") * _logit(probabilities(p, "p")))
+
+
+def recalibrate_backtest(result: Backtest, model: str | None = None, *, by: tuple[str, ...] = ("horizon",),
+                         prior_shift: tuple[float, float] = PRIOR_SHIFT,
+                         prior_slope: tuple[float, float] = PRIOR_SLOPE) -> Backtest:
+    """Add ``model``'s leave-future-out recalibrated forecast as ``"recalibrated"``.
+
+    Parameters
+    ----------
+    result : Backtest
+    model : str, optional
+        The model recalibrated (default: the first, the forecaster when there is one).
+    by : ("horizon",) or ("series", "horizon")
+        One map per horizon pooled over series, or one per series and horizon.
+    prior_shift, prior_slope : (mean, sd)
+        Gaussian priors of a and b.
+
+    Returns
+    -------
+    Backtest
+        The same forecasts with the ``recalibrated`` rows added; its
+        ``info["recalibration"]`` holds the settings and ``maps``: one row
+        per (series or "pooled", horizon, origin) with ``n_known`` (windows
+        closed by then), ``a`` and ``b``.
+    """
+    if not isinstance(result, Backtest):
+        raise TypeError(f"result must be a Backtest, got {type(result).__name__}")
+    frame = result.frame[result.frame["model"] != RECALIBRATED]
+    models = list(dict.fromkeys(frame["model"]))
+    model = models[0] if model is None else check_choice(model, "model", models)
+    by = tuple(check_choice(tuple(by), "by", [("horizon",), ("series", "horizon")]))
+    prior_a, prior_b = _check_prior(prior_shift, "prior_shift"), _check_prior(prior_slope, "prior_slope")
+    rows = frame[frame["model"] == model].reset_index(drop=True)
+    ordinal = month_ordinals(rows["origin"])
+    x = _logit(probabilities(rows["forecast"].to_numpy(), "forecast"))
+    y = binary_outcomes(rows["outcome"].to_numpy(), "outcome")
+    forecast = np.empty(len(rows))
+    maps = []
+    for key, group in rows.groupby(list(by), sort=True):
+        idx = group.index.to_numpy()
+        h = int(group["horizon"].iloc[0])
+        closes = ordinal[idx] + h
+        theta = np.array([prior_a[0], prior_b[0]])
+        for target in np.unique(ordinal[idx]):  # ascending: each map starts from the last
+            known = idx[closes <= target]
+            if known.size:
+                theta = _map(x[known], y[known], np.full(known.size, 1.0 / h), prior_a, prior_b, theta)
+            here = idx[ordinal[idx] == target]
+            forecast[here] = _expit(theta[0] + theta[1] * x[here])
+            keys = dict(zip(by, key if isinstance(key, tuple) else (key,)))
+            maps.append((keys.get("series", "pooled"), h, ordinal_month(target), known.size, theta[0], theta[1]))
+    added = rows.assign(model=RECALIBRATED, forecast=forecast)
+    combined = pd.concat([result.frame[result.frame["model"] != RECALIBRATED], added], ignore_index=True)
+    table = pd.DataFrame(maps, columns=["series", "horizon", "origin", "n_known", "a", "b"])
+    table["origin"] = pd.DatetimeIndex(table["origin"])
+    info = dict(result.info, recalibration={"model": model, "by": by, "prior_shift": prior_a,
+                                            "prior_slope": prior_b, "maps": table})
+    return Backtest(combined, result.unscored, info, result.weights)

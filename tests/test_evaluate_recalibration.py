@@ -1,0 +1,166 @@
+"""Leave-future-out logistic recalibration: the map against SciPy's optimiser
+on the same log posterior, recovery of a known miscalibration, and the rule
+that the map at an origin depends only on windows closed before it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from summitcast import evaluate as ev
+from summitcast._common.time import month_index
+
+from evaluate_records import SeededNoise, simulated_record
+from peers import peer_call
+
+
+def logit(p):
+    return np.log(p) - np.log1p(-p)
+
+
+def scipy_map(p, y, w, prior_a, prior_b):
+    """The same MAP by a general-purpose optimiser (BFGS on the negative log posterior)."""
+    from scipy.optimize import minimize
+    from scipy.special import log_expit
+
+    x = logit(np.clip(p, 1e-6, 1 - 1e-6))
+
+    def negative(theta):
+        eta = theta[0] + theta[1] * x
+        lik = w @ (y * log_expit(eta) + (1 - y) * log_expit(-eta))
+        return -(lik - 0.5 * ((theta[0] - prior_a[0]) / prior_a[1]) ** 2
+                 - 0.5 * ((theta[1] - prior_b[0]) / prior_b[1]) ** 2)
+
+    res = peer_call(minimize, negative, np.array([prior_a[0], prior_b[0]]), method="BFGS",
+                    options={"gtol": 1e-10, "maxiter": 1000})
+    return res.x, -res.fun
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 300))
+def test_map_reaches_the_optimum_scipy_finds(seed, n):
+    rng = np.random.default_rng(seed)
+    p = rng.uniform(0.01, 0.99, n)
+    y = (rng.random(n) < rng.uniform(0.1, 0.9)).astype(float)
+    w = rng.uniform(0.05, 1.0, n)
+    prior_a, prior_b = (rng.normal(0, 0.5), rng.uniform(0.2, 2.0)), (rng.normal(1, 0.3), rng.uniform(0.1, 1.0))
+    a, b = ev.logistic_recalibration(p, y, weights=w, prior_shift=prior_a, prior_slope=prior_b)
+    ref, _ = scipy_map(p, y, w, prior_a, prior_b)
+    np.testing.assert_allclose([a, b], ref, atol=1e-5)
+
+
+def test_recovers_a_known_miscalibration():
+    # forecasts too high by 0.8 in log odds and too spread by 1.5: the map that
+    # undoes it is logit p = (logit q - 0.8) / 1.5, i.e. a = -0.8 / 1.5, b = 1 / 1.5
+    rng = np.random.default_rng(3)
+    truth = rng.uniform(0.02, 0.98, 200_000)
+    y = (rng.random(truth.size) < truth).astype(float)
+    q = 1 / (1 + np.exp(-(1.5 * logit(truth) + 0.8)))
+    a, b = ev.logistic_recalibration(q, y, prior_shift=(0, 100), prior_slope=(1, 100))
+    assert a == pytest.approx(-0.8 / 1.5, abs=0.02) and b == pytest.approx(1 / 1.5, abs=0.01)
+    np.testing.assert_allclose(ev.recalibrate(q, a, b), truth, atol=0.01)
+
+
+def test_the_prior_alone_is_the_identity():
+    p = np.array([0.1, 0.5, 0.9])
+    assert ev.logistic_recalibration(p, [0, 1, 1], weights=[0, 0, 0]) == pytest.approx((0.0, 1.0), abs=1e-12)
+    np.testing.assert_allclose(ev.recalibrate(p, 0.0, 1.0), p, rtol=1e-12)
+    np.testing.assert_allclose(ev.recalibrate([0.0, 1.0], 0.0, 1.0), [1e-6, 1 - 1e-6], rtol=1e-9)
+
+
+@pytest.mark.parametrize("kwargs, error, pattern", [
+    ({"p": [0.5, 1.2], "y": [1, 0]}, ValueError, r"p must be a probability"),
+    ({"p": [0.5, 0.4], "y": [1]}, ValueError, r"p has 2 forecasts but y has 1 outcomes"),
+    ({"p": [0.5, np.nan], "y": [1, 0]}, ValueError, r"p contains NaN"),
+    ({"p": [0.5], "y": [2]}, ValueError, r"y must be 0 or 1"),
+    ({"p": [0.5], "y": [1], "weights": [-1.0]}, ValueError, r"weights must be non-negative"),
+    ({"p": [0.5], "y": [1], "weights": [1.0, 1.0]}, ValueError, r"weights has 2 entries but p has 1"),
+    ({"p": [0.5], "y": [1], "prior_shift": 0.5}, TypeError, r"prior_shift must be a pair"),
+    ({"p": [0.5], "y": [1], "prior_slope": (1.0, 0.0)}, ValueError, r"prior_slope\[1\]"),
+])
+def test_bad_input(kwargs, error, pattern):
+    with pytest.raises(error, match=pattern):
+        ev.logistic_recalibration(**kwargs)
+
+
+@pytest.fixture(scope="module")
+def backtest():
+    record = simulated_record()
+    return ev.backtest(SeededNoise, record, month_index("2003-01", "2012-12"), [3, 12], seed=8,
+                       series=["simulated_a", "simulated_b"], baselines=[ev.BaseRateMonthly], stack=False)
+
+
+@pytest.fixture(scope="module")
+def recalibrated(backtest):
+    return ev.recalibrate_backtest(backtest)
+
+
+def test_forecasts_are_the_map_of_each_origin(backtest, recalibrated):
+    maps = recalibrated.info["recalibration"]["maps"].set_index(["horizon", "origin"])
+    f = recalibrated.frame
+    base = f[f["model"] == "seeded_noise"].set_index(["series", "origin", "horizon"])["forecast"]
+    new = f[f["model"] == "recalibrated"].set_index(["series", "origin", "horizon"])["forecast"]
+    assert len(new) == len(base) and recalibrated.models == [*backtest.models, "recalibrated"]
+    keys = list(zip(new.index.get_level_values("horizon"), new.index.get_level_values("origin")))
+    a, b = maps.loc[keys, "a"].to_numpy(), maps.loc[keys, "b"].to_numpy()
+    q = np.clip(base.loc[new.index].to_numpy(), 1e-6, 1 - 1e-6)
+    np.testing.assert_allclose(new.to_numpy(), 1 / (1 + np.exp(-(a + b * logit(q)))), rtol=1e-12)
+
+
+def test_maps_use_only_closed_windows(backtest, recalibrated):
+    maps = recalibrated.info["recalibration"]["maps"]
+    rows = backtest.frame[backtest.frame["model"] == "seeded_noise"]
+    ordinal = lambda s: s.dt.year * 12 + s.dt.month - 1  # noqa: E731
+    for h, g in maps.groupby("horizon"):
+        closes = ordinal(rows.loc[rows["horizon"] == h, "origin"]) + h
+        expected = [int((closes <= t).sum()) for t in ordinal(g["origin"])]
+        np.testing.assert_array_equal(g["n_known"], expected)
+        none_known = g["n_known"] == 0
+        assert none_known.any() and not none_known.all()
+        np.testing.assert_allclose(g.loc[none_known, ["a", "b"]], [[0.0, 1.0]] * int(none_known.sum()))
+        # the last map equals the map of every window closed by then, fitted at once
+        known = rows[(rows["horizon"] == h) & (closes <= ordinal(g["origin"]).iloc[-1])]
+        direct = ev.logistic_recalibration(known["forecast"], known["outcome"], weights=np.full(len(known), 1 / h))
+        np.testing.assert_allclose(g[["a", "b"]].iloc[-1], direct, atol=1e-9)
+
+
+def test_maps_at_an_origin_ignore_later_outcomes(backtest, recalibrated):
+    origin = pd.Timestamp("2009-06-01")
+    frame = backtest.frame.copy()
+    opens = np.array([o + pd.DateOffset(months=int(h)) > origin for o, h in zip(frame["origin"], frame["horizon"])])
+    flipped = frame.copy()
+    flipped.loc[opens, "outcome"] = 1 - flipped.loc[opens, "outcome"]
+    again = ev.recalibrate_backtest(ev.Backtest(flipped, backtest.unscored, backtest.info))
+    maps = lambda r: r.info["recalibration"]["maps"]  # noqa: E731
+    at = lambda r: maps(r)[maps(r)["origin"] <= origin].reset_index(drop=True)  # noqa: E731
+    pd.testing.assert_frame_equal(at(recalibrated), at(again))
+    later = lambda r: maps(r)[maps(r)["origin"] > origin]  # noqa: E731
+    assert not np.allclose(later(recalibrated)[["a", "b"]], later(again)[["a", "b"]])
+    # ...and the test can fail: flipping one window closed before the origin moves the map there
+    window = (frame["model"] == "seeded_noise") & (frame["series"] == "simulated_a") & (frame["horizon"] == 3) \
+        & (frame["origin"] == "2009-03-01")
+    assert window.sum() == 1 and not opens[window.to_numpy()].any()
+    one = frame.copy()
+    one.loc[window, "outcome"] = 1 - one.loc[window, "outcome"]
+    moved = ev.recalibrate_backtest(ev.Backtest(one, backtest.unscored, backtest.info))
+    sel = lambda r: maps(r)[(maps(r)["origin"] == origin) & (maps(r)["horizon"] == 3)]  # noqa: E731
+    assert not np.allclose(sel(recalibrated)[["a", "b"]], sel(moved)[["a", "b"]])
+
+
+def test_per_series_maps_and_arguments(backtest, recalibrated):
+    per_series = ev.recalibrate_backtest(backtest, "base_rate_monthly", by=("series", "horizon"))
+    maps = per_series.info["recalibration"]["maps"]
+    assert set(maps["series"]) == {"simulated_a", "simulated_b"}
+    assert per_series.info["recalibration"]["model"] == "base_rate_monthly"
+    # recalibrating again replaces the rows rather than adding a second set
+    twice = ev.recalibrate_backtest(recalibrated)
+    assert (twice.frame["model"] == "recalibrated").sum() == (recalibrated.frame["model"] == "recalibrated").sum()
+    with pytest.raises(ValueError, match="model must be one of"):
+        ev.recalibrate_backtest(backtest, "nonexistent")
+    with pytest.raises(ValueError, match="by must be one of"):
+        ev.recalibrate_backtest(backtest, by=("series",))
+    with pytest.raises(TypeError, match="result must be a Backtest"):
+        ev.recalibrate_backtest(backtest.frame)
