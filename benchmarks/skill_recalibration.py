@@ -3,8 +3,9 @@ saved forecasts (issue 11 §3; recalibration 1 of ``skill_configurations.md``).
 
 Reads ``<stem>_forecasts.csv`` written by ``skill_backtest.py`` (every model's
 forecasts on the same windows), adds ``summitcast.evaluate.recalibrate_backtest``
-of the forecaster (model ``SharedFit``; one map per horizon pooled over
-series, learned at each origin from the windows closed by then) and writes
+of the forecaster (model ``SharedFit``; one map per horizon, or with
+``--by all`` one for every horizon, pooled over series, learned at each
+origin from the windows closed by then) and writes
 the same tables as ``skill_backtest.py`` to ``benchmarks/results/<name>.txt``,
 the forecasts (the recalibrated ones under ``recalibrated``) to
 ``<name>_forecasts.csv`` and the maps to ``<name>_maps.csv``.  No model is
@@ -33,6 +34,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("forecasts", type=Path)
     parser.add_argument("--name", required=True, help="stem of the result files in benchmarks/results")
+    parser.add_argument("--by", choices=["horizon", "all"], default="horizon",
+                        help="one map per horizon (recalibration 1) or one for every horizon (recalibration 2)")
     args = parser.parse_args()
     frame = pd.read_csv(args.forecasts, parse_dates=["origin"])
     models = list(dict.fromkeys(frame["model"]))
@@ -42,15 +45,16 @@ def main() -> None:
             "origins": (origins.iloc[0], origins.iloc[-1], len(origins)), "fitted_origins": len(origins),
             "horizons": sorted(frame["horizon"].unique().tolist()), "refit": True, "seed": 20240526}
     empty = pd.DataFrame(columns=["series", "horizon", "reason", "n"])
-    result = recalibrate_backtest(Backtest(frame, empty, info), FORECASTER)
+    by = ("horizon",) if args.by == "horizon" else ()
+    result = recalibrate_backtest(Backtest(frame, empty, info), FORECASTER, by=by)
     result.to_frame().to_csv(RESULTS / f"{args.name}_forecasts.csv", index=False)
     maps = result.info["recalibration"]["maps"]
     maps.to_csv(RESULTS / f"{args.name}_maps.csv", index=False)
-    last = maps.sort_values("origin").groupby("horizon").tail(1)
+    last = maps.sort_values("origin", kind="stable").groupby("horizon").tail(1)
     with pd.option_context("display.width", 200, "display.max_columns", 30, "display.float_format", "{:.4f}".format):
         text = [f"leave-future-out logistic recalibration of {FORECASTER} in {args.forecasts.name} "
-                f"(summitcast {sc.__version__}, benchmarks/skill_recalibration.py): one map per horizon pooled over "
-                f"series, priors a ~ N(0, 0.5^2), b ~ N(1, 0.25^2), windows weighted 1/h; no refit", "",
+                f"(summitcast {sc.__version__}, benchmarks/skill_recalibration.py): one map "
+                f"{'per horizon' if by else 'for every horizon'} pooled over series, priors a ~ N(0, 0.5^2), b ~ N(1, 0.25^2), windows weighted 1/h; no refit", "",
                 "the map at the last origin of each horizon:", last.to_string(index=False), "",
                 "pooled over all series, by horizon:", result.by_horizon().to_string(), "",
                 "by series and horizon:", result.by_series().to_string()]

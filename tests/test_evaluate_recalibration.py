@@ -164,3 +164,26 @@ def test_per_series_maps_and_arguments(backtest, recalibrated):
         ev.recalibrate_backtest(backtest, by=("series",))
     with pytest.raises(TypeError, match="result must be a Backtest"):
         ev.recalibrate_backtest(backtest.frame)
+
+
+def test_one_map_for_every_horizon(backtest):
+    one = ev.recalibrate_backtest(backtest, by=())
+    maps = one.info["recalibration"]["maps"]
+    assert set(maps["horizon"]) == {"all"} and set(maps["series"]) == {"pooled"}
+    assert maps["origin"].is_unique
+    rows = backtest.frame[backtest.frame["model"] == "seeded_noise"]
+    ordinal = lambda s: s.dt.year * 12 + s.dt.month - 1  # noqa: E731
+    closes = ordinal(rows["origin"]) + rows["horizon"]
+    last = ordinal(maps["origin"]).iloc[-1]
+    known = rows[closes <= last]
+    np.testing.assert_array_equal(maps["n_known"].iloc[-1], len(known))
+    # windows of both horizons, each weighted 1/h
+    direct = ev.logistic_recalibration(known["forecast"], known["outcome"], weights=1 / known["horizon"])
+    np.testing.assert_allclose(maps[["a", "b"]].iloc[-1], direct, atol=1e-9)
+    # one map at an origin serves both horizons
+    f = one.frame[one.frame["model"] == "recalibrated"].merge(
+        rows[["series", "origin", "horizon", "forecast"]], on=["series", "origin", "horizon"], suffixes=("", "_raw"))
+    at = maps.set_index("origin").loc[f["origin"]]
+    q = np.clip(f["forecast_raw"].to_numpy(), 1e-6, 1 - 1e-6)
+    expected = 1 / (1 + np.exp(-(at["a"].to_numpy() + at["b"].to_numpy() * logit(q))))
+    np.testing.assert_allclose(f["forecast"], expected, rtol=1e-12)

@@ -143,8 +143,10 @@ def recalibrate_backtest(result: Backtest, model: str | None = None, *, by: tupl
     result : Backtest
     model : str, optional
         The model recalibrated (default: the first, the forecaster when there is one).
-    by : ("horizon",) or ("series", "horizon")
-        One map per horizon pooled over series, or one per series and horizon.
+    by : ("horizon",), ("series", "horizon") or ()
+        One map per horizon pooled over series, one per series and horizon,
+        or one map for every horizon and series (learned from the windows of
+        every horizon; its rows in ``maps`` have horizon ``"all"``).
     prior_shift, prior_slope : (mean, sd)
         Gaussian priors of a and b.
 
@@ -161,7 +163,7 @@ def recalibrate_backtest(result: Backtest, model: str | None = None, *, by: tupl
     frame = result.frame[result.frame["model"] != RECALIBRATED]
     models = list(dict.fromkeys(frame["model"]))
     model = models[0] if model is None else check_choice(model, "model", models)
-    by = tuple(check_choice(tuple(by), "by", [("horizon",), ("series", "horizon")]))
+    by = tuple(check_choice(tuple(by), "by", [("horizon",), ("series", "horizon"), ()]))
     prior_a, prior_b = _check_prior(prior_shift, "prior_shift"), _check_prior(prior_slope, "prior_slope")
     rows = frame[frame["model"] == model].reset_index(drop=True)
     ordinal = month_ordinals(rows["origin"])
@@ -169,19 +171,22 @@ def recalibrate_backtest(result: Backtest, model: str | None = None, *, by: tupl
     y = binary_outcomes(rows["outcome"].to_numpy(), "outcome")
     forecast = np.empty(len(rows))
     maps = []
-    for key, group in rows.groupby(list(by), sort=True):
+    horizon = rows["horizon"].to_numpy(dtype=np.int64)
+    closes = ordinal + horizon
+    weight = 1.0 / horizon
+    groups = rows.groupby(list(by), sort=True) if by else [((), rows)]
+    for key, group in groups:
         idx = group.index.to_numpy()
-        h = int(group["horizon"].iloc[0])
-        closes = ordinal[idx] + h
+        keys = dict(zip(by, key if isinstance(key, tuple) else (key,)))
         theta = np.array([prior_a[0], prior_b[0]])
         for target in np.unique(ordinal[idx]):  # ascending: each map starts from the last
-            known = idx[closes <= target]
+            known = idx[closes[idx] <= target]
             if known.size:
-                theta = _map(x[known], y[known], np.full(known.size, 1.0 / h), prior_a, prior_b, theta)
+                theta = _map(x[known], y[known], weight[known], prior_a, prior_b, theta)
             here = idx[ordinal[idx] == target]
             forecast[here] = _expit(theta[0] + theta[1] * x[here])
-            keys = dict(zip(by, key if isinstance(key, tuple) else (key,)))
-            maps.append((keys.get("series", "pooled"), h, ordinal_month(target), known.size, theta[0], theta[1]))
+            maps.append((keys.get("series", "pooled"), keys.get("horizon", "all"), ordinal_month(target), known.size,
+                         theta[0], theta[1]))
     added = rows.assign(model=RECALIBRATED, forecast=forecast)
     combined = pd.concat([result.frame[result.frame["model"] != RECALIBRATED], added], ignore_index=True)
     table = pd.DataFrame(maps, columns=["series", "horizon", "origin", "n_known", "a", "b"])
