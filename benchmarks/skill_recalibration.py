@@ -23,7 +23,26 @@ from pathlib import Path
 import pandas as pd
 
 RESULTS = Path(__file__).resolve().parent / "results"
+PACKAGE_TABLE = Path(__file__).resolve().parent.parent / "python" / "summitcast" / "forecaster" / "recalibration_maps.csv"
 FORECASTER = "SharedFit"
+
+
+def write_package_table(maps: pd.DataFrame, forecasts: Path) -> None:
+    """The table the default SummitForecaster reads (its ``recalibration="bundled"``), with its provenance."""
+    header = [
+        "# Recalibration maps of the default SummitForecaster: logit p' = a + b logit p, one map for every",
+        "# horizon and series (recalibration 2, benchmarks/results/skill_configurations.md).  An estimate,",
+        "# not a measurement: the map at each month was learned from the windows of the forecaster's own",
+        "# no-look-ahead backtest that had closed by then (n_known of them).",
+        "source: the default forecaster's backtest of the bundled record",
+        f"# made by: python benchmarks/skill_recalibration.py benchmarks/results/{forecasts.name} --by all --package",
+        "# (forecasts of configuration 5, fast mode, seed 20240526, horizons 6 and 12).  Regenerate it",
+        "# whenever the default forecaster or the bundled record changes.",
+    ]
+    table = maps[["origin", "n_known", "a", "b"]].copy()
+    table["origin"] = pd.DatetimeIndex(table["origin"]).strftime("%Y-%m")
+    lines = [line if line.startswith("#") else f"# {line}" for line in header]
+    PACKAGE_TABLE.write_text("\n".join(lines) + "\n" + table.to_csv(index=False))
 
 
 def main() -> None:
@@ -36,6 +55,8 @@ def main() -> None:
     parser.add_argument("--name", required=True, help="stem of the result files in benchmarks/results")
     parser.add_argument("--by", choices=["horizon", "all"], default="horizon",
                         help="one map per horizon (recalibration 1) or one for every horizon (recalibration 2)")
+    parser.add_argument("--package", action="store_true",
+                        help="with --by all: also write the table the default forecaster ships with")
     args = parser.parse_args()
     frame = pd.read_csv(args.forecasts, parse_dates=["origin"])
     models = list(dict.fromkeys(frame["model"]))
@@ -50,6 +71,10 @@ def main() -> None:
     result.to_frame().to_csv(RESULTS / f"{args.name}_forecasts.csv", index=False)
     maps = result.info["recalibration"]["maps"]
     maps.to_csv(RESULTS / f"{args.name}_maps.csv", index=False)
+    if args.package:
+        if by:
+            parser.error("--package needs --by all (the forecaster carries one map for every horizon)")
+        write_package_table(maps, args.forecasts)
     last = maps.sort_values("origin", kind="stable").groupby("horizon").tail(1)
     with pd.option_context("display.width", 200, "display.max_columns", 30, "display.float_format", "{:.4f}".format):
         text = [f"leave-future-out logistic recalibration of {FORECASTER} in {args.forecasts.name} "

@@ -155,8 +155,10 @@ def recalibrate_backtest(result: Backtest, model: str | None = None, *, by: tupl
     Backtest
         The same forecasts with the ``recalibrated`` rows added; its
         ``info["recalibration"]`` holds the settings and ``maps``: one row
-        per (series or "pooled", horizon, origin) with ``n_known`` (windows
-        closed by then), ``a`` and ``b``.
+        per (series or "pooled", horizon, month) with ``n_known`` (windows
+        closed by then), ``a`` and ``b``, for every month from the first
+        origin to the month the last window closes (the map a forecast made
+        then would use; ``SummitForecaster(recalibration=maps)`` reads it).
     """
     if not isinstance(result, Backtest):
         raise TypeError(f"result must be a Backtest, got {type(result).__name__}")
@@ -179,7 +181,9 @@ def recalibrate_backtest(result: Backtest, model: str | None = None, *, by: tupl
         idx = group.index.to_numpy()
         keys = dict(zip(by, key if isinstance(key, tuple) else (key,)))
         theta = np.array([prior_a[0], prior_b[0]])
-        for target in np.unique(ordinal[idx]):  # ascending: each map starts from the last
+        # every month from the first origin to the month the last window closes (ascending:
+        # each map starts from the last); forecasts use the map of their origin
+        for target in range(int(ordinal[idx].min()), int(closes[idx].max()) + 1):
             known = idx[closes[idx] <= target]
             if known.size:
                 theta = _map(x[known], y[known], weight[known], prior_a, prior_b, theta)

@@ -19,6 +19,7 @@ from ._forecast import REPORT_HORIZONS, Forecast, weighted_interval
 from ._indicators import IndicatorSet, fit_indicators
 from ._models import PooledModels, fit_models, mode_settings
 from ._persist import restore_state, save_forecaster
+from ._recalibration import check_recalibration, resolve_map
 from ._record import STEP_CLASSES, Record, read_record
 from ._scenario import ScenarioResult, apply_inputs, forced_steps, parse_scenario, shift_frame
 from ._simulate import Coefficients, SimResult, simulate_first_meeting
@@ -65,6 +66,16 @@ class SummitForecaster:
         ``"statespace"``); see :mod:`summitcast.forecaster._indicators`.
     progress : bool, optional
         Progress bars of the samplers (default: on a terminal or in Jupyter).
+    recalibration : "bundled", DataFrame or None
+        The map every reported probability goes through, g(p) = expit(a + b
+        logit p), read at the as-of month from maps learned without
+        look-ahead on the forecaster's own backtest
+        (:mod:`summitcast.forecaster._recalibration`).  ``"bundled"``: the
+        table shipped for the bundled record (used only on data holding its
+        meetings; otherwise the forecasts are left unmapped, with a note);
+        a DataFrame: the ``maps`` of
+        ``summitcast.evaluate.recalibrate_backtest(..., by=())``; None: the
+        model's own probabilities.
 
     Notes
     -----
@@ -82,7 +93,8 @@ class SummitForecaster:
     """
 
     def __init__(self, series: str = "trilateral", mode: str = "fast", paths: int = 100, draws: int | None = None,
-                 chains: int = 4, indicator_models: dict[str, str] | None = None, progress: bool | None = None) -> None:
+                 chains: int = 4, indicator_models: dict[str, str] | None = None, progress: bool | None = None,
+                 recalibration: Any = "bundled") -> None:
         if not isinstance(series, str):
             raise TypeError(f"series must be a string, got {type(series).__name__}")
         self.series = series
@@ -94,6 +106,7 @@ class SummitForecaster:
         if progress is not None:
             check_bool(progress, "progress")
         self.progress = progress
+        self.recalibration = check_recalibration(recalibration)
         self._fitted = False
 
     # ----------------------------------------------------------------- fit
@@ -137,6 +150,7 @@ class SummitForecaster:
         self.history: History = history
         self.as_of = record.as_of
         self._level_labels = _level_labels(data)
+        self.recalibration_map, self._recalibration_note = resolve_map(self.recalibration, data, self.as_of)
         self._start_fitted()
         return self
 
@@ -211,7 +225,11 @@ class SummitForecaster:
         if cached is not None:
             return cached.frame["p_held"].to_numpy(copy=True)
         ext, _ = self._inputs(key, horizon, child_seed(self.seed, "forecast", key, "paths"))
-        return self._run_variants(key, horizon, ext, [{}], outcome=False)[0].per_draw.mean(axis=0)
+        return self._mapped(self._run_variants(key, horizon, ext, [{}], outcome=False)[0].per_draw.mean(axis=0))
+
+    def _mapped(self, p: np.ndarray) -> np.ndarray:
+        """Probabilities through the carried recalibration map (unchanged without one)."""
+        return p if self.recalibration_map is None else self.recalibration_map(p)
 
     def _series_key(self, series: str | None) -> str:
         key = self.series if series is None else series
@@ -340,16 +358,23 @@ class SummitForecaster:
             series=key, as_of=self.as_of, frame=frame, outcome_levels=levels, driver_table=driver_table,
             baseline="every feature group at its mean over the pooled record (a typical series-month)",
             indicators=shown, settings=self._settings(horizon), diagnostics=self._diagnostics(),
-            data=self._data_info(), alpha=alpha, notes=self._notes(key), draws=result.per_draw,
+            data=self._data_info(), alpha=alpha, notes=self._notes(key), draws=self._mapped(result.per_draw),
         )
 
     def _frame(self, result: SimResult, horizon: int, alpha: float) -> pd.DataFrame:
         held = result.held  # (S, P, H)
         per_draw = result.per_draw  # (S, H)
         lower, upper = weighted_interval(per_draw, alpha)
-        p = per_draw.mean(axis=0)
+        model_p = per_draw.mean(axis=0)
         var_ind = held.var(axis=1).mean(axis=0)  # E_theta Var_paths
         var_par = per_draw.var(axis=0)  # Var_theta E_paths
+        # Through the recalibration map g: the point forecast is g of the model's (what
+        # the map was learned on); the interval's ends are g of the ends (g increasing: a
+        # quantile of g(draws) is g of the quantile); variances scale by g'(p)² (delta method).
+        p, lower, upper = self._mapped(model_p), self._mapped(lower), self._mapped(upper)
+        if self.recalibration_map is not None:
+            factor = self.recalibration_map.slope(model_p) ** 2
+            var_ind, var_par = var_ind * factor, var_par * factor
         survival_prev = np.concatenate([[1.0], 1.0 - p[:-1]])
         frame = pd.DataFrame({
             "months": np.arange(1, horizon + 1),
@@ -359,7 +384,10 @@ class SummitForecaster:
             "hazard": np.diff(np.concatenate([[0.0], p])) / np.maximum(survival_prev, 1e-300),
         })
         if result.outcome_at_least is not None:
-            at_least = result.outcome_at_least.mean(axis=0)  # (H, K-1): P(held & level >= k)
+            # P(held & level >= k): the map changes P(held), not the levels' distribution given held
+            with np.errstate(invalid="ignore", divide="ignore"):
+                ratio = np.where(model_p > 0, p / model_p, 0.0)
+            at_least = result.outcome_at_least.mean(axis=0) * ratio[:, None]  # (H, K-1)
             K = at_least.shape[1] + 1
             cum = np.column_stack([p, at_least, np.zeros(horizon)])  # P(held & level >= k), k = 0..K
             with np.errstate(invalid="ignore", divide="ignore"):
@@ -381,10 +409,10 @@ class SummitForecaster:
         groups = [g for g, names in FEATURE_GROUPS.items() if any(name in self.models.summit.features for name in names)]
         baselines = [{}] + [{name: float(self.models.baseline[name]) for name in FEATURE_GROUPS[g]} for g in groups]
         runs = self._run_variants(key, horizon, sub, baselines, DRIVER_DRAWS)
-        reference = runs[0].held.mean(axis=(0, 1))
+        reference = self._mapped(runs[0].held.mean(axis=(0, 1)))
         rows = {}
         for group, run in zip(groups, runs[1:]):
-            alt = run.held.mean(axis=(0, 1))
+            alt = self._mapped(run.held.mean(axis=(0, 1)))
             rows[group] = {f"{h} months": float(reference[h - 1] - alt[h - 1]) for h in shown}
         table = pd.DataFrame(rows).T
         table.index.name = "feature group"
@@ -417,13 +445,14 @@ class SummitForecaster:
         alt = apply_inputs(spec, ext, horizon, info.members, p_end, seed)
         base = self._run(key, horizon, ext).held
         scen = self._run(key, horizon, alt, forced=forced_steps(spec, horizon)).held
-        frame = shift_frame(base, scen, future_months(self.as_of, horizon), alpha)
+        frame = shift_frame(base, scen, future_months(self.as_of, horizon), alpha, self.recalibration_map)
         return ScenarioResult(series=key, as_of=self.as_of, overrides=spec.described, frame=frame, alpha=alpha)
 
     def _settings(self, horizon: int) -> dict[str, Any]:
         method = "adaptive importance sampling (Laplace start, PSIS)" if self.mode == "fast" else "NUTS"
         return {"mode": self.mode, "method": method, "seed": self.seed, "draws": self.draws, "paths": self.paths,
-                "horizon": horizon, "as_of": f"{self.as_of:%Y-%m}", "series": self.series}
+                "horizon": horizon, "as_of": f"{self.as_of:%Y-%m}", "series": self.series,
+                "recalibration": None if self.recalibration_map is None else self.recalibration_map.as_dict()}
 
     def _diagnostics(self) -> dict[str, Any]:
         return {name: fm.diagnostics for name, fm in self.models.all.items()}
@@ -445,6 +474,10 @@ class SummitForecaster:
             notes.append(f"{name}: {share:.0%} of the pooled series-months unknown in the record, set to the mean")
         if key in self._gap_notes:
             notes.append(self._gap_notes[key])
+        if self.recalibration_map is not None:
+            notes.append(self.recalibration_map.describe())
+        elif self._recalibration_note:
+            notes.append(self._recalibration_note)
         return notes
 
     # ------------------------------------------------------------- display
@@ -458,8 +491,11 @@ class SummitForecaster:
             rows.append({"model": name, "observations": int(fm.model.nobs), "parameters": len(fm.model.param_names),
                          "fit": shown})
         table = pd.DataFrame(rows).set_index("model")
+        fm = self.recalibration_map
         info = [("Series", self.series), ("As of", f"{self.as_of:%Y-%m}"), ("Mode", self.mode), ("Seed", str(self.seed)),
-                ("Series pooled", ", ".join(self.record.series))]
+                ("Series pooled", ", ".join(self.record.series)),
+                ("Recalibration", "none" if fm is None else f"a = {fm.a:+.3f}, b = {fm.b:.3f} (learned at "
+                                                             f"{fm.origin:%Y-%m} from {fm.n_known} windows)")]
         return Summary("SummitForecaster (fitted)", info, [("Models", table)],
                        [f"indicator {k}: {m.describe()}" for k, m in self.indicators.models.items()])
 

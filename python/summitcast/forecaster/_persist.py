@@ -39,6 +39,7 @@ from .._common.time import as_month
 from ._features import build_history
 from ._indicators import IndicatorModel, IndicatorSet
 from ._models import FittedModel, PooledDesign, PooledModels, even_positions
+from ._recalibration import ForecastMap
 from ._record import Record, SeriesInfo
 
 __all__ = ["KIND", "restore_state", "save_forecaster"]
@@ -150,7 +151,9 @@ def save_forecaster(fc: Any, path: str | Path, uses: tuple[int, ...]) -> Path:
     payload = {
         "settings": {"series": fc.series, "mode": fc.mode, "paths": int(fc.paths), "draws": int(fc.draws),
                      "chains": int(fc.chains), "indicator_models": dict(fc.indicator_models), "seed": int(fc.seed),
-                     "level_labels": {str(k): v for k, v in (fc._level_labels or {}).items()}},
+                     "level_labels": {str(k): v for k, v in (fc._level_labels or {}).items()},
+                     "recalibration": None if fc.recalibration_map is None else fc.recalibration_map.as_dict(),
+                     "recalibration_note": fc._recalibration_note},
         "record": _record_payload(fc.record),
         "models": {
             "mode": models.mode,
@@ -268,5 +271,8 @@ def restore_state(payload: dict[str, Any]) -> tuple[dict[str, Any], dict[str, An
     indicators = {name: _indicator_from(name, doc, history.index) for name, doc in payload["indicators"].items()}
     fitted = {"seed": int(s["seed"]), "models": models, "record": record, "history": history, "as_of": record.as_of,
               "indicators": IndicatorSet(indicators, history.index[-1], history.index),
-              "_level_labels": {int(k): str(v) for k, v in s["level_labels"].items()}}
+              "_level_labels": {int(k): str(v) for k, v in s["level_labels"].items()},
+              # files written before the forecaster carried a map hold none: their forecasts stay as they were
+              "recalibration_map": None if s.get("recalibration") is None else ForecastMap.from_dict(s["recalibration"]),
+              "_recalibration_note": s.get("recalibration_note")}
     return settings, fitted

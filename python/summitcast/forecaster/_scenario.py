@@ -222,7 +222,8 @@ class ScenarioResult:
         return ax
 
 
-def shift_frame(base: np.ndarray, scen: np.ndarray, months: pd.DatetimeIndex, alpha: float) -> pd.DataFrame:
+def shift_frame(base: np.ndarray, scen: np.ndarray, months: pd.DatetimeIndex, alpha: float,
+                mapping: Any = None) -> pd.DataFrame:
     """The shift table from (S, P, H) baseline and scenario probabilities.
 
     With the posterior draws fixed, the Monte Carlo noise comes from the
@@ -230,16 +231,30 @@ def shift_frame(base: np.ndarray, scen: np.ndarray, months: pd.DatetimeIndex, al
     the paths are independent units, so the standard error of the mean
     shift is sd_p(mean_s diff) / √P; two independent runs would instead have
     √(Var_p(mean_s base) + Var_p(mean_s scenario)) / √P.
+
+    With the forecaster's recalibration map g (``mapping``), both
+    probabilities are g of the model's (as the forecast's are), the shift is
+    their difference, its interval the quantiles over the draws of
+    g(scenario) − g(baseline) per draw, and the standard errors are scaled
+    by g′ at the mean of the two probabilities (delta method).
     """
     diff = scen - base
-    per_draw = diff.mean(axis=1)
     P = diff.shape[1]
+    p_base, p_scen = base.mean(axis=(0, 1)), scen.mean(axis=(0, 1))
+    if mapping is None:
+        per_draw = diff.mean(axis=1)  # (S, H)
+        shift, slope = per_draw.mean(axis=0), 1.0
+    else:
+        per_draw = mapping(scen.mean(axis=1)) - mapping(base.mean(axis=1))
+        p_base, p_scen = mapping(p_base), mapping(p_scen)
+        shift, slope = p_scen - p_base, mapping.slope(0.5 * (base.mean(axis=(0, 1)) + scen.mean(axis=(0, 1))))
     lo, hi = np.quantile(per_draw, [alpha / 2, 1 - alpha / 2], axis=0)
     by_path = lambda a: a.mean(axis=0)  # noqa: E731  (P, H): averaged over the draws
     return pd.DataFrame({
         "months": np.arange(1, diff.shape[2] + 1), "month": months,
-        "shift": per_draw.mean(axis=0), "lower": lo, "upper": hi,
-        "p_baseline": base.mean(axis=(0, 1)), "p_scenario": scen.mean(axis=(0, 1)),
-        "mc_se": by_path(diff).std(axis=0, ddof=1) / np.sqrt(P),
-        "mc_se_independent": np.sqrt(by_path(base).var(axis=0, ddof=1) + by_path(scen).var(axis=0, ddof=1)) / np.sqrt(P),
+        "shift": shift, "lower": lo, "upper": hi,
+        "p_baseline": p_base, "p_scenario": p_scen,
+        "mc_se": slope * by_path(diff).std(axis=0, ddof=1) / np.sqrt(P),
+        "mc_se_independent": slope * np.sqrt(by_path(base).var(axis=0, ddof=1) + by_path(scen).var(axis=0, ddof=1))
+        / np.sqrt(P),
     })

@@ -1,0 +1,182 @@
+"""The recalibration map the forecaster carries (recalibration 2 of
+``benchmarks/results/skill_configurations.md``).
+
+On the no-look-ahead backtest of the bundled record the pooled hazards'
+forecasts were too high on average (the meeting rates of 2010–2025 fell, and
+nothing in the record announces the fall), so the forecaster maps every
+probability it reports through
+
+    g(p) = expit(a + b · logit p),
+
+one map for every month ahead and every series.  One increasing map keeps the
+month-by-month curve P(held by month k) non-decreasing in k and keeps every
+quantile over the posterior draws a quantile (g(quantile) = quantile of g).
+The map used at as-of month o is the one learned at o from the windows of
+the forecaster's own backtest that had closed by then
+(:func:`summitcast.evaluate.recalibrate_backtest` with ``by=()``), so a
+recalibrated forecast uses nothing after o, as the backtest requires.
+
+Where the maps come from (``SummitForecaster(recalibration=...)``):
+
+``"bundled"`` (default)
+    The table shipped with the package (``recalibration_maps.csv``): learned
+    on the default forecaster's backtest of the bundled record (the file's
+    header says how), an estimate.  It is used only when the data hold the
+    bundled record's meetings through the month the map is read at, since
+    it was learned on them; otherwise the forecasts are left unmapped, with
+    a note.
+a DataFrame
+    A table of maps by origin (columns ``origin``, ``a``, ``b``; e.g. the
+    ``maps`` of ``recalibrate_backtest(backtest(...), by=())`` on the
+    analyst's own data), read at the as-of month.
+``None``
+    No map: the model's own probabilities.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._common.time import as_month
+
+__all__ = ["ForecastMap", "check_recalibration", "resolve_map"]
+
+BUNDLED = "bundled"
+BUNDLED_FILE = "recalibration_maps.csv"
+
+
+@dataclass(frozen=True)
+class ForecastMap:
+    """g(p) = expit(a + b logit p), the map learned at ``origin`` from ``n_known`` windows."""
+
+    a: float
+    b: float
+    origin: pd.Timestamp
+    n_known: int
+    source: str
+
+    def __call__(self, p: Any) -> np.ndarray:
+        from ..evaluate._recalibration import recalibrate
+
+        return recalibrate(np.clip(p, 0.0, 1.0), self.a, self.b)
+
+    def slope(self, p: Any) -> np.ndarray:
+        """g′(p) = b g(p)(1 − g(p)) / (p(1 − p)) (the delta method's factor for standard
+        deviations; with p clipped to [1e-6, 1 − 1e-6] as the map itself clips it)."""
+        q = np.clip(np.asarray(p, dtype=float), 1e-6, 1 - 1e-6)
+        mapped = self(q)
+        return self.b * mapped * (1.0 - mapped) / (q * (1.0 - q))
+
+    def describe(self) -> str:
+        return (f"probabilities recalibrated by logit p' = {self.a:+.3f} + {self.b:.3f} logit p, the map learned at "
+                f"{self.origin:%Y-%m} from {self.n_known} closed windows of {self.source}")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"a": self.a, "b": self.b, "origin": f"{self.origin:%Y-%m}", "n_known": self.n_known,
+                "source": self.source}
+
+    @staticmethod
+    def from_dict(doc: dict[str, Any]) -> "ForecastMap":
+        return ForecastMap(float(doc["a"]), float(doc["b"]), pd.Timestamp(doc["origin"]), int(doc["n_known"]),
+                           str(doc["source"]))
+
+
+@functools.cache
+def _bundled() -> tuple[pd.DataFrame, str]:
+    """The shipped table of maps by origin and the source line of its header."""
+    path = resources.files(__package__).joinpath(BUNDLED_FILE)
+    with path.open("r", encoding="utf-8") as handle:
+        header = [line[1:].strip() for line in handle if line.startswith("#")]
+    table = pd.read_csv(path, comment="#", parse_dates=["origin"])
+    source = next((line.split(":", 1)[1].strip() for line in header if line.startswith("source:")), "the bundled record")
+    return table, source
+
+
+@functools.cache
+def _bundled_meetings() -> pd.DataFrame:
+    from ..datasets import load_trilateral
+
+    return _meeting_keys(load_trilateral().series_meetings)
+
+
+def _meeting_keys(meetings: pd.DataFrame) -> pd.DataFrame:
+    keys = pd.DataFrame({"series": meetings["series"].astype(str).to_numpy(),
+                         "month": pd.DatetimeIndex(meetings["date"]).to_period("M").to_timestamp()})
+    return keys.sort_values(["series", "month"], kind="stable").reset_index(drop=True)
+
+
+def _holds_bundled_meetings(data: Any, through: pd.Timestamp) -> bool:
+    """Whether ``data`` holds exactly the bundled record's meetings through month ``through``."""
+    meetings = getattr(data, "series_meetings", None)
+    if not isinstance(meetings, pd.DataFrame) or not {"series", "date"} <= set(meetings.columns):
+        return False
+    mine, bundled = _meeting_keys(meetings), _bundled_meetings()
+    cut = lambda keys: keys[keys["month"] <= through].reset_index(drop=True)  # noqa: E731
+    return cut(mine).equals(cut(bundled))
+
+
+def _check_table(table: pd.DataFrame) -> pd.DataFrame:
+    missing = [c for c in ("origin", "a", "b") if c not in table.columns]
+    if missing:
+        raise ValueError(f"recalibration must have columns origin, a and b (the maps of "
+                         f"recalibrate_backtest(..., by=())); it lacks {missing}")
+    if "horizon" in table.columns and set(table["horizon"].astype(str)) != {"all"}:
+        raise ValueError("recalibration must hold one map for every horizon (recalibrate_backtest(..., by=())), "
+                         f"got horizons {sorted(set(table['horizon'].astype(str)))}")
+    if "series" in table.columns and table["series"].nunique() > 1:
+        raise ValueError(f"recalibration must hold maps pooled over series, got series {sorted(set(table['series']))}")
+    values = table[["a", "b"]].to_numpy(dtype=float)
+    if not np.isfinite(values).all() or (values[:, 1] <= 0).any():
+        raise ValueError("recalibration's a must be finite and b positive (an increasing map)")
+    origins = pd.DatetimeIndex(pd.to_datetime(table["origin"])).to_period("M").to_timestamp()
+    if origins.hasnans or not origins.is_unique:
+        raise ValueError("recalibration must have one map per origin month, none missing")
+    out = pd.DataFrame({"origin": origins, "a": values[:, 0], "b": values[:, 1],
+                        "n_known": table["n_known"].to_numpy() if "n_known" in table.columns else 0})
+    return out.sort_values("origin").reset_index(drop=True)
+
+
+def _map_at(table: pd.DataFrame, as_of: pd.Timestamp, source: str) -> ForecastMap | None:
+    """The map of the last origin at or before ``as_of`` (None before the first: no window known)."""
+    earlier = table[table["origin"] <= as_of]
+    if earlier.empty:
+        return None
+    row = earlier.iloc[-1]
+    return ForecastMap(float(row["a"]), float(row["b"]), pd.Timestamp(row["origin"]), int(row["n_known"]), source)
+
+
+def check_recalibration(spec: Any) -> Any:
+    """The ``recalibration`` argument, checked: "bundled", None, or a table of maps (its checked copy)."""
+    if spec is None:
+        return None
+    if isinstance(spec, str):
+        if spec != BUNDLED:
+            raise ValueError(f"recalibration must be 'bundled', None or a DataFrame of maps, got {spec!r}")
+        return spec
+    if isinstance(spec, pd.DataFrame):
+        return _check_table(spec)
+    raise TypeError(f"recalibration must be 'bundled', None or a DataFrame of maps, got {type(spec).__name__}")
+
+
+def resolve_map(spec: Any, data: Any, as_of: pd.Timestamp) -> tuple[ForecastMap | None, str | None]:
+    """(the map to carry at ``as_of``, a note when the requested one cannot be used) for a
+    checked ``recalibration`` argument."""
+    if spec is None:
+        return None, None
+    if isinstance(spec, pd.DataFrame):
+        return _map_at(spec, as_month(as_of), "the backtest passed as recalibration="), None
+    table, source = _bundled()
+    fm = _map_at(_check_table(table), as_of, source)
+    # the map read at month o depends on the record through o only
+    if fm is not None and not _holds_bundled_meetings(data, fm.origin):
+        return None, ("not recalibrated: the bundled map was learned on the bundled record, and these data's "
+                      f"meetings through {fm.origin:%Y-%m} differ from it (learn a map from a backtest of your own "
+                      "data with summitcast.evaluate.recalibrate_backtest(..., by=()) and pass its maps as "
+                      "recalibration=)")
+    return fm, None
