@@ -72,7 +72,7 @@ def forecast_document(forecast: Any) -> dict[str, Any]:
         "data": forecast.data,
         "settings": {"mode": settings["mode"], "method": settings["method"], "seed": int(settings["seed"]),
                      "draws": int(settings["draws"]), "paths": int(settings["paths"]),
-                     "horizon": int(settings["horizon"])},
+                     "horizon": int(settings["horizon"]), "recalibration": settings.get("recalibration")},
         "diagnostics": _plain(forecast.diagnostics),
         "notes": [str(n) for n in forecast.notes],
     }
