@@ -133,6 +133,14 @@ def recalibrate(p: Any, a: float, b: float) -> np.ndarray:
     return _expit(check_float(a, "a") + check_float(b, "b") * _logit(probabilities(p, "p")))
 
 
+def recalibration_slope(p: Any, a: float, b: float) -> np.ndarray:
+    """dp′/dp = b p′(1 − p′) / (q(1 − q)), q = p clipped as :func:`recalibrate` clips it
+    (the delta method's factor for a standard deviation carried through the map)."""
+    q = np.clip(probabilities(p, "p"), CLIP, 1.0 - CLIP)
+    mapped = recalibrate(q, a, b)
+    return check_float(b, "b") * mapped * (1.0 - mapped) / (q * (1.0 - q))
+
+
 def recalibrate_backtest(result: Backtest, model: str | None = None, *, by: tuple[str, ...] = ("horizon",),
                          prior_shift: tuple[float, float] = PRIOR_SHIFT,
                          prior_slope: tuple[float, float] = PRIOR_SLOPE) -> Backtest:
@@ -192,7 +200,7 @@ def recalibrate_backtest(result: Backtest, model: str | None = None, *, by: tupl
             maps.append((keys.get("series", "pooled"), keys.get("horizon", "all"), ordinal_month(target), known.size,
                          theta[0], theta[1]))
     added = rows.assign(model=RECALIBRATED, forecast=forecast)
-    combined = pd.concat([result.frame[result.frame["model"] != RECALIBRATED], added], ignore_index=True)
+    combined = pd.concat([frame, added], ignore_index=True)
     table = pd.DataFrame(maps, columns=["series", "horizon", "origin", "n_known", "a", "b"])
     table["origin"] = pd.DatetimeIndex(table["origin"])
     info = dict(result.info, recalibration={"model": model, "by": by, "prior_shift": prior_a,

@@ -43,8 +43,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._common.time import as_month
-
 __all__ = ["ForecastMap", "check_recalibration", "resolve_map"]
 
 BUNDLED = "bundled"
@@ -61,17 +59,18 @@ class ForecastMap:
     n_known: int
     source: str
 
+    # the mathematics lives with the learning of the map (summitcast.evaluate._recalibration),
+    # imported on first use so that importing the forecaster does not import evaluate
     def __call__(self, p: Any) -> np.ndarray:
         from ..evaluate._recalibration import recalibrate
 
         return recalibrate(np.clip(p, 0.0, 1.0), self.a, self.b)
 
     def slope(self, p: Any) -> np.ndarray:
-        """g′(p) = b g(p)(1 − g(p)) / (p(1 − p)) (the delta method's factor for standard
-        deviations; with p clipped to [1e-6, 1 − 1e-6] as the map itself clips it)."""
-        q = np.clip(np.asarray(p, dtype=float), 1e-6, 1 - 1e-6)
-        mapped = self(q)
-        return self.b * mapped * (1.0 - mapped) / (q * (1.0 - q))
+        """g′(p), the delta method's factor for standard deviations."""
+        from ..evaluate._recalibration import recalibration_slope
+
+        return recalibration_slope(np.clip(p, 0.0, 1.0), self.a, self.b)
 
     def describe(self) -> str:
         return (f"probabilities recalibrated by logit p' = {self.a:+.3f} + {self.b:.3f} logit p, the map learned at "
@@ -89,13 +88,13 @@ class ForecastMap:
 
 @functools.cache
 def _bundled() -> tuple[pd.DataFrame, str]:
-    """The shipped table of maps by origin and the source line of its header."""
+    """The shipped table of maps by origin (checked, once per process) and the source line of its header."""
     path = resources.files(__package__).joinpath(BUNDLED_FILE)
     with path.open("r", encoding="utf-8") as handle:
         header = [line[1:].strip() for line in handle if line.startswith("#")]
     table = pd.read_csv(path, comment="#", parse_dates=["origin"])
     source = next((line.split(":", 1)[1].strip() for line in header if line.startswith("source:")), "the bundled record")
-    return table, source
+    return _check_table(table), source
 
 
 @functools.cache
@@ -165,14 +164,14 @@ def check_recalibration(spec: Any) -> Any:
 
 
 def resolve_map(spec: Any, data: Any, as_of: pd.Timestamp) -> tuple[ForecastMap | None, str | None]:
-    """(the map to carry at ``as_of``, a note when the requested one cannot be used) for a
-    checked ``recalibration`` argument."""
+    """(the map to carry at month ``as_of`` (a month start, as the record's), a note when the
+    requested one cannot be used) for a checked ``recalibration`` argument."""
     if spec is None:
         return None, None
     if isinstance(spec, pd.DataFrame):
-        return _map_at(spec, as_month(as_of), "the backtest passed as recalibration="), None
+        return _map_at(spec, as_of, "the backtest passed as recalibration="), None
     table, source = _bundled()
-    fm = _map_at(_check_table(table), as_of, source)
+    fm = _map_at(table, as_of, source)
     # the map read at month o depends on the record through o only
     if fm is not None and not _holds_bundled_meetings(data, fm.origin):
         return None, ("not recalibrated: the bundled map was learned on the bundled record, and these data's "

@@ -240,14 +240,15 @@ def shift_frame(base: np.ndarray, scen: np.ndarray, months: pd.DatetimeIndex, al
     """
     diff = scen - base
     P = diff.shape[1]
-    p_base, p_scen = base.mean(axis=(0, 1)), scen.mean(axis=(0, 1))
+    model_base, model_scen = base.mean(axis=(0, 1)), scen.mean(axis=(0, 1))
     if mapping is None:
         per_draw = diff.mean(axis=1)  # (S, H)
+        p_base, p_scen = model_base, model_scen
         shift, slope = per_draw.mean(axis=0), 1.0
     else:
         per_draw = mapping(scen.mean(axis=1)) - mapping(base.mean(axis=1))
-        p_base, p_scen = mapping(p_base), mapping(p_scen)
-        shift, slope = p_scen - p_base, mapping.slope(0.5 * (base.mean(axis=(0, 1)) + scen.mean(axis=(0, 1))))
+        p_base, p_scen = mapping(model_base), mapping(model_scen)
+        shift, slope = p_scen - p_base, mapping.slope(0.5 * (model_base + model_scen))
     lo, hi = np.quantile(per_draw, [alpha / 2, 1 - alpha / 2], axis=0)
     by_path = lambda a: a.mean(axis=0)  # noqa: E731  (P, H): averaged over the draws
     return pd.DataFrame({
