@@ -55,6 +55,8 @@ def main() -> None:
     parser.add_argument("--name", required=True, help="stem of the result files in benchmarks/results")
     parser.add_argument("--by", choices=["horizon", "all"], default="horizon",
                         help="one map per horizon (recalibration 1) or one for every horizon (recalibration 2)")
+    parser.add_argument("--series-shift", type=float, default=None,
+                        help="with --by all: the sd of a partially pooled shift per series (recalibration 3)")
     parser.add_argument("--package", action="store_true",
                         help="with --by all: also write the table the default forecaster ships with")
     args = parser.parse_args()
@@ -67,7 +69,7 @@ def main() -> None:
             "horizons": sorted(frame["horizon"].unique().tolist()), "refit": True, "seed": 20240526}
     empty = pd.DataFrame(columns=["series", "horizon", "reason", "n"])
     by = ("horizon",) if args.by == "horizon" else ()
-    result = recalibrate_backtest(Backtest(frame, empty, info), FORECASTER, by=by)
+    result = recalibrate_backtest(Backtest(frame, empty, info), FORECASTER, by=by, series_shift=args.series_shift)
     result.to_frame().to_csv(RESULTS / f"{args.name}_forecasts.csv", index=False)
     maps = result.info["recalibration"]["maps"]
     maps.to_csv(RESULTS / f"{args.name}_maps.csv", index=False)
@@ -75,11 +77,13 @@ def main() -> None:
         if by:
             parser.error("--package needs --by all (the forecaster carries one map for every horizon)")
         write_package_table(maps, args.forecasts)
-    last = maps.sort_values("origin", kind="stable").groupby("horizon").tail(1)
+    last = maps.sort_values("origin", kind="stable").groupby(["series", "horizon"]).tail(1)
     with pd.option_context("display.width", 200, "display.max_columns", 30, "display.float_format", "{:.4f}".format):
         text = [f"leave-future-out logistic recalibration of {FORECASTER} in {args.forecasts.name} "
                 f"(summitcast {sc.__version__}, benchmarks/skill_recalibration.py): one map "
-                f"{'per horizon' if by else 'for every horizon'} pooled over series, priors a ~ N(0, 0.5^2), b ~ N(1, 0.25^2), windows weighted 1/h; no refit", "",
+                f"{'per horizon' if by else 'for every horizon'} pooled over series, priors a ~ N(0, 0.5^2), b ~ N(1, 0.25^2)"
+                + (f", a shift per series u_s ~ N(0, {args.series_shift:g}^2)" if args.series_shift else "")
+                + ", windows weighted 1/h; no refit", "",
                 "the map at the last origin of each horizon:", last.to_string(index=False), "",
                 "pooled over all series, by horizon:", result.by_horizon().to_string(), "",
                 "by series and horizon:", result.by_series().to_string()]

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._common.logistic import expit
 from .._common.validation import as_float_array, check_choice, check_float, check_positive
 from ._backtest_result import Backtest
 from ._inputs import binary_outcomes, probabilities
@@ -52,22 +53,16 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.log(q) - np.log1p(-q)
 
 
-def _expit(eta: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * eta))  # 1 / (1 + e^-eta) without overflow
-
-
 def _check_prior(value: Any, name: str) -> tuple[float, float]:
     if not isinstance(value, (tuple, list)) or len(value) != 2:
         raise TypeError(f"{name} must be a pair (mean, sd), got {value!r}")
     return check_float(value[0], f"{name}[0]"), check_positive(value[1], f"{name}[1]")
 
 
-def _map(x: np.ndarray, y: np.ndarray, w: np.ndarray, prior_a: tuple[float, float], prior_b: tuple[float, float],
+def _map(design: np.ndarray, y: np.ndarray, w: np.ndarray, mean: np.ndarray, precision: np.ndarray,
          start: np.ndarray) -> np.ndarray:
-    """MAP (a, b) of the weighted logistic regression of y on [1, x] under the priors."""
-    mean = np.array([prior_a[0], prior_b[0]])
-    precision = np.array([prior_a[1] ** -2, prior_b[1] ** -2])
-    design = np.column_stack([np.ones_like(x), x])
+    """MAP coefficients of the weighted logistic regression of y on the columns of ``design``
+    under independent Gaussian priors (``mean``, ``precision`` = 1 / sd² per coefficient)."""
 
     def log_post(theta: np.ndarray) -> float:
         eta = design @ theta
@@ -78,7 +73,7 @@ def _map(x: np.ndarray, y: np.ndarray, w: np.ndarray, prior_a: tuple[float, floa
     theta = start.copy()
     value = log_post(theta)
     for _ in range(100):
-        prob = _expit(design @ theta)
+        prob = expit(design @ theta)
         grad = design.T @ (w * (y - prob)) - precision * (theta - mean)
         hess = -(design.T * (w * prob * (1.0 - prob))) @ design - np.diag(precision)
         step = np.linalg.solve(hess, -grad)
@@ -93,6 +88,14 @@ def _map(x: np.ndarray, y: np.ndarray, w: np.ndarray, prior_a: tuple[float, floa
         if moved < 1e-12:
             break
     return theta
+
+
+def _priors(prior_a: tuple[float, float], prior_b: tuple[float, float], shifts: int = 0,
+            shift_sd: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """Prior means and precisions of (a, b, u_1 … u_shifts), u_s ~ N(0, shift_sd²)."""
+    mean = np.concatenate([[prior_a[0], prior_b[0]], np.zeros(shifts)])
+    precision = np.concatenate([[prior_a[1] ** -2, prior_b[1] ** -2], np.full(shifts, shift_sd ** -2)])
+    return mean, precision
 
 
 def logistic_recalibration(p: Any, y: Any, *, weights: Any = None, prior_shift: tuple[float, float] = PRIOR_SHIFT,
@@ -124,13 +127,15 @@ def logistic_recalibration(p: Any, y: Any, *, weights: Any = None, prior_shift: 
     if np.any(w < 0):
         raise ValueError(f"weights must be non-negative, got {float(w.min())!r}")
     prior_a, prior_b = _check_prior(prior_shift, "prior_shift"), _check_prior(prior_slope, "prior_slope")
-    a, b = _map(_logit(probs), outcome, w, prior_a, prior_b, np.array([prior_a[0], prior_b[0]]))
+    x = _logit(probs)
+    mean, precision = _priors(prior_a, prior_b)
+    a, b = _map(np.column_stack([np.ones_like(x), x]), outcome, w, mean, precision, mean)
     return float(a), float(b)
 
 
 def recalibrate(p: Any, a: float, b: float) -> np.ndarray:
     """p′ = expit(a + b logit p) (p clipped to [1e-6, 1 − 1e-6] first)."""
-    return _expit(check_float(a, "a") + check_float(b, "b") * _logit(probabilities(p, "p")))
+    return expit(check_float(a, "a") + check_float(b, "b") * _logit(probabilities(p, "p")))
 
 
 def recalibration_slope(p: Any, a: float, b: float) -> np.ndarray:
@@ -143,7 +148,8 @@ def recalibration_slope(p: Any, a: float, b: float) -> np.ndarray:
 
 def recalibrate_backtest(result: Backtest, model: str | None = None, *, by: tuple[str, ...] = ("horizon",),
                          prior_shift: tuple[float, float] = PRIOR_SHIFT,
-                         prior_slope: tuple[float, float] = PRIOR_SLOPE) -> Backtest:
+                         prior_slope: tuple[float, float] = PRIOR_SLOPE,
+                         series_shift: float | None = None) -> Backtest:
     """Add ``model``'s leave-future-out recalibrated forecast as ``"recalibrated"``.
 
     Parameters
@@ -157,6 +163,13 @@ def recalibrate_backtest(result: Backtest, model: str | None = None, *, by: tupl
         every horizon; its rows in ``maps`` have horizon ``"all"``).
     prior_shift, prior_slope : (mean, sd)
         Gaussian priors of a and b.
+    series_shift : float, optional
+        With ``by=()`` only: the sd of a shift per series, partially pooled,
+        logit p′ = a + u_s + b logit p with u_s ~ N(0, series_shift²),
+        learned jointly with (a, b) (recalibration 3 of
+        ``benchmarks/results/skill_configurations.md``); ``maps`` then has a
+        row per series and month whose ``a`` is a + u_s.  None (default):
+        no shift per series.
 
     Returns
     -------
@@ -175,6 +188,10 @@ def recalibrate_backtest(result: Backtest, model: str | None = None, *, by: tupl
     model = models[0] if model is None else check_choice(model, "model", models)
     by = tuple(check_choice(tuple(by), "by", [("horizon",), ("series", "horizon"), ()]))
     prior_a, prior_b = _check_prior(prior_shift, "prior_shift"), _check_prior(prior_slope, "prior_slope")
+    if series_shift is not None:
+        series_shift = check_positive(series_shift, "series_shift")
+        if by:
+            raise ValueError(f"series_shift needs by=() (one map for every horizon and series), got by={by!r}")
     rows = frame[frame["model"] == model].reset_index(drop=True)
     ordinal = month_ordinals(rows["origin"])
     x = _logit(probabilities(rows["forecast"].to_numpy(), "forecast"))
@@ -184,25 +201,38 @@ def recalibrate_backtest(result: Backtest, model: str | None = None, *, by: tupl
     horizon = rows["horizon"].to_numpy(dtype=np.int64)
     closes = ordinal + horizon
     weight = 1.0 / horizon
+    # the design: [1, logit p], and with series_shift an indicator column per series
+    names = sorted(rows["series"].astype(str).unique()) if series_shift is not None else []
+    columns = [np.ones_like(x), x]
+    if names:
+        code = pd.Categorical(rows["series"].astype(str), categories=names).codes
+        columns += [(code == k).astype(float) for k in range(len(names))]
+    design = np.column_stack(columns)
+    mean, precision = _priors(prior_a, prior_b, len(names), series_shift or 1.0)
     groups = rows.groupby(list(by), sort=True) if by else [((), rows)]
     for key, group in groups:
         idx = group.index.to_numpy()
         keys = dict(zip(by, key if isinstance(key, tuple) else (key,)))
-        theta = np.array([prior_a[0], prior_b[0]])
+        theta = mean.copy()
         # every month from the first origin to the month the last window closes (ascending:
         # each map starts from the last); forecasts use the map of their origin
         for target in range(int(ordinal[idx].min()), int(closes[idx].max()) + 1):
             known = idx[closes[idx] <= target]
             if known.size:
-                theta = _map(x[known], y[known], weight[known], prior_a, prior_b, theta)
+                theta = _map(design[known], y[known], weight[known], mean, precision, theta)
             here = idx[ordinal[idx] == target]
-            forecast[here] = _expit(theta[0] + theta[1] * x[here])
-            maps.append((keys.get("series", "pooled"), keys.get("horizon", "all"), ordinal_month(target), known.size,
-                         theta[0], theta[1]))
+            forecast[here] = expit(design[here] @ theta)
+            month = ordinal_month(target)
+            if names:
+                maps += [(name, "all", month, known.size, theta[0] + theta[2 + k], theta[1])
+                         for k, name in enumerate(names)]
+            else:
+                maps.append((keys.get("series", "pooled"), keys.get("horizon", "all"), month, known.size,
+                             theta[0], theta[1]))
     added = rows.assign(model=RECALIBRATED, forecast=forecast)
     combined = pd.concat([frame, added], ignore_index=True)
     table = pd.DataFrame(maps, columns=["series", "horizon", "origin", "n_known", "a", "b"])
     table["origin"] = pd.DatetimeIndex(table["origin"])
     info = dict(result.info, recalibration={"model": model, "by": by, "prior_shift": prior_a,
-                                            "prior_slope": prior_b, "maps": table})
+                                            "prior_slope": prior_b, "series_shift": series_shift, "maps": table})
     return Backtest(combined, result.unscored, info, result.weights)
