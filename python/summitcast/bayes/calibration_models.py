@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
+from .._common.logistic import expit
 from .hazard import DiscreteHazard
 from .hierarchical import HierarchicalLogit
 from .logit import Logit
@@ -28,7 +29,7 @@ def logit(link: str):
         X = _design(rng)
         alpha, beta = rng.normal(0, 1.0), rng.normal(0, 1.0, P)
         eta = alpha + X @ beta
-        prob = 1 / (1 + np.exp(-eta)) if link == "logit" else _phi(eta)
+        prob = expit(eta) if link == "logit" else _phi(eta)
         y = (rng.uniform(size=N) < prob).astype(int)
         truth = {"Intercept": alpha, **{f"x{j}": beta[j] for j in range(P)}}
         model = Logit(X, y, link=link, prior=Normal(0, 1), prior_intercept=Normal(0, 1), standardize=False)
@@ -64,7 +65,7 @@ def hierarchical(rng):
     tau = np.abs(rng.normal(0, 1.0))
     u = tau * rng.normal(size=G)
     eta = alpha + X @ beta + u[g]
-    y = (rng.uniform(size=N) < 1 / (1 + np.exp(-eta))).astype(int)
+    y = (rng.uniform(size=N) < expit(eta)).astype(int)
     truth = {"Intercept": alpha, "x0": beta[0], "sd(Intercept|group)": tau, "Intercept|group[0]": u[0]}
     model = HierarchicalLogit(X, y, g, prior=Normal(0, 1), prior_intercept=Normal(0, 1),
                                  prior_scale=HalfNormal(1.0), standardize=False)
@@ -82,7 +83,7 @@ def hazard(rng):
     for t, month in enumerate(MONTHS):
         d = (t - last if last >= 0 else t + 1) / 12.0
         eta = alpha + beta[0] * d + beta[1] * d**2 + beta[2] * d**3
-        if rng.uniform() < 1 / (1 + np.exp(-eta)):
+        if rng.uniform() < expit(eta):
             events.append(month.to_timestamp())
             last = t
     if not events:

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._common.logistic import expit
 from .._common.seeds import check_seed
 from .._common.time import as_month, future_months
 from .._common.validation import MAX_ABS_VALUE, MAX_COUNT, as_float_array, check_float, check_int
@@ -149,12 +150,12 @@ def simulate_world(seed: int, n_months: int = 240, start: str = "2000-01", **par
         log_trade[t] = trade
         eta = (p["beta0"] + p["beta_missile"] * np.log1p(launches[t]) + p["beta_crisis"] * active[t]
                + p["beta_gap"] * np.log1p(gap))
-        hazard[t] = 1.0 / (1.0 + np.exp(-eta))
+        hazard[t] = expit(eta)
         if rng.random() < hazard[t]:
             held[t] = 1
             gap = 0
             lin = p["gamma_crisis"] * active[t]
-            cum = 1.0 / (1.0 + np.exp(-(np.array([k1, k2]) - lin)))
+            cum = expit(np.array([k1, k2]) - lin)
             u = rng.random()
             levels.append(int(np.searchsorted(cum, u, side="right")))
             dates.append(index[t])

@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._common.logistic import expit
+
 __all__ = ["SimulatedRecord", "simulate_record"]
 
 COUNTRIES = ("AAA", "BBB", "CCC")
@@ -58,10 +60,6 @@ TRUE = {
 
 def _rho(name: str) -> float:
     return 2.0 ** (-1.0 / HALF[name])
-
-
-def _sigmoid(x):
-    return 1.0 / (1.0 + np.exp(-x))
 
 
 def _anniversary(d):
@@ -105,11 +103,11 @@ class _World:
             x = self.features(s)
             eta = TRUE["intercept"][s] + TRUE["anniversary"][s] * x["anniversary"]
             eta = eta + sum(TRUE[k] * x[k] for k in x if k not in ("anniversary",))
-            out["meet"][s] = rng.random(n) < _sigmoid(eta)
+            out["meet"][s] = rng.random(n) < expit(eta)
             if records:
                 out["steps"][s] = {}
                 for cls, (a, b) in TRUE["steps"].items():
-                    out["steps"][s][cls] = rng.random(n) < _sigmoid(a + sum(v * x[k] for k, v in b.items()))
+                    out["steps"][s][cls] = rng.random(n) < expit(a + sum(v * x[k] for k, v in b.items()))
         launches = rng.poisson(np.exp(0.2 + 0.4 * np.log1p(self.launch_prev)))
         tests = rng.random(n) < 0.01
         onset = {p: (self.crisis[p] == 0) & (rng.random(n) < 0.01) for p in PAIRS}

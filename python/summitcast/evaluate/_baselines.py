@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from .._common.exceptions import DataWarning
+from .._common.logistic import expit
 from .._common.seeds import check_seed
 from .._common.time import as_month
 from .._common.validation import check_int, check_probability, describe
@@ -216,7 +217,7 @@ class TimeSinceLast(Baseline):
             return BaseRateMonthly._probabilities(self, None, learned, current, horizon)
         # with no meeting after L, the duration in month L + j is d_{L+1} + j - 1
         d = durations(current, np.array([current.last + 1]))[0] + np.arange(horizon)
-        hazard = 1.0 / (1.0 + np.exp(-(params[:, :1] + params[:, 1:] * np.log(d)[None, :])))
+        hazard = expit(params[:, :1] + params[:, 1:] * np.log(d)[None, :])
         # P(no meeting in the first j months) per draw, averaged over draws
         return 1.0 - np.cumprod(1.0 - hazard, axis=1).mean(axis=0)
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._common.logistic import expit
 from .._common.seeds import child_seed
 from ._features import DURATION_FEATURES, EXOGENOUS_FEATURES, FEATURES, STEP_FEATURES, decay
 from ._record import STEP_CLASSES
@@ -33,10 +34,6 @@ __all__ = ["Coefficients", "SimResult", "simulate_first_meeting"]
 _EXO = [FEATURES.index(f) for f in EXOGENOUS_FEATURES]
 _DUR = [FEATURES.index(f) for f in DURATION_FEATURES]
 _STEP = [FEATURES.index(f) for f in STEP_FEATURES]
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
 @dataclass
@@ -168,7 +165,8 @@ def simulate_first_meeting(
     for t in range(H):
         values = {cls: np.where(pinned[cls], pinned_value[cls], state[cls]) if pinned[cls].any() else state[cls]
                   for cls in STEP_CLASSES}
-        h = _sigmoid(eta("summit", t, values))
+        h = eta("summit", t, values)
+        expit(h, out=h)
         if at_risk is not None and not at_risk[t]:
             h = np.zeros_like(h)
         np.multiply(survival, h, out=first)
@@ -176,11 +174,13 @@ def simulate_first_meeting(
         np.subtract(1.0, survival, out=held_by_month[t])
         if outcome is not None:
             e = eta("outcome", t, values)
-            # P(level >= k) = 1 - F(c_k - eta), k = 1..K-1
-            at_least += first[..., None] * (1.0 - _sigmoid(outcome.cutpoints[:, None, :] - e[..., None]))
+            # P(level >= k) = 1 - F(c_k - eta) = F(eta - c_k), k = 1..K-1
+            margin = e[..., None] - outcome.cutpoints[:, None, :]
+            at_least += first[..., None] * expit(margin, out=margin)
             at_least_t[:, :, t, :] = at_least.mean(axis=2)
         for cls in steps:
-            q = _sigmoid(eta(cls, t, values))
+            q = eta(cls, t, values)
+            expit(q, out=q)
             u = np.random.default_rng(child_seed(seed, "steps", cls, t)).random((S, P))  # shared by the variants
             happened = u < q
             rule = forced.get(cls)
