@@ -1,11 +1,12 @@
 """Scores of the leave-future-out recalibrated forecaster on a skill backtest's
-saved forecasts (issue 11 §3; recalibration 1 of ``skill_configurations.md``).
+saved forecasts (issue 11 §3; recalibrations 1–3 of ``skill_configurations.md``).
 
 Reads ``<stem>_forecasts.csv`` written by ``skill_backtest.py`` (every model's
 forecasts on the same windows), adds ``summitcast.evaluate.recalibrate_backtest``
 of the forecaster (model ``SharedFit``; one map per horizon, or with
-``--by all`` one for every horizon, pooled over series, learned at each
-origin from the windows closed by then) and writes
+``--by all`` one for every horizon, pooled over series, and with
+``--series-shift SD`` a partially pooled shift per series besides; learned
+at each origin from the windows closed by then) and writes
 the same tables as ``skill_backtest.py`` to ``benchmarks/results/<name>.txt``,
 the forecasts (the recalibrated ones under ``recalibrated``) to
 ``<name>_forecasts.csv`` and the maps to ``<name>_maps.csv``.  No model is
@@ -27,19 +28,22 @@ PACKAGE_TABLE = Path(__file__).resolve().parent.parent / "python" / "summitcast"
 FORECASTER = "SharedFit"
 
 
-def write_package_table(maps: pd.DataFrame, forecasts: Path) -> None:
+def write_package_table(maps: pd.DataFrame, forecasts: Path, series_shift: float | None) -> None:
     """The table the default SummitForecaster reads (its ``recalibration="bundled"``), with its provenance."""
+    shift = f" --series-shift {series_shift:g}" if series_shift else ""
+    which = ("recalibration 3: a shift per series, partially pooled, and one slope" if series_shift
+             else "recalibration 2: one map for every series")
     header = [
         "# Recalibration maps of the default SummitForecaster: logit p' = a + b logit p, one map for every",
-        "# horizon and series (recalibration 2, benchmarks/results/skill_configurations.md).  An estimate,",
+        f"# horizon ({which}; benchmarks/results/skill_configurations.md).  An estimate,",
         "# not a measurement: the map at each month was learned from the windows of the forecaster's own",
         "# no-look-ahead backtest that had closed by then (n_known of them).",
         "source: the default forecaster's backtest of the bundled record",
-        f"# made by: python benchmarks/skill_recalibration.py benchmarks/results/{forecasts.name} --by all --package",
+        f"# made by: python benchmarks/skill_recalibration.py benchmarks/results/{forecasts.name} --by all{shift} --package",
         "# (forecasts of configuration 5, fast mode, seed 20240526, horizons 6 and 12).  Regenerate it",
         "# whenever the default forecaster or the bundled record changes.",
     ]
-    table = maps[["origin", "n_known", "a", "b"]].copy()
+    table = maps[["series", "origin", "n_known", "a", "b"]].copy()
     table["origin"] = pd.DatetimeIndex(table["origin"]).strftime("%Y-%m")
     lines = [line if line.startswith("#") else f"# {line}" for line in header]
     PACKAGE_TABLE.write_text("\n".join(lines) + "\n" + table.to_csv(index=False))
@@ -76,7 +80,7 @@ def main() -> None:
     if args.package:
         if by:
             parser.error("--package needs --by all (the forecaster carries one map for every horizon)")
-        write_package_table(maps, args.forecasts)
+        write_package_table(maps, args.forecasts, args.series_shift)
     last = maps.sort_values("origin", kind="stable").groupby(["series", "horizon"]).tail(1)
     with pd.option_context("display.width", 200, "display.max_columns", 30, "display.float_format", "{:.4f}".format):
         text = [f"leave-future-out logistic recalibration of {FORECASTER} in {args.forecasts.name} "

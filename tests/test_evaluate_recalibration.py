@@ -187,3 +187,54 @@ def test_one_map_for_every_horizon(backtest):
     q = np.clip(f["forecast_raw"].to_numpy(), 1e-6, 1 - 1e-6)
     expected = 1 / (1 + np.exp(-(at["a"].to_numpy() + at["b"].to_numpy() * logit(q))))
     np.testing.assert_allclose(f["forecast"], expected, rtol=1e-12)
+
+
+def test_a_shift_per_series_partially_pooled(backtest):
+    """series_shift: logit p' = a + u_s + b logit p, learned jointly; the last map against SciPy's
+    optimum of the same posterior, each forecast the map of its series and origin, and the limits
+    of the prior (a tiny sd gives the pooled map; the series' shifts are not equal)."""
+    from scipy.optimize import minimize
+
+    shifted = ev.recalibrate_backtest(backtest, by=(), series_shift=0.5)
+    maps = shifted.info["recalibration"]["maps"]
+    assert set(maps["series"]) == {"simulated_a", "simulated_b"} and set(maps["horizon"]) == {"all"}
+    assert shifted.info["recalibration"]["series_shift"] == 0.5
+    rows = backtest.frame[backtest.frame["model"] == "seeded_noise"]
+    ordinal = lambda s: s.dt.year * 12 + s.dt.month - 1  # noqa: E731
+    closes = ordinal(rows["origin"]) + rows["horizon"]
+    last = ordinal(maps["origin"]).max()
+    known = rows[closes <= last]
+    x = logit(np.clip(known["forecast"].to_numpy(), 1e-6, 1 - 1e-6))
+    design = np.column_stack([np.ones_like(x), x, (known["series"] == "simulated_a").to_numpy(float),
+                              (known["series"] == "simulated_b").to_numpy(float)])
+    y, w = known["outcome"].to_numpy(float), 1 / known["horizon"].to_numpy()
+    mean, precision = np.array([0, 1, 0, 0.0]), np.array([4.0, 16.0, 4.0, 4.0])
+
+    def objective(theta):
+        eta = design @ theta
+        grad = -design.T @ (w * (y - 1 / (1 + np.exp(-eta)))) + precision * (theta - mean)
+        return -(w @ (y * eta - np.logaddexp(0, eta))) + 0.5 * precision @ (theta - mean) ** 2, grad
+
+    theta = minimize(objective, mean, jac=True, method="BFGS", options={"gtol": 1e-11}).x
+    end = maps[ordinal(maps["origin"]) == last].set_index("series")
+    np.testing.assert_allclose(end.loc["simulated_a", ["a", "b"]].to_numpy(float), [theta[0] + theta[2], theta[1]],
+                               atol=1e-7)
+    np.testing.assert_allclose(end.loc["simulated_b", ["a", "b"]].to_numpy(float), [theta[0] + theta[3], theta[1]],
+                               atol=1e-7)
+    assert abs(theta[2] - theta[3]) > 1e-3
+    # every recalibrated forecast is its series' map at its origin
+    f = shifted.frame[shifted.frame["model"] == "recalibrated"].merge(
+        rows[["series", "origin", "horizon", "forecast"]], on=["series", "origin", "horizon"], suffixes=("", "_raw"))
+    at = maps.set_index(["series", "origin"]).loc[list(zip(f["series"], f["origin"]))]
+    q = np.clip(f["forecast_raw"].to_numpy(), 1e-6, 1 - 1e-6)
+    np.testing.assert_allclose(f["forecast"], 1 / (1 + np.exp(-(at["a"].to_numpy() + at["b"].to_numpy() * logit(q)))),
+                               rtol=1e-12)
+    # a prior sd near zero pins every u_s at 0: the pooled map of by=()
+    pinned = ev.recalibrate_backtest(backtest, by=(), series_shift=1e-8).info["recalibration"]["maps"]
+    pooled = ev.recalibrate_backtest(backtest, by=()).info["recalibration"]["maps"]
+    for _, one in pinned.groupby("series"):
+        np.testing.assert_allclose(one[["a", "b"]].to_numpy(), pooled[["a", "b"]].to_numpy(), atol=1e-7)
+    with pytest.raises(ValueError, match=r"series_shift needs by=\(\)"):
+        ev.recalibrate_backtest(backtest, series_shift=0.5)
+    with pytest.raises(ValueError, match="series_shift"):
+        ev.recalibrate_backtest(backtest, by=(), series_shift=-1.0)

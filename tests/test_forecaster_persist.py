@@ -133,7 +133,8 @@ def test_golden_file_equals_a_fresh_save_of_the_same_fit():
     # the golden file was written before the forecaster carried a recalibration map (and so
     # also shows that such files load); this one is as of 2004-12, before the bundled table's
     # first map (2010-01): none, and nothing to note
-    assert fresh["settings"].pop("recalibration") is None and fresh["settings"].pop("recalibration_note") is None
+    maps, notes = fresh["settings"].pop("recalibration_maps"), fresh["settings"].pop("recalibration_notes")
+    assert set(maps) == set(fresh["record"]["series"]) and all(m is None for m in maps.values()) and notes == {}
     assert fresh["settings"] == golden["settings"]
     assert fresh["record"] == golden["record"]
 

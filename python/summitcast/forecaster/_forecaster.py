@@ -19,7 +19,7 @@ from ._forecast import REPORT_HORIZONS, Forecast, weighted_interval
 from ._indicators import IndicatorSet, fit_indicators
 from ._models import PooledModels, fit_models, mode_settings
 from ._persist import restore_state, save_forecaster
-from ._recalibration import check_recalibration, resolve_map
+from ._recalibration import ForecastMap, check_recalibration, resolve_map
 from ._record import STEP_CLASSES, Record, read_record
 from ._scenario import ScenarioResult, apply_inputs, forced_steps, parse_scenario, shift_frame
 from ._simulate import Coefficients, SimResult, simulate_first_meeting
@@ -68,13 +68,14 @@ class SummitForecaster:
         Progress bars of the samplers (default: on a terminal or in Jupyter).
     recalibration : "bundled", DataFrame or None
         The map every reported probability goes through, g(p) = expit(a + b
-        logit p), read at the as-of month from maps learned without
-        look-ahead on the forecaster's own backtest
+        logit p), read at the as-of month for the forecast series from maps
+        learned without look-ahead on the forecaster's own backtest
         (:mod:`summitcast.forecaster._recalibration`).  ``"bundled"``: the
         table shipped for the bundled record (used only on data holding its
         meetings; otherwise the forecasts are left unmapped, with a note);
         a DataFrame: the ``maps`` of
-        ``summitcast.evaluate.recalibrate_backtest(..., by=())``; None: the
+        ``summitcast.evaluate.recalibrate_backtest(..., by=())`` (per series
+        with ``series_shift``, or pooled); None: the
         model's own probabilities.
 
     Notes
@@ -150,7 +151,10 @@ class SummitForecaster:
         self.history: History = history
         self.as_of = record.as_of
         self._level_labels = _level_labels(data)
-        self.recalibration_map, self._recalibration_note = resolve_map(self.recalibration, data, self.as_of)
+        # the map of every series (a forecast of any series of the record goes through its own)
+        resolved = {key: resolve_map(self.recalibration, data, self.as_of, key) for key in record.series}
+        self.recalibration_maps = {key: fm for key, (fm, _) in resolved.items()}
+        self._recalibration_notes = {key: note for key, (_, note) in resolved.items() if note}
         self._start_fitted()
         return self
 
@@ -225,11 +229,19 @@ class SummitForecaster:
         if cached is not None:
             return cached.frame["p_held"].to_numpy(copy=True)
         ext, _ = self._inputs(key, horizon, child_seed(self.seed, "forecast", key, "paths"))
-        return self._mapped(self._run_variants(key, horizon, ext, [{}], outcome=False)[0].per_draw.mean(axis=0))
+        return self._mapped(self._run_variants(key, horizon, ext, [{}], outcome=False)[0].per_draw.mean(axis=0), key)
 
-    def _mapped(self, p: np.ndarray) -> np.ndarray:
-        """Probabilities through the carried recalibration map (unchanged without one)."""
-        return p if self.recalibration_map is None else self.recalibration_map(p)
+    @property
+    def recalibration_map(self) -> ForecastMap | None:
+        """The recalibration map of the forecaster's own series (None: its probabilities are the model's);
+        ``recalibration_maps`` holds every series'."""
+        self._check_fitted()
+        return self.recalibration_maps.get(self.series)
+
+    def _mapped(self, p: np.ndarray, key: str) -> np.ndarray:
+        """Probabilities of series ``key`` through its recalibration map (unchanged without one)."""
+        fm = self.recalibration_maps.get(key)
+        return p if fm is None else fm(p)
 
     def _series_key(self, series: str | None) -> str:
         key = self.series if series is None else series
@@ -347,7 +359,7 @@ class SummitForecaster:
         seed = child_seed(self.seed, "forecast", key, "paths")
         ext, shown = self._inputs(key, horizon, seed)
         result = self._run(key, horizon, ext)
-        frame = self._frame(result, horizon, alpha)
+        frame = self._frame(result, horizon, alpha, key)
         # drivers on demand: a backtest asks only for the probabilities
         driver_table = (lambda: self._drivers(key, horizon, ext)) if drivers else pd.DataFrame()
         levels = {}
@@ -357,11 +369,11 @@ class SummitForecaster:
         return Forecast(
             series=key, as_of=self.as_of, frame=frame, outcome_levels=levels, driver_table=driver_table,
             baseline="every feature group at its mean over the pooled record (a typical series-month)",
-            indicators=shown, settings=self._settings(horizon), diagnostics=self._diagnostics(),
-            data=self._data_info(), alpha=alpha, notes=self._notes(key), draws=self._mapped(result.per_draw),
+            indicators=shown, settings=self._settings(horizon, key), diagnostics=self._diagnostics(),
+            data=self._data_info(), alpha=alpha, notes=self._notes(key), draws=self._mapped(result.per_draw, key),
         )
 
-    def _frame(self, result: SimResult, horizon: int, alpha: float) -> pd.DataFrame:
+    def _frame(self, result: SimResult, horizon: int, alpha: float, key: str) -> pd.DataFrame:
         held = result.held  # (S, P, H)
         per_draw = result.per_draw  # (S, H)
         lower, upper = weighted_interval(per_draw, alpha)
@@ -371,9 +383,10 @@ class SummitForecaster:
         # Through the recalibration map g: the point forecast is g of the model's (what
         # the map was learned on); the interval's ends are g of the ends (g increasing: a
         # quantile of g(draws) is g of the quantile); variances scale by g'(p)² (delta method).
-        p, lower, upper = self._mapped(model_p), self._mapped(lower), self._mapped(upper)
-        if self.recalibration_map is not None:
-            factor = self.recalibration_map.slope(model_p) ** 2
+        p, lower, upper = self._mapped(model_p, key), self._mapped(lower, key), self._mapped(upper, key)
+        fm = self.recalibration_maps.get(key)
+        if fm is not None:
+            factor = fm.slope(model_p) ** 2
             var_ind, var_par = var_ind * factor, var_par * factor
         survival_prev = np.concatenate([[1.0], 1.0 - p[:-1]])
         frame = pd.DataFrame({
@@ -409,10 +422,10 @@ class SummitForecaster:
         groups = [g for g, names in FEATURE_GROUPS.items() if any(name in self.models.summit.features for name in names)]
         baselines = [{}] + [{name: float(self.models.baseline[name]) for name in FEATURE_GROUPS[g]} for g in groups]
         runs = self._run_variants(key, horizon, sub, baselines, DRIVER_DRAWS)
-        reference = self._mapped(runs[0].held.mean(axis=(0, 1)))
+        reference = self._mapped(runs[0].held.mean(axis=(0, 1)), key)
         rows = {}
         for group, run in zip(groups, runs[1:]):
-            alt = self._mapped(run.held.mean(axis=(0, 1)))
+            alt = self._mapped(run.held.mean(axis=(0, 1)), key)
             rows[group] = {f"{h} months": float(reference[h - 1] - alt[h - 1]) for h in shown}
         table = pd.DataFrame(rows).T
         table.index.name = "feature group"
@@ -445,14 +458,15 @@ class SummitForecaster:
         alt = apply_inputs(spec, ext, horizon, info.members, p_end, seed)
         base = self._run(key, horizon, ext).held
         scen = self._run(key, horizon, alt, forced=forced_steps(spec, horizon)).held
-        frame = shift_frame(base, scen, future_months(self.as_of, horizon), alpha, self.recalibration_map)
+        frame = shift_frame(base, scen, future_months(self.as_of, horizon), alpha, self.recalibration_maps.get(key))
         return ScenarioResult(series=key, as_of=self.as_of, overrides=spec.described, frame=frame, alpha=alpha)
 
-    def _settings(self, horizon: int) -> dict[str, Any]:
+    def _settings(self, horizon: int, key: str) -> dict[str, Any]:
         method = "adaptive importance sampling (Laplace start, PSIS)" if self.mode == "fast" else "NUTS"
+        fm = self.recalibration_maps.get(key)
         return {"mode": self.mode, "method": method, "seed": self.seed, "draws": self.draws, "paths": self.paths,
                 "horizon": horizon, "as_of": f"{self.as_of:%Y-%m}", "series": self.series,
-                "recalibration": None if self.recalibration_map is None else self.recalibration_map.as_dict()}
+                "recalibration": None if fm is None else fm.as_dict()}
 
     def _diagnostics(self) -> dict[str, Any]:
         return {name: fm.diagnostics for name, fm in self.models.all.items()}
@@ -474,10 +488,11 @@ class SummitForecaster:
             notes.append(f"{name}: {share:.0%} of the pooled series-months unknown in the record, set to the mean")
         if key in self._gap_notes:
             notes.append(self._gap_notes[key])
-        if self.recalibration_map is not None:
-            notes.append(self.recalibration_map.describe())
-        elif self._recalibration_note:
-            notes.append(self._recalibration_note)
+        fm = self.recalibration_maps.get(key)
+        if fm is not None:
+            notes.append(fm.describe())
+        elif key in self._recalibration_notes:
+            notes.append(self._recalibration_notes[key])
         return notes
 
     # ------------------------------------------------------------- display

@@ -152,8 +152,9 @@ def save_forecaster(fc: Any, path: str | Path, uses: tuple[int, ...]) -> Path:
         "settings": {"series": fc.series, "mode": fc.mode, "paths": int(fc.paths), "draws": int(fc.draws),
                      "chains": int(fc.chains), "indicator_models": dict(fc.indicator_models), "seed": int(fc.seed),
                      "level_labels": {str(k): v for k, v in (fc._level_labels or {}).items()},
-                     "recalibration": None if fc.recalibration_map is None else fc.recalibration_map.as_dict(),
-                     "recalibration_note": fc._recalibration_note},
+                     "recalibration_maps": {key: None if fm is None else fm.as_dict()
+                                            for key, fm in fc.recalibration_maps.items()},
+                     "recalibration_notes": dict(fc._recalibration_notes)},
         "record": _record_payload(fc.record),
         "models": {
             "mode": models.mode,
@@ -253,6 +254,22 @@ def _indicator_from(name: str, doc: dict[str, Any], index: pd.DatetimeIndex) -> 
     return IndicatorModel(name, str(doc["kind"]), last, index, params, fitted, float(doc["start_value"]))
 
 
+def _maps_from(settings: dict[str, Any], series: Any) -> dict[str, Any]:
+    """The recalibration maps of every series and their notes, from a file of any version: files
+    written before the forecaster carried a map hold none (their forecasts stay as they were);
+    files of one map pooled over series ("recalibration") apply it to every series."""
+    if "recalibration_maps" in settings:
+        maps = {str(k): None if doc is None else ForecastMap.from_dict(doc)
+                for k, doc in settings["recalibration_maps"].items()}
+        notes = {str(k): str(v) for k, v in settings.get("recalibration_notes", {}).items()}
+    else:
+        one = settings.get("recalibration")
+        maps = {key: None if one is None else ForecastMap.from_dict(one) for key in series}
+        note = settings.get("recalibration_note")
+        notes = {key: note for key in series} if note else {}
+    return {"recalibration_maps": maps, "_recalibration_notes": notes}
+
+
 def restore_state(payload: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(constructor arguments, fitted attributes) of a saved SummitForecaster."""
     s = payload["settings"]
@@ -272,7 +289,5 @@ def restore_state(payload: dict[str, Any]) -> tuple[dict[str, Any], dict[str, An
     fitted = {"seed": int(s["seed"]), "models": models, "record": record, "history": history, "as_of": record.as_of,
               "indicators": IndicatorSet(indicators, history.index[-1], history.index),
               "_level_labels": {int(k): str(v) for k, v in s["level_labels"].items()},
-              # files written before the forecaster carried a map hold none: their forecasts stay as they were
-              "recalibration_map": None if s.get("recalibration") is None else ForecastMap.from_dict(s["recalibration"]),
-              "_recalibration_note": s.get("recalibration_note")}
+              **_maps_from(s, record.series)}
     return settings, fitted

@@ -1,4 +1,4 @@
-"""The recalibration map the forecaster carries (recalibration 2 of
+"""The recalibration map the forecaster carries (recalibration 3 of
 ``benchmarks/results/skill_configurations.md``).
 
 On the no-look-ahead backtest of the bundled record the pooled hazards'
@@ -8,13 +8,16 @@ probability it reports through
 
     g(p) = expit(a + b · logit p),
 
-one map for every month ahead and every series.  One increasing map keeps the
+one map for every month ahead, its shift a the series' own (a common shift
+plus a series' deviation, partially pooled: the series' meeting rates fell
+by different amounts) and its slope b common.  One increasing map keeps the
 month-by-month curve P(held by month k) non-decreasing in k and keeps every
 quantile over the posterior draws a quantile (g(quantile) = quantile of g).
 The map used at as-of month o is the one learned at o from the windows of
 the forecaster's own backtest that had closed by then
-(:func:`summitcast.evaluate.recalibrate_backtest` with ``by=()``), so a
-recalibrated forecast uses nothing after o, as the backtest requires.
+(:func:`summitcast.evaluate.recalibrate_backtest` with ``by=()`` and
+``series_shift=0.5``), so a recalibrated forecast uses nothing after o, as
+the backtest requires.
 
 Where the maps come from (``SummitForecaster(recalibration=...)``):
 
@@ -26,9 +29,11 @@ Where the maps come from (``SummitForecaster(recalibration=...)``):
     it was learned on them; otherwise the forecasts are left unmapped, with
     a note.
 a DataFrame
-    A table of maps by origin (columns ``origin``, ``a``, ``b``; e.g. the
-    ``maps`` of ``recalibrate_backtest(backtest(...), by=())`` on the
-    analyst's own data), read at the as-of month.
+    A table of maps by origin (columns ``origin``, ``a``, ``b``, and
+    ``series`` when the maps are per series; e.g. the ``maps`` of
+    ``recalibrate_backtest(backtest(...), by=())`` on the analyst's own
+    data), read at the as-of month for the forecaster's series (maps
+    pooled over series, ``series`` absent or ``"pooled"``, serve any).
 ``None``
     No map: the model's own probabilities.
 """
@@ -47,6 +52,7 @@ __all__ = ["ForecastMap", "check_recalibration", "resolve_map"]
 
 BUNDLED = "bundled"
 BUNDLED_FILE = "recalibration_maps.csv"
+POOLED = "pooled"  # the series of a map learned over every series (recalibrate_backtest's name for it)
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,7 @@ class ForecastMap:
     origin: pd.Timestamp
     n_known: int
     source: str
+    series: str = POOLED
 
     # the mathematics lives with the learning of the map (summitcast.evaluate._recalibration),
     # imported on first use so that importing the forecaster does not import evaluate
@@ -73,17 +80,18 @@ class ForecastMap:
         return recalibration_slope(np.clip(p, 0.0, 1.0), self.a, self.b)
 
     def describe(self) -> str:
-        return (f"probabilities recalibrated by logit p' = {self.a:+.3f} + {self.b:.3f} logit p, the map learned at "
-                f"{self.origin:%Y-%m} from {self.n_known} closed windows of {self.source}")
+        whose = "" if self.series == POOLED else f" (series {self.series})"
+        return (f"probabilities recalibrated by logit p' = {self.a:+.3f} + {self.b:.3f} logit p{whose}, the map "
+                f"learned at {self.origin:%Y-%m} from {self.n_known} closed windows of {self.source}")
 
     def as_dict(self) -> dict[str, Any]:
         return {"a": self.a, "b": self.b, "origin": f"{self.origin:%Y-%m}", "n_known": self.n_known,
-                "source": self.source}
+                "source": self.source, "series": self.series}
 
     @staticmethod
     def from_dict(doc: dict[str, Any]) -> "ForecastMap":
         return ForecastMap(float(doc["a"]), float(doc["b"]), pd.Timestamp(doc["origin"]), int(doc["n_known"]),
-                           str(doc["source"]))
+                           str(doc["source"]), str(doc.get("series", POOLED)))
 
 
 @functools.cache
@@ -128,26 +136,39 @@ def _check_table(table: pd.DataFrame) -> pd.DataFrame:
     if "horizon" in table.columns and set(table["horizon"].astype(str)) != {"all"}:
         raise ValueError("recalibration must hold one map for every horizon (recalibrate_backtest(..., by=())), "
                          f"got horizons {sorted(set(table['horizon'].astype(str)))}")
-    if "series" in table.columns and table["series"].nunique() > 1:
-        raise ValueError(f"recalibration must hold maps pooled over series, got series {sorted(set(table['series']))}")
     values = table[["a", "b"]].to_numpy(dtype=float)
     if not np.isfinite(values).all() or (values[:, 1] <= 0).any():
         raise ValueError("recalibration's a must be finite and b positive (an increasing map)")
     origins = pd.DatetimeIndex(pd.to_datetime(table["origin"])).to_period("M").to_timestamp()
-    if origins.hasnans or not origins.is_unique:
-        raise ValueError("recalibration must have one map per origin month, none missing")
-    out = pd.DataFrame({"origin": origins, "a": values[:, 0], "b": values[:, 1],
+    series = table["series"].astype(str).to_numpy() if "series" in table.columns else np.full(len(table), POOLED)
+    if origins.hasnans or pd.MultiIndex.from_arrays([series, origins]).has_duplicates:
+        raise ValueError("recalibration must have one map per origin month (per series, when it has a series "
+                         "column), none missing")
+    out = pd.DataFrame({"series": series, "origin": origins, "a": values[:, 0], "b": values[:, 1],
                         "n_known": table["n_known"].to_numpy() if "n_known" in table.columns else 0})
-    return out.sort_values("origin").reset_index(drop=True)
+    return out.sort_values(["series", "origin"], kind="stable").reset_index(drop=True)
 
 
-def _map_at(table: pd.DataFrame, as_of: pd.Timestamp, source: str) -> ForecastMap | None:
-    """The map of the last origin at or before ``as_of`` (None before the first: no window known)."""
-    earlier = table[table["origin"] <= as_of]
+def _map_at(table: pd.DataFrame, as_of: pd.Timestamp, source: str,
+            series: str) -> tuple[ForecastMap | None, str | None]:
+    """(the map of ``series`` — or the pooled one — at the last origin at or before ``as_of``
+    (None before the first: no window known), a note when the table has no map for the series)."""
+    if not (table["origin"] <= as_of).any():
+        return None, None  # before the first map: no window was known
+    own = table[table["series"] == series]
+    if own.empty:
+        own = table[table["series"] == POOLED]
+    if own.empty:
+        return None, (f"not recalibrated: the recalibration maps are per series and hold none for {series!r} "
+                      f"(they hold {sorted(set(table['series']))}; learn a map from a backtest of your own data "
+                      "with summitcast.evaluate.recalibrate_backtest(..., by=(), series_shift=0.5) and pass its "
+                      "maps as recalibration=)")
+    earlier = own[own["origin"] <= as_of]
     if earlier.empty:
-        return None
+        return None, None
     row = earlier.iloc[-1]
-    return ForecastMap(float(row["a"]), float(row["b"]), pd.Timestamp(row["origin"]), int(row["n_known"]), source)
+    return ForecastMap(float(row["a"]), float(row["b"]), pd.Timestamp(row["origin"]), int(row["n_known"]), source,
+                       str(row["series"])), None
 
 
 def check_recalibration(spec: Any) -> Any:
@@ -163,19 +184,19 @@ def check_recalibration(spec: Any) -> Any:
     raise TypeError(f"recalibration must be 'bundled', None or a DataFrame of maps, got {type(spec).__name__}")
 
 
-def resolve_map(spec: Any, data: Any, as_of: pd.Timestamp) -> tuple[ForecastMap | None, str | None]:
-    """(the map to carry at month ``as_of`` (a month start, as the record's), a note when the
-    requested one cannot be used) for a checked ``recalibration`` argument."""
+def resolve_map(spec: Any, data: Any, as_of: pd.Timestamp, series: str) -> tuple[ForecastMap | None, str | None]:
+    """(the map to carry at month ``as_of`` (a month start, as the record's) for the forecast of
+    ``series``, a note when the requested one cannot be used) for a checked ``recalibration`` argument."""
     if spec is None:
         return None, None
     if isinstance(spec, pd.DataFrame):
-        return _map_at(spec, as_of, "the backtest passed as recalibration="), None
+        return _map_at(spec, as_of, "the backtest passed as recalibration=", series)
     table, source = _bundled()
-    fm = _map_at(table, as_of, source)
+    fm, note = _map_at(table, as_of, source, series)
     # the map read at month o depends on the record through o only
     if fm is not None and not _holds_bundled_meetings(data, fm.origin):
         return None, ("not recalibrated: the bundled map was learned on the bundled record, and these data's "
                       f"meetings through {fm.origin:%Y-%m} differ from it (learn a map from a backtest of your own "
                       "data with summitcast.evaluate.recalibrate_backtest(..., by=()) and pass its maps as "
                       "recalibration=)")
-    return fm, None
+    return fm, note
