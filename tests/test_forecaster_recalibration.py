@@ -196,20 +196,22 @@ def test_maps_from_the_analysts_own_backtest(data):
 def test_maps_per_series_serve_their_series_only(data):
     """A table of maps per series: each series reads its own; a series it lacks is left unmapped
     with a note; pooled rows serve any series."""
-    from summitcast.forecaster._recalibration import check_recalibration, resolve_map
+    from summitcast.forecaster._recalibration import check_recalibration, resolve_maps
 
     maps = check_recalibration(pd.DataFrame({
         "series": ["trilateral", "trilateral", "japan_korea_visits"], "horizon": "all",
         "origin": pd.to_datetime(["2020-01-01", "2025-01-01", "2025-01-01"]), "n_known": [10, 20, 20],
         "a": [-1.0, -0.3, -0.9], "b": [1.0, 0.9, 0.9]}))
     at = pd.Timestamp("2026-01-01")
-    fm, note = resolve_map(maps, data, at, "trilateral")
-    assert (fm.a, fm.b, fm.series, note) == (-0.3, 0.9, "trilateral", None)
-    assert resolve_map(maps, data, at, "japan_korea_visits")[0].a == -0.9
-    fm, note = resolve_map(maps, data, at, "east_asia_summit")
-    assert fm is None and "none for 'east_asia_summit'" in note
+    got, notes = resolve_maps(maps, data, at, ["trilateral", "japan_korea_visits", "east_asia_summit"])
+    fm = got["trilateral"]
+    assert (fm.a, fm.b, fm.series) == (-0.3, 0.9, "trilateral") and got["japan_korea_visits"].a == -0.9
+    assert got["east_asia_summit"] is None and "none for 'east_asia_summit'" in notes["east_asia_summit"]
+    assert set(notes) == {"east_asia_summit"}
+    # before the first map: no map and nothing to note
+    assert resolve_maps(maps, data, pd.Timestamp("2019-01-01"), ["east_asia_summit"]) == ({"east_asia_summit": None}, {})
     pooled = check_recalibration(pd.DataFrame({"origin": ["2025-01"], "a": [0.2], "b": [1.1]}))
-    assert resolve_map(pooled, data, at, "east_asia_summit")[0].series == "pooled"
+    assert resolve_maps(pooled, data, at, ["east_asia_summit"])[0]["east_asia_summit"].series == "pooled"
     # the forecaster reads its series' map, and says whose it is
     fc = SummitForecaster(**SETTINGS, recalibration=maps).fit(data, seed=5)
     assert fc.recalibration_map.series == "trilateral"

@@ -19,7 +19,7 @@ from ._forecast import REPORT_HORIZONS, Forecast, weighted_interval
 from ._indicators import IndicatorSet, fit_indicators
 from ._models import PooledModels, fit_models, mode_settings
 from ._persist import restore_state, save_forecaster
-from ._recalibration import ForecastMap, check_recalibration, resolve_map
+from ._recalibration import ForecastMap, check_recalibration, resolve_maps
 from ._record import STEP_CLASSES, Record, read_record
 from ._scenario import ScenarioResult, apply_inputs, forced_steps, parse_scenario, shift_frame
 from ._simulate import Coefficients, SimResult, simulate_first_meeting
@@ -152,9 +152,8 @@ class SummitForecaster:
         self.as_of = record.as_of
         self._level_labels = _level_labels(data)
         # the map of every series (a forecast of any series of the record goes through its own)
-        resolved = {key: resolve_map(self.recalibration, data, self.as_of, key) for key in record.series}
-        self.recalibration_maps = {key: fm for key, (fm, _) in resolved.items()}
-        self._recalibration_notes = {key: note for key, (_, note) in resolved.items() if note}
+        self.recalibration_maps, self._recalibration_notes = resolve_maps(self.recalibration, data, self.as_of,
+                                                                          record.series)
         self._start_fitted()
         return self
 

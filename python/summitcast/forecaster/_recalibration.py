@@ -48,7 +48,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["ForecastMap", "check_recalibration", "resolve_map"]
+__all__ = ["ForecastMap", "check_recalibration", "resolve_maps"]
 
 BUNDLED = "bundled"
 BUNDLED_FILE = "recalibration_maps.csv"
@@ -149,26 +149,28 @@ def _check_table(table: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["series", "origin"], kind="stable").reset_index(drop=True)
 
 
-def _map_at(table: pd.DataFrame, as_of: pd.Timestamp, source: str,
-            series: str) -> tuple[ForecastMap | None, str | None]:
-    """(the map of ``series`` — or the pooled one — at the last origin at or before ``as_of``
-    (None before the first: no window known), a note when the table has no map for the series)."""
-    if not (table["origin"] <= as_of).any():
-        return None, None  # before the first map: no window was known
-    own = table[table["series"] == series]
-    if own.empty:
-        own = table[table["series"] == POOLED]
-    if own.empty:
-        return None, (f"not recalibrated: the recalibration maps are per series and hold none for {series!r} "
-                      f"(they hold {sorted(set(table['series']))}; learn a map from a backtest of your own data "
-                      "with summitcast.evaluate.recalibrate_backtest(..., by=(), series_shift=0.5) and pass its "
-                      "maps as recalibration=)")
-    earlier = own[own["origin"] <= as_of]
+def _maps_at(table: pd.DataFrame, as_of: pd.Timestamp, source: str,
+             series: Any) -> tuple[dict[str, ForecastMap | None], dict[str, str]]:
+    """(series → its map — or the pooled one — at the last origin at or before ``as_of``, None
+    before the first (no window known); series → a note where the table has no map for it)."""
+    earlier = table[table["origin"] <= as_of]
+    maps: dict[str, ForecastMap | None] = {key: None for key in series}
+    notes: dict[str, str] = {}
     if earlier.empty:
-        return None, None
-    row = earlier.iloc[-1]
-    return ForecastMap(float(row["a"]), float(row["b"]), pd.Timestamp(row["origin"]), int(row["n_known"]), source,
-                       str(row["series"])), None
+        return maps, notes
+    last = earlier.groupby("series", sort=False).tail(1).set_index("series")
+    for key in series:
+        own = key if key in last.index else POOLED if POOLED in last.index else None
+        if own is None:
+            notes[key] = (f"not recalibrated: the recalibration maps are per series and hold none for {key!r} "
+                          f"(they hold {sorted(set(table['series']))}; learn a map from a backtest of your own "
+                          "data with summitcast.evaluate.recalibrate_backtest(..., by=(), series_shift=0.5) and "
+                          "pass its maps as recalibration=)")
+            continue
+        row = last.loc[own]
+        maps[key] = ForecastMap(float(row["a"]), float(row["b"]), pd.Timestamp(row["origin"]), int(row["n_known"]),
+                                source, own)
+    return maps, notes
 
 
 def check_recalibration(spec: Any) -> Any:
@@ -184,19 +186,26 @@ def check_recalibration(spec: Any) -> Any:
     raise TypeError(f"recalibration must be 'bundled', None or a DataFrame of maps, got {type(spec).__name__}")
 
 
-def resolve_map(spec: Any, data: Any, as_of: pd.Timestamp, series: str) -> tuple[ForecastMap | None, str | None]:
-    """(the map to carry at month ``as_of`` (a month start, as the record's) for the forecast of
-    ``series``, a note when the requested one cannot be used) for a checked ``recalibration`` argument."""
+def resolve_maps(spec: Any, data: Any, as_of: pd.Timestamp,
+                 series: Any) -> tuple[dict[str, ForecastMap | None], dict[str, str]]:
+    """(series → the map to carry at month ``as_of`` (a month start, as the record's) for its
+    forecasts, series → a note where the requested map cannot be used) for a checked
+    ``recalibration`` argument and every series in ``series``."""
     if spec is None:
-        return None, None
+        return {key: None for key in series}, {}
+    table, source = (spec, "the backtest passed as recalibration=") if isinstance(spec, pd.DataFrame) else _bundled()
+    maps, notes = _maps_at(table, as_of, source, series)
     if isinstance(spec, pd.DataFrame):
-        return _map_at(spec, as_of, "the backtest passed as recalibration=", series)
-    table, source = _bundled()
-    fm, note = _map_at(table, as_of, source, series)
-    # the map read at month o depends on the record through o only
-    if fm is not None and not _holds_bundled_meetings(data, fm.origin):
-        return None, ("not recalibrated: the bundled map was learned on the bundled record, and these data's "
-                      f"meetings through {fm.origin:%Y-%m} differ from it (learn a map from a backtest of your own "
-                      "data with summitcast.evaluate.recalibrate_backtest(..., by=()) and pass its maps as "
-                      "recalibration=)")
-    return fm, note
+        return maps, notes
+    # the bundled maps were learned on the bundled record: the map read at month o depends on the
+    # record through o only (one month for every series: they are read at the same as-of)
+    origins = {fm.origin for fm in maps.values() if fm is not None}
+    differ = {o for o in origins if not _holds_bundled_meetings(data, o)}
+    for key, fm in maps.items():
+        if fm is not None and fm.origin in differ:
+            maps[key] = None
+            notes[key] = ("not recalibrated: the bundled map was learned on the bundled record, and these data's "
+                          f"meetings through {fm.origin:%Y-%m} differ from it (learn a map from a backtest of your "
+                          "own data with summitcast.evaluate.recalibrate_backtest(..., by=(), series_shift=0.5) and "
+                          "pass its maps as recalibration=)")
+    return maps, notes
