@@ -167,7 +167,14 @@ SUMMITCAST_INLINE_IN_CLONES FramedResult framed_steps_fixed(MovingFrame& frame, 
       if (regular) {
         s = 1.0 / F;
         const double k = v * s;  // a + K v, K = M / F
-        for (Eigen::Index r = 0; r < ld; ++r) a[r] += M[r] * k;
+        if constexpr (L > 0) {  // whole registers: the pass loads a as such (a vector load after scalar
+                                // stores of the same bytes would wait for them to reach the cache)
+          using Vec = simd::v4d;
+#pragma GCC unroll 8
+          for (int r = 0; r < L / 4; ++r) reinterpret_cast<Vec*>(a)[r] += reinterpret_cast<const Vec*>(M)[r] * k;
+        } else {
+          for (Eigen::Index r = 0; r < ld; ++r) a[r] += M[r] * k;
+        }
         ll = -0.5 * (kLog2Pi + std::log(F) + v * s * v);
       } else {
         result.all_observed = false;
