@@ -55,7 +55,7 @@
 // and 90-91 → 87-88 ns (trigonometric) at n = 100,000, 118-125 → 107-113
 // and 99 → 99 ns at n = 10,000.  Broadcasting the
 // lanes from registers instead (one vpermpd per column, no memory) cost
-// fewer instructions still but was slower on the AMD EPYC (Zen 3) machine
+// fewer instructions still but was slower on the benchmark machine (AMD EPYC)
 // (116-133 → 186-210 ns per step, dummy case): the cross-lane permutation
 // has a long latency on the path from s to the next step's M.
 #pragma once
