@@ -51,6 +51,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from summitcast import evaluate as ev  # noqa: E402
+from summitcast._common.threads import using_core_threads  # noqa: E402
 from summitcast._common.time import month_index  # noqa: E402
 from summitcast.datasets import load_trilateral  # noqa: E402
 from summitcast.evaluate._executors import run_tasks  # noqa: E402
@@ -178,8 +179,6 @@ def part_forecaster(data, origins):
     print(f"   serial {serial_t:.1f} s ({serial_t / len(origins):.2f} s per origin); 2 processes {proc_t:.1f} s "
           f"(includes starting the workers); speed-up {speedup:.2f}x; frames equal")
     # one worker as each worker of the pool runs (its core loops on one thread), measured
-    from summitcast._common.threads import using_core_threads
-
     with warnings.catch_warnings(), using_core_threads(1):
         warnings.simplefilter("ignore")
         one_t, one = timed(lambda: ev.backtest(SummitForecaster, data, origins, HORIZONS, **kw))

@@ -17,7 +17,7 @@ __all__ = ["expit"]
 
 def expit(x, out: np.ndarray | None = None) -> np.ndarray:
     """1 / (1 + e^−x) elementwise, into ``out`` if given (``out`` may be ``x`` itself)."""
-    result = np.array(x, dtype=float) if out is None else out
+    result = np.empty(np.shape(x)) if out is None else out  # every entry is written by the negation
     np.negative(x, out=result)
     with np.errstate(over="ignore"):
         np.exp(result, out=result)

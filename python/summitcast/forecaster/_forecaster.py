@@ -382,9 +382,10 @@ class SummitForecaster:
         # Through the recalibration map g: the point forecast is g of the model's (what
         # the map was learned on); the interval's ends are g of the ends (g increasing: a
         # quantile of g(draws) is g of the quantile); variances scale by g'(p)² (delta method).
-        p, lower, upper = self._mapped(model_p, key), self._mapped(lower, key), self._mapped(upper, key)
+        p = model_p
         fm = self.recalibration_maps.get(key)
         if fm is not None:
+            p, lower, upper = fm(model_p), fm(lower), fm(upper)
             factor = fm.slope(model_p) ** 2
             var_ind, var_par = var_ind * factor, var_par * factor
         survival_prev = np.concatenate([[1.0], 1.0 - p[:-1]])
