@@ -11,7 +11,7 @@ executor).  Writes ``benchmarks/results/<name>.txt`` and the forecasts to
 ``<name>_forecasts.csv`` (``--name``, default ``skill_backtest``; each scored
 configuration keeps its own files, see ``skill_configurations.md``).
 
-    python benchmarks/skill_backtest.py [--workers 2] [--to YYYY-MM] [--name skill_backtest_configuration2]
+    python benchmarks/skill_backtest.py [--workers 2] [--to YYYY-MM] [--name skill_backtest_configuration2] [--seed N]
 """
 
 from __future__ import annotations
@@ -65,6 +65,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--to", default=None)
     parser.add_argument("--name", default="skill_backtest", help="stem of the result files in benchmarks/results")
+    parser.add_argument("--seed", type=int, default=20240526,
+                        help="the backtest's seed (every configuration was scored with the default; "
+                             "others measure the Monte Carlo spread of the scores)")
     args = parser.parse_args()
     data = sc.datasets.load_trilateral()
     origins = month_index("2010-01", args.to or data.as_of)
@@ -72,7 +75,7 @@ def main() -> None:
     executor = process_pool(args.workers) if args.workers > 1 else None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        bt = sc.evaluate.backtest(SharedFit, data, origins, horizons=(6, 12), series="all", seed=20240526,
+        bt = sc.evaluate.backtest(SharedFit, data, origins, horizons=(6, 12), series="all", seed=args.seed,
                                   executor=executor)
     elapsed = time.perf_counter() - started
     if executor is not None:
@@ -80,7 +83,7 @@ def main() -> None:
     bt.to_frame().to_csv(RESULTS / f"{args.name}_forecasts.csv", index=False)
     with pd.option_context("display.width", 200, "display.max_columns", 30, "display.float_format", "{:.4f}".format):
         text = [f"skill backtest: {len(origins)} origins {origins[0]:%Y-%m}..{origins[-1]:%Y-%m}, horizons 6 and 12, "
-                f"every series, fast mode, seed 20240526; {elapsed:.0f} s on {args.workers} worker(s)", "",
+                f"every series, fast mode, seed {args.seed}; {elapsed:.0f} s on {args.workers} worker(s)", "",
                 "pooled over all series, by horizon:", bt.by_horizon().to_string(), "",
                 "by series and horizon:", bt.by_series().to_string(), "", str(bt.summary())]
     (RESULTS / f"{args.name}.txt").write_text("\n".join(text) + "\n")
