@@ -17,6 +17,7 @@ configuration keeps its own files, see ``skill_configurations.md``).
 from __future__ import annotations
 
 import argparse
+import functools
 import time
 import warnings
 from summitcast.evaluate import process_pool
@@ -35,21 +36,30 @@ class SharedFit:
 
     _cache: dict = {}
 
-    def __init__(self, series: str = "trilateral") -> None:
+    def __init__(self, series: str = "trilateral", proposals: int | None = None) -> None:
         self.series = series
+        self.proposals = proposals  # importance proposals per round in fast mode (None: the default)
 
     def fit(self, data, as_of=None, seed=None):
         from summitcast import SummitForecaster
+        from summitcast.forecaster import _models
 
         key = str(as_of)
         if key not in SharedFit._cache:
             SharedFit._cache.clear()
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # k-hat notes: the fast mode's own diagnostics
-                # the model's own probabilities: the recalibration the default carries is learned
-                # from these (benchmarks/skill_recalibration.py), so it is scored from them
-                SharedFit._cache[key] = SummitForecaster(recalibration=RECALIBRATION).fit(data, as_of=as_of,
-                                                                                          seed=seed)
+            fast = _models.MODE_SETTINGS["fast"]
+            default = fast["draws"]
+            if self.proposals is not None:  # set here, in the worker's own process, and restored below
+                fast["draws"] = self.proposals
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # k-hat notes: the fast mode's own diagnostics
+                    # the model's own probabilities: the recalibration the default carries is learned
+                    # from these (benchmarks/skill_recalibration.py), so it is scored from them
+                    SharedFit._cache[key] = SummitForecaster(recalibration=RECALIBRATION).fit(data, as_of=as_of,
+                                                                                              seed=seed)
+            finally:
+                fast["draws"] = default
         self.fitted = SharedFit._cache[key]
         return self
 
@@ -68,6 +78,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20240526,
                         help="the backtest's seed (every configuration was scored with the default; "
                              "others measure the Monte Carlo spread of the scores)")
+    parser.add_argument("--proposals", type=int, default=None,
+                        help="importance proposals per round in fast mode (default: the forecaster's own)")
     args = parser.parse_args()
     data = sc.datasets.load_trilateral()
     origins = month_index("2010-01", args.to or data.as_of)
@@ -75,15 +87,17 @@ def main() -> None:
     executor = process_pool(args.workers) if args.workers > 1 else None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        bt = sc.evaluate.backtest(SharedFit, data, origins, horizons=(6, 12), series="all", seed=args.seed,
+        factory = functools.partial(SharedFit, proposals=args.proposals) if args.proposals else SharedFit
+        bt = sc.evaluate.backtest(factory, data, origins, horizons=(6, 12), series="all", seed=args.seed,
                                   executor=executor)
     elapsed = time.perf_counter() - started
     if executor is not None:
         executor.shutdown()
     bt.to_frame().to_csv(RESULTS / f"{args.name}_forecasts.csv", index=False)
+    proposals = f" with {args.proposals} importance proposals per round" if args.proposals else ""
     with pd.option_context("display.width", 200, "display.max_columns", 30, "display.float_format", "{:.4f}".format):
         text = [f"skill backtest: {len(origins)} origins {origins[0]:%Y-%m}..{origins[-1]:%Y-%m}, horizons 6 and 12, "
-                f"every series, fast mode, seed {args.seed}; {elapsed:.0f} s on {args.workers} worker(s)", "",
+                f"every series, fast mode{proposals}, seed {args.seed}; {elapsed:.0f} s on {args.workers} worker(s)", "",
                 "pooled over all series, by horizon:", bt.by_horizon().to_string(), "",
                 "by series and horizon:", bt.by_series().to_string(), "", str(bt.summary())]
     (RESULTS / f"{args.name}.txt").write_text("\n".join(text) + "\n")
