@@ -87,14 +87,14 @@ def main() -> None:
     executor = process_pool(args.workers) if args.workers > 1 else None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        factory = functools.partial(SharedFit, proposals=args.proposals) if args.proposals else SharedFit
+        factory = SharedFit if args.proposals is None else functools.partial(SharedFit, proposals=args.proposals)
         bt = sc.evaluate.backtest(factory, data, origins, horizons=(6, 12), series="all", seed=args.seed,
                                   executor=executor)
     elapsed = time.perf_counter() - started
     if executor is not None:
         executor.shutdown()
     bt.to_frame().to_csv(RESULTS / f"{args.name}_forecasts.csv", index=False)
-    proposals = f" with {args.proposals} importance proposals per round" if args.proposals else ""
+    proposals = "" if args.proposals is None else f" with {args.proposals} importance proposals per round"
     with pd.option_context("display.width", 200, "display.max_columns", 30, "display.float_format", "{:.4f}".format):
         text = [f"skill backtest: {len(origins)} origins {origins[0]:%Y-%m}..{origins[-1]:%Y-%m}, horizons 6 and 12, "
                 f"every series, fast mode{proposals}, seed {args.seed}; {elapsed:.0f} s on {args.workers} worker(s)", "",

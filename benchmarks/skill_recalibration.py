@@ -49,10 +49,27 @@ def write_package_table(maps: pd.DataFrame, forecasts: Path, series_shift: float
     PACKAGE_TABLE.write_text("\n".join(lines) + "\n" + table.to_csv(index=False))
 
 
+def read_backtest(path: Path):
+    """A skill backtest's forecasts file (``<name>_forecasts.csv``, or the same gzipped) as a
+    ``summitcast.evaluate.Backtest``: every model in it, the baselines being all but the forecaster,
+    its stacking and its recalibration (the file does not keep the run's seed: None)."""
+    from summitcast.evaluate import Backtest
+    from summitcast.evaluate._recalibration import RECALIBRATED
+    from summitcast.evaluate._stacking import STACKED
+
+    frame = pd.read_csv(path, parse_dates=["origin"])
+    models = list(dict.fromkeys(frame["model"]))
+    baselines = [m for m in models if m not in (FORECASTER, STACKED, RECALIBRATED)]
+    origins = frame["origin"].drop_duplicates().sort_values()
+    info = {"models": models, "baselines": baselines, "series": list(dict.fromkeys(frame["series"])),
+            "origins": (origins.iloc[0], origins.iloc[-1], len(origins)), "fitted_origins": len(origins),
+            "horizons": sorted(frame["horizon"].unique().tolist()), "refit": True, "seed": None}
+    return Backtest(frame, pd.DataFrame(columns=["series", "horizon", "reason", "n"]), info)
+
+
 def main() -> None:
     import summitcast as sc
-    from summitcast.evaluate import Backtest, recalibrate_backtest
-    from summitcast.evaluate._stacking import STACKED
+    from summitcast.evaluate import recalibrate_backtest
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("forecasts", type=Path)
@@ -64,16 +81,8 @@ def main() -> None:
     parser.add_argument("--package", action="store_true",
                         help="with --by all: also write the table the default forecaster ships with")
     args = parser.parse_args()
-    frame = pd.read_csv(args.forecasts, parse_dates=["origin"])
-    models = list(dict.fromkeys(frame["model"]))
-    baselines = [m for m in models if m not in (FORECASTER, STACKED)]
-    origins = frame["origin"].drop_duplicates().sort_values()
-    info = {"models": models, "baselines": baselines, "series": list(dict.fromkeys(frame["series"])),
-            "origins": (origins.iloc[0], origins.iloc[-1], len(origins)), "fitted_origins": len(origins),
-            "horizons": sorted(frame["horizon"].unique().tolist()), "refit": True, "seed": 20240526}
-    empty = pd.DataFrame(columns=["series", "horizon", "reason", "n"])
     by = ("horizon",) if args.by == "horizon" else ()
-    result = recalibrate_backtest(Backtest(frame, empty, info), FORECASTER, by=by, series_shift=args.series_shift)
+    result = recalibrate_backtest(read_backtest(args.forecasts), FORECASTER, by=by, series_shift=args.series_shift)
     result.to_frame().to_csv(RESULTS / f"{args.name}_forecasts.csv", index=False)
     maps = result.info["recalibration"]["maps"]
     maps.to_csv(RESULTS / f"{args.name}_maps.csv", index=False)

@@ -3,8 +3,8 @@
 Each argument is the stem of a recalibrated skill backtest in
 ``benchmarks/results`` (``skill_recalibration.py``'s ``<name>_forecasts.csv``,
 or the same gzipped, whose model ``recalibrated`` is the default forecaster
-as it ships).  For
-the trilateral series and for every series pooled, at 6 and 12 months, it
+as it ships).  For the trilateral series and for every series pooled, at 6
+and 12 months, it
 prints what issue 11 §3 asks of each run (Brier, Brier skill against the
 better of the two base rates, mean log score against the best baseline's,
 expected calibration error, reliability bins with 20+ forecasts outside
@@ -23,31 +23,23 @@ from pathlib import Path
 
 import pandas as pd
 
-RESULTS = Path(__file__).resolve().parent / "results"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # this folder's sibling scripts
+from skill_recalibration import RESULTS, read_backtest  # noqa: E402
+from skill_reliability import check  # noqa: E402  (the per-bin check)
+
 MODEL = "recalibrated"
 BASE_RATES = ("bss_base_rate_windows", "bss_base_rate_monthly")
 
 
 def scores(stem: str) -> pd.DataFrame:
-    from summitcast.evaluate import Backtest
-    from summitcast.evaluate._stacking import STACKED
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from skill_reliability import check  # this folder's sibling script: the per-bin check
-
     path = RESULTS / f"{stem}_forecasts.csv"
     if not path.exists():  # the replicates are kept compressed
         path = path.with_suffix(".csv.gz")
-    frame = pd.read_csv(path, parse_dates=["origin"])
-    models = list(dict.fromkeys(frame["model"]))
-    baselines = [m for m in models if m not in ("SharedFit", MODEL, STACKED)]
-    origins = frame["origin"].drop_duplicates().sort_values()
-    info = {"models": models, "baselines": baselines, "series": list(dict.fromkeys(frame["series"])),
-            "origins": (origins.iloc[0], origins.iloc[-1], len(origins)), "fitted_origins": len(origins),
-            "horizons": sorted(frame["horizon"].unique().tolist()), "refit": True, "seed": None}
-    result = Backtest(frame, pd.DataFrame(columns=["series", "horizon", "reason", "n"]), info)
+    result = read_backtest(path)
+    baselines = result.baselines
     pooled = result.by_horizon()
     by_series = result.by_series().xs("trilateral", level="series")
+    frame = result.frame
     known = frame[(frame["model"] == MODEL) & frame["outcome"].notna()]
     rows = []
     for name, table, subset in [("trilateral", by_series, known[known["series"] == "trilateral"]),
