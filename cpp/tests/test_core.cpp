@@ -22,16 +22,17 @@ namespace sc = summitcast;
 
 namespace {
 
-// The four-lane exp and log1p over an array (x.size() a multiple of 4), in
-// the clone this processor runs (core/simd.hpp).
-enum class LaneFunction { exp, log1p };
+// The four-lane exp, log1p and log over an array (x.size() a multiple of 4),
+// in the clone this processor runs (core/simd.hpp).
+enum class LaneFunction { exp, log1p, log };
 SUMMITCAST_SIMD_CLONES void four_lanes(LaneFunction f, const std::vector<double>& x, std::vector<double>& out) {
   out.resize(x.size());
   for (std::size_t i = 0; i + 4 <= x.size(); i += 4) {
     const sc::simd::v4d& in = *reinterpret_cast<const sc::simd::v4d*>(x.data() + i);
     sc::simd::v4d y;
     if (f == LaneFunction::exp) sc::exp_nonpositive(in, y);
-    else sc::log1p_unit(in, y);
+    else if (f == LaneFunction::log1p) sc::log1p_unit(in, y);
+    else sc::log_normal(in, y);
     for (int k = 0; k < 4; ++k) out[i + static_cast<std::size_t>(k)] = y[k];
   }
 }
@@ -197,6 +198,46 @@ BOOST_AUTO_TEST_CASE(vectorisable_log1p_matches_long_double_log1p) {
   }
   BOOST_TEST_MESSAGE("log1p_unit: worst relative error " << worst);
   BOOST_CHECK_LT(worst, 3.0 * std::numeric_limits<double>::epsilon());
+}
+
+BOOST_AUTO_TEST_CASE(vectorisable_log_matches_long_double_log) {
+  // Both sides of 1 closely (where log x is small and the relative error
+  // shows), both sides of the halving point sqrt 2 of the significand (and of
+  // 1/sqrt 2, where the exponent changes), a dense grid of [0.5, 4], every
+  // power of two of the normal range with its neighbours, and the extremes.
+  const double eps = std::numeric_limits<double>::epsilon();
+  std::vector<double> xs = {1.0, std::numeric_limits<double>::min(), std::numeric_limits<double>::max(),
+                            1.4142135623730949, 1.4142135623730951, 1.4142135623730954,
+                            0.70710678118654746, 0.70710678118654757, 0.70710678118654768};
+  for (int i = 1; i <= 1000; ++i) {
+    xs.push_back(1.0 + i * eps);
+    xs.push_back(1.0 - i * eps / 2);
+    xs.push_back(1.0 + i * 1e-9);
+    xs.push_back(1.0 - i * 1e-9);
+  }
+  for (int i = 0; i <= 400000; ++i) xs.push_back(0.5 + 3.5 * i / 400000.0);
+  for (int e = -1022; e <= 1023; ++e) {
+    const double x = std::ldexp(1.0, e);
+    xs.push_back(x);
+    xs.push_back(std::nextafter(x, 0.0) > std::numeric_limits<double>::min() ? std::nextafter(x, 0.0) : x);
+    xs.push_back(std::nextafter(x, std::numeric_limits<double>::infinity()));
+    xs.push_back(x * 1.7);
+  }
+  while (xs.size() % 4 != 0) xs.push_back(2.0);
+  std::vector<double> lanes;
+  four_lanes(LaneFunction::log, xs, lanes);
+  double worst = 0.0;
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    if (!(xs[i] <= std::numeric_limits<double>::max())) continue;  // x * 1.7 beyond the range
+    if (xs[i] == 1.0) {
+      BOOST_CHECK_EQUAL(lanes[i], 0.0);
+      continue;
+    }
+    const long double ref = std::log(static_cast<long double>(xs[i]));
+    worst = std::max(worst, static_cast<double>(std::abs((lanes[i] - ref) / ref)));
+  }
+  BOOST_TEST_MESSAGE("log_normal: worst relative error " << worst / eps << " ulp");
+  BOOST_CHECK_LT(worst, 4.0 * eps);
 }
 
 BOOST_AUTO_TEST_CASE(bfgs_finds_the_rosenbrock_minimum) {

@@ -7,7 +7,8 @@
 // things, decided by y_t alone:
 //
 //   y_t observed, F > 0:  v = y_t − d_t − z̃'a,  M = P z̃,  F = z̃'M + h,
-//                         a ← a + M v/F,  log-likelihood −½ (log 2π + log F + v²/F),
+//                         a ← a + M v/F,  log-likelihood −½ (log 2π + log F + v²/F)
+//                         (log F for blocks of steps at once, see below),
 //                         then the fused time update with s = 1/F;
 //   y_t missing:          only the time update (s = 0: no rank-one term);
 //   y_t observed, F ≤ 0:  no information (counted as observed), as missing;
@@ -25,12 +26,14 @@
 #pragma once
 
 #include <cmath>
+#include <limits>
 #include <utility>
 #include <vector>
 
 #include <Eigen/Dense>
 
 #include "summitcast/core/simd.hpp"
+#include "summitcast/core/vector_log.hpp"
 #include "summitcast/statespace/moving_frame.hpp"
 #include "summitcast/statespace/standard_pass.hpp"
 
@@ -142,6 +145,19 @@ SUMMITCAST_INLINE_IN_CLONES double framed_dot(const double* x, const double* y, 
   return s0 + s1;
 }
 
+inline constexpr int kLogBlock = 16;
+
+// ll[k] −= ½ log x[k] for k < count ≤ kLogBlock (x positive normal; the
+// entries of x from count on are overwritten).
+SUMMITCAST_INLINE_IN_CLONES void subtract_half_logs(double* x, Eigen::Index count, double* ll) {
+  for (Eigen::Index k = count; k < kLogBlock; ++k) x[k] = 1.0;
+  alignas(32) double logs[kLogBlock];
+#pragma GCC unroll 4
+  for (int v = 0; v < kLogBlock / 4; ++v)
+    log_normal(reinterpret_cast<const simd::v4d*>(x)[v], reinterpret_cast<simd::v4d*>(logs)[v]);
+  for (Eigen::Index k = 0; k < count; ++k) ll[k] -= 0.5 * logs[k];
+}
+
 template <int L>
 SUMMITCAST_INLINE_IN_CLONES FramedResult framed_steps_fixed(MovingFrame& frame, Eigen::MatrixXd& P, double* a, double* M,
                                                             Eigen::Index t0, Eigen::Index t1, const FramedInputs& in,
@@ -155,8 +171,15 @@ SUMMITCAST_INLINE_IN_CLONES FramedResult framed_steps_fixed(MovingFrame& frame, 
   FramedResult result;
   const bool standard = L > 0 && in.standard != nullptr;
   if (standard) in.standard->begin(p, ld);
+  // log F_t is taken for blocks of kLogBlock steps at once (four lanes at a
+  // time, core/vector_log.hpp): the step leaves its F (1 if the step has no
+  // log F term) in log_args, and the block's end subtracts ½ log F_t from
+  // loglike_t.  An F outside the normal range takes std::log at its step.
+  alignas(32) double log_args[kLogBlock];
+  Eigen::Index block_start = t0;
   for (Eigen::Index t = t0; t < t1; ++t) {
     const double y = in.y[t * in.y_stride];
+    double log_arg = 1.0;
     double ll = 0.0, s = 0.0;
     if (!std::isnan(y)) {
       ++result.nobs;
@@ -175,7 +198,11 @@ SUMMITCAST_INLINE_IN_CLONES FramedResult framed_steps_fixed(MovingFrame& frame, 
         } else {
           for (Eigen::Index r = 0; r < ld; ++r) a[r] += M[r] * k;
         }
-        ll = -0.5 * (kLog2Pi + std::log(F) + v * s * v);
+        ll = -0.5 * (kLog2Pi + v * s * v);
+        if (F >= std::numeric_limits<double>::min() && F <= std::numeric_limits<double>::max())
+          log_arg = F;
+        else
+          ll -= 0.5 * std::log(F);
       } else {
         result.all_observed = false;
       }
@@ -208,6 +235,11 @@ SUMMITCAST_INLINE_IN_CLONES FramedResult framed_steps_fixed(MovingFrame& frame, 
       for (const auto& [k, value] : *in.RQR_unframed) p[k] += value;
     }
     out.loglike_t[t] = ll;
+    log_args[t - block_start] = log_arg;
+    if (t + 1 - block_start == kLogBlock || t + 1 == t1) {
+      subtract_half_logs(log_args, t + 1 - block_start, out.loglike_t + block_start);
+      block_start = t + 1;
+    }
   }
   return result;
 }

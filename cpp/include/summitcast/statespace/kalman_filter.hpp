@@ -41,8 +41,8 @@
 // rotations of P, the permutation of the dummy block, G = I) only where the
 // true P_* is needed: when the steady-state test may pass, at the end of
 // the series, and at least every kReanchorEvery = 256 steps (so that the
-// rounding of the powers R^k of the rotations, one product per step,
-// accumulates over at most 256 products; the dummy block's relabelling is
+// rounding of the rotated observation row z̃ = z'R^k, one 2 x 2 product per
+// step, accumulates over at most 256 products; the dummy block's relabelling is
 // exact at any length).  Whether the test may pass is decided from a number
 // that is the same in the frame and in the true coordinates, the
 // observation's signal variance f = z'P_* z = z̃'P̃ z̃: |Δf| ≤ ‖z‖₁² max |ΔP_*|
@@ -58,6 +58,15 @@
 // of P for the test) are left out; the measured saving is in
 // benchmarks/results/bench_statespace.txt, and the log-likelihood equals the
 // general path's to 1e-12 over 20,000 steps (cpp/tests/test_structured.cpp).
+//
+// Symmetry: in the frame each column of P_* is computed on its own, so
+// P_*[i, j] and P_*[j, i] differ by rounding ((s M_j) M_i against
+// (s M_i) M_j, sums taken in different orders).  The frame's transition is
+// a relabelling and the level + trend shear, so the difference only
+// accumulates rounding between anchors, and it is removed where the frame
+// is anchored (at most every kReanchorEvery steps) rather than after every
+// interval; the log-likelihood moves by rounding only (the structured path
+// equals the general one to 1e-12, cpp/tests/test_structured.cpp).
 //
 // Steady state: for time-invariant covariances the recursion is monitored
 // and, once P_* stops changing, frozen until a missing value breaks it; it
@@ -314,7 +323,6 @@ class KalmanFilter {
           if (k >= opt_.loglikelihood_burn) out.loglike += out.loglike_t[k];
         const Index t0 = t;
         t = t1 - 1;
-        symmetrize(Pf);
         // Near convergence (see "Anchors" above): z'P z moved over the
         // interval by at most twice what the steady-state test allows.  It
         // is evaluated after fully observed intervals only (after a miss
@@ -325,6 +333,7 @@ class KalmanFilter {
                                                                         static_cast<double>(kAnchorEvery) * Pf.trace();
         zPz_before = zPz;
         if (!near && t1 < n && frame.steps() < kReanchorEvery) continue;  // the frame moves on
+        symmetrize(Pf);  // the rounding of the steps since the last anchor (see "Symmetry" above)
         frame.anchor(Pf, af.data());
         a = af.head(m);
         if (!near) continue;

@@ -62,6 +62,7 @@ class MovingFrame {
       for (size_t d = 0; d < dummies_.size(); ++d)
         if (k >= dummies_[d].start && k < dummies_[d].start + dummies_[d].size) owner = static_cast<int>(d);
       pattern_dummy_.push_back(owner);
+      if (owner >= 0) dummy_entries_.push_back(pattern_dummy_.size() - 1);
     }
     perm_.resize(static_cast<size_t>(m_));
     scratch_.resize(m_, m_);
@@ -109,6 +110,7 @@ class MovingFrame {
     }
     for (auto& d : dummies_) d.offset = 0;
     steps_ = 0;
+    pending_ = 0;
     refresh_row();
   }
 
@@ -188,7 +190,7 @@ class MovingFrame {
   // dummy seasonal blocks and the level + trend blocks (first states), the
   // slot that the next transition gives a dummy block's new first state,
   // and the bookkeeping of transition() after its arithmetic (the dummy
-  // blocks' relabelling, R^k → R^{k+1}, z̃ and k).
+  // blocks' relabelling, z̃ and k; R^k follows where it is used).
   struct DummyBlock {
     Eigen::Index start, size;
     double variance;
@@ -203,10 +205,21 @@ class MovingFrame {
     const Dummy& d = dummies_[block];
     return slot(d, d.size - 1);
   }
+  //
+  // On a rotation pair z̃ moves by one step's rotation, [r0 c − r1 s,
+  // r0 s + r1 c] (z'R^{k+1} = (z'R^k) R), and R^k itself is brought up to
+  // date only where it is used (sync_powers); on a dummy block each entry
+  // of z moves to its state's new slot.
   SUMMITCAST_INLINE_IN_CLONES void advance() {
     for (auto& d : dummies_) d.offset = d.offset == 0 ? d.size - 1 : d.offset - 1;
-    advance_rotations();
-    refresh_row();
+    for (const auto& q : rotations_) {
+      double* r = row_.data() + q.start;
+      const double r0 = r[0], r1 = r[1];
+      r[0] = r0 * q.c - r1 * q.s;
+      r[1] = r0 * q.s + r1 * q.c;
+    }
+    move_dummy_slots();
+    ++pending_;
     ++steps_;
   }
 
@@ -220,7 +233,8 @@ class MovingFrame {
 
   // The rotation blocks of G only (R^k on each pair): x ← G x, or G'x when
   // transposed.
-  void rotate(double* x, bool transposed = false) const {
+  void rotate(double* x, bool transposed = false) {
+    sync_powers();
     for (const auto& q : rotations_) {
       const double S = transposed ? -q.S : q.S, x0 = x[q.start], x1 = x[q.start + 1];
       x[q.start] = q.C * x0 + S * x1;
@@ -230,7 +244,8 @@ class MovingFrame {
 
   // The same on a symmetric P (m columns, P.rows() ≥ m rows, the rows
   // beyond m zero): P ← G P G', or G'P G when transposed.
-  void rotate(Eigen::MatrixXd& P, bool transposed = false) const {
+  void rotate(Eigen::MatrixXd& P, bool transposed = false) {
+    sync_powers();
     const Eigen::Index m = m_, ld = P.rows();
     double* p = P.data();
     for (const auto& q : rotations_) {  // rows
@@ -254,8 +269,10 @@ class MovingFrame {
     }
   }
 
-  // The rotations' part of transition(): R^k → R^{k+1}.
+  // R^k → R^{k+1} on the rotations alone (z̃ and k as they are), for a
+  // caller that moves the frame itself (the backward pass of score.hpp).
   void advance_rotations() {
+    sync_powers();
     for (auto& q : rotations_) {
       const double C = q.C * q.c - q.S * q.s, S = q.S * q.c + q.C * q.s;
       q.C = C;
@@ -265,7 +282,7 @@ class MovingFrame {
 
   // x ← G x for a vector of length m.
   void to_true(double* x) {
-    rotate(x);
+    rotate(x);  // brings R^k up to date
     if (dummies_.empty()) return;
     for (Eigen::Index k = 0; k < m_; ++k) sums_[k] = x[k];
     fill_permutation();
@@ -275,13 +292,18 @@ class MovingFrame {
   // z'P z for the P of the frame (the variance of the observation's signal:
   // the same number in the frame and in the true coordinates, z'G P̃ G'z =
   // z̃'P̃ z̃), from the nonzero entries of z̃.
-  double observed_variance(const Eigen::MatrixXd& P) const {
-    double total = 0.0;
+  double observed_variance(const Eigen::MatrixXd& P) {
+    const Eigen::Index ld = P.rows();
+    if (sums_.size() < ld) sums_.resize(ld);
+    double* w = sums_.data();  // w = P z̃, a whole column at a time (contiguous, so the loop vectorises)
+    for (Eigen::Index r = 0; r < ld; ++r) w[r] = 0.0;
     for (Eigen::Index k : row_nonzero_) {
-      double column = 0.0;
-      for (Eigen::Index l : row_nonzero_) column += row_[l] * P(l, k);
-      total += row_[k] * column;
+      const double zk = row_[k];
+      const double* __restrict c = P.data() + k * ld;
+      for (Eigen::Index r = 0; r < ld; ++r) w[r] += zk * c[r];
     }
+    double total = 0.0;
+    for (Eigen::Index l : row_nonzero_) total += row_[l] * w[l];
     return total;
   }
 
@@ -315,6 +337,30 @@ class MovingFrame {
     double variance;  // R Q R' at the block's first state
   };
 
+  // R^k ← R^k R^j for the j = pending_ steps advance() made since R^k was
+  // last brought up to date, R^j by repeated squaring (⌈log₂ j⌉ products of
+  // rotations, so R^k carries less rounding than a product per step).
+  void sync_powers() {
+    if (pending_ == 0) return;
+    for (auto& q : rotations_) {
+      double pc = 1.0, ps = 0.0, bc = q.c, bs = q.s;  // R^j = (pc, ps), by the bits of j from the lowest
+      for (Eigen::Index j = pending_; j > 0; j >>= 1) {
+        if (j & 1) {
+          const double c = pc * bc - ps * bs;
+          ps = ps * bc + pc * bs;
+          pc = c;
+        }
+        const double c = bc * bc - bs * bs;
+        bs = 2.0 * bc * bs;
+        bc = c;
+      }
+      const double C = q.C * pc - q.S * ps, S = q.S * pc + q.C * ps;
+      q.C = C;
+      q.S = S;
+    }
+    pending_ = 0;
+  }
+
   // Where logical state j of a dummy block is stored.
   static Eigen::Index slot(const Dummy& d, Eigen::Index j) {
     const Eigen::Index k = j + d.offset;
@@ -340,20 +386,23 @@ class MovingFrame {
     return (s[0] + s[1]) + (s[2] + s[3]);
   }
 
-  // The observation row after the frame moved (see row()).
-  SUMMITCAST_INLINE_IN_CLONES void refresh_row() {
+  // The observation row from R^k and the dummy blocks' offsets (see row()).
+  void refresh_row() {
+    sync_powers();
     for (const auto& q : rotations_) {
       const double z0 = z_[static_cast<size_t>(q.start)], z1 = z_[static_cast<size_t>(q.start + 1)];
       row_[q.start] = z0 * q.C - z1 * q.S;
       row_[q.start + 1] = z0 * q.S + z1 * q.C;
     }
-    if (dummies_.empty()) return;
-    for (size_t j = 0; j < pattern_.size(); ++j)  // clear the old slots first: an old and a new one may coincide
-      if (pattern_dummy_[j] >= 0) row_[row_nonzero_[j]] = 0.0;
-    for (size_t j = 0; j < pattern_.size(); ++j) {
-      const int d = pattern_dummy_[j];
-      if (d < 0) continue;
-      const Dummy& block = dummies_[static_cast<size_t>(d)];
+    move_dummy_slots();
+  }
+
+  // The entries of z on dummy blocks to their states' slots at the current
+  // offsets.
+  SUMMITCAST_INLINE_IN_CLONES void move_dummy_slots() {
+    for (size_t j : dummy_entries_) row_[row_nonzero_[j]] = 0.0;  // clear the old slots first: an old and a new one may coincide
+    for (size_t j : dummy_entries_) {
+      const Dummy& block = dummies_[static_cast<size_t>(pattern_dummy_[j])];
       const Eigen::Index k = pattern_[j];
       row_nonzero_[j] = slot(block, k - block.start);
       row_[row_nonzero_[j]] = z_[static_cast<size_t>(k)];
@@ -444,6 +493,7 @@ class MovingFrame {
   std::vector<double> z_;
   std::vector<Eigen::Index> pattern_;
   std::vector<int> pattern_dummy_;  // the dummy block of each pattern entry, or -1
+  std::vector<size_t> dummy_entries_;  // the pattern entries on dummy blocks
   std::vector<Rotation> rotations_;
   std::vector<Dummy> dummies_;
   std::vector<Eigen::Index> trends_;  // first states of the level + trend blocks
@@ -453,6 +503,7 @@ class MovingFrame {
   Eigen::VectorXd row_;                    // z̃ (see row())
   std::vector<Eigen::Index> row_nonzero_;  // the slot of each pattern entry
   Eigen::Index steps_ = 0;
+  Eigen::Index pending_ = 0;  // steps advance() made that R^k (Rotation::C, S) does not include yet
 };
 
 }  // namespace summitcast::statespace

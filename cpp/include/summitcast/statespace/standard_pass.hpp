@@ -12,7 +12,11 @@
 // and written with whole-vector stores only.  With the positions of the
 // level and trend fixed (lanes 0 and 1 of the first register) and the
 // column loop unrolled over the registers of a column, every lane but the
-// dummy block's q is known at compile time.
+// dummy block's q is known at compile time; and step() is compiled for each
+// register QV = q / 4 that row q can be in, so that the rewrite of row q is
+// one blend per column, not one per register, and one mask is held in
+// registers instead of one per register of a column (measured in
+// benchmarks/results/bench_statespace.txt).
 //
 // The mathematics (one step, in the frame; s = 1/F after an observation,
 // s = 0 after a missing value; P_u = P − s M M'):
@@ -112,9 +116,9 @@ class StandardPass {
   template <int L>
   SUMMITCAST_INLINE_IN_CLONES void transition(MovingFrame& frame, double* a, double* p, const double* M, double s) {
     if (dummy_)
-      step<L, true>(frame, a, p, M, s);
+      dummy_step<L>(frame.new_first_slot(0), a, p, M, s);
     else
-      step<L, false>(frame, a, p, M, s);
+      step<L, false, 0>(0, a, p, M, s);
     frame.advance();
   }
 
@@ -132,8 +136,25 @@ class StandardPass {
   // The level + trend row operation on a column held in registers.
   SUMMITCAST_INLINE_IN_CLONES static void trend_row(Vec* x) { x[0][0] += x[0][1]; }
 
-  template <int L, bool Dummy>
-  SUMMITCAST_INLINE_IN_CLONES void step(const MovingFrame& frame, double* a, double* p, const double* M, double s) {
+  // step() with the register of row q known at compile time (q / 4 < L / 4).
+  template <int L>
+  SUMMITCAST_INLINE_IN_CLONES void dummy_step(Eigen::Index q, double* a, double* p, const double* M, double s) {
+    switch (q / 4) {
+      case 0: return step<L, true, 0>(q, a, p, M, s);
+      case 1: if constexpr (L / 4 > 1) return step<L, true, 1>(q, a, p, M, s); break;
+      case 2: if constexpr (L / 4 > 2) return step<L, true, 2>(q, a, p, M, s); break;
+      case 3: if constexpr (L / 4 > 3) return step<L, true, 3>(q, a, p, M, s); break;
+      case 4: if constexpr (L / 4 > 4) return step<L, true, 4>(q, a, p, M, s); break;
+      case 5: if constexpr (L / 4 > 5) return step<L, true, 5>(q, a, p, M, s); break;
+      default: break;
+    }
+  }
+
+  // One step; with Dummy, q is the slot of the dummy block's new first
+  // state, in lane q mod 4 of register QV = q / 4 of a column (the only
+  // register of each column that row q's rewrite touches).
+  template <int L, bool Dummy, int QV>
+  SUMMITCAST_INLINE_IN_CLONES void step(Eigen::Index q, double* a, double* p, const double* M, double s) {
     constexpr int V = L / 4;
     const Eigen::Index m = diagonal_.size() / 4;
     const bool update = s != 0.0;
@@ -160,11 +181,9 @@ class StandardPass {
     for (int v = 0; v < V; ++v) av[v] = reinterpret_cast<const Vec*>(a)[v];
     trend_row(av);
     using Mask = decltype(Vec{} < Vec{});
-    Mask qm[V];
-    Eigen::Index q = 0;
+    Mask qm{};  // lane q mod 4 of register QV
     double corner = 0.0;
     if constexpr (Dummy) {
-      q = frame.new_first_slot(0);
       const Vec* ind = reinterpret_cast<const Vec*>(indicator_.data());
       Vec* rho = reinterpret_cast<Vec*>(rho_.data());
       const double smu = update ? s * dot<V>(mv, ind) : 0.0;
@@ -178,14 +197,12 @@ class StandardPass {
       Vec xq[V];
       column(q, xq);
       const double rho_q = dot<V>(xq, ind) + block_.variance;
-      const double qd = static_cast<double>(q), a_sum = dot<V>(av, ind);
+      const double a_sum = dot<V>(av, ind);
+      qm = Vec{0.0, 1.0, 2.0, 3.0} == static_cast<double>(q - 4 * QV);
 #pragma GCC unroll 8
-      for (int v = 0; v < V; ++v) {
-        const Vec lane = Vec{0.0, 1.0, 2.0, 3.0} + static_cast<double>(4 * v);
-        qm[v] = lane == qd;
-        rho[v] = qm[v] ? Vec{} + rho_q : -xq[v];
-        av[v] = qm[v] ? Vec{} - a_sum : av[v];
-      }
+      for (int v = 0; v < V; ++v) rho[v] = -xq[v];
+      rho[QV] = qm ? Vec{} + rho_q : rho[QV];
+      av[QV] = qm ? Vec{} - a_sum : av[QV];
     }
 #pragma GCC unroll 8
     for (int v = 0; v < V; ++v) reinterpret_cast<Vec*>(a)[v] = av[v];
@@ -194,8 +211,7 @@ class StandardPass {
       if constexpr (Dummy) {
         const double nsj = neg_sigma_[j];
         const Vec b = {nsj, nsj, nsj, nsj};
-#pragma GCC unroll 8
-        for (int v = 0; v < V; ++v) x[v] = qm[v] ? b : x[v];
+        x[QV] = qm ? b : x[QV];
       }
       x[j / 4] += reinterpret_cast<const Vec*>(diagonal_.data())[j];
       Vec* c = reinterpret_cast<Vec*>(p + j * L);
@@ -221,8 +237,9 @@ class StandardPass {
     }
     if constexpr (Dummy) {  // column q: −σ, with P'[q, q] on the diagonal
       Vec* c = reinterpret_cast<Vec*>(p + q * L);
+      const Vec* ns = reinterpret_cast<const Vec*>(neg_sigma_.data());
 #pragma GCC unroll 8
-      for (int v = 0; v < V; ++v) c[v] = qm[v] ? Vec{} + corner : reinterpret_cast<const Vec*>(neg_sigma_.data())[v];
+      for (int v = 0; v < V; ++v) c[v] = v == QV ? (qm ? Vec{} + corner : ns[v]) : ns[v];
     }
   }
 
