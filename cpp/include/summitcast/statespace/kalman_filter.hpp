@@ -109,6 +109,15 @@
 // a trend) standard_pass.hpp finishes every column in registers instead,
 // with the dummy block's new row known before the pass (from the column
 // sums ρ of the block, kept by a recursion), and writes whole vectors only.
+// What did not pay (2026-12-03, measured and left out): computing the next
+// step's M = P z̃, F and 1/F inside the pass, right after column 0 (both
+// columns z̃ reads are known there for a level + dummy seasonal model), so
+// that the division leaves the chain from one step to the next: the same
+// time within noise (the best of eight alternated runs 93.5 against 94.7
+// ns per step, the medians 103.2 and 95.8).  Fewer instructions paid less
+// than in proportion: −12% per step (dummy) and −16% (trigonometric) gave
+// −3 to −8% and −5 to −13% of the time (best and median of alternated
+// runs, benchmarks/results/bench_statespace.txt).
 #pragma once
 
 #include <algorithm>
