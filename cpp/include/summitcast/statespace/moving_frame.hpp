@@ -111,7 +111,11 @@ class MovingFrame {
     for (auto& d : dummies_) d.offset = 0;
     steps_ = 0;
     pending_ = 0;
-    refresh_row();
+    for (const auto& q : rotations_) {  // z̃ = z on the rotation pairs at G = I
+      row_[q.start] = z_[static_cast<size_t>(q.start)];
+      row_[q.start + 1] = z_[static_cast<size_t>(q.start + 1)];
+    }
+    move_dummy_slots();
   }
 
   // The observation row in the frame, z̃ = G'z: padded(m) entries, zero
@@ -205,19 +209,13 @@ class MovingFrame {
     const Dummy& d = dummies_[block];
     return slot(d, d.size - 1);
   }
-  //
-  // On a rotation pair z̃ moves by one step's rotation, [r0 c − r1 s,
-  // r0 s + r1 c] (z'R^{k+1} = (z'R^k) R), and R^k itself is brought up to
-  // date only where it is used (sync_powers); on a dummy block each entry
-  // of z moves to its state's new slot.
+  // advance(), that bookkeeping: on a rotation pair z̃ moves by one step's
+  // rotation (z'R^{k+1} = (z'R^k) R), and R^k itself is brought up to date
+  // only where it is used (sync_powers); on a dummy block each entry of z
+  // moves to its state's new slot.
   SUMMITCAST_INLINE_IN_CLONES void advance() {
     for (auto& d : dummies_) d.offset = d.offset == 0 ? d.size - 1 : d.offset - 1;
-    for (const auto& q : rotations_) {
-      double* r = row_.data() + q.start;
-      const double r0 = r[0], r1 = r[1];
-      r[0] = r0 * q.c - r1 * q.s;
-      r[1] = r0 * q.s + r1 * q.c;
-    }
+    for (const auto& q : rotations_) turn(row_[q.start], row_[q.start + 1], q.c, q.s);
     move_dummy_slots();
     ++pending_;
     ++steps_;
@@ -235,11 +233,7 @@ class MovingFrame {
   // transposed.
   void rotate(double* x, bool transposed = false) {
     sync_powers();
-    for (const auto& q : rotations_) {
-      const double S = transposed ? -q.S : q.S, x0 = x[q.start], x1 = x[q.start + 1];
-      x[q.start] = q.C * x0 + S * x1;
-      x[q.start + 1] = -S * x0 + q.C * x1;
-    }
+    for (const auto& q : rotations_) turn(x[q.start], x[q.start + 1], q.C, transposed ? q.S : -q.S);
   }
 
   // The same on a symmetric P (m columns, P.rows() ≥ m rows, the rows
@@ -249,23 +243,14 @@ class MovingFrame {
     const Eigen::Index m = m_, ld = P.rows();
     double* p = P.data();
     for (const auto& q : rotations_) {  // rows
-      const double S = transposed ? -q.S : q.S;
-      for (Eigen::Index j = 0; j < m; ++j) {
-        double* x = p + j * ld + q.start;
-        const double x0 = x[0], x1 = x[1];
-        x[0] = q.C * x0 + S * x1;
-        x[1] = -S * x0 + q.C * x1;
-      }
+      const double S = transposed ? q.S : -q.S;
+      for (Eigen::Index j = 0; j < m; ++j) turn(p[j * ld + q.start], p[j * ld + q.start + 1], q.C, S);
     }
     for (const auto& q : rotations_) {  // columns
-      const double S = transposed ? -q.S : q.S;
+      const double S = transposed ? q.S : -q.S;
       double* u = p + q.start * ld;
       double* w = u + ld;
-      for (Eigen::Index r = 0; r < m; ++r) {
-        const double x0 = u[r], x1 = w[r];
-        u[r] = q.C * x0 + S * x1;
-        w[r] = -S * x0 + q.C * x1;
-      }
+      for (Eigen::Index r = 0; r < m; ++r) turn(u[r], w[r], q.C, S);
     }
   }
 
@@ -273,11 +258,7 @@ class MovingFrame {
   // caller that moves the frame itself (the backward pass of score.hpp).
   void advance_rotations() {
     sync_powers();
-    for (auto& q : rotations_) {
-      const double C = q.C * q.c - q.S * q.s, S = q.S * q.c + q.C * q.s;
-      q.C = C;
-      q.S = S;
-    }
+    for (auto& q : rotations_) turn(q.C, q.S, q.c, q.s);
   }
 
   // x ← G x for a vector of length m.
@@ -337,6 +318,17 @@ class MovingFrame {
     double variance;  // R Q R' at the block's first state
   };
 
+  // (x0, x1) ← (c x0 − s x1, s x0 + c x1): the pair turned by the angle
+  // whose cosine and sine are (c, s).  Every 2 x 2 rotation of the frame is
+  // one: G x on a pair is the turn by (C, −S), z'R^k by (C, S), and the
+  // product of two rotations (R^k R) the turn of (C, S) by (c, s).  c and
+  // s are taken by value, so a pair may be turned by itself (squaring).
+  static void turn(double& x0, double& x1, double c, double s) {
+    const double y0 = c * x0 - s * x1, y1 = s * x0 + c * x1;
+    x0 = y0;
+    x1 = y1;
+  }
+
   // R^k ← R^k R^j for the j = pending_ steps advance() made since R^k was
   // last brought up to date, R^j by repeated squaring (⌈log₂ j⌉ products of
   // rotations, so R^k carries less rounding than a product per step).
@@ -345,18 +337,10 @@ class MovingFrame {
     for (auto& q : rotations_) {
       double pc = 1.0, ps = 0.0, bc = q.c, bs = q.s;  // R^j = (pc, ps), by the bits of j from the lowest
       for (Eigen::Index j = pending_; j > 0; j >>= 1) {
-        if (j & 1) {
-          const double c = pc * bc - ps * bs;
-          ps = ps * bc + pc * bs;
-          pc = c;
-        }
-        const double c = bc * bc - bs * bs;
-        bs = 2.0 * bc * bs;
-        bc = c;
+        if (j & 1) turn(pc, ps, bc, bs);
+        turn(bc, bs, bc, bs);  // the rotation by twice the angle
       }
-      const double C = q.C * pc - q.S * ps, S = q.S * pc + q.C * ps;
-      q.C = C;
-      q.S = S;
+      turn(q.C, q.S, pc, ps);
     }
     pending_ = 0;
   }
@@ -384,17 +368,6 @@ class MovingFrame {
       for (int l = 0; l < 4; ++l) s[l] += x[i + l];
     for (; i < k; ++i) s[0] += x[i];
     return (s[0] + s[1]) + (s[2] + s[3]);
-  }
-
-  // The observation row from R^k and the dummy blocks' offsets (see row()).
-  void refresh_row() {
-    sync_powers();
-    for (const auto& q : rotations_) {
-      const double z0 = z_[static_cast<size_t>(q.start)], z1 = z_[static_cast<size_t>(q.start + 1)];
-      row_[q.start] = z0 * q.C - z1 * q.S;
-      row_[q.start + 1] = z0 * q.S + z1 * q.C;
-    }
-    move_dummy_slots();
   }
 
   // The entries of z on dummy blocks to their states' slots at the current

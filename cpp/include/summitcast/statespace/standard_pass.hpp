@@ -136,9 +136,12 @@ class StandardPass {
   // The level + trend row operation on a column held in registers.
   SUMMITCAST_INLINE_IN_CLONES static void trend_row(Vec* x) { x[0][0] += x[0][1]; }
 
-  // step() with the register of row q known at compile time (q / 4 < L / 4).
+  // step() with the register of row q known at compile time: q < m ≤ L, so
+  // q / 4 < L / 4, and the cases below cover every L of
+  // simd::with_column_length (at most 24 rows, six registers).
   template <int L>
   SUMMITCAST_INLINE_IN_CLONES void dummy_step(Eigen::Index q, double* a, double* p, const double* M, double s) {
+    static_assert(L / 4 <= 6, "dummy_step has a case for each of at most six registers of a column");
     switch (q / 4) {
       case 0: return step<L, true, 0>(q, a, p, M, s);
       case 1: if constexpr (L / 4 > 1) return step<L, true, 1>(q, a, p, M, s); break;
