@@ -6,7 +6,8 @@ forecasts on the same windows), adds ``summitcast.evaluate.recalibrate_backtest`
 of the forecaster (model ``SharedFit``; one map per horizon, or with
 ``--by all`` one for every horizon, pooled over series, and with
 ``--series-shift SD`` a partially pooled shift per series besides; learned
-at each origin from the windows closed by then) and writes
+at each origin from the windows closed by then; with ``--half-life H`` each
+window's weight halves every H months after it closed) and writes
 the same tables as ``skill_backtest.py`` to ``benchmarks/results/<name>.txt``,
 the forecasts (the recalibrated ones under ``recalibrated``) to
 ``<name>_forecasts.csv`` and the maps to ``<name>_maps.csv``.  No model is
@@ -28,11 +29,14 @@ PACKAGE_TABLE = Path(__file__).resolve().parent.parent / "python" / "summitcast"
 FORECASTER = "SharedFit"
 
 
-def write_package_table(maps: pd.DataFrame, forecasts: Path, series_shift: float | None) -> None:
+def write_package_table(maps: pd.DataFrame, forecasts: Path, series_shift: float | None,
+                        half_life: float | None) -> None:
     """The table the default SummitForecaster reads (its ``recalibration="bundled"``), with its provenance."""
-    shift = f" --series-shift {series_shift:g}" if series_shift else ""
-    which = ("recalibration 3: a shift per series, partially pooled, and one slope" if series_shift
-             else "recalibration 2: one map for every series")
+    shift = (f" --series-shift {series_shift:g}" if series_shift else "") + \
+        (f" --half-life {half_life:g}" if half_life else "")
+    which = ("recalibration 2: one map for every series" if not series_shift
+             else "recalibration 3: a shift per series, partially pooled, and one slope" if not half_life
+             else f"recalibration 4: recalibration 3 with windows weighed by a {half_life:g}-month half-life")
     header = [
         "# Recalibration maps of the default SummitForecaster: logit p' = a + b logit p, one map for every",
         f"# horizon ({which}; benchmarks/results/skill_configurations.md).  An estimate,",
@@ -78,25 +82,29 @@ def main() -> None:
                         help="one map per horizon (recalibration 1) or one for every horizon (recalibration 2)")
     parser.add_argument("--series-shift", type=float, default=None,
                         help="with --by all: the sd of a partially pooled shift per series (recalibration 3)")
+    parser.add_argument("--half-life", type=float, default=None,
+                        help="months after which a closed window's weight halves (recalibration 4)")
     parser.add_argument("--package", action="store_true",
                         help="with --by all: also write the table the default forecaster ships with")
     args = parser.parse_args()
     by = ("horizon",) if args.by == "horizon" else ()
-    result = recalibrate_backtest(read_backtest(args.forecasts), FORECASTER, by=by, series_shift=args.series_shift)
+    result = recalibrate_backtest(read_backtest(args.forecasts), FORECASTER, by=by, series_shift=args.series_shift,
+                                  half_life=args.half_life)
     result.to_frame().to_csv(RESULTS / f"{args.name}_forecasts.csv", index=False)
     maps = result.info["recalibration"]["maps"]
     maps.to_csv(RESULTS / f"{args.name}_maps.csv", index=False)
     if args.package:
         if by:
             parser.error("--package needs --by all (the forecaster carries one map for every horizon)")
-        write_package_table(maps, args.forecasts, args.series_shift)
+        write_package_table(maps, args.forecasts, args.series_shift, args.half_life)
     last = maps.sort_values("origin", kind="stable").groupby(["series", "horizon"]).tail(1)
     with pd.option_context("display.width", 200, "display.max_columns", 30, "display.float_format", "{:.4f}".format):
         text = [f"leave-future-out logistic recalibration of {FORECASTER} in {args.forecasts.name} "
                 f"(summitcast {sc.__version__}, benchmarks/skill_recalibration.py): one map "
                 f"{'per horizon' if by else 'for every horizon'} pooled over series, priors a ~ N(0, 0.5^2), b ~ N(1, 0.25^2)"
                 + (f", a shift per series u_s ~ N(0, {args.series_shift:g}^2)" if args.series_shift else "")
-                + ", windows weighted 1/h; no refit", "",
+                + ", windows weighted 1/h"
+                + (f" times 2^(-age / {args.half_life:g} months)" if args.half_life else "") + "; no refit", "",
                 "the map at the last origin of each horizon:", last.to_string(index=False), "",
                 "pooled over all series, by horizon:", result.by_horizon().to_string(), "",
                 "by series and horizon:", result.by_series().to_string()]

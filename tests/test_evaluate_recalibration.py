@@ -238,3 +238,41 @@ def test_a_shift_per_series_partially_pooled(backtest):
         ev.recalibrate_backtest(backtest, series_shift=0.5)
     with pytest.raises(ValueError, match="series_shift"):
         ev.recalibrate_backtest(backtest, by=(), series_shift=-1.0)
+
+
+def test_a_half_life_weighs_old_windows_less(backtest):
+    """half_life: the map at a month weighs each closed window by (1/h) 2^(-age / half_life); the last
+    map against a direct fit with those weights, an endless half-life against none, the map at an
+    origin still blind to later outcomes, and bad values named."""
+    forgetful = ev.recalibrate_backtest(backtest, by=(), series_shift=0.5, half_life=24)
+    assert forgetful.info["recalibration"]["half_life"] == 24
+    maps = forgetful.info["recalibration"]["maps"]
+    rows = backtest.frame[backtest.frame["model"] == "seeded_noise"]
+    ordinal = lambda s: s.dt.year * 12 + s.dt.month - 1  # noqa: E731
+    closes = ordinal(rows["origin"]) + rows["horizon"]
+    # pooled, no shift: the last map is logistic_recalibration with the decayed weights
+    pooled = ev.recalibrate_backtest(backtest, by=(), half_life=24).info["recalibration"]["maps"]
+    last = ordinal(pooled["origin"]).iloc[-1]
+    known = closes <= last
+    age = last - closes[known]
+    weights = 1 / rows.loc[known, "horizon"] * 2.0 ** (-age / 24)
+    direct = ev.logistic_recalibration(rows.loc[known, "forecast"], rows.loc[known, "outcome"], weights=weights)
+    np.testing.assert_allclose(pooled[["a", "b"]].iloc[-1], direct, atol=1e-9)
+    plain = ev.recalibrate_backtest(backtest, by=(), series_shift=0.5).info["recalibration"]["maps"]
+    assert np.abs(maps[["a", "b"]].to_numpy() - plain[["a", "b"]].to_numpy()).max() > 1e-3
+    endless = ev.recalibrate_backtest(backtest, by=(), series_shift=0.5, half_life=1e15).info["recalibration"]["maps"]
+    np.testing.assert_allclose(endless[["a", "b"]].to_numpy(), plain[["a", "b"]].to_numpy(), atol=1e-9)
+    # no look-ahead with forgetting too: outcomes of windows open at the origin change nothing there
+    origin = pd.Timestamp("2009-06-01")
+    frame = backtest.frame.copy()
+    opens = np.array([o + pd.DateOffset(months=int(h)) > origin for o, h in zip(frame["origin"], frame["horizon"])])
+    frame.loc[opens, "outcome"] = 1 - frame.loc[opens, "outcome"]
+    again = ev.recalibrate_backtest(ev.Backtest(frame, backtest.unscored, backtest.info), by=(), series_shift=0.5,
+                                    half_life=24).info["recalibration"]["maps"]
+    before = lambda m: m[m["origin"] <= origin].reset_index(drop=True)  # noqa: E731
+    pd.testing.assert_frame_equal(before(maps), before(again))
+    for bad in (0, -12.0, float("nan")):
+        with pytest.raises(ValueError, match="half_life"):
+            ev.recalibrate_backtest(backtest, by=(), half_life=bad)
+    with pytest.raises(TypeError, match="half_life"):
+        ev.recalibrate_backtest(backtest, by=(), half_life="60")

@@ -21,6 +21,15 @@ window shares its months with its h − 1 neighbours, so h consecutive
 windows carry about one window's information, and the prior is weighed
 against that effective size rather than the count.  With no window known
 the map is the prior's mode, the identity.
+
+*Forgetting* (``half_life``, recalibration 4 of
+``benchmarks/results/skill_configurations.md``): a bias that drifts is
+better followed by weighing old windows less, as the decaying-average bias
+correction of ensemble post-processing does (Cui, Toth, Zhu & Hou 2012).
+With a half-life of H months, the map at month o weighs a window that
+closed at month c by (1/h) · 2^(−(o − c)/H); the total weight then levels
+off near H / ln 2 months' worth of windows instead of growing without end,
+so the priors keep their say.
 """
 
 from __future__ import annotations
@@ -149,7 +158,7 @@ def recalibration_slope(p: Any, a: float, b: float) -> np.ndarray:
 def recalibrate_backtest(result: Backtest, model: str | None = None, *, by: tuple[str, ...] = ("horizon",),
                          prior_shift: tuple[float, float] = PRIOR_SHIFT,
                          prior_slope: tuple[float, float] = PRIOR_SLOPE,
-                         series_shift: float | None = None) -> Backtest:
+                         series_shift: float | None = None, half_life: float | None = None) -> Backtest:
     """Add ``model``'s leave-future-out recalibrated forecast as ``"recalibrated"``.
 
     Parameters
@@ -170,6 +179,10 @@ def recalibrate_backtest(result: Backtest, model: str | None = None, *, by: tupl
         ``benchmarks/results/skill_configurations.md``); ``maps`` then has a
         row per series and month whose ``a`` is a + u_s.  None (default):
         no shift per series.
+    half_life : float, optional
+        Months after which a closed window's weight has halved (the map at
+        month o weighs a window closed at c by (1/h) · 2^(−(o − c)/half_life));
+        None (default): every closed window weighs 1/h whatever its age.
 
     Returns
     -------
@@ -192,6 +205,8 @@ def recalibrate_backtest(result: Backtest, model: str | None = None, *, by: tupl
         series_shift = check_positive(series_shift, "series_shift")
         if by:
             raise ValueError(f"series_shift needs by=() (one map for every horizon and series), got by={by!r}")
+    if half_life is not None:
+        half_life = check_positive(half_life, "half_life")
     rows = frame[frame["model"] == model].reset_index(drop=True)
     ordinal = month_ordinals(rows["origin"])
     x = _logit(probabilities(rows["forecast"].to_numpy(), "forecast"))
@@ -219,7 +234,10 @@ def recalibrate_backtest(result: Backtest, model: str | None = None, *, by: tupl
         for target in range(int(ordinal[idx].min()), int(closes[idx].max()) + 1):
             known = idx[closes[idx] <= target]
             if known.size:
-                theta = _map(design[known], y[known], weight[known], mean, precision, theta)
+                w = weight[known]
+                if half_life is not None:  # older windows weigh less: 2^(-age / half_life)
+                    w = w * np.exp2(-(target - closes[known]) / half_life)
+                theta = _map(design[known], y[known], w, mean, precision, theta)
             here = idx[ordinal[idx] == target]
             forecast[here] = expit(design[here] @ theta)
             month = ordinal_month(target)
@@ -234,5 +252,6 @@ def recalibrate_backtest(result: Backtest, model: str | None = None, *, by: tupl
     table = pd.DataFrame(maps, columns=["series", "horizon", "origin", "n_known", "a", "b"])
     table["origin"] = pd.DatetimeIndex(table["origin"])
     info = dict(result.info, recalibration={"model": model, "by": by, "prior_shift": prior_a,
-                                            "prior_slope": prior_b, "series_shift": series_shift, "maps": table})
+                                            "prior_slope": prior_b, "series_shift": series_shift,
+                                            "half_life": half_life, "maps": table})
     return Backtest(combined, result.unscored, info, result.weights)
