@@ -41,20 +41,21 @@ def pair(data):
 
 
 def map_oracle(frame, month):
-    """Recalibration 3's map learned afresh at ``month`` by SciPy (BFGS on the negative log
+    """Recalibration 4's map learned afresh at ``month`` by SciPy (BFGS on the negative log
     posterior, analytic gradient): logit p' = a + u_s + b logit p over the windows closed by then,
-    each weighted 1/h, a ~ N(0, 0.5²), b ~ N(1, 0.25²), u_s ~ N(0, 0.5²).  Returns (n_known,
-    {series: (a + u_s, b)})."""
+    each weighted (1/h) 2^(-age / 60), age = months from its close to ``month``, a ~ N(0, 0.5²),
+    b ~ N(1, 0.25²), u_s ~ N(0, 0.5²).  Returns (n_known, {series: (a + u_s, b)})."""
     from scipy.optimize import minimize
 
     names = sorted(frame["series"].unique())
     closes = frame["origin"].dt.year * 12 + frame["origin"].dt.month - 1 + frame["horizon"]
     at = pd.Timestamp(month)
-    known = frame[closes <= at.year * 12 + at.month - 1]
+    target = at.year * 12 + at.month - 1
+    known, age = frame[closes <= target], (target - closes[closes <= target]).to_numpy(float)
     q = np.clip(known["forecast"].to_numpy(), 1e-6, 1 - 1e-6)
     design = np.column_stack([np.ones(len(known)), np.log(q / (1 - q))]
                              + [(known["series"] == s).to_numpy(float) for s in names])
-    y, w = known["outcome"].to_numpy(float), 1.0 / known["horizon"].to_numpy()
+    y, w = known["outcome"].to_numpy(float), 1.0 / known["horizon"].to_numpy() * 0.5 ** (age / 60.0)
     mean = np.r_[0.0, 1.0, np.zeros(len(names))]
     precision = np.r_[0.5 ** -2, 0.25 ** -2, np.full(len(names), 0.5 ** -2)]
 
@@ -128,7 +129,7 @@ def test_every_reported_probability_goes_through_the_map(pair):
 
 
 def test_each_series_forecast_goes_through_its_own_map(pair, tmp_path):
-    """One fit forecasts every series; each through its series' map (recalibration 3), and a saved
+    """One fit forecasts every series; each through its series' map (recalibration 4), and a saved
     and loaded forecaster carries the same maps."""
     mapped, raw = pair
     table, _ = _bundled()

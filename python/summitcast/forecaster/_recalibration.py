@@ -1,4 +1,4 @@
-"""The recalibration map the forecaster carries (recalibration 3 of
+"""The recalibration map the forecaster carries (recalibration 4 of
 ``benchmarks/results/skill_configurations.md``).
 
 On the no-look-ahead backtest of the bundled record the pooled hazards'
@@ -10,14 +10,15 @@ probability it reports through
 
 one map for every month ahead, its shift a the series' own (a common shift
 plus a series' deviation, partially pooled: the series' meeting rates fell
-by different amounts) and its slope b common.  One increasing map keeps the
-month-by-month curve P(held by month k) non-decreasing in k and keeps every
+by different amounts) and its slope b common, older windows weighed less
+(a half-life of 60 months: the bias drifts as the rates do).  One
+increasing map keeps the month-by-month curve P(held by month k) non-decreasing in k and keeps every
 quantile over the posterior draws a quantile (g(quantile) = quantile of g).
 The map used at as-of month o is the one learned at o from the windows of
 the forecaster's own backtest that had closed by then
-(:func:`summitcast.evaluate.recalibrate_backtest` with ``by=()`` and
-``series_shift=0.5``), so a recalibrated forecast uses nothing after o, as
-the backtest requires.
+(:func:`summitcast.evaluate.recalibrate_backtest` with ``by=()``,
+``series_shift=0.5`` and ``half_life=60``), so a recalibrated forecast uses
+nothing after o, as the backtest requires.
 
 Where the maps come from (``SummitForecaster(recalibration=...)``):
 
@@ -164,8 +165,8 @@ def _maps_at(table: pd.DataFrame, as_of: pd.Timestamp, source: str,
         if own is None:
             notes[key] = (f"not recalibrated: the recalibration maps are per series and hold none for {key!r} "
                           f"(they hold {sorted(set(table['series']))}; learn a map from a backtest of your own "
-                          "data with summitcast.evaluate.recalibrate_backtest(..., by=(), series_shift=0.5) and "
-                          "pass its maps as recalibration=)")
+                          "data with summitcast.evaluate.recalibrate_backtest(..., by=(), series_shift=0.5, "
+                          "half_life=60) and pass its maps as recalibration=)")
             continue
         row = last.loc[own]
         maps[key] = ForecastMap(float(row["a"]), float(row["b"]), pd.Timestamp(row["origin"]), int(row["n_known"]),
@@ -206,6 +207,6 @@ def resolve_maps(spec: Any, data: Any, as_of: pd.Timestamp,
             maps[key] = None
             notes[key] = ("not recalibrated: the bundled map was learned on the bundled record, and these data's "
                           f"meetings through {fm.origin:%Y-%m} differ from it (learn a map from a backtest of your "
-                          "own data with summitcast.evaluate.recalibrate_backtest(..., by=(), series_shift=0.5) and "
-                          "pass its maps as recalibration=)")
+                          "own data with summitcast.evaluate.recalibrate_backtest(..., by=(), series_shift=0.5, "
+                          "half_life=60) and pass its maps as recalibration=)")
     return maps, notes
