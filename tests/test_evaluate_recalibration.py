@@ -86,6 +86,14 @@ def test_bad_input(kwargs, error, pattern):
         ev.logistic_recalibration(**kwargs)
 
 
+def flip_open_windows(frame, origin):
+    """(which rows' windows are still open at ``origin``, a copy of ``frame`` with those outcomes flipped)."""
+    opens = np.array([o + pd.DateOffset(months=int(h)) > origin for o, h in zip(frame["origin"], frame["horizon"])])
+    flipped = frame.copy()
+    flipped.loc[opens, "outcome"] = 1 - flipped.loc[opens, "outcome"]
+    return opens, flipped
+
+
 @pytest.fixture(scope="module")
 def backtest():
     record = simulated_record()
@@ -130,9 +138,7 @@ def test_maps_use_only_closed_windows(backtest, recalibrated):
 def test_maps_at_an_origin_ignore_later_outcomes(backtest, recalibrated):
     origin = pd.Timestamp("2009-06-01")
     frame = backtest.frame.copy()
-    opens = np.array([o + pd.DateOffset(months=int(h)) > origin for o, h in zip(frame["origin"], frame["horizon"])])
-    flipped = frame.copy()
-    flipped.loc[opens, "outcome"] = 1 - flipped.loc[opens, "outcome"]
+    opens, flipped = flip_open_windows(frame, origin)
     again = ev.recalibrate_backtest(ev.Backtest(flipped, backtest.unscored, backtest.info))
     maps = lambda r: r.info["recalibration"]["maps"]  # noqa: E731
     at = lambda r: maps(r)[maps(r)["origin"] <= origin].reset_index(drop=True)  # noqa: E731
@@ -264,10 +270,8 @@ def test_a_half_life_weighs_old_windows_less(backtest):
     np.testing.assert_allclose(endless[["a", "b"]].to_numpy(), plain[["a", "b"]].to_numpy(), atol=1e-9)
     # no look-ahead with forgetting too: outcomes of windows open at the origin change nothing there
     origin = pd.Timestamp("2009-06-01")
-    frame = backtest.frame.copy()
-    opens = np.array([o + pd.DateOffset(months=int(h)) > origin for o, h in zip(frame["origin"], frame["horizon"])])
-    frame.loc[opens, "outcome"] = 1 - frame.loc[opens, "outcome"]
-    again = ev.recalibrate_backtest(ev.Backtest(frame, backtest.unscored, backtest.info), by=(), series_shift=0.5,
+    _, flipped = flip_open_windows(backtest.frame, origin)
+    again = ev.recalibrate_backtest(ev.Backtest(flipped, backtest.unscored, backtest.info), by=(), series_shift=0.5,
                                     half_life=24).info["recalibration"]["maps"]
     before = lambda m: m[m["origin"] <= origin].reset_index(drop=True)  # noqa: E731
     pd.testing.assert_frame_equal(before(maps), before(again))

@@ -54,6 +54,9 @@ __all__ = ["ForecastMap", "check_recalibration", "resolve_maps"]
 BUNDLED = "bundled"
 BUNDLED_FILE = "recalibration_maps.csv"
 POOLED = "pooled"  # the series of a map learned over every series (recalibrate_backtest's name for it)
+#: How an analyst learns the bundled form of map on their own data (named in the notes where none applies).
+LEARN_OWN_MAP = ("learn a map from a backtest of your own data with summitcast.evaluate.recalibrate_backtest"
+                 "(..., by=(), series_shift=0.5, half_life=60) and pass its maps as recalibration=")
 
 
 @dataclass(frozen=True)
@@ -164,9 +167,7 @@ def _maps_at(table: pd.DataFrame, as_of: pd.Timestamp, source: str,
         own = key if key in last.index else POOLED if POOLED in last.index else None
         if own is None:
             notes[key] = (f"not recalibrated: the recalibration maps are per series and hold none for {key!r} "
-                          f"(they hold {sorted(set(table['series']))}; learn a map from a backtest of your own "
-                          "data with summitcast.evaluate.recalibrate_backtest(..., by=(), series_shift=0.5, "
-                          "half_life=60) and pass its maps as recalibration=)")
+                          f"(they hold {sorted(set(table['series']))}; {LEARN_OWN_MAP})")
             continue
         row = last.loc[own]
         maps[key] = ForecastMap(float(row["a"]), float(row["b"]), pd.Timestamp(row["origin"]), int(row["n_known"]),
@@ -206,7 +207,5 @@ def resolve_maps(spec: Any, data: Any, as_of: pd.Timestamp,
         if fm is not None and fm.origin in differ:
             maps[key] = None
             notes[key] = ("not recalibrated: the bundled map was learned on the bundled record, and these data's "
-                          f"meetings through {fm.origin:%Y-%m} differ from it (learn a map from a backtest of your "
-                          "own data with summitcast.evaluate.recalibrate_backtest(..., by=(), series_shift=0.5, "
-                          "half_life=60) and pass its maps as recalibration=)")
+                          f"meetings through {fm.origin:%Y-%m} differ from it ({LEARN_OWN_MAP})")
     return maps, notes
