@@ -1,0 +1,170 @@
+"""What issue 11 §3's calibration checks give a forecaster that is calibrated.
+
+§3 asks, of the trilateral series and of every series pooled, at 6 and 12
+months, an expected calibration error of at most 0.10 and no reliability bin
+with 20+ forecasts outside its 90% band.  Both are noisy: the ECE of a
+perfectly calibrated forecaster is above 0 (its bins hold few forecasts), and
+a 90% band misses one bin in ten.  This script measures that noise on the
+forecasts themselves, by consistency resampling (Bröcker & Smith 2007):
+outcomes are drawn so that the forecasts are calibrated for them, and the
+checks are run on the draws.  Nothing is fitted and nothing is tuned.
+
+Two ways to draw the outcomes, each keeping every forecast calibrated
+(P(y* = 1) = p exactly):
+
+* ``independent``: y* ~ Bernoulli(p), each forecast on its own, as
+  ``skill_reliability.py`` does.  The windows of h months from successive
+  origins overlap for h − 1 months, so real outcomes are far from
+  independent; this is the noise of a record with many more windows.
+* ``overlapping``: each series gets one standard-normal shock per month, e_m;
+  the window of origin t and horizon h gets the latent
+  z = (e_{t+1} + … + e_{t+h}) / √h, and y* = 1[Φ(z) < p].  Φ(z) is uniform,
+  so y* is Bernoulli(p), and two windows of the same horizon k origins apart
+  have latents correlated (h − k) / h, the share of months they share.  The
+  6- and 12-month windows of a series are drawn from the same shocks, and
+  the trilateral series is the same draw alone and in the pool, as in the
+  real record.  A Gaussian copula is one choice of dependence among many; it
+  is used because its correlation is the windows' overlap and nothing else.
+
+For each check the script prints the ECE of the real outcomes, the
+distribution of the calibrated ECE (mean, 5%, 50%, 95%), the share of draws
+at or below 0.10 and the share at or above the real ECE; then the bins
+outside; then how often all four ECE checks, all four bin checks and all
+eight hold together in one draw.  Writes
+``benchmarks/results/<forecasts stem>_calibrated_noise.txt``.
+
+    python benchmarks/skill_calibrated_noise.py benchmarks/results/skill_recalibration4_forecasts.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.special import ndtr
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # this folder's sibling scripts
+from skill_reliability import check  # noqa: E402  (the per-bin check)
+
+ECE_TARGET = 0.10
+HORIZONS = (6, 12)
+SEED = 20240526
+DRAWS = 2000
+
+
+def month_number(dates: pd.Series) -> np.ndarray:
+    return (dates.dt.year * 12 + dates.dt.month - 1).to_numpy()
+
+
+class OverlappingDraws:
+    """y* = 1[Φ(z) < p], z the scaled sum of a series' monthly shocks over the window."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.series_codes, self.series_names = pd.factorize(frame["series"])
+        self.month = month_number(frame["origin"])
+        self.first = self.month.min()
+        self.months = self.month.max() - self.first + max(HORIZONS) + 1
+        self.horizon = frame["horizon"].to_numpy()
+        self.p = frame["forecast"].to_numpy()
+
+    def latent(self, rng: np.random.Generator) -> np.ndarray:
+        shocks = rng.standard_normal((len(self.series_names), self.months))
+        cumulative = np.concatenate([np.zeros((len(self.series_names), 1)), np.cumsum(shocks, axis=1)], axis=1)
+        start = self.month - self.first + 1  # the window holds months origin + 1 … origin + h
+        total = cumulative[self.series_codes, start + self.horizon] - cumulative[self.series_codes, start]
+        return total / np.sqrt(self.horizon)
+
+    def __call__(self, rng: np.random.Generator) -> np.ndarray:
+        return (ndtr(self.latent(rng)) < self.p).astype(float)
+
+
+def independent_draws(frame: pd.DataFrame):
+    p = frame["forecast"].to_numpy()
+    return lambda rng: (rng.random(p.size) < p).astype(float)
+
+
+def cells(frame: pd.DataFrame):
+    """The four checks of §3: (name, horizon, rows of the frame, rows per origin)."""
+    for name, subset in [("trilateral", frame["series"] == "trilateral"), ("pooled", np.ones(len(frame), bool))]:
+        for h in HORIZONS:
+            rows = np.flatnonzero(subset & (frame["horizon"] == h).to_numpy())
+            per_origin = max(1, round(rows.size / frame["origin"].iloc[rows].nunique()))
+            yield f"{name}, {h} months", h, rows, per_origin
+
+
+def run_checks(frame: pd.DataFrame, outcome: np.ndarray):
+    """ECE and bins outside of each of the four checks for one set of outcomes."""
+    from summitcast.evaluate import ece
+
+    drawn = frame.assign(outcome=outcome)
+    result = {}
+    for name, h, rows, per_origin in cells(frame):
+        at = drawn.iloc[rows]
+        result[name] = (ece(at["forecast"].to_numpy(), at["outcome"].to_numpy()), check(at, h, per_origin)[2])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("forecasts", type=Path)
+    parser.add_argument("--model", default="recalibrated", help="the model checked (default: the forecaster as it ships)")
+    parser.add_argument("--draws", type=int, default=DRAWS)
+    args = parser.parse_args()
+    data = pd.read_csv(args.forecasts, parse_dates=["origin"])
+    frame = data[(data["model"] == args.model) & data["outcome"].notna() & data["horizon"].isin(HORIZONS)]
+    frame = frame.sort_values(["origin", "series", "horizon"], kind="stable").reset_index(drop=True)
+    if frame.empty:
+        raise ValueError(f"forecasts: no scored forecasts of model {args.model!r} in {args.forecasts}")
+    real = run_checks(frame, frame["outcome"].to_numpy())
+    names = list(real)
+    lines = [f"calibrated noise of issue 11 §3's checks on {args.model} in {args.forecasts.name} "
+             f"(benchmarks/skill_calibrated_noise.py): {args.draws} consistency draws per scheme, seed {SEED}; "
+             f"ECE over ten equal-width bins; bins outside as skill_reliability.py counts them", "",
+             "real outcomes: " + "; ".join(f"{n}: ECE {e:.3f}, {b} bins outside" for n, (e, b) in real.items()), ""]
+    overlapping = OverlappingDraws(frame)
+    for scheme, draw in [("independent", independent_draws(frame)), ("overlapping", overlapping)]:
+        rng = np.random.default_rng(SEED)
+        eces = np.empty((args.draws, len(names)))
+        outside = np.empty((args.draws, len(names)), dtype=int)
+        drawn_mean = np.zeros(len(frame))
+        for i in range(args.draws):
+            outcome = draw(rng)
+            drawn_mean += outcome / args.draws
+            result = run_checks(frame, outcome)
+            eces[i] = [result[n][0] for n in names]
+            outside[i] = [result[n][1] for n in names]
+        lines.append(f"{scheme} draws (check: mean drawn outcome {drawn_mean.mean():.4f} against mean forecast "
+                     f"{frame['forecast'].mean():.4f}):")
+        rows = []
+        for j, n in enumerate(names):
+            e = eces[:, j]
+            rows.append({"check": n, "real ECE": real[n][0], "mean": e.mean(), "5%": np.quantile(e, 0.05),
+                         "50%": np.quantile(e, 0.5), "95%": np.quantile(e, 0.95),
+                         f"share <= {ECE_TARGET}": (e <= ECE_TARGET).mean(), "share >= real": (e >= real[n][0]).mean(),
+                         "real bins out": real[n][1], "mean bins out": outside[:, j].mean(),
+                         "share none out": (outside[:, j] == 0).mean(),
+                         "share >= real out": (outside[:, j] >= real[n][1]).mean()})
+        with pd.option_context("display.width", 250, "display.max_columns", 20, "display.float_format", "{:.3f}".format):
+            lines.append(pd.DataFrame(rows).to_string(index=False))
+        ece_all = (eces <= ECE_TARGET).all(axis=1)
+        bins_all = (outside == 0).all(axis=1)
+        lines += [f"all four ECE <= {ECE_TARGET} in {ece_all.mean():.1%} of the draws; no bin outside in all four "
+                  f"in {bins_all.mean():.1%}; all eight conditions together in {(ece_all & bins_all).mean():.1%}", ""]
+    if args.draws >= 100:  # the copula's overlap, measured on its own latents
+        rng = np.random.default_rng(SEED + 1)
+        latents = np.stack([overlapping.latent(rng) for _ in range(args.draws)])
+        tri = frame.index[(frame["series"] == "trilateral") & (frame["horizon"] == 12)].to_numpy()
+        lag1 = np.corrcoef(latents[:, tri[0]], latents[:, tri[1]])[0, 1]
+        lines.append(f"check of the overlapping scheme: correlation of the latents of the trilateral's first two "
+                     f"12-month windows {lag1:.3f} (the windows share 11 of 12 months: {11 / 12:.3f})")
+    out = args.forecasts.with_name(args.forecasts.name.replace("_forecasts.csv", "").replace(".gz", "")
+                                   + "_calibrated_noise.txt")
+    out.write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
