@@ -47,7 +47,7 @@ import pandas as pd
 from scipy.special import ndtr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # this folder's sibling scripts
-from skill_reliability import check  # noqa: E402  (the per-bin check)
+from skill_reliability import check, rows_per_origin  # noqa: E402  (the per-bin check)
 
 ECE_TARGET = 0.10
 HORIZONS = (6, 12)
@@ -86,22 +86,23 @@ def independent_draws(frame: pd.DataFrame):
     return lambda rng: (rng.random(p.size) < p).astype(float)
 
 
-def cells(frame: pd.DataFrame):
+def cells(frame: pd.DataFrame) -> list:
     """The four checks of §3: (name, horizon, rows of the frame, rows per origin)."""
+    found = []
     for name, subset in [("trilateral", frame["series"] == "trilateral"), ("pooled", np.ones(len(frame), bool))]:
         for h in HORIZONS:
             rows = np.flatnonzero(subset & (frame["horizon"] == h).to_numpy())
-            per_origin = max(1, round(rows.size / frame["origin"].iloc[rows].nunique()))
-            yield f"{name}, {h} months", h, rows, per_origin
+            found.append((f"{name}, {h} months", h, rows, rows_per_origin(frame.iloc[rows])))
+    return found
 
 
-def run_checks(frame: pd.DataFrame, outcome: np.ndarray):
+def run_checks(frame: pd.DataFrame, checks: list, outcome: np.ndarray):
     """ECE and bins outside of each of the four checks for one set of outcomes."""
     from summitcast.evaluate import ece
 
     drawn = frame.assign(outcome=outcome)
     result = {}
-    for name, h, rows, per_origin in cells(frame):
+    for name, h, rows, per_origin in checks:
         at = drawn.iloc[rows]
         result[name] = (ece(at["forecast"].to_numpy(), at["outcome"].to_numpy()), check(at, h, per_origin)[2])
     return result
@@ -118,7 +119,8 @@ def main() -> None:
     frame = frame.sort_values(["origin", "series", "horizon"], kind="stable").reset_index(drop=True)
     if frame.empty:
         raise ValueError(f"forecasts: no scored forecasts of model {args.model!r} in {args.forecasts}")
-    real = run_checks(frame, frame["outcome"].to_numpy())
+    checks = cells(frame)
+    real = run_checks(frame, checks, frame["outcome"].to_numpy())
     names = list(real)
     lines = [f"calibrated noise of issue 11 §3's checks on {args.model} in {args.forecasts.name} "
              f"(benchmarks/skill_calibrated_noise.py): {args.draws} consistency draws per scheme, seed {SEED}; "
@@ -133,7 +135,7 @@ def main() -> None:
         for i in range(args.draws):
             outcome = draw(rng)
             drawn_mean += outcome / args.draws
-            result = run_checks(frame, outcome)
+            result = run_checks(frame, checks, outcome)
             eces[i] = [result[n][0] for n in names]
             outside[i] = [result[n][1] for n in names]
         lines.append(f"{scheme} draws (check: mean drawn outcome {drawn_mean.mean():.4f} against mean forecast "

@@ -36,6 +36,11 @@ SEED = 20240526
 CONSISTENCY_DRAWS = 1000
 
 
+def rows_per_origin(frame: pd.DataFrame) -> int:
+    """Forecasts per origin (one per series), the bootstrap block's width in rows."""
+    return max(1, round(len(frame) / frame["origin"].nunique()))
+
+
 def check(frame: pd.DataFrame, horizon: int, per_origin: int):
     from summitcast.evaluate import reliability
 
@@ -75,7 +80,7 @@ def main() -> None:
     for name, subset in [("trilateral", data[data["series"] == "trilateral"]), ("pooled, every series", data)]:
         for h in (6, 12):
             rows = subset[subset["horizon"] == h]
-            per_origin = max(1, round(len(rows) / rows["origin"].nunique()))
+            per_origin = rows_per_origin(rows)
             table, n_checked, n_out = check(rows, h, per_origin)
             drawn = under_calibration(rows, h, per_origin, SEED + h)
             verdicts.append(f"{name}, h={h}: {n_out} of {n_checked} bins with {MIN_COUNT}+ forecasts outside their band"

@@ -25,7 +25,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # this folder's sibling scripts
 from skill_recalibration import RESULTS, read_backtest  # noqa: E402
-from skill_reliability import check  # noqa: E402  (the per-bin check)
+from skill_reliability import check, rows_per_origin  # noqa: E402  (the per-bin check)
 
 MODEL = "recalibrated"
 BASE_RATES = ("bss_base_rate_windows", "bss_base_rate_monthly")
@@ -48,8 +48,7 @@ def scores(stem: str) -> pd.DataFrame:
             ours = table.loc[(MODEL, h)]
             best_log = min(table.loc[(b, h), "log_score"] for b in baselines)
             at_h = subset[subset["horizon"] == h]
-            per_origin = max(1, round(len(at_h) / at_h["origin"].nunique()))
-            _, checked, outside = check(at_h, h, per_origin)
+            _, checked, outside = check(at_h, h, rows_per_origin(at_h))
             rows.append({"run": stem, "series": name, "h": h, "brier": ours["brier"],
                          "bss": min(ours[c] for c in BASE_RATES), "log_score": ours["log_score"],
                          "best_baseline_log": best_log, "ece": ours["ece"],
