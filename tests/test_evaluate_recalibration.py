@@ -280,3 +280,61 @@ def test_a_half_life_weighs_old_windows_less(backtest):
             ev.recalibrate_backtest(backtest, by=(), half_life=bad)
     with pytest.raises(TypeError, match="half_life"):
         ev.recalibrate_backtest(backtest, by=(), half_life="60")
+
+
+def test_a_slope_per_series_partially_pooled(backtest):
+    """series_slope: logit p' = a + u_s + (b + v_s) logit p, learned jointly with the decayed weights;
+    the last map against SciPy's optimum of the same posterior, each forecast its series' map, the
+    limit of the prior (a tiny sd gives recalibration 4's maps), no look-ahead, and bad values named."""
+    from scipy.optimize import minimize
+
+    sloped = ev.recalibrate_backtest(backtest, by=(), series_shift=0.5, series_slope=0.25, half_life=24)
+    assert sloped.info["recalibration"]["series_slope"] == 0.25
+    maps = sloped.info["recalibration"]["maps"]
+    rows = backtest.frame[backtest.frame["model"] == "seeded_noise"]
+    ordinal = lambda s: s.dt.year * 12 + s.dt.month - 1  # noqa: E731
+    closes = ordinal(rows["origin"]) + rows["horizon"]
+    last = ordinal(maps["origin"]).max()
+    known = rows[closes <= last]
+    x = logit(np.clip(known["forecast"].to_numpy(), 1e-6, 1 - 1e-6))
+    a_ind, b_ind = ((known["series"] == name).to_numpy(float) for name in ("simulated_a", "simulated_b"))
+    design = np.column_stack([np.ones_like(x), x, a_ind, b_ind, x * a_ind, x * b_ind])
+    y = known["outcome"].to_numpy(float)
+    w = 1 / known["horizon"].to_numpy() * 2.0 ** (-(last - closes[closes <= last]).to_numpy() / 24)
+    mean, precision = np.array([0, 1, 0, 0, 0, 0.0]), np.array([4.0, 16.0, 4.0, 4.0, 16.0, 16.0])
+
+    def objective(theta):
+        eta = design @ theta
+        grad = -design.T @ (w * (y - 1 / (1 + np.exp(-eta)))) + precision * (theta - mean)
+        return -(w @ (y * eta - np.logaddexp(0, eta))) + 0.5 * precision @ (theta - mean) ** 2, grad
+
+    theta = minimize(objective, mean, jac=True, method="BFGS", options={"gtol": 1e-11}).x
+    end = maps[ordinal(maps["origin"]) == last].set_index("series")
+    np.testing.assert_allclose(end.loc["simulated_a", ["a", "b"]].to_numpy(float),
+                               [theta[0] + theta[2], theta[1] + theta[4]], atol=1e-7)
+    np.testing.assert_allclose(end.loc["simulated_b", ["a", "b"]].to_numpy(float),
+                               [theta[0] + theta[3], theta[1] + theta[5]], atol=1e-7)
+    assert abs(theta[4] - theta[5]) > 1e-3  # the series' slopes are their own
+    f = sloped.frame[sloped.frame["model"] == "recalibrated"].merge(
+        rows[["series", "origin", "horizon", "forecast"]], on=["series", "origin", "horizon"], suffixes=("", "_raw"))
+    at = maps.set_index(["series", "origin"]).loc[list(zip(f["series"], f["origin"]))]
+    q = np.clip(f["forecast_raw"].to_numpy(), 1e-6, 1 - 1e-6)
+    np.testing.assert_allclose(f["forecast"], 1 / (1 + np.exp(-(at["a"].to_numpy() + at["b"].to_numpy() * logit(q)))),
+                               rtol=1e-12)
+    # a slope sd near zero pins every v_s at 0: the maps of a shift per series alone
+    pinned = ev.recalibrate_backtest(backtest, by=(), series_shift=0.5, series_slope=1e-8,
+                                     half_life=24).info["recalibration"]["maps"]
+    shifted = ev.recalibrate_backtest(backtest, by=(), series_shift=0.5, half_life=24).info["recalibration"]["maps"]
+    np.testing.assert_allclose(pinned[["a", "b"]].to_numpy(), shifted[["a", "b"]].to_numpy(), atol=1e-7)
+    # no look-ahead: outcomes of windows open at the origin change no map up to it
+    origin = pd.Timestamp("2009-06-01")
+    _, flipped = flip_open_windows(backtest.frame, origin)
+    again = ev.recalibrate_backtest(ev.Backtest(flipped, backtest.unscored, backtest.info), by=(), series_shift=0.5,
+                                    series_slope=0.25, half_life=24).info["recalibration"]["maps"]
+    before = lambda m: m[m["origin"] <= origin].reset_index(drop=True)  # noqa: E731
+    pd.testing.assert_frame_equal(before(maps), before(again))
+    with pytest.raises(ValueError, match="series_slope needs series_shift"):
+        ev.recalibrate_backtest(backtest, by=(), series_slope=0.25)
+    for bad in (0, -0.25, float("nan")):
+        with pytest.raises(ValueError, match="series_slope"):
+            ev.recalibrate_backtest(backtest, by=(), series_shift=0.5, series_slope=bad)

@@ -22,6 +22,12 @@ windows carry about one window's information, and the prior is weighed
 against that effective size rather than the count.  With no window known
 the map is the prior's mode, the identity.
 
+*A slope per series* (``series_slope``, recalibration 5): a series more
+regular than the pool gets forecasts too timid, one less regular too
+sharp, and a shift cannot mend either; logit p′ = a + u_s + (b + v_s)
+logit p with v_s ~ N(0, series_slope²) lets each series' spread differ
+from the pool's, partially pooled as the shifts are.
+
 *Forgetting* (``half_life``, recalibration 4 of
 ``benchmarks/results/skill_configurations.md``): a bias that drifts is
 better followed by weighing old windows less, as the decaying-average bias
@@ -100,10 +106,12 @@ def _map(design: np.ndarray, y: np.ndarray, w: np.ndarray, mean: np.ndarray, pre
 
 
 def _priors(prior_a: tuple[float, float], prior_b: tuple[float, float], shifts: int = 0,
-            shift_sd: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    """Prior means and precisions of (a, b, u_1 … u_shifts), u_s ~ N(0, shift_sd²)."""
-    mean = np.concatenate([[prior_a[0], prior_b[0]], np.zeros(shifts)])
-    precision = np.concatenate([[prior_a[1] ** -2, prior_b[1] ** -2], np.full(shifts, shift_sd ** -2)])
+            shift_sd: float = 1.0, slopes: int = 0, slope_sd: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """Prior means and precisions of (a, b, u_1 … u_shifts, v_1 … v_slopes), u_s ~ N(0, shift_sd²),
+    v_s ~ N(0, slope_sd²)."""
+    mean = np.concatenate([[prior_a[0], prior_b[0]], np.zeros(shifts + slopes)])
+    precision = np.concatenate([[prior_a[1] ** -2, prior_b[1] ** -2], np.full(shifts, shift_sd ** -2),
+                                np.full(slopes, slope_sd ** -2)])
     return mean, precision
 
 
@@ -158,7 +166,8 @@ def recalibration_slope(p: Any, a: float, b: float) -> np.ndarray:
 def recalibrate_backtest(result: Backtest, model: str | None = None, *, by: tuple[str, ...] = ("horizon",),
                          prior_shift: tuple[float, float] = PRIOR_SHIFT,
                          prior_slope: tuple[float, float] = PRIOR_SLOPE,
-                         series_shift: float | None = None, half_life: float | None = None) -> Backtest:
+                         series_shift: float | None = None, series_slope: float | None = None,
+                         half_life: float | None = None) -> Backtest:
     """Add ``model``'s leave-future-out recalibrated forecast as ``"recalibrated"``.
 
     Parameters
@@ -179,6 +188,11 @@ def recalibrate_backtest(result: Backtest, model: str | None = None, *, by: tupl
         ``benchmarks/results/skill_configurations.md``); ``maps`` then has a
         row per series and month whose ``a`` is a + u_s.  None (default):
         no shift per series.
+    series_slope : float, optional
+        With ``series_shift`` only: the sd of a slope per series, partially
+        pooled, logit p′ = a + u_s + (b + v_s) logit p with v_s ~ N(0,
+        series_slope²) (recalibration 5); ``maps`` then has b + v_s in ``b``.
+        None (default): one slope for every series.
     half_life : float, optional
         Months after which a closed window's weight has halved (the map at
         month o weighs a window closed at c by (1/h) · 2^(−(o − c)/half_life));
@@ -205,6 +219,11 @@ def recalibrate_backtest(result: Backtest, model: str | None = None, *, by: tupl
         series_shift = check_positive(series_shift, "series_shift")
         if by:
             raise ValueError(f"series_shift needs by=() (one map for every horizon and series), got by={by!r}")
+    if series_slope is not None:
+        series_slope = check_positive(series_slope, "series_slope")
+        if series_shift is None:
+            raise ValueError(f"series_slope needs series_shift (a shift per series besides), got series_slope="
+                             f"{series_slope!r} with series_shift=None")
     if half_life is not None:
         half_life = check_positive(half_life, "half_life")
     rows = frame[frame["model"] == model].reset_index(drop=True)
@@ -216,14 +235,17 @@ def recalibrate_backtest(result: Backtest, model: str | None = None, *, by: tupl
     horizon = rows["horizon"].to_numpy(dtype=np.int64)
     closes = ordinal + horizon
     weight = 1.0 / horizon
-    # the design: [1, logit p], and with series_shift an indicator column per series
+    # the design: [1, logit p], with series_shift an indicator column per series, and with
+    # series_slope logit p times each indicator
     names = sorted(rows["series"].astype(str).unique()) if series_shift is not None else []
     columns = [np.ones_like(x), x]
     if names:
         code = pd.Categorical(rows["series"].astype(str), categories=names).codes
-        columns += [(code == k).astype(float) for k in range(len(names))]
+        indicators = [(code == k).astype(float) for k in range(len(names))]
+        columns += indicators + ([x * ind for ind in indicators] if series_slope is not None else [])
     design = np.column_stack(columns)
-    mean, precision = _priors(prior_a, prior_b, len(names), series_shift or 1.0)
+    slopes = len(names) if series_slope is not None else 0
+    mean, precision = _priors(prior_a, prior_b, len(names), series_shift or 1.0, slopes, series_slope or 1.0)
     groups = rows.groupby(list(by), sort=True) if by else [((), rows)]
     for key, group in groups:
         idx = group.index.to_numpy()
@@ -242,7 +264,8 @@ def recalibrate_backtest(result: Backtest, model: str | None = None, *, by: tupl
             forecast[here] = expit(design[here] @ theta)
             month = ordinal_month(target)
             if names:
-                maps += [(name, "all", month, known.size, theta[0] + theta[2 + k], theta[1])
+                slope = theta[1] + (theta[2 + len(names):] if slopes else np.zeros(len(names)))
+                maps += [(name, "all", month, known.size, theta[0] + theta[2 + k], slope[k])
                          for k, name in enumerate(names)]
             else:
                 maps.append((keys.get("series", "pooled"), keys.get("horizon", "all"), month, known.size,
@@ -253,5 +276,6 @@ def recalibrate_backtest(result: Backtest, model: str | None = None, *, by: tupl
     table["origin"] = pd.DatetimeIndex(table["origin"])
     info = dict(result.info, recalibration={"model": model, "by": by, "prior_shift": prior_a,
                                             "prior_slope": prior_b, "series_shift": series_shift,
-                                            "half_life": half_life, "maps": table})
+                                            "series_slope": series_slope, "half_life": half_life,
+                                            "maps": table})
     return Backtest(combined, result.unscored, info, result.weights)
