@@ -75,7 +75,7 @@ class SummitForecaster:
         meetings; otherwise the forecasts are left unmapped, with a note);
         a DataFrame: the ``maps`` of
         ``summitcast.evaluate.recalibrate_backtest(..., by=())`` (per series
-        with ``series_shift``, or pooled); None: the
+        with ``series_shift`` and ``series_slope``, or pooled); None: the
         model's own probabilities.
 
     Notes
