@@ -195,46 +195,64 @@ def test_one_map_for_every_horizon(backtest):
     np.testing.assert_allclose(f["forecast"], expected, rtol=1e-12)
 
 
-def test_a_shift_per_series_partially_pooled(backtest):
-    """series_shift: logit p' = a + u_s + b logit p, learned jointly; the last map against SciPy's
-    optimum of the same posterior, each forecast the map of its series and origin, and the limits
-    of the prior (a tiny sd gives the pooled map; the series' shifts are not equal)."""
-    from scipy.optimize import minimize
-
-    shifted = ev.recalibrate_backtest(backtest, by=(), series_shift=0.5)
-    maps = shifted.info["recalibration"]["maps"]
-    assert set(maps["series"]) == {"simulated_a", "simulated_b"} and set(maps["horizon"]) == {"all"}
-    assert shifted.info["recalibration"]["series_shift"] == 0.5
+def windows_of_last_map(backtest, maps):
+    """The forecaster's rows, the windows closed by the last month of ``maps``, their forecasts'
+    logits (clipped as the map clips them), their ages at that month, and the maps of that month
+    by series."""
     rows = backtest.frame[backtest.frame["model"] == "seeded_noise"]
     ordinal = lambda s: s.dt.year * 12 + s.dt.month - 1  # noqa: E731
     closes = ordinal(rows["origin"]) + rows["horizon"]
     last = ordinal(maps["origin"]).max()
     known = rows[closes <= last]
     x = logit(np.clip(known["forecast"].to_numpy(), 1e-6, 1 - 1e-6))
-    design = np.column_stack([np.ones_like(x), x, (known["series"] == "simulated_a").to_numpy(float),
-                              (known["series"] == "simulated_b").to_numpy(float)])
-    y, w = known["outcome"].to_numpy(float), 1 / known["horizon"].to_numpy()
-    mean, precision = np.array([0, 1, 0, 0.0]), np.array([4.0, 16.0, 4.0, 4.0])
+    age = (last - closes[closes <= last]).to_numpy()
+    return rows, known, x, age, maps[ordinal(maps["origin"]) == last].set_index("series")
+
+
+def scipy_design_map(design, y, w, mean, precision):
+    """The MAP of the weighted logistic regression of y on ``design`` under Gaussian priors
+    (``mean``, ``precision`` per coefficient), by SciPy's BFGS with the analytic gradient."""
+    from scipy.optimize import minimize
 
     def objective(theta):
         eta = design @ theta
         grad = -design.T @ (w * (y - 1 / (1 + np.exp(-eta)))) + precision * (theta - mean)
         return -(w @ (y * eta - np.logaddexp(0, eta))) + 0.5 * precision @ (theta - mean) ** 2, grad
 
-    theta = minimize(objective, mean, jac=True, method="BFGS", options={"gtol": 1e-11}).x
-    end = maps[ordinal(maps["origin"]) == last].set_index("series")
+    return minimize(objective, mean, jac=True, method="BFGS", options={"gtol": 1e-11}).x
+
+
+def assert_series_maps_applied(result, rows, maps):
+    """Every recalibrated forecast of ``result`` is expit(a + b logit p) with its series' map at its origin."""
+    f = result.frame[result.frame["model"] == "recalibrated"].merge(
+        rows[["series", "origin", "horizon", "forecast"]], on=["series", "origin", "horizon"], suffixes=("", "_raw"))
+    at = maps.set_index(["series", "origin"]).loc[list(zip(f["series"], f["origin"]))]
+    q = np.clip(f["forecast_raw"].to_numpy(), 1e-6, 1 - 1e-6)
+    np.testing.assert_allclose(f["forecast"], 1 / (1 + np.exp(-(at["a"].to_numpy() + at["b"].to_numpy() * logit(q)))),
+                               rtol=1e-12)
+
+
+def test_a_shift_per_series_partially_pooled(backtest):
+    """series_shift: logit p' = a + u_s + b logit p, learned jointly; the last map against SciPy's
+    optimum of the same posterior, each forecast the map of its series and origin, and the limits
+    of the prior (a tiny sd gives the pooled map; the series' shifts are not equal)."""
+    shifted = ev.recalibrate_backtest(backtest, by=(), series_shift=0.5)
+    maps = shifted.info["recalibration"]["maps"]
+    assert set(maps["series"]) == {"simulated_a", "simulated_b"} and set(maps["horizon"]) == {"all"}
+    assert shifted.info["recalibration"]["series_shift"] == 0.5
+    rows, known, x, _, end = windows_of_last_map(backtest, maps)
+    design = np.column_stack([np.ones_like(x), x, (known["series"] == "simulated_a").to_numpy(float),
+                              (known["series"] == "simulated_b").to_numpy(float)])
+    y, w = known["outcome"].to_numpy(float), 1 / known["horizon"].to_numpy()
+    mean, precision = np.array([0, 1, 0, 0.0]), np.array([4.0, 16.0, 4.0, 4.0])
+    theta = scipy_design_map(design, y, w, mean, precision)
     np.testing.assert_allclose(end.loc["simulated_a", ["a", "b"]].to_numpy(float), [theta[0] + theta[2], theta[1]],
                                atol=1e-7)
     np.testing.assert_allclose(end.loc["simulated_b", ["a", "b"]].to_numpy(float), [theta[0] + theta[3], theta[1]],
                                atol=1e-7)
     assert abs(theta[2] - theta[3]) > 1e-3
     # every recalibrated forecast is its series' map at its origin
-    f = shifted.frame[shifted.frame["model"] == "recalibrated"].merge(
-        rows[["series", "origin", "horizon", "forecast"]], on=["series", "origin", "horizon"], suffixes=("", "_raw"))
-    at = maps.set_index(["series", "origin"]).loc[list(zip(f["series"], f["origin"]))]
-    q = np.clip(f["forecast_raw"].to_numpy(), 1e-6, 1 - 1e-6)
-    np.testing.assert_allclose(f["forecast"], 1 / (1 + np.exp(-(at["a"].to_numpy() + at["b"].to_numpy() * logit(q)))),
-                               rtol=1e-12)
+    assert_series_maps_applied(shifted, rows, maps)
     # a prior sd near zero pins every u_s at 0: the pooled map of by=()
     pinned = ev.recalibrate_backtest(backtest, by=(), series_shift=1e-8).info["recalibration"]["maps"]
     pooled = ev.recalibrate_backtest(backtest, by=()).info["recalibration"]["maps"]
@@ -286,41 +304,22 @@ def test_a_slope_per_series_partially_pooled(backtest):
     """series_slope: logit p' = a + u_s + (b + v_s) logit p, learned jointly with the decayed weights;
     the last map against SciPy's optimum of the same posterior, each forecast its series' map, the
     limit of the prior (a tiny sd gives recalibration 4's maps), no look-ahead, and bad values named."""
-    from scipy.optimize import minimize
-
     sloped = ev.recalibrate_backtest(backtest, by=(), series_shift=0.5, series_slope=0.25, half_life=24)
     assert sloped.info["recalibration"]["series_slope"] == 0.25
     maps = sloped.info["recalibration"]["maps"]
-    rows = backtest.frame[backtest.frame["model"] == "seeded_noise"]
-    ordinal = lambda s: s.dt.year * 12 + s.dt.month - 1  # noqa: E731
-    closes = ordinal(rows["origin"]) + rows["horizon"]
-    last = ordinal(maps["origin"]).max()
-    known = rows[closes <= last]
-    x = logit(np.clip(known["forecast"].to_numpy(), 1e-6, 1 - 1e-6))
+    rows, known, x, age, end = windows_of_last_map(backtest, maps)
     a_ind, b_ind = ((known["series"] == name).to_numpy(float) for name in ("simulated_a", "simulated_b"))
     design = np.column_stack([np.ones_like(x), x, a_ind, b_ind, x * a_ind, x * b_ind])
     y = known["outcome"].to_numpy(float)
-    w = 1 / known["horizon"].to_numpy() * 2.0 ** (-(last - closes[closes <= last]).to_numpy() / 24)
+    w = 1 / known["horizon"].to_numpy() * 2.0 ** (-age / 24)
     mean, precision = np.array([0, 1, 0, 0, 0, 0.0]), np.array([4.0, 16.0, 4.0, 4.0, 16.0, 16.0])
-
-    def objective(theta):
-        eta = design @ theta
-        grad = -design.T @ (w * (y - 1 / (1 + np.exp(-eta)))) + precision * (theta - mean)
-        return -(w @ (y * eta - np.logaddexp(0, eta))) + 0.5 * precision @ (theta - mean) ** 2, grad
-
-    theta = minimize(objective, mean, jac=True, method="BFGS", options={"gtol": 1e-11}).x
-    end = maps[ordinal(maps["origin"]) == last].set_index("series")
+    theta = scipy_design_map(design, y, w, mean, precision)
     np.testing.assert_allclose(end.loc["simulated_a", ["a", "b"]].to_numpy(float),
                                [theta[0] + theta[2], theta[1] + theta[4]], atol=1e-7)
     np.testing.assert_allclose(end.loc["simulated_b", ["a", "b"]].to_numpy(float),
                                [theta[0] + theta[3], theta[1] + theta[5]], atol=1e-7)
     assert abs(theta[4] - theta[5]) > 1e-3  # the series' slopes are their own
-    f = sloped.frame[sloped.frame["model"] == "recalibrated"].merge(
-        rows[["series", "origin", "horizon", "forecast"]], on=["series", "origin", "horizon"], suffixes=("", "_raw"))
-    at = maps.set_index(["series", "origin"]).loc[list(zip(f["series"], f["origin"]))]
-    q = np.clip(f["forecast_raw"].to_numpy(), 1e-6, 1 - 1e-6)
-    np.testing.assert_allclose(f["forecast"], 1 / (1 + np.exp(-(at["a"].to_numpy() + at["b"].to_numpy() * logit(q)))),
-                               rtol=1e-12)
+    assert_series_maps_applied(sloped, rows, maps)
     # a slope sd near zero pins every v_s at 0: the maps of a shift per series alone
     pinned = ev.recalibrate_backtest(backtest, by=(), series_shift=0.5, series_slope=1e-8,
                                      half_life=24).info["recalibration"]["maps"]
