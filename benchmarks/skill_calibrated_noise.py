@@ -9,7 +9,7 @@ forecasts themselves, by consistency resampling (Bröcker & Smith 2007):
 outcomes are drawn so that the forecasts are calibrated for them, and the
 checks are run on the draws.  Nothing is fitted and nothing is tuned.
 
-Two ways to draw the outcomes, each keeping every forecast calibrated
+Three ways to draw the outcomes, each keeping every forecast calibrated
 (P(y* = 1) = p exactly):
 
 * ``independent``: y* ~ Bernoulli(p), each forecast on its own, as
