@@ -64,15 +64,12 @@ from scipy.special import ndtr, ndtri, owens_t
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # this folder's sibling scripts
 from skill_reliability import check, rows_per_origin  # noqa: E402  (the per-bin check)
+from summitcast.evaluate._record import month_ordinals  # noqa: E402
 
 ECE_TARGET = 0.10
 HORIZONS = (6, 12)
 SEED = 20240526
 DRAWS = 2000
-
-
-def month_number(dates: pd.Series) -> np.ndarray:
-    return (dates.dt.year * 12 + dates.dt.month - 1).to_numpy()
 
 
 class OverlappingDraws:
@@ -81,7 +78,7 @@ class OverlappingDraws:
 
     def __init__(self, frame: pd.DataFrame):
         self.series_codes, self.series_names = pd.factorize(frame["series"])
-        self.month = month_number(frame["origin"])
+        self.month = month_ordinals(frame["origin"])
         self.first = self.month.min()
         self.months = self.month.max() - self.first + max(HORIZONS) + 1
         self.horizon = frame["horizon"].to_numpy()
